@@ -1,0 +1,226 @@
+// ctformer/model/instructions.hpp — one weight builder per instruction of the seed.
+//
+// Each function takes the layout and the registers it works on and returns one layer's dense
+// weights. Constants are the seed's wherever fixed point can hold them; the three places where it
+// cannot are marked "DIVERGENCE" with their reason and margin.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ctformer/model/layers.hpp"
+#include "ctformer/model/registers.hpp"
+#include "ctformer/numeric/fixed.hpp"
+#include "ctformer/numeric/functions.hpp"
+
+namespace ctformer {
+
+/// The seed's position encoding: sin and cos of 2π·p/100 in the pos register.
+inline constexpr std::int64_t position_period = 100;
+
+/// DIVERGENCE (find_and_store): the seed's query is −1e10 everywhere except +1e10 in the token's
+/// column, and its key is the whole row, so a score is ±1e10 times the sum of the whole row —
+/// it depends on that sum's sign and breaks past position ~43. Here the query is rank 1: every
+/// token column maps to +find_score in the sought token's head dimension (a row holds exactly one
+/// token, so the query is the same for every row), and the key is the token block only. A row
+/// holding the token scores find_score/√80 = 57.2, any other row 0: the losing weight is
+/// exp(−57.2) = 1e-25, which rounds to exactly 0 (it would take a gap of only 22.9).
+inline constexpr std::int64_t find_score = 512;
+
+/// DIVERGENCE (read_relative): the seed scales the position key by 1e10, which Q31.32 cannot hold.
+/// The score gap between the row under the cursor and its neighbour is
+/// K·(1 − cos 2π/100)/√80 = 57.8 for K = 2^18 (the seed's: 2.2e6); exp(−57.8) rounds to 0, so the
+/// read copies the token one-hot exactly. Cursor errors (< 1e-8) move a score by < 5e-4.
+inline constexpr std::int64_t read_key_scale = std::int64_t{1} << 18;
+
+template <class L>
+using attention_for = attention_weights<L::width, L::width>;
+template <class L, std::size_t H>
+using mlp_for = mlp_weights<L::width, H>;
+
+template <class L>
+constexpr fixed score_scale_for() {
+    return fixed::from_double(1.0 / detail::sqrt_double(static_cast<double>(L::width)));
+}
+
+/// The embedding of one token at position p: the one-hot token and sin/cos of the position.
+template <class L>
+constexpr row_vector<L::width> embed(L const& layout, std::size_t tok, std::size_t p) {
+    row_vector<L::width> x{};
+    x[tok] = fixed::from_int(1);
+    auto const sc = position_angle(static_cast<std::int64_t>(p), position_period);
+    x[layout[reg::pos][0]] = sc.sin;
+    x[layout[reg::pos][1]] = sc.cos;
+    return x;
+}
+
+/// FindAndStore: every row attends to the row holding `tok` and stores that row's position.
+template <class L>
+constexpr attention_for<L> find_and_store(L const& layout, std::size_t tok, slot dst, std::string_view name) {
+    attention_for<L> w{};
+    w.name = name;
+    for (std::size_t t = 0; t < vocab_size; ++t) {
+        w.wq.set(t, tok, fixed::from_int(find_score));
+        w.wk.set(t, t, fixed::from_int(1));
+    }
+    slot const pos = layout[reg::pos];
+    w.wv.set(pos[0], dst[0], fixed::from_int(1));
+    w.wv.set(pos[1], dst[1], fixed::from_int(1));
+    w.score_scale = score_scale_for<L>();
+    return w;
+}
+
+/// GetRelativeToken: read the token `steps` after the position held in `cursor` into `dst`.
+/// The query rotates the cursor by −steps; the score is K·cos(angle between cursor and row).
+template <class L>
+constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int64_t steps, slot dst, std::string_view name) {
+    attention_for<L> w{};
+    w.name = name;
+    slot const pos = layout[reg::pos];
+    auto const r = position_angle(-steps, position_period);
+    w.wq.set(cursor[0], pos[0], r.cos);
+    w.wq.set(cursor[1], pos[0], -r.sin);
+    w.wq.set(cursor[0], pos[1], r.sin);
+    w.wq.set(cursor[1], pos[1], r.cos);
+    w.wk.set(pos[0], pos[0], fixed::from_int(read_key_scale));
+    w.wk.set(pos[1], pos[1], fixed::from_int(read_key_scale));
+    for (std::size_t t = 0; t < vocab_size; ++t) w.wv.set(t, dst[t], fixed::from_int(1));
+    w.score_scale = score_scale_for<L>();
+    return w;
+}
+
+/// The digit-add-with-carry table (the seed's "Multiply"): 200 hidden units, two per digit pair.
+/// Unit (i, j, no carry): 500·left_i + 500·right_j − 1000·carry − 900 is 100 exactly when both
+/// digits are present and carry is 0, and ≤ −234 otherwise (GELU → 0). It writes digit (i+j) mod 10
+/// and sets carry when i+j ≥ 10. Unit (i, j, carry): 333·(left_i + right_j + carry) − 900 is 99 with
+/// the carry set; it writes (i+j+1) mod 10 and clears the carry when i+j+1 < 10.
+template <class L>
+constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right, slot carry, slot out) {
+    mlp_for<L, 200> w{};
+    w.name = "add_with_carry";
+    std::size_t u = 0;
+    fixed const hundredth = fixed::from_ratio(1, 100);
+    fixed const from_99 = fixed::from_ratio(1, 99);  // 0.01 · (1/0.99): 99 → 1
+    for (std::size_t i = 0; i < 10; ++i) {
+        for (std::size_t j = 0; j < 10; ++j) {
+            w.w1.set(left[i], u, fixed::from_int(500));
+            w.w1.set(right[j], u, fixed::from_int(500));
+            w.w1.set(carry[0], u, fixed::from_int(-1000));
+            w.b1[u] = fixed::from_int(-900);
+            w.w2.set(u, out[(i + j) % 10], hundredth);
+            if (i + j >= 10) w.w2.set(u, carry[0], hundredth);
+            ++u;
+            w.w1.set(left[i], u, fixed::from_int(333));
+            w.w1.set(right[j], u, fixed::from_int(333));
+            w.w1.set(carry[0], u, fixed::from_int(333));
+            w.b1[u] = fixed::from_int(-900);
+            w.w2.set(u, out[(i + j + 1) % 10], from_99);
+            if (i + j + 1 < 10) w.w2.set(u, carry[0], -from_99);  // no carry any more: clear it
+            ++u;
+        }
+    }
+    (void)layout;
+    return w;
+}
+
+/// Clear: x −= 0.01·GELU(100·x) on each column of the registers; for x ∈ {0, 1} that is 0.
+template <class L, class... Slots>
+constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
+    mlp_for<L, L::width> w{};
+    w.name = "clear";
+    auto one = [&](slot s) {
+        for (std::size_t i = 0; i < s.width; ++i) {
+            w.w1.set(s[i], s[i], fixed::from_int(100));
+            w.w2.set(s[i], s[i], fixed::from_ratio(-1, 100));
+        }
+    };
+    (one(regs), ...);
+    return w;
+}
+
+/// StepPosition: rotate each cursor by its offset (in positions). Hidden unit c computes
+/// GELU(1000 + x·(R − I)) − 1000 = x·(R − I) exactly, because GELU is the identity above 7 here.
+/// Units of columns that are not cursors have no input: GELU(1000) − 1000 = 0 is folded at compile
+/// time (see compile_mlp).
+template <class L, std::size_t N>
+constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot, std::int64_t>, N> const& moves,
+                                              std::string_view name) {
+    mlp_for<L, L::width> w{};
+    w.name = name;
+    for (auto const& [s, offset] : moves) {
+        auto const r = position_angle(-offset, position_period);
+        fixed const one = fixed::from_int(1);
+        w.w1.set(s[0], s[0], r.cos - one);
+        w.w1.set(s[1], s[0], -r.sin);
+        w.w1.set(s[0], s[1], r.sin);
+        w.w1.set(s[1], s[1], r.cos - one);
+    }
+    for (std::size_t c = 0; c < L::width; ++c) {
+        w.b1[c] = fixed::from_int(1000);
+        w.w2.set(c, c, fixed::from_int(1));
+        w.b2[c] = fixed::from_int(-1000);
+    }
+    return w;
+}
+
+/// DiffPos: distance += GELU(a) + GELU(−a), a = 100·Δsin + 1000·Δcos between two positions.
+/// Near a = 0 this is a·(2Φ(a) − 1) ≈ 0.8·a²: tiny cursor errors are squashed quadratically.
+/// (The two factors differ so that positions p, q and q, p do not cancel.)
+template <class L>
+constexpr mlp_for<L, 2> diff_pos(L const&, slot a, slot b, slot distance) {
+    mlp_for<L, 2> w{};
+    w.name = "diff_pos";
+    for (std::size_t u = 0; u < 2; ++u) {
+        fixed const sign = fixed::from_int(u == 0 ? 1 : -1);
+        w.w1.set(a[0], u, sign * fixed::from_int(100));
+        w.w1.set(a[1], u, sign * fixed::from_int(1000));
+        w.w1.set(b[0], u, sign * fixed::from_int(-100));
+        w.w1.set(b[1], u, sign * fixed::from_int(-1000));
+        w.w2.set(u, distance[0], fixed::from_int(1));
+    }
+    return w;
+}
+
+/// IsZero: d ↦ d + 0.1·GELU(10 − 100·d) − GELU(d + 10) + 10, which is 1 for d = 0 and 0 for d ≥ 0.1.
+/// The seed's first bias has one element, broadcast by PyTorch to both hidden units; the
+/// construction needs it on both (unit 1 must cancel the +10), so here it is written out twice.
+template <class L>
+constexpr mlp_for<L, 2> is_zero(L const&, slot z) {
+    mlp_for<L, 2> w{};
+    w.name = "is_zero";
+    w.w1.set(z[0], 0, fixed::from_int(-100));
+    w.w1.set(z[0], 1, fixed::from_int(1));
+    w.b1[0] = fixed::from_int(10);
+    w.b1[1] = fixed::from_int(10);  // the seed's broadcast bias, made explicit
+    w.w2.set(0, z[0], fixed::from_ratio(1, 10));
+    w.w2.set(1, z[0], fixed::from_int(-1));
+    w.b2[z[0]] = fixed::from_int(10);
+    return w;
+}
+
+/// CopyOnMatch: dst_i += 0.1·GELU(100·match + 100·src_i − 190): fires (GELU(10) = 10) only when
+/// both the match flag and the digit are 1; otherwise the input is ≤ −90 and GELU gives exactly 0.
+template <class L>
+constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, slot dst) {
+    mlp_for<L, vocab_size> w{};
+    w.name = "copy_on_match";
+    w.reports_decision = true;
+    for (std::size_t i = 0; i < src.width; ++i) {
+        w.w1.set(match[0], i, fixed::from_int(100));
+        w.w1.set(src[i], i, fixed::from_int(100));
+        w.b1[i] = fixed::from_int(-190);
+        w.w2.set(i, dst[i], fixed::from_ratio(1, 10));
+    }
+    return w;
+}
+
+/// The final projection (unembedding): the final register onto the token logits. The seed's is
+/// 80×80 with the 66 non-token columns zero; only the 14 token columns are kept here.
+template <class L>
+constexpr matrix<L::width, vocab_size> unembed(L const&, slot final_digit) {
+    matrix<L::width, vocab_size> m{};
+    for (std::size_t i = 0; i < final_digit.width; ++i) m.set(final_digit[i], i, fixed::from_int(1));
+    return m;
+}
+
+}  // namespace ctformer

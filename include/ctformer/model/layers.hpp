@@ -1,0 +1,414 @@
+// ctformer/model/layers.hpp — the two kinds of layer, dense (the truth) and compiled (sparse).
+//
+// Attention (the seed's AttentionLayer): q = x·Wq, k = x·Wk, v = x·Wv, causal softmax of
+// q·k / √d_model, and the weighted sum of the values is added to the row (no output projection,
+// as in the seed). Mlp (the seed's MLPLayer): x += GELU(x·W1 + b1)·W2 + b2.
+//
+// Rounding points, the same on every path: each element of q, k, v, the pre-activation, the
+// score q·k, the scaled score, each softmax weight, and each element of a layer's update is
+// rounded once from its exact 128-bit sum. Sums are exact, so the order of their terms and the
+// terms that are zero do not change a bit: the compiled layers skip zeros and cache rows and
+// still equal the dense reference bit for bit (tests/test_paths.cpp).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "ctformer/numeric/fixed.hpp"
+#include "ctformer/numeric/functions.hpp"
+#include "ctformer/tensor/matrix.hpp"
+
+namespace ctformer {
+
+/// The longest sequence a forward pass holds (positions repeat every 100 in the seed's encoding).
+inline constexpr std::size_t max_rows = 64;
+
+/// The closest the network came to a different decision; smaller is closer. Merged by min.
+struct margins {
+    fixed attention_weight = fixed::from_int(1);     ///< smallest winning softmax weight
+    fixed attention_gap = fixed::from_int(1 << 30);  ///< smallest score gap, winner to runner-up
+    fixed copy_input = fixed::from_int(1 << 30);     ///< smallest |pre-activation| of a copy decision
+    fixed logit_gap = fixed::from_int(1 << 30);      ///< smallest gap, chosen token to runner-up
+
+    constexpr void merge(margins const& o) {
+        if (o.attention_weight < attention_weight) attention_weight = o.attention_weight;
+        if (o.attention_gap < attention_gap) attention_gap = o.attention_gap;
+        if (o.copy_input < copy_input) copy_input = o.copy_input;
+        if (o.logit_gap < logit_gap) logit_gap = o.logit_gap;
+    }
+};
+
+// ------------------------------------------------------------------------------------------
+// Dense weights
+// ------------------------------------------------------------------------------------------
+
+template <std::size_t Dm, std::size_t Dh>
+struct attention_weights {
+    static constexpr bool is_attention = true;
+    std::string_view name;
+    matrix<Dm, Dh> wq{}, wk{};
+    matrix<Dm, Dm> wv{};
+    fixed score_scale{};  ///< 1/√d_model, as the seed's norm
+};
+
+template <std::size_t Dm, std::size_t H>
+struct mlp_weights {
+    static constexpr bool is_attention = false;
+    static constexpr std::size_t hidden = H;
+    std::string_view name;
+    matrix<Dm, H> w1{};
+    row_vector<H> b1{};
+    matrix<H, Dm> w2{};
+    row_vector<Dm> b2{};
+    bool reports_decision = false;  ///< the largest pre-activation is a fire/no-fire decision
+};
+
+/// Index of the largest element, the first one on ties (as torch.argmax).
+template <std::size_t N>
+constexpr std::size_t argmax(row_vector<N> const& v) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < N; ++i)
+        if (v[i] > v[best]) best = i;
+    return best;
+}
+
+/// Softmax weights of scores[0..n): exp(s − max) / Σ. Returns the index of the largest score.
+constexpr std::size_t softmax(fixed const* scores, fixed* weights, std::size_t n, margins* m) {
+    std::size_t best = 0;
+    for (std::size_t j = 1; j < n; ++j)
+        if (scores[j].raw > scores[best].raw) best = j;
+    std::int64_t const top = scores[best].raw;
+    std::int64_t total = 0;
+    bool one_hot = true;  // only the best row has a nonzero exp: weights are exactly 1 and 0
+    for (std::size_t j = 0; j < n; ++j) {
+        std::int64_t const d = scores[j].raw - top;
+        std::int64_t const e = d == 0 ? fixed::one_raw : d < detail::exp_zero_below ? 0 : exp_nonpositive(fixed::from_raw(d)).raw;
+        weights[j].raw = e;
+        total += e;  // each e ≤ 1 and n ≤ 64: no overflow
+        if (j != best && e != 0) one_hot = false;
+    }
+    if (!one_hot)
+        for (std::size_t j = 0; j < n; ++j) weights[j] = weights[j] / fixed::from_raw(total);
+    if (m) {
+        if (weights[best] < m->attention_weight) m->attention_weight = weights[best];
+        for (std::size_t j = 0; j < n; ++j) {
+            if (j == best) continue;
+            fixed const gap = fixed::from_raw(top - scores[j].raw);
+            if (gap < m->attention_gap) m->attention_gap = gap;
+        }
+    }
+    return best;
+}
+
+// ------------------------------------------------------------------------------------------
+// The plain path: every row through a dense layer at once. Used by tests as the reference.
+// ------------------------------------------------------------------------------------------
+
+template <std::size_t Dm, std::size_t Dh>
+constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* rows, std::size_t n, margins* m = nullptr) {
+    constexpr std::size_t cap = max_rows;
+    if (n > cap) throw domain_error("ctformer::dense_apply: more rows than the reference path holds");
+    std::array<row_vector<Dh>, cap> q{}, k{};
+    std::array<row_vector<Dm>, cap> v{}, update{};
+    for (std::size_t i = 0; i < n; ++i) {
+        q[i] = multiply(rows[i], w.wq);
+        k[i] = multiply(rows[i], w.wk);
+        v[i] = multiply(rows[i], w.wv);
+    }
+    std::array<fixed, cap> scores{}, weights{};
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j <= i; ++j) {  // causal: row i sees rows 0..i
+            accumulator dot;
+            for (std::size_t d = 0; d < Dh; ++d) dot.add(q[i][d], k[j][d]);
+            scores[j] = dot.result() * w.score_scale;
+        }
+        softmax(scores.data(), weights.data(), i + 1, m);
+        for (std::size_t c = 0; c < Dm; ++c) {
+            accumulator acc;
+            for (std::size_t j = 0; j <= i; ++j) acc.add(weights[j], v[j][c]);
+            update[i][c] = acc.result();
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < Dm; ++c) rows[i][c] += update[i][c];
+}
+
+template <std::size_t Dm, std::size_t H>
+constexpr void dense_apply(mlp_weights<Dm, H> const& w, row_vector<Dm>* rows, std::size_t n, margins* m = nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+        row_vector<Dm>& x = rows[i];
+        row_vector<H> g{};
+        fixed top = fixed::from_int(-(1 << 30));
+        for (std::size_t h = 0; h < H; ++h) {
+            accumulator acc(w.b1[h]);
+            for (std::size_t c = 0; c < Dm; ++c) acc.add(x[c].raw, w.w1.raw[c * H + h]);
+            fixed const pre = acc.result();
+            if (w.reports_decision && pre > top && !w.w1.col_is_zero(h)) top = pre;
+            g[h] = gelu(pre);
+        }
+        if (m && w.reports_decision) {
+            fixed const a = top < fixed{} ? -top : top;
+            if (a < m->copy_input) m->copy_input = a;
+        }
+        row_vector<Dm> update{};
+        for (std::size_t c = 0; c < Dm; ++c) {
+            accumulator acc(w.b2[c]);
+            for (std::size_t h = 0; h < H; ++h) acc.add(g[h].raw, w.w2.raw[h * Dm + c]);
+            update[c] = acc.result();
+        }
+        for (std::size_t c = 0; c < Dm; ++c) x[c] += update[c];
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Compiled layers: derived from a dense layer at compile time.
+//   Src::dense is a constant expression naming the dense layer.
+// ------------------------------------------------------------------------------------------
+
+/// Attention, sparse. Only head dimensions where both Wq and Wk have a nonzero column can move a
+/// score ("active"); only nonzero columns of Wv can be written. Keys and values of each row are
+/// kept in a cache filled once per row (see runtime/sequence.hpp for why the embedding suffices).
+template <std::size_t Dm, std::size_t NA, std::size_t NQ, std::size_t NK, std::size_t NO, std::size_t NV>
+struct compiled_attention {
+    static constexpr bool is_attention = true;
+    static constexpr std::size_t width = Dm;
+    std::string_view name;
+    std::array<std::uint16_t, NO> out_cols{};  ///< columns this layer writes
+    sparse_lists<NA, NQ> q{};                  ///< per active head dim: (input column, weight)
+    sparse_lists<NA, NK> k{};
+    sparse_lists<NO, NV> v{};                  ///< per written column: (input column, weight)
+    fixed score_scale{};
+
+    struct cache_entry {
+        std::array<std::int64_t, (NA > 0 ? NA : 1)> k{};
+        std::array<std::int64_t, (NO > 0 ? NO : 1)> v{};
+    };
+
+    /// Columns whose value in an earlier row this layer reads (through its key or value).
+    constexpr bool reads_column(std::size_t c) const {
+        for (std::size_t i = 0; i < k.start[NA]; ++i)
+            if (k.index[i] == c) return true;
+        for (std::size_t i = 0; i < v.start[NO]; ++i)
+            if (v.index[i] == c) return true;
+        return false;
+    }
+    constexpr bool writes_column(std::size_t c) const {
+        for (auto o : out_cols)
+            if (o == c) return true;
+        return false;
+    }
+
+    static constexpr std::int64_t dot(auto const& lists, std::size_t g, fixed const* x) {
+        accumulator acc;
+        for (std::size_t e = lists.start[g]; e < lists.start[g + 1]; ++e) acc.add(x[lists.index[e]].raw, lists.weight[e]);
+        return acc.result().raw;
+    }
+
+    constexpr void fill_cache(cache_entry& c, row_vector<Dm> const& x) const {
+        for (std::size_t a = 0; a < NA; ++a) c.k[a] = dot(k, a, x.data());
+        for (std::size_t o = 0; o < NO; ++o) c.v[o] = dot(v, o, x.data());
+    }
+
+    /// x is row n−1; cache holds rows 0..n−1 (row n−1 included).
+    constexpr std::size_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m) const {
+        constexpr std::size_t cap = max_rows;
+        if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
+        fixed* const x = row.data();
+        std::array<std::int64_t, (NA > 0 ? NA : 1)> qa{};
+        for (std::size_t a = 0; a < NA; ++a) {
+            i128 acc = 0;
+            for (std::size_t e = q.start[a]; e < q.start[a + 1]; ++e)
+                if (__builtin_add_overflow(acc, i128{x[q.index[e]].raw} * q.weight[e], &acc)) detail::throw_overflow("ctformer: query overflows");
+            qa[a] = detail::round_shift_32(acc);
+        }
+        std::array<fixed, cap> score_store{}, weight_store{};
+        fixed* const scores = score_store.data();
+        std::int64_t const scale = score_scale.raw;
+        for (std::size_t j = 0; j < n; ++j) {
+            i128 acc = 0;
+            std::int64_t const* k_j = cache[j].k.data();
+            for (std::size_t a = 0; a < NA; ++a)
+                if (__builtin_add_overflow(acc, i128{qa[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
+            scores[j].raw = detail::round_shift_32(i128{detail::round_shift_32(acc)} * scale);
+        }
+        std::size_t const best = softmax(scores, weight_store.data(), n, m);
+        std::array<i128, (NO > 0 ? NO : 1)> out_store{};
+        i128* const out = out_store.data();
+        for (std::size_t j = 0; j < n; ++j) {
+            std::int64_t const w = weight_store[j].raw;
+            if (w == 0) continue;
+            std::int64_t const* v_j = cache[j].v.data();
+            for (std::size_t o = 0; o < NO; ++o)
+                if (__builtin_add_overflow(out[o], i128{w} * v_j[o], &out[o])) detail::throw_overflow("ctformer: attention output overflows");
+        }
+        for (std::size_t o = 0; o < NO; ++o) {
+            std::int64_t& dst = x[out_cols[o]].raw;
+            if (__builtin_add_overflow(dst, detail::round_shift_32(out[o]), &dst)) detail::throw_overflow("ctformer: residual overflows");
+        }
+        return best;
+    }
+};
+
+template <class Src>
+constexpr auto compile_attention() {
+    constexpr auto const& w = Src::dense;
+    using W = std::remove_cvref_t<decltype(w)>;
+    constexpr std::size_t Dm = decltype(W::wv)::rows, Dh = decltype(W::wq)::cols;
+    constexpr auto pq = profile(Src::dense.wq);
+    constexpr auto pk = profile(Src::dense.wk);
+    constexpr auto pv = profile(Src::dense.wv);
+    constexpr auto active = [=](std::size_t d) { return pq.col_nnz[d] != 0 && pk.col_nnz[d] != 0; };
+    constexpr auto written = [=](std::size_t c) { return pv.col_nnz[c] != 0; };
+    constexpr std::size_t NA = count_where<Dh>(active);
+    constexpr std::size_t NO = count_where<Dm>(written);
+    constexpr auto act = indices_where<NA, Dh>(active);
+    constexpr auto outs = indices_where<NO, Dm>(written);
+    constexpr std::size_t NQ = [=] { std::size_t n = 0; for (auto d : act) n += pq.col_nnz[d]; return n; }();
+    constexpr std::size_t NK = [=] { std::size_t n = 0; for (auto d : act) n += pk.col_nnz[d]; return n; }();
+    constexpr std::size_t NV = pv.nnz;
+    compiled_attention<Dm, NA, NQ, NK, NO, NV> c{};
+    c.name = w.name;
+    c.out_cols = outs;
+    c.q = by_column<NQ>(w.wq, act);
+    c.k = by_column<NK>(w.wk, act);
+    c.v = by_column<NV>(w.wv, outs);
+    c.score_scale = w.score_scale;
+    return c;
+}
+
+/// Mlp, sparse. A hidden unit that no input reaches is a constant: its GELU(b1)·W2 is folded into
+/// the output bias at compile time, exactly (in the 128-bit accumulator's scale).
+template <std::size_t Dm, std::size_t NU, std::size_t N1, std::size_t N2, std::size_t NO>
+struct compiled_mlp {
+    static constexpr bool is_attention = false;
+    static constexpr std::size_t width = Dm;
+    struct cache_entry {};
+    std::string_view name;
+    bool reports_decision = false;
+    std::array<std::uint16_t, NO> out_cols{};
+    std::array<i128, (NO > 0 ? NO : 1)> out_bias{};  ///< b2 plus the folded constant units, scale 2^64
+    std::array<std::int64_t, (NU > 0 ? NU : 1)> b1{};
+    sparse_lists<NU, N1> in{};   ///< per reached unit: (input column, weight)
+    sparse_lists<NU, N2> out{};  ///< per reached unit: (output slot, weight)
+
+    constexpr bool reads_column(std::size_t c) const {
+        for (std::size_t i = 0; i < in.start[NU]; ++i)
+            if (in.index[i] == c) return true;
+        return false;
+    }
+    constexpr bool writes_column(std::size_t c) const {
+        for (auto o : out_cols)
+            if (o == c) return true;
+        return false;
+    }
+    constexpr void fill_cache(cache_entry&, row_vector<Dm> const&) const {}
+
+    constexpr std::size_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m) const {
+        // Raw pointers and written-out rounding: in constant evaluation every call and every
+        // operator[] costs more than the multiply-add it wraps.
+        fixed* const x = row.data();
+        std::array<i128, (NO > 0 ? NO : 1)> acc_store = out_bias;
+        i128* const acc_out = acc_store.data();
+        std::uint16_t const* const in_start = in.start.data();
+        std::uint16_t const* const in_index = in.index.data();
+        std::int64_t const* const in_weight = in.weight.data();
+        std::uint16_t const* const out_start = out.start.data();
+        std::uint16_t const* const out_index = out.index.data();
+        std::int64_t const* const out_weight = out.weight.data();
+        std::int64_t const* const bias = b1.data();
+        // GELU is 0 at or below −7 and the identity at or above 7 (numeric/functions.hpp): decided
+        // on the exact sum, before rounding, these cases need neither the rounding nor the call.
+        constexpr i128 saturated = i128{detail::gelu_cutoff} << (2 * fixed::frac_bits);
+        i128 top = -(i128{1} << 126);
+        for (std::size_t u = 0; u < NU; ++u) {
+            i128 acc = i128{bias[u]} << fixed::frac_bits;
+            for (std::size_t e = in_start[u]; e < in_start[u + 1]; ++e)
+                if (__builtin_add_overflow(acc, i128{x[in_index[e]].raw} * in_weight[e], &acc)) detail::throw_overflow("ctformer: MLP pre-activation overflows");
+            if (acc > top) top = acc;
+            if (acc <= -saturated) continue;
+            std::int64_t const g = acc >= saturated ? detail::round_shift_32(acc) : detail::gelu_raw(detail::round_shift_32(acc));
+            if (g == 0) continue;
+            for (std::size_t e = out_start[u]; e < out_start[u + 1]; ++e)
+                if (__builtin_add_overflow(acc_out[out_index[e]], i128{g} * out_weight[e], &acc_out[out_index[e]]))
+                    detail::throw_overflow("ctformer: MLP output overflows");
+        }
+        if (m && reports_decision && NU > 0) {
+            std::int64_t const pre = detail::round_shift_32(top);
+            fixed const a = fixed::from_raw(pre < 0 ? -pre : pre);
+            if (a < m->copy_input) m->copy_input = a;
+        }
+        for (std::size_t o = 0; o < NO; ++o) {
+            std::int64_t& dst = x[out_cols[o]].raw;
+            if (__builtin_add_overflow(dst, detail::round_shift_32(acc_out[o]), &dst)) detail::throw_overflow("ctformer: residual overflows");
+        }
+        return 0;
+    }
+};
+
+template <class Src>
+constexpr auto compile_mlp() {
+    constexpr auto const& w = Src::dense;
+    using W = std::remove_cvref_t<decltype(w)>;
+    constexpr std::size_t Dm = decltype(W::w1)::rows, H = W::hidden;
+    constexpr auto p1 = profile(Src::dense.w1);
+    constexpr auto reached = [=](std::size_t h) { return p1.col_nnz[h] != 0; };
+    constexpr std::size_t NU = count_where<H>(reached);
+    constexpr auto units = indices_where<NU, H>(reached);
+    // Output bias per column: b2 plus the sum over unreached units of GELU(b1)·W2, exact.
+    // A column is written if that bias is nonzero or a reached unit has a weight into it.
+    struct outputs_t {
+        std::array<i128, Dm> bias{};
+        std::array<bool, Dm> written{};
+    };
+    constexpr outputs_t outputs = [=] {
+        outputs_t o{};
+        for (std::size_t c = 0; c < Dm; ++c) o.bias[c] = i128{Src::dense.b2[c].raw} << fixed::frac_bits;
+        for (std::size_t h = 0; h < H; ++h) {
+            std::int64_t const* w2 = Src::dense.w2.raw.data() + h * Dm;
+            if (p1.col_nnz[h] != 0) {
+                for (std::size_t c = 0; c < Dm; ++c) o.written[c] = o.written[c] || w2[c] != 0;
+                continue;
+            }
+            std::int64_t const g = gelu(Src::dense.b1[h]).raw;
+            if (g == 0) continue;
+            for (std::size_t c = 0; c < Dm; ++c) o.bias[c] += i128{g} * w2[c];
+        }
+        for (std::size_t c = 0; c < Dm; ++c) o.written[c] = o.written[c] || o.bias[c] != 0;
+        return o;
+    }();
+    constexpr auto written = [=](std::size_t c) { return outputs.written[c]; };
+    constexpr std::size_t NO = count_where<Dm>(written);
+    constexpr auto outs = indices_where<NO, Dm>(written);
+    constexpr std::size_t N1 = [=] { std::size_t n = 0; for (auto h : units) n += p1.col_nnz[h]; return n; }();
+    constexpr std::size_t N2 = [=] {
+        std::size_t n = 0;
+        for (auto h : units) {
+            std::int64_t const* row = Src::dense.w2.raw.data() + h * Dm;
+            for (std::size_t c = 0; c < Dm; ++c) n += row[c] != 0;
+        }
+        return n;
+    }();
+    std::array<std::uint16_t, Dm> slot{};
+    for (std::size_t o = 0; o < NO; ++o) slot[outs[o]] = static_cast<std::uint16_t>(o);
+    compiled_mlp<Dm, NU, N1, N2, NO> c{};
+    c.name = w.name;
+    c.reports_decision = w.reports_decision;
+    c.out_cols = outs;
+    for (std::size_t o = 0; o < NO; ++o) c.out_bias[o] = outputs.bias[outs[o]];
+    for (std::size_t u = 0; u < NU; ++u) c.b1[u] = w.b1[units[u]].raw;
+    c.in = by_column<N1>(w.w1, units);
+    c.out = by_row<N2>(w.w2, units, slot);
+    return c;
+}
+
+template <class Src>
+constexpr auto compile_layer() {
+    if constexpr (std::remove_cvref_t<decltype(Src::dense)>::is_attention)
+        return compile_attention<Src>();
+    else
+        return compile_mlp<Src>();
+}
+
+}  // namespace ctformer

@@ -1,0 +1,71 @@
+// ctformer/runtime/reference.hpp — the plain path: every row through every dense layer.
+//
+// No cache, no sparsity, no shortcut: the whole sequence goes through the dense weights layer by
+// layer, exactly as the seed's notebook runs it. It is slow and it is the yardstick: tests check
+// that the compiled, cached path (runtime/sequence.hpp) gives the same bits.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include <boost/hana.hpp>
+
+#include "ctformer/model/adder.hpp"
+#include "ctformer/model/prompt.hpp"
+
+namespace ctformer {
+
+/// All rows of a sequence after the last layer, computed the plain way.
+template <class Model>
+struct reference_rows {
+    static constexpr std::size_t width = std::remove_cvref_t<decltype(Model::dense.layout)>::width;
+    std::array<row_vector<width>, max_rows> rows{};
+    std::size_t n = 0;
+};
+
+/// Runs tokens[0..n) through every dense layer; `observe(name, rows, n)` is called after each.
+template <class Model, class Observe>
+constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m, Observe&& observe) {
+    auto const& net = Model::dense;
+    reference_rows<Model> r{};
+    if (n > max_rows) throw domain_error("ctformer::reference_forward: sequence longer than max_rows");
+    r.n = n;
+    for (std::size_t i = 0; i < n; ++i) r.rows[i] = embed(net.layout, tokens[i], i);
+    auto apply = [&](auto const& layer) {
+        dense_apply(layer, r.rows.data(), n, m);
+        observe(layer.name, r.rows.data(), n);
+    };
+    hana::for_each(net.prologue, apply);
+    for (std::size_t k = 0; k < Model::digits; ++k) hana::for_each(net.body, apply);
+    return r;
+}
+
+template <class Model>
+constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m = nullptr) {
+    return reference_forward<Model>(tokens, n, m, [](auto, auto const*, std::size_t) {});
+}
+
+/// The seed's generate loop: recompute the whole sequence for every new token.
+template <class Model>
+constexpr generation<max_rows> reference_generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+    std::array<std::uint8_t, max_rows> tokens{};
+    generation<max_rows> g{};
+    std::size_t n = 0;
+    for (auto id : prompt.ids) {
+        tokens[n++] = id;
+        g.text[g.length++] = vocabulary[id];
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        auto const r = reference_forward<Model>(tokens.data(), n);
+        auto const& last = r.rows[n - 1];
+        g.digest = detail::fnv_rows(g.digest, last);
+        std::size_t const t = argmax(multiply(last, Model::dense.unembed));
+        if (n >= max_rows) throw domain_error("ctformer::reference_generate: sequence longer than max_rows");
+        tokens[n++] = static_cast<std::uint8_t>(t);
+        g.text[g.length++] = vocabulary[t];
+        ++g.generated;
+    }
+    return g;
+}
+
+}  // namespace ctformer

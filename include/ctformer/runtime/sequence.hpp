@@ -1,0 +1,192 @@
+// ctformer/runtime/sequence.hpp — the decoding state: cached rows, push, pop, greedy generation.
+//
+// Which work is done: attention reads earlier rows only through their keys and values, and
+// attention_reads_only_the_embedding() proves at compile time that no layer writes a column that
+// a key or value reads. So an earlier row's keys and values at every layer are those of its
+// embedding: push(token) embeds the row and fills every attention layer's cache from the
+// embedding — nothing more — and the layers run for a row only when its output is asked for
+// (next_token). Prompt rows are never run through the layers: nothing reads their outputs.
+// tests/test_paths.cpp shows this bit-identical to running every row through every layer.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+
+#include <boost/hana.hpp>
+
+#include "ctformer/model/adder.hpp"
+#include "ctformer/model/prompt.hpp"
+
+namespace ctformer {
+
+/// Thrown when a sequence grows past max_rows or pops an empty sequence.
+struct sequence_error : std::length_error {
+    using std::length_error::length_error;
+};
+
+template <class Model>
+class sequence {
+public:
+    static constexpr auto const& net = Model::net;
+    static constexpr std::size_t width = std::remove_cvref_t<decltype(net.layout)>::width;
+    static constexpr std::size_t capacity = max_rows;
+    using row = row_vector<width>;
+
+    static_assert(attention_reads_only_the_embedding(Model::net),
+                  "ctformer::sequence: a layer writes a column that attention reads from earlier rows; "
+                  "the cached-embedding shortcut would be wrong for this network");
+
+    constexpr std::size_t size() const { return n_; }
+    constexpr std::uint8_t token(std::size_t i) const { return tokens_[i]; }
+
+    constexpr void push(std::size_t tok) {
+        if (n_ >= capacity) throw sequence_error("ctformer::sequence::push: the sequence is full (64 rows)");
+        if (tok >= vocab_size) throw sequence_error("ctformer::sequence::push: token id outside the vocabulary");
+        row const e = embed(net.layout, tok, n_);
+        auto fill = [&](auto const& layer, auto& cache) { layer.fill_cache(cache[n_], e); };
+        for_each_layer_with_cache(fill);
+        tokens_[n_] = static_cast<std::uint8_t>(tok);
+        ++n_;
+    }
+
+    constexpr void pop() {
+        if (n_ == 0) throw sequence_error("ctformer::sequence::pop: the sequence is empty");
+        --n_;
+    }
+
+    /// Runs row i (rows 0..i must be present) through every layer; returns its final residual.
+    /// `observe(name, row)` is called after each layer, for tracing.
+    template <class Observe>
+    constexpr row forward(std::size_t i, margins* m, Observe&& observe) const {
+        if (i >= n_) throw sequence_error("ctformer::sequence::forward: no such row");
+        row x = embed(net.layout, tokens_[i], i);
+        auto step = [&](auto const& layer, auto const& cache) {
+            layer.apply(x, cache.data(), i + 1, m);
+            observe(layer.name, x);
+        };
+        hana::for_each(indices(net.prologue), [&](auto k) { step(net.prologue[k], prologue_cache_[k]); });
+        for (std::size_t r = 0; r < Model::digits; ++r)
+            hana::for_each(indices(net.body), [&](auto k) { step(net.body[k], body_cache_[k]); });
+        return x;
+    }
+    constexpr row forward(std::size_t i, margins* m = nullptr) const {
+        return forward(i, m, [](std::string_view, row const&) {});
+    }
+
+    /// Logits of the unembedding for a final residual row.
+    static constexpr row_vector<vocab_size> logits(row const& x) { return multiply(x, net.unembed); }
+
+    /// The token the network predicts after the last row (greedy: argmax of the logits).
+    constexpr std::size_t next_token(margins* m = nullptr, row* last = nullptr) const {
+        row const x = forward(n_ - 1, m);
+        if (last) *last = x;
+        auto const l = logits(x);
+        std::size_t const best = argmax(l);
+        if (m) {
+            for (std::size_t t = 0; t < vocab_size; ++t) {
+                if (t == best) continue;
+                fixed const gap = l[best] - l[t];
+                if (gap < m->logit_gap) m->logit_gap = gap;
+            }
+        }
+        return best;
+    }
+
+private:
+    template <class Tuple>
+    static constexpr auto indices(Tuple const& t) {
+        return hana::to_tuple(hana::make_range(hana::size_c<0>, hana::size(t)));
+    }
+    template <class Tuple>
+    static constexpr auto make_caches(Tuple const& t) {
+        return hana::transform(t, [](auto const& layer) {
+            return std::array<typename std::remove_cvref_t<decltype(layer)>::cache_entry, capacity>{};
+        });
+    }
+    template <class F>
+    constexpr void for_each_layer_with_cache(F&& f) {
+        hana::for_each(indices(net.prologue), [&](auto k) { f(net.prologue[k], prologue_cache_[k]); });
+        hana::for_each(indices(net.body), [&](auto k) { f(net.body[k], body_cache_[k]); });
+    }
+
+    std::array<std::uint8_t, capacity> tokens_{};
+    std::size_t n_ = 0;
+    decltype(make_caches(net.prologue)) prologue_cache_{};
+    decltype(make_caches(net.body)) body_cache_{};
+};
+
+/// What a generation produced.
+template <std::size_t Capacity>
+struct generation {
+    std::array<char, Capacity> text{};  ///< prompt and generated tokens
+    std::size_t length = 0;
+    std::size_t generated = 0;
+    std::uint64_t digest = 0xcbf29ce484222325ull;  ///< FNV-1a of every bit of every final residual row computed
+    margins margin{};
+
+    constexpr std::string_view view() const { return {text.data(), length}; }
+    constexpr std::string_view answer() const { return {text.data() + (length - generated), generated}; }
+};
+
+namespace detail {
+template <std::size_t W>
+constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
+    for (auto v : x) {
+        auto u = static_cast<std::uint64_t>(v.raw);
+        for (int b = 0; b < 8; ++b) {
+            h ^= (u & 0xff);
+            h *= 0x100000001b3ull;
+            u >>= 8;
+        }
+    }
+    return h;
+}
+}  // namespace detail
+
+/// Greedy generation: push the prompt, then predict and push `count` tokens.
+template <class Model>
+constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+    sequence<Model> s;
+    generation<max_rows> g{};
+    for (auto id : prompt.ids) {
+        s.push(id);
+        g.text[g.length++] = vocabulary[id];
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        typename sequence<Model>::row last{};
+        std::size_t const t = s.next_token(&g.margin, &last);
+        g.digest = detail::fnv_rows(g.digest, last);
+        if (i + 1 < count) s.push(t);  // the last prediction needs no row of its own
+        g.text[g.length++] = vocabulary[t];
+        ++g.generated;
+    }
+    return g;
+}
+
+template <class Model>
+constexpr generation<max_rows> generate(std::string_view prompt, std::size_t count) {
+    return generate<Model>(parse_prompt<Model::digits>(prompt), count);
+}
+
+/// The seed's task: the D generated digits, the sum reversed (its low D digits).
+template <class Model>
+constexpr generation<max_rows> add(std::string_view prompt) {
+    return generate<Model>(prompt, Model::digits);
+}
+
+/// The expected generation for a + b: the low D digits of the sum, least significant first.
+template <std::size_t Digits>
+constexpr std::array<char, Digits> expected_answer(std::uint64_t a, std::uint64_t b) {
+    std::array<char, Digits> out{};
+    std::uint64_t s = a + b;
+    for (std::size_t i = 0; i < Digits; ++i) {
+        out[i] = static_cast<char>('0' + s % 10);
+        s /= 10;
+    }
+    return out;
+}
+
+}  // namespace ctformer

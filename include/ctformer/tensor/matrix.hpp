@@ -1,0 +1,151 @@
+// ctformer/tensor/matrix.hpp — fixed-size dense matrices and the sparse forms derived from them.
+//
+// The dense matrix is the truth: every weight builder writes one, and a reader can print it.
+// The sparse forms are made from a dense matrix at compile time; their nonzero counts are found
+// by a constexpr pass and become template arguments, so they hold exactly what they need.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "ctformer/numeric/fixed.hpp"
+
+namespace ctformer {
+
+template <std::size_t N>
+using row_vector = std::array<fixed, N>;
+
+/// Row-major R×C matrix of fixed values, stored as raw integers (cheap to build in constexpr).
+template <std::size_t R, std::size_t C>
+struct matrix {
+    static constexpr std::size_t rows = R;
+    static constexpr std::size_t cols = C;
+    std::array<std::int64_t, R * C> raw{};
+
+    constexpr fixed operator()(std::size_t r, std::size_t c) const { return fixed::from_raw(raw[r * C + c]); }
+    constexpr void set(std::size_t r, std::size_t c, fixed v) { raw[r * C + c] = v.raw; }
+
+    constexpr std::size_t nonzeros() const {
+        std::size_t n = 0;
+        for (auto v : raw) n += (v != 0);
+        return n;
+    }
+    constexpr bool row_is_zero(std::size_t r) const {
+        for (std::size_t c = 0; c < C; ++c)
+            if (raw[r * C + c] != 0) return false;
+        return true;
+    }
+    constexpr bool col_is_zero(std::size_t c) const {
+        for (std::size_t r = 0; r < R; ++r)
+            if (raw[r * C + c] != 0) return false;
+        return true;
+    }
+    friend constexpr bool operator==(matrix const&, matrix const&) = default;
+};
+
+/// Nonzero counts per row and per column, found in one pass (compile-time derivations read these
+/// instead of scanning the matrix again).
+template <std::size_t R, std::size_t C>
+struct matrix_profile {
+    std::array<std::uint16_t, R> row_nnz{};
+    std::array<std::uint16_t, C> col_nnz{};
+    std::size_t nnz = 0;
+};
+
+template <std::size_t R, std::size_t C>
+constexpr matrix_profile<R, C> profile(matrix<R, C> const& m) {
+    matrix_profile<R, C> p{};
+    std::int64_t const* v = m.raw.data();
+    for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t c = 0; c < C; ++c, ++v)
+            if (*v != 0) {
+                ++p.row_nnz[r];
+                ++p.col_nnz[c];
+                ++p.nnz;
+            }
+    return p;
+}
+
+/// y = x·M, each element rounded once from its exact sum (the plain, dense product).
+template <std::size_t R, std::size_t C>
+constexpr row_vector<C> multiply(row_vector<R> const& x, matrix<R, C> const& m) {
+    row_vector<C> y{};
+    for (std::size_t c = 0; c < C; ++c) {
+        accumulator acc;
+        for (std::size_t r = 0; r < R; ++r) acc.add(x[r].raw, m.raw[r * C + c]);
+        y[c] = acc.result();
+    }
+    return y;
+}
+
+/// A list of lists: for each of `Major` groups, the (index, weight) pairs of its nonzero entries.
+/// Built from a dense matrix either by column (a group per output: y[c] = Σ x[i]·w) or by row
+/// (a group per input: spread x[r] over its outputs).
+template <std::size_t Major, std::size_t N>
+struct sparse_lists {
+    std::array<std::uint16_t, Major + 1> start{};
+    std::array<std::uint16_t, (N > 0 ? N : 1)> index{};
+    std::array<std::int64_t, (N > 0 ? N : 1)> weight{};
+};
+
+/// Groups by column, keeping only the columns listed in `keep` (in that order).
+template <std::size_t N, std::size_t K, std::size_t R, std::size_t C>
+constexpr sparse_lists<K, N> by_column(matrix<R, C> const& m, std::array<std::uint16_t, K> const& keep) {
+    sparse_lists<K, N> s{};
+    std::size_t n = 0;
+    std::int64_t const* raw = m.raw.data();
+    for (std::size_t k = 0; k < K; ++k) {
+        s.start[k] = static_cast<std::uint16_t>(n);
+        for (std::size_t r = 0; r < R; ++r) {
+            std::int64_t const w = raw[r * C + keep[k]];
+            if (w == 0) continue;
+            s.index[n] = static_cast<std::uint16_t>(r);
+            s.weight[n] = w;
+            ++n;
+        }
+    }
+    s.start[K] = static_cast<std::uint16_t>(n);
+    return s;
+}
+
+/// Groups by row, keeping only the rows listed in `keep`; the index of each entry is the column's
+/// slot in `slots` (a map from column to output slot, built by the caller).
+template <std::size_t N, std::size_t K, std::size_t R, std::size_t C>
+constexpr sparse_lists<K, N> by_row(matrix<R, C> const& m, std::array<std::uint16_t, K> const& keep,
+                                    std::array<std::uint16_t, C> const& slot_of_col) {
+    sparse_lists<K, N> s{};
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < K; ++k) {
+        s.start[k] = static_cast<std::uint16_t>(n);
+        std::int64_t const* row = m.raw.data() + keep[k] * C;
+        for (std::size_t c = 0; c < C; ++c) {
+            std::int64_t const w = row[c];
+            if (w == 0) continue;
+            s.index[n] = slot_of_col[c];
+            s.weight[n] = w;
+            ++n;
+        }
+    }
+    s.start[K] = static_cast<std::uint16_t>(n);
+    return s;
+}
+
+/// The indices i < N with pred(i), as an array of exactly K entries (K counted beforehand).
+template <std::size_t K, std::size_t N, class Pred>
+constexpr std::array<std::uint16_t, K> indices_where(Pred pred) {
+    std::array<std::uint16_t, K> out{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < N; ++i)
+        if (pred(i)) out[k++] = static_cast<std::uint16_t>(i);
+    return out;
+}
+
+template <std::size_t N, class Pred>
+constexpr std::size_t count_where(Pred pred) {
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < N; ++i) k += pred(i) ? 1 : 0;
+    return k;
+}
+
+}  // namespace ctformer

@@ -1,0 +1,69 @@
+// ctformer — run the constexpr adder on a prompt.
+//
+//   ctformer add 0999+0111=             → 0999+0111=0111, and the sum it means
+//   ctformer add 0999+0111= --tokens 10 → keep generating, as the seed's demo does
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "digits.hpp"
+
+namespace {
+
+int run_add(std::string const& prompt, std::size_t digits, std::size_t tokens, bool show_margins) {
+    return ctformer::tools::with_digits(digits, [&](auto model) {
+        using Model = decltype(model);
+        std::size_t const count = tokens == 0 ? Model::digits : tokens;
+        auto const g = ctformer::generate<Model>(prompt, count);
+        fmt::print("{}\n", g.view());
+        // The answer is the sum reversed: read the first D generated digits back to front.
+        std::string sum(g.answer().substr(0, std::min<std::size_t>(Model::digits, g.generated)));
+        std::string const reversed(sum.rbegin(), sum.rend());
+        fmt::print("sum (low {} digits, read back to front): {}\n", Model::digits, reversed);
+        if (show_margins)
+            fmt::print("margins: attention weight {:.6f}, attention gap {:.3f}, copy input {:.3f}, logit gap {:.6f}\n",
+                       g.margin.attention_weight.to_double(), g.margin.attention_gap.to_double(),
+                       g.margin.copy_input.to_double(), g.margin.logit_gap.to_double());
+        return 0;
+    });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates"};
+    app.require_subcommand(1);
+
+    std::string prompt;
+    std::size_t digits = 0, tokens = 0;
+    bool margins = false;
+    auto* add = app.add_subcommand("add", "generate the sum of a prompt DDDD+DDDD= (reversed, as the seed does)");
+    add->add_option("prompt", prompt, "the prompt, e.g. 0999+0111=")->required();
+    add->add_option("--digits,-d", digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
+    add->add_option("--tokens,-n", tokens, "generate this many tokens (default: D)")->check(CLI::Range(1, 40));
+    add->add_flag("--margins", margins, "print the smallest decision margins of this generation");
+
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::ParseError const& e) {
+        int const code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    try {
+        if (digits == 0) digits = ctformer::tools::digits_of_prompt(prompt);
+        if (add->parsed()) return run_add(prompt, digits, tokens, margins);
+    } catch (ctformer::prompt_error const& e) {
+        fmt::print(stderr, "ctformer: {}\n", e.what());
+        return 2;
+    } catch (std::invalid_argument const& e) {
+        fmt::print(stderr, "ctformer: {}\n", e.what());
+        return 2;
+    } catch (std::exception const& e) {
+        fmt::print(stderr, "ctformer: internal error: {}\n", e.what());
+        return 1;
+    }
+    return 0;
+}
