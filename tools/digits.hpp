@@ -21,10 +21,10 @@ decltype(auto) with_digits(std::size_t d, F&& f) {
     using R = decltype(f(adder<1>{}));
     return [&]<std::size_t... I>(std::index_sequence<I...>) -> R {
         if constexpr (std::is_void_v<R>) {
-            ((d == I + 1 ? (f(adder<I + 1>{}), true) : false) || ...);
+            (void)((d == I + 1 ? (f(adder<I + 1>{}), true) : false) || ...);
         } else {
             R r{};
-            ((d == I + 1 ? (r = f(adder<I + 1>{}), true) : false) || ...);
+            (void)((d == I + 1 ? (r = f(adder<I + 1>{}), true) : false) || ...);
             return r;
         }
     }(std::make_index_sequence<max_digits>{});

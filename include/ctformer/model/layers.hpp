@@ -74,29 +74,29 @@ constexpr std::size_t argmax(row_vector<N> const& v) {
     return best;
 }
 
-/// Softmax weights of scores[0..n): exp(s − max) / Σ. Returns the index of the largest score.
-constexpr std::size_t softmax(fixed const* scores, fixed* weights, std::size_t n, margins* m) {
+/// Softmax weights of raw scores[0..n): exp(s − max) / Σ, in Q31.32. Returns the index of the
+/// largest score (the first, on ties).
+constexpr std::size_t softmax(std::int64_t const* scores, std::int64_t* weights, std::size_t n, margins* m) {
     std::size_t best = 0;
     for (std::size_t j = 1; j < n; ++j)
-        if (scores[j].raw > scores[best].raw) best = j;
-    std::int64_t const top = scores[best].raw;
+        if (scores[j] > scores[best]) best = j;
+    std::int64_t const top = scores[best];
     std::int64_t total = 0;
-    bool one_hot = true;  // only the best row has a nonzero exp: weights are exactly 1 and 0
+    bool one_hot = true;  // only the best row has a nonzero exp: its weight is exactly 1, the rest 0
     for (std::size_t j = 0; j < n; ++j) {
-        std::int64_t const d = scores[j].raw - top;
+        std::int64_t const d = scores[j] - top;
         std::int64_t const e = d == 0 ? fixed::one_raw : d < detail::exp_zero_below ? 0 : exp_nonpositive(fixed::from_raw(d)).raw;
-        weights[j].raw = e;
+        weights[j] = e;
         total += e;  // each e ≤ 1 and n ≤ 64: no overflow
         if (j != best && e != 0) one_hot = false;
     }
     if (!one_hot)
-        for (std::size_t j = 0; j < n; ++j) weights[j] = weights[j] / fixed::from_raw(total);
+        for (std::size_t j = 0; j < n; ++j) weights[j] = (fixed::from_raw(weights[j]) / fixed::from_raw(total)).raw;
     if (m) {
-        if (weights[best] < m->attention_weight) m->attention_weight = weights[best];
+        if (weights[best] < m->attention_weight.raw) m->attention_weight = fixed::from_raw(weights[best]);
         for (std::size_t j = 0; j < n; ++j) {
             if (j == best) continue;
-            fixed const gap = fixed::from_raw(top - scores[j].raw);
-            if (gap < m->attention_gap) m->attention_gap = gap;
+            if (top - scores[j] < m->attention_gap.raw) m->attention_gap = fixed::from_raw(top - scores[j]);
         }
     }
     return best;
@@ -117,17 +117,17 @@ constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* r
         k[i] = multiply(rows[i], w.wk);
         v[i] = multiply(rows[i], w.wv);
     }
-    std::array<fixed, cap> scores{}, weights{};
+    std::array<std::int64_t, cap> scores{}, weights{};
     for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = 0; j <= i; ++j) {  // causal: row i sees rows 0..i
             accumulator dot;
             for (std::size_t d = 0; d < Dh; ++d) dot.add(q[i][d], k[j][d]);
-            scores[j] = dot.result() * w.score_scale;
+            scores[j] = (dot.result() * w.score_scale).raw;
         }
         softmax(scores.data(), weights.data(), i + 1, m);
         for (std::size_t c = 0; c < Dm; ++c) {
             accumulator acc;
-            for (std::size_t j = 0; j <= i; ++j) acc.add(weights[j], v[j][c]);
+            for (std::size_t j = 0; j <= i; ++j) acc.add(weights[j], v[j][c].raw);
             update[i][c] = acc.result();
         }
     }
@@ -220,28 +220,28 @@ struct compiled_attention {
         for (std::size_t a = 0; a < NA; ++a) {
             i128 acc = 0;
             for (std::size_t e = q.start[a]; e < q.start[a + 1]; ++e)
-                if (__builtin_add_overflow(acc, i128{x[q.index[e]].raw} * q.weight[e], &acc)) detail::throw_overflow("ctformer: query overflows");
+                acc += i128{x[q.index[e]].raw} * q.weight[e];  // fits: exact_sums_fit, checked in compile_attention
             qa[a] = detail::round_shift_32(acc);
         }
-        std::array<fixed, cap> score_store{}, weight_store{};
-        fixed* const scores = score_store.data();
+        std::array<std::int64_t, cap> score_store, weight_store;  // written before read
+        std::int64_t* const scores = score_store.data();
         std::int64_t const scale = score_scale.raw;
         for (std::size_t j = 0; j < n; ++j) {
             i128 acc = 0;
             std::int64_t const* k_j = cache[j].k.data();
             for (std::size_t a = 0; a < NA; ++a)
                 if (__builtin_add_overflow(acc, i128{qa[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
-            scores[j].raw = detail::round_shift_32(i128{detail::round_shift_32(acc)} * scale);
+            scores[j] = detail::round_shift_32(i128{detail::round_shift_32(acc)} * scale);
         }
         std::size_t const best = softmax(scores, weight_store.data(), n, m);
         std::array<i128, (NO > 0 ? NO : 1)> out_store{};
         i128* const out = out_store.data();
         for (std::size_t j = 0; j < n; ++j) {
-            std::int64_t const w = weight_store[j].raw;
+            std::int64_t const w = weight_store[j];
             if (w == 0) continue;
             std::int64_t const* v_j = cache[j].v.data();
             for (std::size_t o = 0; o < NO; ++o)
-                if (__builtin_add_overflow(out[o], i128{w} * v_j[o], &out[o])) detail::throw_overflow("ctformer: attention output overflows");
+                out[o] += i128{w} * v_j[o];  // fits: w ≤ 2^32 (a softmax weight), |v| < 2^63, n ≤ 64
         }
         for (std::size_t o = 0; o < NO; ++o) {
             std::int64_t& dst = x[out_cols[o]].raw;
@@ -275,6 +275,8 @@ constexpr auto compile_attention() {
     c.k = by_column<NK>(w.wk, act);
     c.v = by_column<NV>(w.wv, outs);
     c.score_scale = w.score_scale;
+    if (!exact_sums_fit(c.q, 0) || !exact_sums_fit(c.k, 0) || !exact_sums_fit(c.v, 0))
+        throw overflow_error("ctformer: an attention layer's weights are too large for exact 128-bit sums");
     return c;
 }
 
@@ -325,14 +327,13 @@ struct compiled_mlp {
         for (std::size_t u = 0; u < NU; ++u) {
             i128 acc = i128{bias[u]} << fixed::frac_bits;
             for (std::size_t e = in_start[u]; e < in_start[u + 1]; ++e)
-                if (__builtin_add_overflow(acc, i128{x[in_index[e]].raw} * in_weight[e], &acc)) detail::throw_overflow("ctformer: MLP pre-activation overflows");
+                acc += i128{x[in_index[e]].raw} * in_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
             if (acc > top) top = acc;
             if (acc <= -saturated) continue;
             std::int64_t const g = acc >= saturated ? detail::round_shift_32(acc) : detail::gelu_raw(detail::round_shift_32(acc));
             if (g == 0) continue;
             for (std::size_t e = out_start[u]; e < out_start[u + 1]; ++e)
-                if (__builtin_add_overflow(acc_out[out_index[e]], i128{g} * out_weight[e], &acc_out[out_index[e]]))
-                    detail::throw_overflow("ctformer: MLP output overflows");
+                acc_out[out_index[e]] += i128{g} * out_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
         }
         if (m && reports_decision && NU > 0) {
             std::int64_t const pre = detail::round_shift_32(top);
@@ -400,6 +401,23 @@ constexpr auto compile_mlp() {
     for (std::size_t u = 0; u < NU; ++u) c.b1[u] = w.b1[units[u]].raw;
     c.in = by_column<N1>(w.w1, units);
     c.out = by_row<N2>(w.w2, units, slot);
+    // The output sums: each column collects at most NU terms g·w (|g| < 2^63) onto its bias.
+    i128 max_bias = 0, max_w2 = 0;
+    for (std::size_t o = 0; o < NO; ++o) {
+        i128 const b = c.out_bias[o] < 0 ? -c.out_bias[o] : c.out_bias[o];
+        if (b > max_bias) max_bias = b;
+    }
+    for (std::size_t e = 0; e < N2; ++e) {
+        i128 const v = c.out.weight[e] < 0 ? -i128{c.out.weight[e]} : i128{c.out.weight[e]};
+        if (v > max_w2) max_w2 = v;
+    }
+    i128 max_b1 = 0;
+    for (std::size_t u = 0; u < NU; ++u) {
+        i128 const b = c.b1[u] < 0 ? -i128{c.b1[u]} : i128{c.b1[u]};
+        if (b > max_b1) max_b1 = b;
+    }
+    if (!exact_sums_fit(c.in, max_b1 << fixed::frac_bits) || max_bias >= (i128{1} << 126) || i128(NU) * max_w2 >= (i128{1} << 63))
+        throw overflow_error("ctformer: an MLP layer's weights are too large for exact 128-bit sums");
     return c;
 }
 

@@ -76,8 +76,18 @@ public:
         return forward(i, m, [](std::string_view, row const&) {});
     }
 
-    /// Logits of the unembedding for a final residual row.
-    static constexpr row_vector<vocab_size> logits(row const& x) { return multiply(x, net.unembed); }
+    /// Logits of the unembedding for a final residual row (only its nonzero rows are read; the
+    /// sums are exact, so this equals the dense product).
+    static constexpr row_vector<vocab_size> logits(row const& x) {
+        row_vector<vocab_size> l{};
+        for (std::size_t t = 0; t < vocab_size; ++t) {
+            i128 acc = 0;
+            for (std::size_t e = unembed_lists.start[t]; e < unembed_lists.start[t + 1]; ++e)
+                acc += i128{x[unembed_lists.index[e]].raw} * unembed_lists.weight[e];
+            l[t] = fixed::from_raw(detail::round_shift_32(acc));
+        }
+        return l;
+    }
 
     /// The token the network predicts after the last row (greedy: argmax of the logits).
     constexpr std::size_t next_token(margins* m = nullptr, row* last = nullptr) const {
@@ -96,6 +106,14 @@ public:
     }
 
 private:
+    static constexpr auto unembed_profile = profile(net.unembed);
+    static constexpr auto unembed_lists = [] {
+        std::array<std::uint16_t, vocab_size> all{};
+        for (std::size_t t = 0; t < vocab_size; ++t) all[t] = static_cast<std::uint16_t>(t);
+        return by_column<unembed_profile.nnz>(net.unembed, all);
+    }();
+    static_assert(exact_sums_fit(unembed_lists, 0), "ctformer: the unembedding's weights are too large for exact sums");
+
     template <class Tuple>
     static constexpr auto indices(Tuple const& t) {
         return hana::to_tuple(hana::make_range(hana::size_c<0>, hana::size(t)));
@@ -132,15 +150,12 @@ struct generation {
 };
 
 namespace detail {
+/// FNV-1a over the 64-bit words of a row (a digest to compare rows bit for bit).
 template <std::size_t W>
 constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
     for (auto v : x) {
-        auto u = static_cast<std::uint64_t>(v.raw);
-        for (int b = 0; b < 8; ++b) {
-            h ^= (u & 0xff);
-            h *= 0x100000001b3ull;
-            u >>= 8;
-        }
+        h ^= static_cast<std::uint64_t>(v.raw);
+        h *= 0x100000001b3ull;
     }
     return h;
 }

@@ -89,6 +89,22 @@ struct sparse_lists {
     std::array<std::int64_t, (N > 0 ? N : 1)> weight{};
 };
 
+/// Can every group's exact sum  start + Σ x·w  be formed in 128 bits for any 64-bit x? It can when
+/// |start| < 2^126 and (entries in the largest group)·max|w| < 2^63. Layers check this at compile
+/// time, which is what lets their inner loops add without an overflow test per term.
+template <std::size_t Major, std::size_t N>
+constexpr bool exact_sums_fit(sparse_lists<Major, N> const& s, i128 max_abs_start) {
+    std::size_t longest = 0;
+    for (std::size_t g = 0; g < Major; ++g)
+        if (std::size_t{s.start[g + 1]} - s.start[g] > longest) longest = std::size_t{s.start[g + 1]} - s.start[g];
+    i128 max_w = 0;
+    for (std::size_t e = 0; e < s.start[Major]; ++e) {
+        i128 const w = s.weight[e] < 0 ? -i128{s.weight[e]} : i128{s.weight[e]};
+        if (w > max_w) max_w = w;
+    }
+    return max_abs_start < (i128{1} << 126) && i128(longest) * max_w < (i128{1} << 63);
+}
+
 /// Groups by column, keeping only the columns listed in `keep` (in that order).
 template <std::size_t N, std::size_t K, std::size_t R, std::size_t C>
 constexpr sparse_lists<K, N> by_column(matrix<R, C> const& m, std::array<std::uint16_t, K> const& keep) {
