@@ -43,12 +43,19 @@ constexpr fixed score_scale_for() {
     return fixed::from_double(1.0 / detail::sqrt_double(static_cast<double>(L::width)));
 }
 
+/// sin/cos of every position a sequence can hold, computed once (the same bits as position_angle).
+inline constexpr auto position_table = [] {
+    std::array<sin_cos, max_rows> t{};
+    for (std::size_t p = 0; p < max_rows; ++p) t[p] = position_angle(static_cast<std::int64_t>(p), position_period);
+    return t;
+}();
+
 /// The embedding of one token at position p: the one-hot token and sin/cos of the position.
 template <class L>
 constexpr row_vector<L::width> embed(L const& layout, std::size_t tok, std::size_t p) {
     row_vector<L::width> x{};
     x[tok] = fixed::from_int(1);
-    auto const sc = position_angle(static_cast<std::int64_t>(p), position_period);
+    auto const sc = p < max_rows ? position_table[p] : position_angle(static_cast<std::int64_t>(p), position_period);
     x[layout[reg::pos][0]] = sc.sin;
     x[layout[reg::pos][1]] = sc.cos;
     return x;
@@ -90,32 +97,38 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
 }
 
 /// The digit-add-with-carry table (the seed's "Multiply"): 200 hidden units, two per digit pair.
-/// Unit (i, j, no carry): 500·left_i + 500·right_j − 1000·carry − 900 is 100 exactly when both
-/// digits are present and carry is 0, and ≤ −234 otherwise (GELU → 0). It writes digit (i+j) mod 10
-/// and sets carry when i+j ≥ 10. Unit (i, j, carry): 333·(left_i + right_j + carry) − 900 is 99 with
-/// the carry set; it writes (i+j+1) mod 10 and clears the carry when i+j+1 < 10.
+/// Unit (i, j, no carry): 500·left_i + 500·right_j − 1000·carry − 872 is 128 exactly when both
+/// digits are present and carry is 0, and ≤ −372 otherwise (GELU → 0). It writes digit (i+j) mod 10
+/// and sets carry when i+j ≥ 10. Unit (i, j, carry): 333·(left_i + right_j + carry) − 871 is 128
+/// with all three set (≤ −205 with two); it writes (i+j+1) mod 10 and clears the carry when
+/// i+j+1 < 10.
+///
+/// DIVERGENCE (exact digits): the seed fires these units at 100 and 99 and scales them back with
+/// 0.01 and 0.01/0.99, which binary fixed point cannot hold (100 × round(0.01) = 1 + 4 ulp). Here
+/// the biases (−872, −871 instead of −900) make both fire at 128, and 1/128 is exact: the out and
+/// carry registers hold exact 0s and 1s, and so does every digit register after Clear. The
+/// margins to GELU's flat zero (pre ≤ −7) are 365 and 198 instead of the seed's 300 and 134.
 template <class L>
 constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right, slot carry, slot out) {
     mlp_for<L, 200> w{};
     w.name = "add_with_carry";
     std::size_t u = 0;
-    fixed const hundredth = fixed::from_ratio(1, 100);
-    fixed const from_99 = fixed::from_ratio(1, 99);  // 0.01 · (1/0.99): 99 → 1
+    fixed const back = fixed::from_ratio(1, 128);  // 128 → 1, exactly
     for (std::size_t i = 0; i < 10; ++i) {
         for (std::size_t j = 0; j < 10; ++j) {
             w.w1.set(left[i], u, fixed::from_int(500));
             w.w1.set(right[j], u, fixed::from_int(500));
             w.w1.set(carry[0], u, fixed::from_int(-1000));
-            w.b1[u] = fixed::from_int(-900);
-            w.w2.set(u, out[(i + j) % 10], hundredth);
-            if (i + j >= 10) w.w2.set(u, carry[0], hundredth);
+            w.b1[u] = fixed::from_int(-872);
+            w.w2.set(u, out[(i + j) % 10], back);
+            if (i + j >= 10) w.w2.set(u, carry[0], back);
             ++u;
             w.w1.set(left[i], u, fixed::from_int(333));
             w.w1.set(right[j], u, fixed::from_int(333));
             w.w1.set(carry[0], u, fixed::from_int(333));
-            w.b1[u] = fixed::from_int(-900);
-            w.w2.set(u, out[(i + j + 1) % 10], from_99);
-            if (i + j + 1 < 10) w.w2.set(u, carry[0], -from_99);  // no carry any more: clear it
+            w.b1[u] = fixed::from_int(-871);
+            w.w2.set(u, out[(i + j + 1) % 10], back);
+            if (i + j + 1 < 10) w.w2.set(u, carry[0], -back);  // no carry any more: clear it
             ++u;
         }
     }
@@ -123,15 +136,17 @@ constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right,
     return w;
 }
 
-/// Clear: x −= 0.01·GELU(100·x) on each column of the registers; for x ∈ {0, 1} that is 0.
+/// Clear: x −= GELU(128·x)/128 on each column of the registers; for x ∈ {0, 1} that is exactly 0.
+/// DIVERGENCE (exact digits): the seed uses 100 and −0.01; 100 × round(−0.01) leaves −4 ulp behind
+/// in binary fixed point, 128 and −1/128 leave nothing.
 template <class L, class... Slots>
 constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
     mlp_for<L, L::width> w{};
     w.name = "clear";
     auto one = [&](slot s) {
         for (std::size_t i = 0; i < s.width; ++i) {
-            w.w1.set(s[i], s[i], fixed::from_int(100));
-            w.w2.set(s[i], s[i], fixed::from_ratio(-1, 100));
+            w.w1.set(s[i], s[i], fixed::from_int(128));
+            w.w2.set(s[i], s[i], -fixed::from_ratio(1, 128));
         }
     };
     (one(regs), ...);
@@ -181,25 +196,29 @@ constexpr mlp_for<L, 2> diff_pos(L const&, slot a, slot b, slot distance) {
     return w;
 }
 
-/// IsZero: d ↦ d + 0.1·GELU(10 − 100·d) − GELU(d + 10) + 10, which is 1 for d = 0 and 0 for d ≥ 0.1.
+/// IsZero: d ↦ d + GELU(8 − 100·d)/8 − GELU(d + 8) + 8, which is 1 for d = 0 and exactly 0 for
+/// d ≥ 0.15 (there GELU(8 − 100·d) = 0 and GELU(d + 8) = d + 8).
 /// The seed's first bias has one element, broadcast by PyTorch to both hidden units; the
-/// construction needs it on both (unit 1 must cancel the +10), so here it is written out twice.
+/// construction needs it on both (unit 1 must cancel the constant), so here it is written out twice.
+/// DIVERGENCE (exact digits): the seed's constant is 10 with 0.1 on unit 0; 8 with 1/8 is exact.
 template <class L>
 constexpr mlp_for<L, 2> is_zero(L const&, slot z) {
     mlp_for<L, 2> w{};
     w.name = "is_zero";
     w.w1.set(z[0], 0, fixed::from_int(-100));
     w.w1.set(z[0], 1, fixed::from_int(1));
-    w.b1[0] = fixed::from_int(10);
-    w.b1[1] = fixed::from_int(10);  // the seed's broadcast bias, made explicit
-    w.w2.set(0, z[0], fixed::from_ratio(1, 10));
+    w.b1[0] = fixed::from_int(8);
+    w.b1[1] = fixed::from_int(8);  // the seed's broadcast bias, made explicit
+    w.w2.set(0, z[0], fixed::from_ratio(1, 8));
     w.w2.set(1, z[0], fixed::from_int(-1));
-    w.b2[z[0]] = fixed::from_int(10);
+    w.b2[z[0]] = fixed::from_int(8);
     return w;
 }
 
-/// CopyOnMatch: dst_i += 0.1·GELU(100·match + 100·src_i − 190): fires (GELU(10) = 10) only when
-/// both the match flag and the digit are 1; otherwise the input is ≤ −90 and GELU gives exactly 0.
+/// CopyOnMatch: dst_i += GELU(100·match + 100·src_i − 184)/16: fires (GELU(16) = 16 → 1) only when
+/// both the match flag and the digit are 1; otherwise the input is ≤ −84 and GELU gives exactly 0.
+/// It fires while match > 0.84, i.e. while the DiffPos input |a| < 0.126 (seed: 0.112).
+/// DIVERGENCE (exact digits): the seed fires at 10 and scales by 0.1; 16 and 1/16 are exact.
 template <class L>
 constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, slot dst) {
     mlp_for<L, vocab_size> w{};
@@ -208,8 +227,8 @@ constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, s
     for (std::size_t i = 0; i < src.width; ++i) {
         w.w1.set(match[0], i, fixed::from_int(100));
         w.w1.set(src[i], i, fixed::from_int(100));
-        w.b1[i] = fixed::from_int(-190);
-        w.w2.set(i, dst[i], fixed::from_ratio(1, 10));
+        w.b1[i] = fixed::from_int(-184);
+        w.w2.set(i, dst[i], fixed::from_ratio(1, 16));
     }
     return w;
 }

@@ -282,7 +282,13 @@ constexpr auto compile_attention() {
 
 /// Mlp, sparse. A hidden unit that no input reaches is a constant: its GELU(b1)·W2 is folded into
 /// the output bias at compile time, exactly (in the 128-bit accumulator's scale).
-template <std::size_t Dm, std::size_t NU, std::size_t N1, std::size_t N2, std::size_t NO>
+///
+/// At run time the layer is driven by its inputs: only columns that hold a nonzero value are read,
+/// and only the units they reach ("touched") are evaluated. An untouched unit's pre-activation is
+/// its bias, so its output is GELU(b1)·W2 — a constant, also folded into the output bias (the units
+/// that are evaluated add their difference from it). Every sum is exact, so this gives the same bits
+/// as evaluating every unit (tests/test_paths.cpp).
+template <std::size_t Dm, std::size_t NU, std::size_t NI, std::size_t N1, std::size_t N2, std::size_t NO>
 struct compiled_mlp {
     static constexpr bool is_attention = false;
     static constexpr std::size_t width = Dm;
@@ -290,14 +296,18 @@ struct compiled_mlp {
     std::string_view name;
     bool reports_decision = false;
     std::array<std::uint16_t, NO> out_cols{};
-    std::array<i128, (NO > 0 ? NO : 1)> out_bias{};  ///< b2 plus the folded constant units, scale 2^64
+    std::array<i128, (NO > 0 ? NO : 1)> out_bias{};   ///< b2 plus every unit at rest (GELU(b1)·W2), scale 2^64
+    std::array<std::int64_t, (NO > 0 ? NO : 1)> out_bias_rounded{};  ///< the update when no unit moves
     std::array<std::int64_t, (NU > 0 ? NU : 1)> b1{};
-    sparse_lists<NU, N1> in{};   ///< per reached unit: (input column, weight)
-    sparse_lists<NU, N2> out{};  ///< per reached unit: (output slot, weight)
+    std::array<std::int64_t, (NU > 0 ? NU : 1)> at_rest{};  ///< GELU(b1) per reached unit
+    std::array<std::uint16_t, (NI > 0 ? NI : 1)> in_cols{};  ///< columns some unit reads
+    sparse_lists<NI, N1> by_input{};  ///< per read column: (unit, weight)
+    sparse_lists<NU, N1> in{};        ///< per reached unit: (input column, weight)
+    sparse_lists<NU, N2> out{};       ///< per reached unit: (output slot, weight)
 
     constexpr bool reads_column(std::size_t c) const {
-        for (std::size_t i = 0; i < in.start[NU]; ++i)
-            if (in.index[i] == c) return true;
+        for (std::size_t i = 0; i < NI; ++i)
+            if (in_cols[i] == c) return true;
         return false;
     }
     constexpr bool writes_column(std::size_t c) const {
@@ -311,38 +321,69 @@ struct compiled_mlp {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
         // operator[] costs more than the multiply-add it wraps.
         fixed* const x = row.data();
-        std::array<i128, (NO > 0 ? NO : 1)> acc_store = out_bias;
+        std::array<i128, (NO > 0 ? NO : 1)> acc_store;  // an output's sum starts at its bias when first changed
         i128* const acc_out = acc_store.data();
-        std::uint16_t const* const in_start = in.start.data();
-        std::uint16_t const* const in_index = in.index.data();
-        std::int64_t const* const in_weight = in.weight.data();
-        std::uint16_t const* const out_start = out.start.data();
-        std::uint16_t const* const out_index = out.index.data();
-        std::int64_t const* const out_weight = out.weight.data();
+        std::array<bool, (NO > 0 ? NO : 1)> changed{};
+        std::array<i128, (NU > 0 ? NU : 1)> pre_store;  // written when a unit is first touched
+        i128* const pre = pre_store.data();
+        std::array<bool, (NU > 0 ? NU : 1)> touched{};
+        std::array<std::uint16_t, (NU > 0 ? NU : 1)> touched_list;
+        std::size_t n_touched = 0;
+        std::uint16_t const* const bi_start = by_input.start.data();
+        std::uint16_t const* const bi_unit = by_input.index.data();
+        std::int64_t const* const bi_weight = by_input.weight.data();
         std::int64_t const* const bias = b1.data();
+        for (std::size_t k = 0; k < NI; ++k) {
+            std::int64_t const xv = x[in_cols[k]].raw;
+            if (xv == 0) continue;
+            for (std::size_t e = bi_start[k]; e < bi_start[k + 1]; ++e) {
+                std::size_t const u = bi_unit[e];
+                if (!touched[u]) {
+                    touched[u] = true;
+                    touched_list[n_touched++] = static_cast<std::uint16_t>(u);
+                    pre[u] = i128{bias[u]} << fixed::frac_bits;
+                }
+                pre[u] += i128{xv} * bi_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
+            }
+        }
         // GELU is 0 at or below −7 and the identity at or above 7 (numeric/functions.hpp): decided
         // on the exact sum, before rounding, these cases need neither the rounding nor the call.
         constexpr i128 saturated = i128{detail::gelu_cutoff} << (2 * fixed::frac_bits);
-        i128 top = -(i128{1} << 126);
-        for (std::size_t u = 0; u < NU; ++u) {
-            i128 acc = i128{bias[u]} << fixed::frac_bits;
-            for (std::size_t e = in_start[u]; e < in_start[u + 1]; ++e)
-                acc += i128{x[in_index[e]].raw} * in_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
-            if (acc > top) top = acc;
-            if (acc <= -saturated) continue;
-            std::int64_t const g = acc >= saturated ? detail::round_shift_32(acc) : detail::gelu_raw(detail::round_shift_32(acc));
-            if (g == 0) continue;
-            for (std::size_t e = out_start[u]; e < out_start[u + 1]; ++e)
-                acc_out[out_index[e]] += i128{g} * out_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
+        std::uint16_t const* const out_start = out.start.data();
+        std::uint16_t const* const out_index = out.index.data();
+        std::int64_t const* const out_weight = out.weight.data();
+        for (std::size_t t = 0; t < n_touched; ++t) {
+            std::size_t const u = touched_list[t];
+            i128 const acc = pre[u];
+            std::int64_t const g = acc <= -saturated ? 0
+                                   : acc >= saturated ? detail::round_shift_32(acc)
+                                                      : detail::gelu_raw(detail::round_shift_32(acc));
+            std::int64_t const change = g - at_rest[u];  // |g|, |at_rest| < 2^62: no overflow
+            if (change == 0) continue;
+            for (std::size_t e = out_start[u]; e < out_start[u + 1]; ++e) {
+                std::size_t const o = out_index[e];
+                if (!changed[o]) {
+                    changed[o] = true;
+                    acc_out[o] = out_bias[o];
+                }
+                acc_out[o] += i128{change} * out_weight[e];  // fits: checked in compile_mlp
+            }
         }
         if (m && reports_decision && NU > 0) {
-            std::int64_t const pre = detail::round_shift_32(top);
-            fixed const a = fixed::from_raw(pre < 0 ? -pre : pre);
+            i128 top = -(i128{1} << 126);
+            for (std::size_t u = 0; u < NU; ++u) {
+                i128 const p = touched[u] ? pre[u] : i128{bias[u]} << fixed::frac_bits;
+                if (p > top) top = p;
+            }
+            std::int64_t const p = detail::round_shift_32(top);
+            fixed const a = fixed::from_raw(p < 0 ? -p : p);
             if (a < m->copy_input) m->copy_input = a;
         }
         for (std::size_t o = 0; o < NO; ++o) {
+            std::int64_t const update = changed[o] ? detail::round_shift_32(acc_out[o]) : out_bias_rounded[o];
+            if (update == 0) continue;
             std::int64_t& dst = x[out_cols[o]].raw;
-            if (__builtin_add_overflow(dst, detail::round_shift_32(acc_out[o]), &dst)) detail::throw_overflow("ctformer: residual overflows");
+            if (__builtin_add_overflow(dst, update, &dst)) detail::throw_overflow("ctformer: residual overflows");
         }
         return 0;
     }
@@ -355,10 +396,13 @@ constexpr auto compile_mlp() {
     constexpr std::size_t Dm = decltype(W::w1)::rows, H = W::hidden;
     constexpr auto p1 = profile(Src::dense.w1);
     constexpr auto reached = [=](std::size_t h) { return p1.col_nnz[h] != 0; };
+    constexpr auto read = [=](std::size_t c) { return p1.row_nnz[c] != 0; };
     constexpr std::size_t NU = count_where<H>(reached);
+    constexpr std::size_t NI = count_where<Dm>(read);
     constexpr auto units = indices_where<NU, H>(reached);
-    // Output bias per column: b2 plus the sum over unreached units of GELU(b1)·W2, exact.
-    // A column is written if that bias is nonzero or a reached unit has a weight into it.
+    constexpr auto inputs = indices_where<NI, Dm>(read);
+    // Output bias per column: b2 plus GELU(b1)·W2 of every unit (reached or not), exact. A column is
+    // written if a reached unit has a weight into it or that bias is nonzero.
     struct outputs_t {
         std::array<i128, Dm> bias{};
         std::array<bool, Dm> written{};
@@ -368,10 +412,8 @@ constexpr auto compile_mlp() {
         for (std::size_t c = 0; c < Dm; ++c) o.bias[c] = i128{Src::dense.b2[c].raw} << fixed::frac_bits;
         for (std::size_t h = 0; h < H; ++h) {
             std::int64_t const* w2 = Src::dense.w2.raw.data() + h * Dm;
-            if (p1.col_nnz[h] != 0) {
+            if (p1.col_nnz[h] != 0)
                 for (std::size_t c = 0; c < Dm; ++c) o.written[c] = o.written[c] || w2[c] != 0;
-                continue;
-            }
             std::int64_t const g = gelu(Src::dense.b1[h]).raw;
             if (g == 0) continue;
             for (std::size_t c = 0; c < Dm; ++c) o.bias[c] += i128{g} * w2[c];
@@ -393,16 +435,28 @@ constexpr auto compile_mlp() {
     }();
     std::array<std::uint16_t, Dm> slot{};
     for (std::size_t o = 0; o < NO; ++o) slot[outs[o]] = static_cast<std::uint16_t>(o);
-    compiled_mlp<Dm, NU, N1, N2, NO> c{};
+    compiled_mlp<Dm, NU, NI, N1, N2, NO> c{};
     c.name = w.name;
     c.reports_decision = w.reports_decision;
     c.out_cols = outs;
-    for (std::size_t o = 0; o < NO; ++o) c.out_bias[o] = outputs.bias[outs[o]];
-    for (std::size_t u = 0; u < NU; ++u) c.b1[u] = w.b1[units[u]].raw;
+    c.in_cols = inputs;
+    for (std::size_t o = 0; o < NO; ++o) {
+        c.out_bias[o] = outputs.bias[outs[o]];
+        c.out_bias_rounded[o] = detail::round_shift_32(outputs.bias[outs[o]]);
+    }
+    for (std::size_t u = 0; u < NU; ++u) {
+        c.b1[u] = w.b1[units[u]].raw;
+        c.at_rest[u] = gelu(w.b1[units[u]]).raw;
+    }
     c.in = by_column<N1>(w.w1, units);
     c.out = by_row<N2>(w.w2, units, slot);
-    // The output sums: each column collects at most NU terms g·w (|g| < 2^63) onto its bias.
-    i128 max_bias = 0, max_w2 = 0;
+    // by input column: the unit index is the unit's slot among the reached units
+    std::array<std::uint16_t, H> unit_slot{};
+    for (std::size_t u = 0; u < NU; ++u) unit_slot[units[u]] = static_cast<std::uint16_t>(u);
+    c.by_input = by_row<N1>(w.w1, inputs, unit_slot);
+    // The sums must be exact in 128 bits: pre-activations (bias + inputs), and outputs (each column
+    // collects at most NU terms change·w with |change| < 2^63 onto its bias).
+    i128 max_bias = 0, max_w2 = 0, max_b1 = 0;
     for (std::size_t o = 0; o < NO; ++o) {
         i128 const b = c.out_bias[o] < 0 ? -c.out_bias[o] : c.out_bias[o];
         if (b > max_bias) max_bias = b;
@@ -411,12 +465,12 @@ constexpr auto compile_mlp() {
         i128 const v = c.out.weight[e] < 0 ? -i128{c.out.weight[e]} : i128{c.out.weight[e]};
         if (v > max_w2) max_w2 = v;
     }
-    i128 max_b1 = 0;
     for (std::size_t u = 0; u < NU; ++u) {
         i128 const b = c.b1[u] < 0 ? -i128{c.b1[u]} : i128{c.b1[u]};
         if (b > max_b1) max_b1 = b;
     }
-    if (!exact_sums_fit(c.in, max_b1 << fixed::frac_bits) || max_bias >= (i128{1} << 126) || i128(NU) * max_w2 >= (i128{1} << 63))
+    if (!exact_sums_fit(c.in, max_b1 << fixed::frac_bits) || max_bias >= (i128{1} << 126) || i128(NU) * max_w2 >= (i128{1} << 62) ||
+        max_b1 >= (i128{1} << 61))
         throw overflow_error("ctformer: an MLP layer's weights are too large for exact 128-bit sums");
     return c;
 }
