@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <set>
 #include <string>
 
 #include <ctformer/ctformer.hpp>
@@ -85,4 +86,58 @@ TEST_CASE("compile time and run time compute the same bits", "[paths]") {
     REQUIRE(generate<A>(make_prompt<4>(a, b), 4).digest == ct_chain.digest);
     REQUIRE(generate<A>(make_prompt<4>(c, d), 4).digest == ct_mixed.digest);
     STATIC_REQUIRE(ct_demo.answer() == "0111");
+}
+
+TEST_CASE("the checker's prompt-tree walk gives each pair the plain path's answer and margins", "[paths]") {
+    std::mt19937_64 rng(99);
+    for (int trial = 0; trial < 5; ++trial) {
+        std::uint64_t const a = rng() % 10000, b0 = rng() % 9700;
+        std::set<std::uint64_t> seen;
+        check_block<A>(
+            a, b0, b0 + 300,
+            [&](addition_result const& r, margins const& m) {
+                REQUIRE(r.a == a);
+                REQUIRE(seen.insert(r.b).second);
+                auto const g = generate<A>(make_prompt<4>(a, r.b), 4);
+                REQUIRE(std::string_view(r.got.data(), 4) == g.answer());
+                REQUIRE(r.right == adds_correctly<A>(a, r.b));
+                REQUIRE(m.logit_gap == g.margin.logit_gap);
+                REQUIRE(m.copy_input == g.margin.copy_input);
+                REQUIRE(m.attention_gap == g.margin.attention_gap);
+                REQUIRE(m.attention_weight == g.margin.attention_weight);
+            },
+            [] { return false; });
+        REQUIRE(seen.size() == 300);
+        REQUIRE(*seen.begin() == b0);
+        REQUIRE(*seen.rbegin() == b0 + 299);
+    }
+}
+
+TEST_CASE("a forward pass that reuses its memo gives the same bits as one that does not", "[paths]") {
+    std::mt19937_64 rng(5);
+    sequence<A> s;
+    sequence<A>::memo mem;
+    for (int trial = 0; trial < 200; ++trial) {
+        // change one random prompt digit at a time, as the checker's walk does
+        auto p = make_prompt<4>(rng() % 10000, rng() % 10000);
+        while (s.size() > 0) s.pop();
+        for (auto id : p.ids) s.push(id);
+        margins with{}, without{};
+        auto const reused = s.forward(9, &with, [](std::string_view, row_vector<80> const&) {}, &mem);
+        auto const fresh = s.forward(9, &without);
+        REQUIRE(digest_of(reused) == digest_of(fresh));
+        REQUIRE(with.copy_input == without.copy_input);
+        REQUIRE(with.attention_gap == without.attention_gap);
+        if (trial % 3 == 0) {  // the same prompt twice: everything is reused
+            auto const again = s.forward(9, nullptr, [](std::string_view, row_vector<80> const&) {}, &mem);
+            REQUIRE(digest_of(again) == digest_of(fresh));
+        }
+    }
+}
+
+TEST_CASE("the checker's walk stops when asked and reports only what it finished", "[paths]") {
+    int calls = 0;
+    auto const done = check_block<A>(1234, 0, 1000, [&](addition_result const&, margins const&) { ++calls; }, [&] { return calls >= 7; });
+    REQUIRE(done == 7);
+    REQUIRE(calls == 7);
 }

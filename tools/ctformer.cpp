@@ -35,7 +35,7 @@ int run_add(std::string const& prompt, std::size_t digits, std::size_t tokens, b
 
 int main(int argc, char** argv) {
     CLI::App app{"ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates"};
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);
 
     std::string prompt;
     std::size_t digits = 0, tokens = 0;
@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
     try {
         if (digits == 0) digits = ctformer::tools::digits_of_prompt(prompt);
         if (add->parsed()) return run_add(prompt, digits, tokens, margins);
+        fmt::print(stderr, "ctformer: no command given; expected one of: add (see --help)\n");
+        return 2;
     } catch (ctformer::prompt_error const& e) {
         fmt::print(stderr, "ctformer: {}\n", e.what());
         return 2;

@@ -57,7 +57,7 @@ inline std::string to_json(report const& r) {
     s += fmt::format("  \"digits\": {},\n  \"mode\": \"{}\",\n", r.digits, r.mode);
     s += fmt::format("  \"left\": [{}, {}],\n  \"right\": [{}, {}],\n", r.left_lo, r.left_hi, r.right_lo, r.right_hi);
     s += fmt::format("  \"sample\": {},\n  \"seed\": {},\n  \"shard\": [{}, {}],\n", r.sample, r.seed, r.shard, r.shards);
-    s += fmt::format("  \"total\": {},\n  \"checked\": {},\n  \"right\": {},\n  \"wrong\": {},\n", r.total, r.checked, r.right, r.wrong());
+    s += fmt::format("  \"total\": {},\n  \"checked\": {},\n  \"correct\": {},\n  \"wrong\": {},\n", r.total, r.checked, r.right, r.wrong());
     s += fmt::format("  \"complete\": {},\n", r.complete ? "true" : "false");
     s += "  \"merged_shards\": [";
     for (std::size_t i = 0; i < r.merged_shards.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", r.merged_shards[i]);
@@ -246,7 +246,7 @@ inline report from_json(std::string const& text) {
     r.shards = j.at("shard").array().at(1).u64();
     r.total = j.at("total").u64();
     r.checked = j.at("checked").u64();
-    r.right = j.at("right").u64();
+    r.right = j.at("correct").u64();
     r.complete = j.at("complete").boolean();
     for (auto const& s : j.at("merged_shards").array()) r.merged_shards.push_back(s.u64());
     auto const& m = j.at("margins");

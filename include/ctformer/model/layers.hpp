@@ -211,8 +211,9 @@ struct compiled_attention {
         for (std::size_t o = 0; o < NO; ++o) c.v[o] = dot(v, o, x.data());
     }
 
-    /// x is row n−1; cache holds rows 0..n−1 (row n−1 included).
-    constexpr std::size_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m) const {
+    /// x is row n−1; cache holds rows 0..n−1 (row n−1 included). Returns the set of rows that got
+    /// a nonzero weight, as a bit mask (bit j: row j; n ≤ 64).
+    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m) const {
         constexpr std::size_t cap = max_rows;
         if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
         fixed* const x = row.data();
@@ -233,12 +234,14 @@ struct compiled_attention {
                 if (__builtin_add_overflow(acc, i128{qa[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
             scores[j] = detail::round_shift_32(i128{detail::round_shift_32(acc)} * scale);
         }
-        std::size_t const best = softmax(scores, weight_store.data(), n, m);
+        softmax(scores, weight_store.data(), n, m);
         std::array<i128, (NO > 0 ? NO : 1)> out_store{};
         i128* const out = out_store.data();
+        std::uint64_t used = 0;
         for (std::size_t j = 0; j < n; ++j) {
             std::int64_t const w = weight_store[j];
             if (w == 0) continue;
+            used |= std::uint64_t{1} << j;
             std::int64_t const* v_j = cache[j].v.data();
             for (std::size_t o = 0; o < NO; ++o)
                 out[o] += i128{w} * v_j[o];  // fits: w ≤ 2^32 (a softmax weight), |v| < 2^63, n ≤ 64
@@ -247,7 +250,7 @@ struct compiled_attention {
             std::int64_t& dst = x[out_cols[o]].raw;
             if (__builtin_add_overflow(dst, detail::round_shift_32(out[o]), &dst)) detail::throw_overflow("ctformer: residual overflows");
         }
-        return best;
+        return used;
     }
 };
 
@@ -317,7 +320,7 @@ struct compiled_mlp {
     }
     constexpr void fill_cache(cache_entry&, row_vector<Dm> const&) const {}
 
-    constexpr std::size_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m) const {
+    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m) const {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
         // operator[] costs more than the multiply-add it wraps.
         fixed* const x = row.data();

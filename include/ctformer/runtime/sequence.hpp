@@ -57,19 +57,100 @@ public:
         --n_;
     }
 
+    static constexpr std::size_t prologue_layers = decltype(hana::size(net.prologue))::value;
+    static constexpr std::size_t body_layers = decltype(hana::size(net.body))::value;
+    static constexpr std::size_t layers = prologue_layers + body_layers * Model::digits;
+
+    /// What one forward pass of a row computed, layer by layer, so that the next pass of the same
+    /// row can reuse every layer whose inputs provably did not change (see forward). Run-time only:
+    /// it holds a row per layer.
+    struct memo {
+        bool valid = false;
+        std::size_t row = 0;
+        std::array<std::uint8_t, capacity> tokens{};      ///< rows 0..row when recorded
+        std::array<typename sequence::row, layers + 1> states{};  ///< input of each layer; the output last
+        std::array<std::uint64_t, layers> used_rows{};    ///< attention: rows that got a nonzero weight
+        std::array<margins, layers> layer_margins{};
+    };
+
     /// Runs row i (rows 0..i must be present) through every layer; returns its final residual.
     /// `observe(name, row)` is called after each layer, for tracing.
+    ///
+    /// With a memo of an earlier pass of the same row, the layers whose inputs are unchanged are
+    /// not run again: a layer's output is a function of its input row and, for attention, of the
+    /// cached keys and values of rows 0..i. Starting from the same embedding, each layer is
+    /// reused while (MLP) nothing before it changed, or (attention) every row whose token changed
+    /// has the same key as before and either the same value or a zero weight in the recorded
+    /// pass — then the scores, the weights and the sum are the same numbers. From the first layer
+    /// that fails this, everything is computed again. The result is the same bits either way
+    /// (tests/test_paths.cpp); the checker walks the prompts in an order that makes long reuses.
     template <class Observe>
-    constexpr row forward(std::size_t i, margins* m, Observe&& observe) const {
+    constexpr row forward(std::size_t i, margins* m, Observe&& observe, memo* mem = nullptr) const {
         if (i >= n_) throw sequence_error("ctformer::sequence::forward: no such row");
         row x = embed(net.layout, tokens_[i], i);
-        auto step = [&](auto const& layer, auto const& cache) {
-            layer.apply(x, cache.data(), i + 1, m);
-            observe(layer.name, x);
+        bool reusing = mem && mem->valid && mem->row == i && mem->tokens[i] == tokens_[i];
+        // The rows whose token changed since the recorded pass, and what each attention layer's
+        // cache held for them then (computed once here, not once per layer application).
+        constexpr std::size_t max_changed = 4;
+        std::array<std::size_t, max_changed> changed{};
+        std::size_t n_changed = 0;
+        if (reusing)
+            for (std::size_t j = 0; j < i && reusing; ++j)
+                if (mem->tokens[j] != tokens_[j]) {
+                    if (n_changed == max_changed) reusing = false;
+                    else changed[n_changed++] = j;
+                }
+        auto before_entries = [&](auto const& layers_tuple) {
+            return hana::transform(layers_tuple, [&](auto const& layer) {
+                std::array<typename std::remove_cvref_t<decltype(layer)>::cache_entry, max_changed> before{};
+                if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention)
+                    if (reusing)
+                        for (std::size_t c = 0; c < n_changed; ++c)
+                            layer.fill_cache(before[c], embed(net.layout, mem->tokens[changed[c]], changed[c]));
+                return before;
+            });
         };
-        hana::for_each(indices(net.prologue), [&](auto k) { step(net.prologue[k], prologue_cache_[k]); });
+        auto const before_prologue = before_entries(net.prologue);
+        auto const before_body = before_entries(net.body);
+        std::size_t k = 0;  // layer index
+        auto step = [&](auto const& layer, auto const& cache, auto const& before) {
+            if (reusing) {
+                if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+                    for (std::size_t c = 0; c < n_changed && reusing; ++c) {
+                        std::size_t const j = changed[c];
+                        bool const used = (mem->used_rows[k] >> j) & 1u;
+                        if (before[c].k != cache[j].k || (used && before[c].v != cache[j].v)) reusing = false;
+                    }
+                }
+                if (reusing) {
+                    if (m) m->merge(mem->layer_margins[k]);
+                    observe(layer.name, mem->states[k + 1]);
+                    ++k;
+                    return;
+                }
+                x = mem->states[k];
+            }
+            margins lm{};
+            if (mem) mem->states[k] = x;
+            std::uint64_t const used = layer.apply(x, cache.data(), i + 1, &lm);
+            if (mem) {
+                mem->used_rows[k] = used;
+                mem->layer_margins[k] = lm;
+            }
+            if (m) m->merge(lm);
+            observe(layer.name, x);
+            ++k;
+        };
+        hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l], before_prologue[l]); });
         for (std::size_t r = 0; r < Model::digits; ++r)
-            hana::for_each(indices(net.body), [&](auto k) { step(net.body[k], body_cache_[k]); });
+            hana::for_each(indices(net.body), [&](auto l) { step(net.body[l], body_cache_[l], before_body[l]); });
+        if (reusing) x = mem->states[layers];
+        if (mem) {
+            mem->states[layers] = x;
+            for (std::size_t j = 0; j <= i; ++j) mem->tokens[j] = tokens_[j];
+            mem->row = i;
+            mem->valid = true;
+        }
         return x;
     }
     constexpr row forward(std::size_t i, margins* m = nullptr) const {
@@ -90,8 +171,8 @@ public:
     }
 
     /// The token the network predicts after the last row (greedy: argmax of the logits).
-    constexpr std::size_t next_token(margins* m = nullptr, row* last = nullptr) const {
-        row const x = forward(n_ - 1, m);
+    constexpr std::size_t next_token(margins* m = nullptr, row* last = nullptr, memo* mem = nullptr) const {
+        row const x = forward(n_ - 1, m, [](std::string_view, row const&) {}, mem);
         if (last) *last = x;
         auto const l = logits(x);
         std::size_t const best = argmax(l);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Bad usage of the tools: each case must exit with status 2 and say what is wrong on stderr.
+# usage: cli_errors.sh path/to/ctformer path/to/ctformer-check
+set -u
+ctformer=$1 check=$2
+fails=0 count=0
+expect() {  # expect REGEX TOOL ARGS...
+  local regex=$1; shift
+  local err rc
+  err=$(timeout 60 "$@" 2>&1 >/dev/null); rc=$?
+  count=$((count + 1))
+  if [ "$rc" -ne 2 ]; then
+    echo "FAIL: $* exited $rc, expected 2 ($err)"; fails=$((fails + 1))
+  elif ! grep -Eq -- "$regex" <<< "$err"; then
+    echo "FAIL: $*: message does not match /$regex/: $err"; fails=$((fails + 1))
+  fi
+}
+expect "required"                               "$ctformer" add
+expect "no command given"                       "$ctformer"
+expect "character '-' at position 4"            "$ctformer" add 0999-0111=
+expect "the first operand has 3 digits"         "$ctformer" add 099+0111=
+expect "it has 9 characters"                    "$ctformer" add 0999+0111
+expect "empty"                                  "$ctformer" add ""
+expect "byte 0xc3 at position 2"                "$ctformer" add $'09\xc3\xa99+0111='
+expect "' ' \(space\) at position 4"            "$ctformer" add "0999 0111="
+expect "5000 characters"                        "$ctformer" add "$(printf '1%.0s' {1..5000})"
+expect "--digits"                               "$ctformer" add 0999+0111= --digits 9
+expect "--tokens"                               "$ctformer" add 0999+0111= --tokens 0
+expect "--tokens"                               "$ctformer" add 0999+0111= --tokens x
+expect "not expected: frobnicate"            "$ctformer" frobnicate
+expect "--bogus"                                "$ctformer" add 0999+0111= --bogus
+expect "--digits"                               "$check" --digits 0
+expect "--digits"                               "$check" --digits 9
+expect "range is empty"                         "$check" --left 5..2
+expect "more digits"                            "$check" --left 0..10000
+expect "expected A..B"                          "$check" --left abc
+expect "expected A..B"                          "$check" --right 1..
+expect "K/N"                                    "$check" --shard 0/4
+expect "K/N"                                    "$check" --shard 5/4
+expect "K/N"                                    "$check" --shard x
+expect "seed-set"                               "$check" --seed-set --digits 3
+expect "--sample"                               "$check" --sample 0
+expect "--sample"                               "$check" --seed 3
+expect "--threads"                              "$check" --threads 0
+expect "cannot read"                            "$check" --merge /nonexistent/report.json
+expect "not a ctformer-check report"            "$check" --merge "$0"
+expect "takes no"                               "$check" --merge x.json --shard 1/2
+expect "--max-failures"                         "$check" --max-failures -1
+expect "--unknown-option"                       "$check" --unknown-option
+echo "$count bad invocations, $((count - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]

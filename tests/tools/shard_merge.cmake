@@ -1,0 +1,53 @@
+# A shard/merge round trip: the 2-digit check (10^4 pairs) in 3 shards, merged, must equal the
+# unsharded check; a shard given twice and a report of another check must be refused.
+# -DCHECK=path/to/ctformer-check -DWORK=scratch directory
+file(MAKE_DIRECTORY ${WORK})
+function(run_check out_var)
+    execute_process(COMMAND ${CHECK} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "ctformer-check ${ARGN} exited ${rc}:\n${out}\n${err}")
+    endif()
+    set(${out_var} "${out}" PARENT_SCOPE)
+endfunction()
+
+run_check(whole --digits 2 --json --threads 2)
+foreach(k 1 2 3)
+    run_check(part --digits 2 --json --threads 1 --shard ${k}/3)
+    file(WRITE ${WORK}/part${k}.json "${part}")
+    string(JSON total GET "${part}" total)
+    message(STATUS "shard ${k}/3: ${total} pairs")
+endforeach()
+run_check(merged --merge ${WORK}/part1.json ${WORK}/part2.json ${WORK}/part3.json --json)
+
+foreach(field total checked correct wrong complete)
+    string(JSON a GET "${whole}" ${field})
+    string(JSON b GET "${merged}" ${field})
+    if(NOT a STREQUAL b)
+        message(FATAL_ERROR "merged ${field} = ${b}, the unsharded check says ${a}")
+    endif()
+endforeach()
+string(JSON total GET "${merged}" total)
+string(JSON right GET "${merged}" correct)
+if(NOT total EQUAL 10000 OR NOT right EQUAL 10000)
+    message(FATAL_ERROR "the merged 2-digit check covers ${total} pairs with ${right} right; expected 10000 and 10000")
+endif()
+
+# a shard twice
+execute_process(COMMAND ${CHECK} --merge ${WORK}/part1.json ${WORK}/part1.json RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "appears twice")
+    message(FATAL_ERROR "merging a shard twice: exit ${rc}, \"${err}\"; expected exit 2 and 'appears twice'")
+endif()
+# a part of another check
+run_check(other --digits 1 --json --shard 1/3)
+file(WRITE ${WORK}/other.json "${other}")
+execute_process(COMMAND ${CHECK} --merge ${WORK}/part1.json ${WORK}/other.json RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "different check")
+    message(FATAL_ERROR "merging parts of different checks: exit ${rc}, \"${err}\"; expected exit 2 and 'different check'")
+endif()
+# an incomplete merge is reported as incomplete
+run_check(partial --merge ${WORK}/part1.json ${WORK}/part2.json --json)
+string(JSON complete GET "${partial}" complete)
+if(complete)
+    message(FATAL_ERROR "a merge of 2 of 3 shards says it is complete")
+endif()
+message(STATUS "shard/merge round trip: 3 shards merge to the unsharded result")

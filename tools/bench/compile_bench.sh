@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# compile_bench.sh SOURCE_DIR — compile seconds and peak compiler memory per proven addition.
+#
+# For each compiler found, three translation units are compiled with -fsyntax-only:
+#   headers : includes ctformer.hpp and evaluates nothing
+#   empty   : also builds the compiled network (what every proof unit pays once)
+#   proofs  : the same plus N static_assert-proven 4-digit additions
+# Each is compiled 3 times and the fastest run is kept. The per-addition cost is
+# (proofs − empty)/N; the unit's fixed cost is empty (headers included) and empty − headers.
+set -euo pipefail
+src=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+n=${CTFORMER_BENCH_ADDITIONS:-8}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cat > "$work/headers.cpp" <<'CPP'
+#include <ctformer/ctformer.hpp>
+CPP
+cat > "$work/empty.cpp" <<'CPP'
+#include <ctformer/ctformer.hpp>
+using A = ctformer::adder<4>;
+static_assert(ctformer::attention_reads_only_the_embedding(A::net));
+CPP
+cp "$work/empty.cpp" "$work/proofs.cpp"
+pairs=(1234:4321 9999:1 5678:8765 2468:1357 999:111 4999:5001 7:8000 3141:2718 1111:8889 6174:3825 9090:909 1009:9001 5000:5000 0:0 9999:9999 123:877)
+for ((i = 0; i < n; ++i)); do
+  IFS=: read -r a b <<< "${pairs[$((i % ${#pairs[@]}))]}"
+  echo "void proof_$i() { constexpr bool ok = ctformer::adds_correctly<A>($a, $b); static_assert(ok); }" >> "$work/proofs.cpp"
+done
+
+measure() {  # compiler flags... file → "seconds MB" (best of 3)
+  local best_t=999999 best_m=0
+  for _ in 1 2 3; do
+    if ! /usr/bin/time -o "$work/t" -f "%e %M" "$@" -std=c++20 -fsyntax-only -I"$src/include" >/dev/null 2>"$work/err"; then
+      echo "FAIL"; return
+    fi
+    read -r t m < "$work/t"
+    if awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; best_m=$m; fi
+  done
+  echo "$best_t $((best_m / 1024))"
+}
+
+printf "%-44s %9s %9s %12s %12s %14s\n" "compiler" "headers" "unit" "network" "s/addition" "MB/addition"
+for spec in "g++" "clang++-14" "clang++-19" "clang++-19 -fexperimental-new-constant-interpreter"; do
+  read -r -a cmd <<< "$spec"
+  command -v "${cmd[0]}" >/dev/null || { printf "%-44s not installed\n" "$spec"; continue; }
+  h=$(measure "${cmd[@]}" "$work/headers.cpp")
+  e=$(measure "${cmd[@]}" "$work/empty.cpp")
+  p=$(measure "${cmd[@]}" "$work/proofs.cpp")
+  if [[ $h == FAIL || $e == FAIL || $p == FAIL ]]; then printf "%-44s failed: %s\n" "$spec" "$(head -c 300 "$work/err" | tr '\n' ' ')"; continue; fi
+  read -r ht hm <<< "$h"; read -r et em <<< "$e"; read -r pt pm <<< "$p"
+  awk -v s="$spec" -v ht="$ht" -v et="$et" -v pt="$pt" -v em="$em" -v pm="$pm" -v n="$n" 'BEGIN {
+    printf "%-44s %8.2fs %8.2fs %11.2fs %11.3fs %13.1f\n", s, ht, et, et - ht, (pt - et) / n, (pm - em) / n }'
+done
+echo "(headers: includes only; unit: a proof unit with no addition — its fixed cost; network: unit − headers;"
+echo " per addition: (unit with $n additions − unit) / $n; memory is the compiler's peak RSS)"
