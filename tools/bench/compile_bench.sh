@@ -40,7 +40,22 @@ measure() {  # compiler flags... file → "seconds MB" (best of 3)
   echo "$best_t $((best_m / 1024))"
 }
 
-printf "%-44s %9s %9s %12s %12s %14s\n" "compiler" "headers" "unit" "network" "s/addition" "MB/addition"
+cp "$src/tests/proofs/network.hpp" "$work/network.hpp"
+echo '#include "network.hpp"' > "$work/pch_unit.cpp"
+cat "$work/empty.cpp" >> "$work/pch_unit.cpp"
+
+pch_measure() {  # compiler flags... → "pch-build-seconds unit-seconds" with the network precompiled
+  local ext=gch use=(-include "$work/network.hpp")
+  case "$1" in clang*) ext=pch; use=(-include-pch "$work/network.hpp.pch");; esac
+  rm -f "$work"/network.hpp.gch "$work"/network.hpp.pch
+  /usr/bin/time -o "$work/t" -f "%e" "$@" -std=c++20 -I"$src/include" -x c++-header "$work/network.hpp" -o "$work/network.hpp.$ext" >/dev/null 2>"$work/err" || { echo "FAIL"; return; }
+  local build; build=$(cat "$work/t")
+  local unit; unit=$(measure "$@" "${use[@]}" "$work/pch_unit.cpp")
+  rm -f "$work"/network.hpp.gch "$work"/network.hpp.pch
+  echo "$build ${unit%% *}"
+}
+
+printf "%-44s %9s %9s %12s %12s %14s %11s %10s\n" "compiler" "headers" "unit" "network" "s/addition" "MB/addition" "pch build" "unit+pch"
 for spec in "g++" "clang++-14" "clang++-19" "clang++-19 -fexperimental-new-constant-interpreter"; do
   read -r -a cmd <<< "$spec"
   command -v "${cmd[0]}" >/dev/null || { printf "%-44s not installed\n" "$spec"; continue; }
@@ -49,8 +64,11 @@ for spec in "g++" "clang++-14" "clang++-19" "clang++-19 -fexperimental-new-const
   p=$(measure "${cmd[@]}" "$work/proofs.cpp")
   if [[ $h == FAIL || $e == FAIL || $p == FAIL ]]; then printf "%-44s failed: %s\n" "$spec" "$(head -c 300 "$work/err" | tr '\n' ' ')"; continue; fi
   read -r ht hm <<< "$h"; read -r et em <<< "$e"; read -r pt pm <<< "$p"
-  awk -v s="$spec" -v ht="$ht" -v et="$et" -v pt="$pt" -v em="$em" -v pm="$pm" -v n="$n" 'BEGIN {
-    printf "%-44s %8.2fs %8.2fs %11.2fs %11.3fs %13.1f\n", s, ht, et, et - ht, (pt - et) / n, (pm - em) / n }'
+  c=$(pch_measure "${cmd[@]}"); [[ $c == *FAIL* ]] && c="nan nan"
+  read -r cb cu <<< "$c"
+  awk -v s="$spec" -v ht="$ht" -v et="$et" -v pt="$pt" -v em="$em" -v pm="$pm" -v n="$n" -v cb="$cb" -v cu="$cu" 'BEGIN {
+    printf "%-44s %8.2fs %8.2fs %11.2fs %11.3fs %13.1f %10.2fs %9.2fs\n", s, ht, et, et - ht, (pt - et) / n, (pm - em) / n, cb, cu }'
 done
 echo "(headers: includes only; unit: a proof unit with no addition — its fixed cost; network: unit − headers;"
-echo " per addition: (unit with $n additions − unit) / $n; memory is the compiler's peak RSS)"
+echo " per addition: (unit with $n additions − unit) / $n; memory is the compiler's peak RSS;"
+echo " pch build: precompiling tests/proofs/network.hpp (headers and compiled network) once; unit+pch: a unit using it)"
