@@ -83,7 +83,7 @@ std::string format_duration(double s) {
 }
 
 template <class Model>
-void run(report& r, unsigned threads, std::size_t max_failures, bool json) {
+void run(report& r, unsigned threads, std::size_t max_failures) {
     constexpr std::size_t D = Model::digits;
     std::uint64_t const width = r.right_hi - r.right_lo + 1;
     std::uint64_t const space = r.mode == "sample" ? r.sample : (r.left_hi - r.left_lo + 1) * width;
@@ -93,7 +93,6 @@ void run(report& r, unsigned threads, std::size_t max_failures, bool json) {
 
     constexpr std::uint64_t block = 4096;
     std::atomic<std::uint64_t> next{begin}, progress{0};
-    std::mutex merge_mutex;
     std::vector<thread_state> states(threads);
     auto const stop = [] { return interrupted.load(std::memory_order_relaxed); };
 
@@ -183,7 +182,6 @@ void run(report& r, unsigned threads, std::size_t max_failures, bool json) {
         r.copy_input = m.copy_input.to_double();
         r.logit_gap = m.logit_gap.to_double();
     }
-    (void)json;
 }
 
 void print_human(report const& r) {
@@ -311,7 +309,7 @@ int main(int argc, char** argv) {
             if (!shard.empty()) std::tie(r.shard, r.shards) = parse_shard(shard);
             std::signal(SIGINT, on_sigint);
             std::signal(SIGTERM, on_sigint);
-            ctformer::tools::with_digits(digits, [&](auto model) { run<decltype(model)>(r, threads, max_failures, json); });
+            ctformer::tools::with_digits(digits, [&](auto model) { run<decltype(model)>(r, threads, max_failures); });
         }
     } catch (usage_error const& e) {
         fmt::print(stderr, "ctformer-check: {}\n", e.what());

@@ -291,7 +291,7 @@ constexpr auto compile_attention() {
 /// its bias, so its output is GELU(b1)·W2 — a constant, also folded into the output bias (the units
 /// that are evaluated add their difference from it). Every sum is exact, so this gives the same bits
 /// as evaluating every unit (tests/test_paths.cpp).
-template <std::size_t Dm, std::size_t NU, std::size_t NI, std::size_t N1, std::size_t N2, std::size_t NO>
+template <std::size_t Dm, std::size_t NU, std::size_t NI, std::size_t N1, std::size_t N2, std::size_t NO, std::size_t ND>
 struct compiled_mlp {
     static constexpr bool is_attention = false;
     static constexpr std::size_t width = Dm;
@@ -307,6 +307,15 @@ struct compiled_mlp {
     sparse_lists<NI, N1> by_input{};  ///< per read column: (unit, weight)
     sparse_lists<NU, N1> in{};        ///< per reached unit: (input column, weight)
     sparse_lists<NU, N2> out{};       ///< per reached unit: (output slot, weight)
+    // "Broad" input columns reach most units (the add table's carry, the copy step's match flag).
+    // Alone, such a column may be unable to move any unit off rest: every unit it reaches stays at
+    // or below GELU's flat zero for any input in [inert_lo, inert_hi]. When it is the only nonzero
+    // broad column and its value is inert, it is added only to the units other inputs touched —
+    // every other unit it reaches is provably still at rest.
+    std::array<std::uint16_t, (ND > 0 ? ND : 1)> broad{};         ///< index k into in_cols
+    std::array<bool, (NI > 0 ? NI : 1)> is_broad{};
+    std::array<std::int64_t, (ND > 0 ? ND : 1)> inert_lo{}, inert_hi{};
+    std::array<std::int64_t, (ND * NU > 0 ? ND * NU : 1)> broad_weight{};  ///< [d·NU + u], 0 where not reached
 
     constexpr bool reads_column(std::size_t c) const {
         for (std::size_t i = 0; i < NI; ++i)
@@ -336,9 +345,7 @@ struct compiled_mlp {
         std::uint16_t const* const bi_unit = by_input.index.data();
         std::int64_t const* const bi_weight = by_input.weight.data();
         std::int64_t const* const bias = b1.data();
-        for (std::size_t k = 0; k < NI; ++k) {
-            std::int64_t const xv = x[in_cols[k]].raw;
-            if (xv == 0) continue;
+        auto touch_column = [&](std::size_t k, std::int64_t xv) {
             for (std::size_t e = bi_start[k]; e < bi_start[k + 1]; ++e) {
                 std::size_t const u = bi_unit[e];
                 if (!touched[u]) {
@@ -347,6 +354,36 @@ struct compiled_mlp {
                     pre[u] = i128{bias[u]} << fixed::frac_bits;
                 }
                 pre[u] += i128{xv} * bi_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
+            }
+        };
+        for (std::size_t k = 0; k < NI; ++k) {
+            if (ND > 0 && is_broad[k]) continue;
+            std::int64_t const xv = x[in_cols[k]].raw;
+            if (xv != 0) touch_column(k, xv);
+        }
+        // Broad columns: one nonzero and inert → add it to the touched units only; otherwise touch.
+        std::size_t n_broad = 0, last_broad = 0;
+        for (std::size_t d = 0; d < ND; ++d)
+            if (x[in_cols[broad[d]]].raw != 0) ++n_broad, last_broad = d;
+        std::int64_t inert_value = 0;
+        std::size_t inert_column = 0;
+        bool inert = false;
+        if (n_broad == 1) {
+            std::int64_t const xv = x[in_cols[broad[last_broad]]].raw;
+            inert = xv >= inert_lo[last_broad] && xv <= inert_hi[last_broad];
+            inert_value = xv;
+            inert_column = last_broad;
+        }
+        if (inert) {
+            std::int64_t const* w = broad_weight.data() + inert_column * NU;
+            for (std::size_t t = 0; t < n_touched; ++t) {
+                std::size_t const u = touched_list[t];
+                pre[u] += i128{inert_value} * w[u];
+            }
+        } else {
+            for (std::size_t d = 0; d < ND; ++d) {
+                std::int64_t const xv = x[in_cols[broad[d]]].raw;
+                if (xv != 0) touch_column(broad[d], xv);
             }
         }
         // GELU is 0 at or below −7 and the identity at or above 7 (numeric/functions.hpp): decided
@@ -375,7 +412,8 @@ struct compiled_mlp {
         if (m && reports_decision && NU > 0) {
             i128 top = -(i128{1} << 126);
             for (std::size_t u = 0; u < NU; ++u) {
-                i128 const p = touched[u] ? pre[u] : i128{bias[u]} << fixed::frac_bits;
+                i128 p = touched[u] ? pre[u] : i128{bias[u]} << fixed::frac_bits;
+                if (!touched[u] && inert) p += i128{inert_value} * broad_weight[inert_column * NU + u];
                 if (p > top) top = p;
             }
             std::int64_t const p = detail::round_shift_32(top);
@@ -438,7 +476,40 @@ constexpr auto compile_mlp() {
     }();
     std::array<std::uint16_t, Dm> slot{};
     for (std::size_t o = 0; o < NO; ++o) slot[outs[o]] = static_cast<std::uint16_t>(o);
-    compiled_mlp<Dm, NU, NI, N1, N2, NO> c{};
+    // Broad columns: read by more than half of at least 8 units.
+    constexpr auto broad_col = [=](std::size_t k) { return NU >= 8 && 2 * std::size_t{p1.row_nnz[inputs[k]]} > NU; };
+    constexpr std::size_t ND = count_where<NI>(broad_col);
+    compiled_mlp<Dm, NU, NI, N1, N2, NO, ND> c{};
+    constexpr auto broad_cols = indices_where<ND, NI>(broad_col);
+    for (std::size_t d = 0; d < ND; ++d) c.broad[d] = broad_cols[d];
+    for (std::size_t d = 0; d < ND; ++d) {
+        c.is_broad[c.broad[d]] = true;
+        std::size_t const col = inputs[c.broad[d]];
+        // the inert interval: b1·2^32 + x·w ≤ −7·2^64 for every unit u the column reaches, which
+        // must be at rest at GELU's flat zero (at_rest = 0, b1 ≤ −7); empty (lo > hi) otherwise
+        i128 lo = INT64_MIN, hi = INT64_MAX;
+        constexpr i128 floor_zero = -(i128{detail::gelu_cutoff} << (2 * fixed::frac_bits));
+        for (std::size_t u = 0; u < NU; ++u) {
+            std::int64_t const wv = Src::dense.w1.raw[col * H + units[u]];
+            c.broad_weight[d * NU + u] = wv;
+            if (wv == 0) continue;
+            i128 const room = floor_zero - (i128{w.b1[units[u]].raw} << fixed::frac_bits);  // x·w ≤ room
+            if (room < 0 || gelu(w.b1[units[u]]).raw != 0) {
+                lo = 1;
+                hi = 0;
+                continue;
+            }
+            if (wv > 0) {
+                i128 const bound = room / wv;  // floor (room ≥ 0)
+                if (bound < hi) hi = bound;
+            } else {
+                i128 const bound = -(room / -i128{wv});  // ceil of room / wv for wv < 0
+                if (bound > lo) lo = bound;
+            }
+        }
+        c.inert_lo[d] = static_cast<std::int64_t>(lo);
+        c.inert_hi[d] = static_cast<std::int64_t>(hi);
+    }
     c.name = w.name;
     c.reports_decision = w.reports_decision;
     c.out_cols = outs;

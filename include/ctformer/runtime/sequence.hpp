@@ -88,7 +88,17 @@ public:
     constexpr row forward(std::size_t i, margins* m, Observe&& observe, memo* mem = nullptr) const {
         if (i >= n_) throw sequence_error("ctformer::sequence::forward: no such row");
         row x = embed(net.layout, tokens_[i], i);
-        bool reusing = mem && mem->valid && mem->row == i && mem->tokens[i] == tokens_[i];
+        if (!mem) {  // the plain pass: every layer, in order (what the proofs evaluate)
+            auto step = [&](auto const& layer, auto const& cache) {
+                layer.apply(x, cache.data(), i + 1, m);
+                observe(layer.name, x);
+            };
+            hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l]); });
+            for (std::size_t r = 0; r < Model::digits; ++r)
+                hana::for_each(indices(net.body), [&](auto l) { step(net.body[l], body_cache_[l]); });
+            return x;
+        }
+        bool reusing = mem->valid && mem->row == i && mem->tokens[i] == tokens_[i];
         // The rows whose token changed since the recorded pass, and what each attention layer's
         // cache held for them then (computed once here, not once per layer application).
         constexpr std::size_t max_changed = 4;
@@ -131,12 +141,9 @@ public:
                 x = mem->states[k];
             }
             margins lm{};
-            if (mem) mem->states[k] = x;
-            std::uint64_t const used = layer.apply(x, cache.data(), i + 1, &lm);
-            if (mem) {
-                mem->used_rows[k] = used;
-                mem->layer_margins[k] = lm;
-            }
+            mem->states[k] = x;
+            mem->used_rows[k] = layer.apply(x, cache.data(), i + 1, &lm);
+            mem->layer_margins[k] = lm;
             if (m) m->merge(lm);
             observe(layer.name, x);
             ++k;
@@ -145,12 +152,10 @@ public:
         for (std::size_t r = 0; r < Model::digits; ++r)
             hana::for_each(indices(net.body), [&](auto l) { step(net.body[l], body_cache_[l], before_body[l]); });
         if (reusing) x = mem->states[layers];
-        if (mem) {
-            mem->states[layers] = x;
-            for (std::size_t j = 0; j <= i; ++j) mem->tokens[j] = tokens_[j];
-            mem->row = i;
-            mem->valid = true;
-        }
+        mem->states[layers] = x;
+        for (std::size_t j = 0; j <= i; ++j) mem->tokens[j] = tokens_[j];
+        mem->row = i;
+        mem->valid = true;
         return x;
     }
     constexpr row forward(std::size_t i, margins* m = nullptr) const {
