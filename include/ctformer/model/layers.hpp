@@ -78,8 +78,15 @@ constexpr std::size_t argmax(row_vector<N> const& v) {
 /// largest score (the first, on ties).
 constexpr std::size_t softmax(std::int64_t const* scores, std::int64_t* weights, std::size_t n, margins* m) {
     std::size_t best = 0;
-    for (std::size_t j = 1; j < n; ++j)
-        if (scores[j] > scores[best]) best = j;
+    std::int64_t second = INT64_MIN;  // the largest score of the other rows
+    for (std::size_t j = 1; j < n; ++j) {
+        if (scores[j] > scores[best]) {
+            second = scores[best];
+            best = j;
+        } else if (scores[j] > second) {
+            second = scores[j];
+        }
+    }
     std::int64_t const top = scores[best];
     std::int64_t total = 0;
     bool one_hot = true;  // only the best row has a nonzero exp: its weight is exactly 1, the rest 0
@@ -94,10 +101,7 @@ constexpr std::size_t softmax(std::int64_t const* scores, std::int64_t* weights,
         for (std::size_t j = 0; j < n; ++j) weights[j] = (fixed::from_raw(weights[j]) / fixed::from_raw(total)).raw;
     if (m) {
         if (weights[best] < m->attention_weight.raw) m->attention_weight = fixed::from_raw(weights[best]);
-        for (std::size_t j = 0; j < n; ++j) {
-            if (j == best) continue;
-            if (top - scores[j] < m->attention_gap.raw) m->attention_gap = fixed::from_raw(top - scores[j]);
-        }
+        if (n > 1 && top - second < m->attention_gap.raw) m->attention_gap = fixed::from_raw(top - second);
     }
     return best;
 }

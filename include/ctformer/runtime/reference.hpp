@@ -12,6 +12,7 @@
 
 #include "ctformer/model/adder.hpp"
 #include "ctformer/model/prompt.hpp"
+#include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
 

@@ -1,0 +1,12 @@
+#include <cstdio>
+
+#include <ctformer/ctformer.hpp>
+
+using Adder = ctformer::adder<2>;
+static_assert(ctformer::adds_correctly<Adder>(47, 38));  // proven by the consumer's compiler
+
+int main() {
+    auto const g = ctformer::add<Adder>("47+38=");
+    std::printf("%.*s\n", static_cast<int>(g.view().size()), g.view().data());
+    return g.answer() == "58" ? 0 : 1;
+}

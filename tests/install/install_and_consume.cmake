@@ -1,0 +1,28 @@
+# Installs the build tree into a scratch prefix and builds tests/install/consumer against it with
+# find_package(ctformer); the consumer's own static_assert and its run must pass.
+# -DBUILD_DIR= -DSOURCE_DIR= -DWORK= -DCXX=
+file(REMOVE_RECURSE ${WORK})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK}/prefix RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cmake --install failed: ${err}")
+endif()
+foreach(f include/ctformer/ctformer.hpp lib/cmake/ctformer/ctformerConfig.cmake)
+    if(NOT EXISTS ${WORK}/prefix/${f})
+        message(FATAL_ERROR "the installed tree lacks ${f}")
+    endif()
+endforeach()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK}/consumer
+                        -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "configuring the consumer failed:\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "building the consumer failed:\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${WORK}/consumer/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "47\\+38=58")
+    message(FATAL_ERROR "the consumer ran with exit ${rc}: ${out}")
+endif()
+message(STATUS "installed ctformer found and used by a consumer: ${out}")
