@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "digits.hpp"
+#include "trace.hpp"
 
 namespace {
 
@@ -31,6 +32,16 @@ int run_add(std::string const& prompt, std::size_t digits, std::size_t tokens, b
     });
 }
 
+int run_trace(std::string const& prompt, std::size_t digits, std::size_t tokens, bool json) {
+    return ctformer::tools::with_digits(digits, [&](auto model) {
+        using Model = decltype(model);
+        auto const t = ctformer::tools::trace<Model>(ctformer::parse_prompt<Model::digits>(prompt), tokens == 0 ? Model::digits : tokens);
+        if (json) fmt::print("{}", ctformer::tools::trace_json<Model>(t));
+        else ctformer::tools::print_trace<Model>(t);
+        return 0;
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,6 +57,15 @@ int main(int argc, char** argv) {
     add->add_option("--tokens,-n", tokens, "generate this many tokens (default: D)")->check(CLI::Range(1, 40));
     add->add_flag("--margins", margins, "print the smallest decision margins of this generation");
 
+    std::string trace_prompt;
+    std::size_t trace_digits = 0, trace_tokens = 0;
+    bool trace_json = false;
+    auto* trace = app.add_subcommand("trace", "show the last row's registers after every layer, for each generated token");
+    trace->add_option("prompt", trace_prompt, "the prompt, e.g. 0999+0111=")->required();
+    trace->add_option("--digits,-d", trace_digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
+    trace->add_option("--tokens,-n", trace_tokens, "trace this many generated tokens (default: D)")->check(CLI::Range(1, 40));
+    trace->add_flag("--json", trace_json, "print the trace as JSON");
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -55,7 +75,11 @@ int main(int argc, char** argv) {
     try {
         if (digits == 0) digits = ctformer::tools::digits_of_prompt(prompt);
         if (add->parsed()) return run_add(prompt, digits, tokens, margins);
-        fmt::print(stderr, "ctformer: no command given; expected one of: add (see --help)\n");
+        if (trace->parsed()) {
+            if (trace_digits == 0) trace_digits = ctformer::tools::digits_of_prompt(trace_prompt);
+            return run_trace(trace_prompt, trace_digits, trace_tokens, trace_json);
+        }
+        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace (see --help)\n");
         return 2;
     } catch (ctformer::prompt_error const& e) {
         fmt::print(stderr, "ctformer: {}\n", e.what());

@@ -47,5 +47,7 @@ expect "not a ctformer-check report"            "$check" --merge "$0"
 expect "takes no"                               "$check" --merge x.json --shard 1/2
 expect "--max-failures"                         "$check" --max-failures -1
 expect "--unknown-option"                       "$check" --unknown-option
+expect "prompt is required|required"           "$ctformer" trace
+expect "character .x. at position 0"             "$ctformer" trace x999+0111=
 echo "$count bad invocations, $((count - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

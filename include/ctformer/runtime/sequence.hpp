@@ -74,7 +74,8 @@ public:
     };
 
     /// Runs row i (rows 0..i must be present) through every layer; returns its final residual.
-    /// `observe(name, row)` is called after each layer, for tracing.
+    /// `observe(name, row, used)` is called after each layer, for tracing; `used` is, for an
+    /// attention layer, the set of rows that got a nonzero weight (bit j: row j), 0 for an MLP.
     ///
     /// With a memo of an earlier pass of the same row, the layers whose inputs are unchanged are
     /// not run again: a layer's output is a function of its input row and, for attention, of the
@@ -90,8 +91,8 @@ public:
         row x = embed(net.layout, tokens_[i], i);
         if (!mem) {  // the plain pass: every layer, in order (what the proofs evaluate)
             auto step = [&](auto const& layer, auto const& cache) {
-                layer.apply(x, cache.data(), i + 1, m);
-                observe(layer.name, x);
+                std::uint64_t const used = layer.apply(x, cache.data(), i + 1, m);
+                observe(layer.name, x, used);
             };
             hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l]); });
             for (std::size_t r = 0; r < Model::digits; ++r)
@@ -134,7 +135,7 @@ public:
                 }
                 if (reusing) {
                     if (m) m->merge(mem->layer_margins[k]);
-                    observe(layer.name, mem->states[k + 1]);
+                    observe(layer.name, mem->states[k + 1], mem->used_rows[k]);
                     ++k;
                     return;
                 }
@@ -145,7 +146,7 @@ public:
             mem->used_rows[k] = layer.apply(x, cache.data(), i + 1, &lm);
             mem->layer_margins[k] = lm;
             if (m) m->merge(lm);
-            observe(layer.name, x);
+            observe(layer.name, x, mem->used_rows[k]);
             ++k;
         };
         hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l], before_prologue[l]); });
@@ -159,7 +160,7 @@ public:
         return x;
     }
     constexpr row forward(std::size_t i, margins* m = nullptr) const {
-        return forward(i, m, [](std::string_view, row const&) {});
+        return forward(i, m, [](std::string_view, row const&, std::uint64_t) {});
     }
 
     /// Logits of the unembedding for a final residual row (only its nonzero rows are read; the
@@ -177,7 +178,7 @@ public:
 
     /// The token the network predicts after the last row (greedy: argmax of the logits).
     constexpr std::size_t next_token(margins* m = nullptr, row* last = nullptr, memo* mem = nullptr) const {
-        row const x = forward(n_ - 1, m, [](std::string_view, row const&) {}, mem);
+        row const x = forward(n_ - 1, m, [](std::string_view, row const&, std::uint64_t) {}, mem);
         if (last) *last = x;
         auto const l = logits(x);
         std::size_t const best = argmax(l);
