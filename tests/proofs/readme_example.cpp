@@ -3,7 +3,7 @@
 
 using Adder = ctformer::adder<4>;  // the seed's network, 4-digit operands
 
-// The compiler runs the transformer: tokenize, embed, 35 layers per generated token, argmax.
+// The compiler runs the transformer: tokenize, embed, 36 layers per generated token, argmax.
 constexpr auto g = ctformer::add<Adder>("0999+0111=");
 static_assert(g.view() == "0999+0111=0111");  // the sum 1110, least significant digit first
 
