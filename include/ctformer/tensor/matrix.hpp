@@ -26,16 +26,6 @@ struct matrix {
     constexpr fixed operator()(std::size_t r, std::size_t c) const { return fixed::from_raw(raw[r * C + c]); }
     constexpr void set(std::size_t r, std::size_t c, fixed v) { raw[r * C + c] = v.raw; }
 
-    constexpr std::size_t nonzeros() const {
-        std::size_t n = 0;
-        for (auto v : raw) n += (v != 0);
-        return n;
-    }
-    constexpr bool row_is_zero(std::size_t r) const {
-        for (std::size_t c = 0; c < C; ++c)
-            if (raw[r * C + c] != 0) return false;
-        return true;
-    }
     constexpr bool col_is_zero(std::size_t c) const {
         for (std::size_t r = 0; r < R; ++r)
             if (raw[r * C + c] != 0) return false;
