@@ -25,11 +25,11 @@ TEST_CASE("compiled layers equal dense layers, bit for bit, on every row of rand
     for (int trial = 0; trial < 40; ++trial) {
         auto const a = rng() % 10000, b = rng() % 10000;
         auto const prompt = make_prompt<4>(a, b);
-        // the reference generation gives the tokens to compare on (prompt + 4 generated)
-        auto const g = reference_generate<A>(prompt, 4);
+        // the reference generation gives the tokens to compare on (prompt + the answer up to '\n')
+        auto const g = reference_generate<A>(prompt, A::answer_length);
         std::array<std::uint8_t, max_rows> tokens{};
         std::size_t n = 0;
-        for (char c : g.view()) tokens[n++] = static_cast<std::uint8_t>(token_of(c));
+        for (char c : g.view().substr(0, g.length - 1)) tokens[n++] = static_cast<std::uint8_t>(token_of(c));
         auto const ref = reference_forward<A>(tokens.data(), n);
         sequence<A> s;
         for (std::size_t i = 0; i < n; ++i) s.push(tokens[i]);
@@ -44,8 +44,9 @@ TEST_CASE("incremental generation equals the seed's recompute-everything loop", 
     std::mt19937_64 rng(7);
     for (int trial = 0; trial < 60; ++trial) {
         auto const prompt = make_prompt<4>(rng() % 10000, rng() % 10000);
-        auto const fast = generate<A>(prompt, 6);
-        auto const slow = reference_generate<A>(prompt, 6);
+        auto const fast = generate<A>(prompt, 8);
+        auto const slow = reference_generate<A>(prompt, 8);
+        REQUIRE(fast.generated == A::answer_length);
         REQUIRE(fast.view() == slow.view());
         REQUIRE(fast.digest == slow.digest);
     }
@@ -74,8 +75,8 @@ TEST_CASE("pop undoes push: a shared prefix gives the same rows as a fresh seque
 namespace {
 // Computed by the compiler: the digest of every final residual row of these generations.
 constexpr auto ct_demo = add<A>("0999+0111=");
-constexpr auto ct_chain = generate<A>(make_prompt<4>(9999, 1), 4);
-constexpr auto ct_mixed = generate<A>(make_prompt<4>(2718, 3141), 4);
+constexpr auto ct_chain = generate<A>(make_prompt<4>(9999, 1), A::answer_length);
+constexpr auto ct_mixed = generate<A>(make_prompt<4>(2718, 3141), A::answer_length);
 }  // namespace
 
 TEST_CASE("compile time and run time compute the same bits", "[paths]") {
@@ -83,9 +84,9 @@ TEST_CASE("compile time and run time compute the same bits", "[paths]") {
     REQUIRE(add<A>(demo).digest == ct_demo.digest);
     REQUIRE(add<A>(demo).view() == ct_demo.view());
     volatile std::uint64_t a = 9999, b = 1, c = 2718, d = 3141;
-    REQUIRE(generate<A>(make_prompt<4>(a, b), 4).digest == ct_chain.digest);
-    REQUIRE(generate<A>(make_prompt<4>(c, d), 4).digest == ct_mixed.digest);
-    STATIC_REQUIRE(ct_demo.answer() == "0111");
+    REQUIRE(generate<A>(make_prompt<4>(a, b), A::answer_length).digest == ct_chain.digest);
+    REQUIRE(generate<A>(make_prompt<4>(c, d), A::answer_length).digest == ct_mixed.digest);
+    STATIC_REQUIRE(ct_demo.answer() == "01110\n");
 }
 
 TEST_CASE("the checker's prompt-tree walk gives each pair the plain path's answer and margins", "[paths]") {
@@ -98,8 +99,8 @@ TEST_CASE("the checker's prompt-tree walk gives each pair the plain path's answe
             [&](addition_result const& r, margins const& m) {
                 REQUIRE(r.a == a);
                 REQUIRE(seen.insert(r.b).second);
-                auto const g = generate<A>(make_prompt<4>(a, r.b), 4);
-                REQUIRE(std::string_view(r.got.data(), 4) == g.answer());
+                auto const g = generate<A>(make_prompt<4>(a, r.b), A::answer_length);
+                REQUIRE(std::string_view(r.got.data(), A::answer_length) == g.answer());
                 REQUIRE(r.right == adds_correctly<A>(a, r.b));
                 REQUIRE(m.logit_gap == g.margin.logit_gap);
                 REQUIRE(m.copy_input == g.margin.copy_input);

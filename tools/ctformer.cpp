@@ -1,7 +1,7 @@
 // ctformer — run the constexpr adder on a prompt.
 //
-//   ctformer add 0999+0111=             → 0999+0111=0111, and the sum it means
-//   ctformer add 0999+0111= --tokens 10 → keep generating, as the seed's demo does
+//   ctformer add 0999+0111=             → 0999+0111=01110 and the end token, and the sum it means
+//   ctformer add 0999+0111= --tokens 3  → stop after three tokens
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -17,13 +17,18 @@ namespace {
 int run_add(std::string const& prompt, std::size_t digits, std::size_t tokens, bool show_margins) {
     return ctformer::tools::with_digits(digits, [&](auto model) {
         using Model = decltype(model);
-        std::size_t const count = tokens == 0 ? Model::digits : tokens;
+        std::size_t const count = tokens == 0 ? Model::answer_length : tokens;
         auto const g = ctformer::generate<Model>(prompt, count);
-        fmt::print("{}\n", g.view());
-        // The answer is the sum reversed: read the first D generated digits back to front.
-        std::string sum(g.answer().substr(0, std::min<std::size_t>(Model::digits, g.generated)));
-        std::string const reversed(sum.rbegin(), sum.rend());
-        fmt::print("sum (low {} digits, read back to front): {}\n", Model::digits, reversed);
+        // The text ends with the end token '\n' when the network produced it.
+        fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");
+        // The answer is the sum reversed: read the generated digits before '\n' back to front.
+        std::string digits_out;
+        for (char c : g.answer()) {
+            if (c < '0' || c > '9') break;
+            digits_out += c;
+        }
+        std::string const sum(digits_out.rbegin(), digits_out.rend());
+        fmt::print("sum (the answer's digits read back to front): {}\n", sum);
         if (show_margins)
             fmt::print("margins: attention weight {:.6f}, attention gap {:.3f}, copy input {:.3f}, logit gap {:.6f}\n",
                        g.margin.attention_weight.to_double(), g.margin.attention_gap.to_double(),
@@ -35,7 +40,7 @@ int run_add(std::string const& prompt, std::size_t digits, std::size_t tokens, b
 int run_trace(std::string const& prompt, std::size_t digits, std::size_t tokens, bool json) {
     return ctformer::tools::with_digits(digits, [&](auto model) {
         using Model = decltype(model);
-        auto const t = ctformer::tools::trace<Model>(ctformer::parse_prompt<Model::digits>(prompt), tokens == 0 ? Model::digits : tokens);
+        auto const t = ctformer::tools::trace<Model>(ctformer::parse_prompt<Model::digits>(prompt), tokens == 0 ? Model::answer_length : tokens);
         if (json) fmt::print("{}", ctformer::tools::trace_json<Model>(t));
         else ctformer::tools::print_trace<Model>(t);
         return 0;
@@ -54,7 +59,7 @@ int main(int argc, char** argv) {
     auto* add = app.add_subcommand("add", "generate the sum of a prompt DDDD+DDDD= (reversed, as the seed does)");
     add->add_option("prompt", prompt, "the prompt, e.g. 0999+0111=")->required();
     add->add_option("--digits,-d", digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
-    add->add_option("--tokens,-n", tokens, "generate this many tokens (default: D)")->check(CLI::Range(1, 40));
+    add->add_option("--tokens,-n", tokens, "stop after this many tokens (default: D + 2, the whole answer; generation always stops at the end token)")->check(CLI::Range(1, 40));
     add->add_flag("--margins", margins, "print the smallest decision margins of this generation");
 
     std::string trace_prompt;
@@ -63,7 +68,7 @@ int main(int argc, char** argv) {
     auto* trace = app.add_subcommand("trace", "show the last row's registers after every layer, for each generated token");
     trace->add_option("prompt", trace_prompt, "the prompt, e.g. 0999+0111=")->required();
     trace->add_option("--digits,-d", trace_digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
-    trace->add_option("--tokens,-n", trace_tokens, "trace this many generated tokens (default: D)")->check(CLI::Range(1, 40));
+    trace->add_option("--tokens,-n", trace_tokens, "trace at most this many generated tokens (default: D + 2, up to the end token)")->check(CLI::Range(1, 40));
     trace->add_flag("--json", trace_json, "print the trace as JSON");
 
     try {

@@ -107,7 +107,10 @@ void run(report& r, unsigned threads, std::size_t max_failures) {
                 std::string prompt, expected, got;
                 for (auto id : p.ids) prompt += ctformer::vocabulary[id];
                 for (char c : ctformer::expected_answer<D>(res.a, res.b)) expected += c;
-                got.assign(res.got.data(), D);
+                for (char c : res.got) {
+                    if (c == 0) break;
+                    got += c;
+                }
                 st.failures.push_back({prompt, expected, got});
             }
         };
@@ -193,7 +196,8 @@ void print_human(report const& r) {
     else if (r.shards > 1) fmt::print(", shard {}/{}", r.shard + 1, r.shards);
     fmt::print("\n");
     fmt::print("checked {} of {}{}: {} right, {} wrong\n", r.checked, r.total, r.complete ? "" : " (INCOMPLETE)", r.right, r.wrong());
-    for (auto const& f : r.failures) fmt::print("  FAIL {}  expected {}  got {}\n", f.prompt, f.expected, f.got);
+    for (auto const& f : r.failures)
+        fmt::print("  FAIL {}  expected {}  got {}\n", f.prompt, ctformer::tools::visible(f.expected), ctformer::tools::visible(f.got));
     if (r.wrong() > r.failures.size()) fmt::print("  ... and {} more failures (raise --max-failures to list them)\n", r.wrong() - r.failures.size());
     if (r.elapsed_s > 0)
         fmt::print("elapsed {:.2f} s, {:.0f} additions/s ({:.0f}x the seed notebook's 114/s)\n", r.elapsed_s,

@@ -37,6 +37,13 @@ struct report {
     std::uint64_t wrong() const { return checked - right; }
 };
 
+/// An answer as text on one line: the end token '\n' shown as the two characters \n.
+inline std::string visible(std::string const& s) {
+    std::string out;
+    for (char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+    return out;
+}
+
 inline std::string json_escape(std::string const& s) {
     std::string out;
     for (char c : s) {

@@ -97,6 +97,7 @@ std::vector<traced_token> trace(prompt_tokens<Model::digits> const& prompt, std:
         std::size_t const next = argmax(sequence<Model>::logits(x));
         tok.produced = vocabulary[next];
         out.push_back(std::move(tok));
+        if (next == token::newline) break;  // the end of the answer
         s.push(next);
     }
     return out;

@@ -9,4 +9,4 @@ constexpr auto g = ctformer::add<A>("0999-0111=");
 #else
 constexpr auto g = ctformer::add<A>("0999+0111=");
 #endif
-static_assert(g.generated == 4);
+static_assert(g.generated == 6);

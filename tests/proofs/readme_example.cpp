@@ -3,9 +3,10 @@
 
 using Adder = ctformer::adder<4>;  // the seed's network, 4-digit operands
 
-// The compiler runs the transformer: tokenize, embed, 36 layers per generated token, argmax.
+// The compiler runs the transformer: tokenize, embed, 44 layers per generated token, argmax,
+// until the end token.
 constexpr auto g = ctformer::add<Adder>("0999+0111=");
-static_assert(g.view() == "0999+0111=0111");  // the sum 1110, least significant digit first
+static_assert(g.view() == "0999+0111=01110\n");  // the sum 01110, least significant digit first
 
 // The same check for any pair, with the expected digits computed by integer arithmetic.
 static_assert(ctformer::adds_correctly<Adder>(4999, 5001));

@@ -68,6 +68,7 @@ struct dense_double {
         };
         boost::hana::for_each(A::dense.prologue, add);
         for (std::size_t k = 0; k < A::digits; ++k) boost::hana::for_each(A::dense.body, add);
+        boost::hana::for_each(A::dense.epilogue, add);
         unembed = to_double(A::dense.unembed);
     }
 
@@ -145,9 +146,10 @@ struct dense_double {
         std::vector<std::size_t> tokens(p.ids.begin(), p.ids.end());
         auto const want = expected_answer<4>(a, b);
         bool ok = true;
-        for (std::size_t i = 0; i < 4; ++i) {
+        for (std::size_t i = 0; i < A::answer_length; ++i) {
             std::size_t const t = next_token(tokens);
             ok = ok && vocabulary[t] == want[i];
+            if (t == token::newline) break;
             tokens.push_back(t);
         }
         return ok;

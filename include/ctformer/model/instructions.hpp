@@ -233,6 +233,65 @@ constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, s
     return w;
 }
 
+namespace detail {
+/// Units [u, u + out.width): out −= GELU(128·out)/128, which clears a one-hot register exactly.
+template <class W>
+constexpr void clear_units(W& w, std::size_t u, slot out) {
+    for (std::size_t i = 0; i < out.width; ++i) {
+        w.w1.set(out[i], u + i, fixed::from_int(128));
+        w.w2.set(u + i, out[i], -fixed::from_ratio(1, 128));
+    }
+}
+/// Units u, u + 1: rotate a cursor by `offset` positions, as step_position does.
+template <class W>
+constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset) {
+    auto const r = position_angle(-offset, position_period);
+    fixed const one = fixed::from_int(1);
+    w.w1.set(cursor[0], u, r.cos - one);
+    w.w1.set(cursor[1], u, -r.sin);
+    w.w1.set(cursor[0], u + 1, r.sin);
+    w.w1.set(cursor[1], u + 1, r.cos - one);
+    for (std::size_t k = 0; k < 2; ++k) {
+        w.b1[u + k] = fixed::from_int(1000);
+        w.w2.set(u + k, cursor[k], fixed::from_int(1));
+        w.b2[cursor[k]] = fixed::from_int(-1000);
+    }
+}
+}  // namespace detail
+
+/// CarryOut (not in the seed, which loses the fifth digit of 9999+9999): after the D body passes
+/// the carry register holds the sum's top digit, 0 or 1. One MLP clears `out`, writes that digit
+/// into it as a one-hot — out_1 += GELU(128·carry)/128, out_0 += GELU(128 − 128·carry)/128, exact
+/// for carry ∈ {0, 1} — and steps out_pos one position on, so the copy step that follows writes
+/// the digit at the row after the last sum digit.
+template <class L>
+constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, slot out_pos) {
+    mlp_for<L, vocab_size + 4> w{};
+    w.name = "carry_out(out ← carry digit, out +1)";
+    detail::clear_units(w, 0, out);
+    w.w1.set(carry[0], vocab_size, fixed::from_int(128));
+    w.w2.set(vocab_size, out[1], fixed::from_ratio(1, 128));
+    w.w1.set(carry[0], vocab_size + 1, fixed::from_int(-128));
+    w.b1[vocab_size + 1] = fixed::from_int(128);
+    w.w2.set(vocab_size + 1, out[0], fixed::from_ratio(1, 128));
+    detail::step_units(w, vocab_size + 2, out_pos, 1);
+    return w;
+}
+
+/// EndToken (not in the seed): clears `out`, writes the token `tok` into it (a unit with no input,
+/// GELU(128)/128 = 1, which compile_mlp folds into the output bias) and steps out_pos on, so the
+/// copy step that follows writes `tok` at the row after the carry digit: the end of the answer.
+template <class L>
+constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot out, slot out_pos) {
+    mlp_for<L, vocab_size + 3> w{};
+    w.name = "end_token(out ← '\\n', out +1)";
+    detail::clear_units(w, 0, out);
+    w.b1[vocab_size] = fixed::from_int(128);
+    w.w2.set(vocab_size, out[tok], fixed::from_ratio(1, 128));
+    detail::step_units(w, vocab_size + 1, out_pos, 1);
+    return w;
+}
+
 /// The final projection (unembedding): the final register onto the token logits. The seed's is
 /// 80×80 with the 66 non-token columns zero; only the 14 token columns are kept here.
 template <class L>

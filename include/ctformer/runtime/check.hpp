@@ -20,14 +20,16 @@ constexpr std::uint64_t power_of_ten(std::size_t d) {
     return p;
 }
 
-/// True when the network, given the prompt for a + b, generates the low D digits of a + b,
-/// least significant first (the seed's task). The expected digits come from integer arithmetic.
+/// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
+/// significant first, and then '\n' — and nothing else. The expected answer comes from integer
+/// arithmetic.
 template <class Model>
 constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
-    auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::digits);
+    auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
     auto const want = expected_answer<Model::digits>(a, b);
     if (m) m->merge(g.margin);
-    for (std::size_t i = 0; i < Model::digits; ++i)
+    if (g.generated != Model::answer_length) return false;
+    for (std::size_t i = 0; i < Model::answer_length; ++i)
         if (g.answer()[i] != want[i]) return false;
     return true;
 }
@@ -40,7 +42,7 @@ namespace ctformer {
 struct addition_result {
     std::uint64_t a = 0, b = 0;
     bool right = false;
-    std::array<char, 16> got{};  ///< the generated digits (D of them)
+    std::array<char, 16> got{};  ///< the generated answer (D + 1 digits and '\n'; fewer if it stopped early)
 };
 
 /// The order check_block visits second operands in: digits reversed, so that consecutive prompts
@@ -69,7 +71,8 @@ std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t 
     constexpr std::size_t n = 2 * D + 2;
     using seq = sequence<Model>;
     auto s = std::make_unique<seq>();
-    auto memos = std::make_unique<std::array<typename seq::memo, D>>();
+    constexpr std::size_t answer = Model::answer_length;
+    auto memos = std::make_unique<std::array<typename seq::memo, answer>>();
     std::vector<std::uint64_t> order;
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
     for (std::uint64_t b = b_begin; b < b_end; ++b) order.push_back(b);
@@ -89,11 +92,12 @@ std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t 
         margins m{};
         addition_result r{a, b, true, {}};
         auto const want = expected_answer<D>(a, b);
-        for (std::size_t i = 0; i < D; ++i) {
+        for (std::size_t i = 0; i < answer; ++i) {
             std::size_t const t = s->next_token(&m, nullptr, &(*memos)[i]);
             r.got[i] = vocabulary[t];
             if (r.got[i] != want[i]) r.right = false;
-            if (i + 1 < D) s->push(t);
+            if (t == token::newline || i + 1 == answer) break;
+            s->push(t);
         }
         while (s->size() > n) s->pop();
         on_result(r, m);

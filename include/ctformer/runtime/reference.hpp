@@ -38,6 +38,7 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
     };
     hana::for_each(net.prologue, apply);
     for (std::size_t k = 0; k < Model::digits; ++k) hana::for_each(net.body, apply);
+    hana::for_each(net.epilogue, apply);
     return r;
 }
 
@@ -46,7 +47,8 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
     return reference_forward<Model>(tokens, n, m, [](auto, auto const*, std::size_t) {});
 }
 
-/// The seed's generate loop: recompute the whole sequence for every new token.
+/// The seed's generate loop: recompute the whole sequence for every new token (up to `count`
+/// tokens, or until '\n').
 template <class Model>
 constexpr generation<max_rows> reference_generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
     std::array<std::uint8_t, max_rows> tokens{};
@@ -61,10 +63,11 @@ constexpr generation<max_rows> reference_generate(prompt_tokens<Model::digits> c
         auto const& last = r.rows[n - 1];
         g.digest = detail::fnv_rows(g.digest, last);
         std::size_t const t = argmax(multiply(last, Model::dense.unembed));
-        if (n >= max_rows) throw domain_error("ctformer::reference_generate: sequence longer than max_rows");
-        tokens[n++] = static_cast<std::uint8_t>(t);
         g.text[g.length++] = vocabulary[t];
         ++g.generated;
+        if (t == token::newline) break;
+        if (n >= max_rows) throw domain_error("ctformer::reference_generate: sequence longer than max_rows");
+        tokens[n++] = static_cast<std::uint8_t>(t);
     }
     return g;
 }

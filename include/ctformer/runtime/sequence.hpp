@@ -59,7 +59,8 @@ public:
 
     static constexpr std::size_t prologue_layers = decltype(hana::size(net.prologue))::value;
     static constexpr std::size_t body_layers = decltype(hana::size(net.body))::value;
-    static constexpr std::size_t layers = prologue_layers + body_layers * Model::digits;
+    static constexpr std::size_t epilogue_layers = decltype(hana::size(net.epilogue))::value;
+    static constexpr std::size_t layers = prologue_layers + body_layers * Model::digits + epilogue_layers;
 
     /// What one forward pass of a row computed, layer by layer, so that the next pass of the same
     /// row can reuse every layer whose inputs provably did not change (see forward). Run-time only:
@@ -97,6 +98,7 @@ public:
             hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l]); });
             for (std::size_t r = 0; r < Model::digits; ++r)
                 hana::for_each(indices(net.body), [&](auto l) { step(net.body[l], body_cache_[l]); });
+            hana::for_each(indices(net.epilogue), [&](auto l) { step(net.epilogue[l], epilogue_cache_[l]); });
             return x;
         }
         bool reusing = mem->valid && mem->row == i && mem->tokens[i] == tokens_[i];
@@ -123,6 +125,7 @@ public:
         };
         auto const before_prologue = before_entries(net.prologue);
         auto const before_body = before_entries(net.body);
+        auto const before_epilogue = before_entries(net.epilogue);
         std::size_t k = 0;  // layer index
         auto step = [&](auto const& layer, auto const& cache, auto const& before) {
             if (reusing) {
@@ -152,6 +155,7 @@ public:
         hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l], before_prologue[l]); });
         for (std::size_t r = 0; r < Model::digits; ++r)
             hana::for_each(indices(net.body), [&](auto l) { step(net.body[l], body_cache_[l], before_body[l]); });
+        hana::for_each(indices(net.epilogue), [&](auto l) { step(net.epilogue[l], epilogue_cache_[l], before_epilogue[l]); });
         if (reusing) x = mem->states[layers];
         mem->states[layers] = x;
         for (std::size_t j = 0; j <= i; ++j) mem->tokens[j] = tokens_[j];
@@ -215,12 +219,14 @@ private:
     constexpr void for_each_layer_with_cache(F&& f) {
         hana::for_each(indices(net.prologue), [&](auto k) { f(net.prologue[k], prologue_cache_[k]); });
         hana::for_each(indices(net.body), [&](auto k) { f(net.body[k], body_cache_[k]); });
+        hana::for_each(indices(net.epilogue), [&](auto k) { f(net.epilogue[k], epilogue_cache_[k]); });
     }
 
     std::array<std::uint8_t, capacity> tokens_{};
     std::size_t n_ = 0;
     decltype(make_caches(net.prologue)) prologue_cache_{};
     decltype(make_caches(net.body)) body_cache_{};
+    decltype(make_caches(net.epilogue)) epilogue_cache_{};
 };
 
 /// What a generation produced.
@@ -248,7 +254,8 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 }
 }  // namespace detail
 
-/// Greedy generation: push the prompt, then predict and push `count` tokens.
+/// Greedy generation: push the prompt, then predict and push tokens until the network predicts
+/// the end token '\n' (included in the text) or `count` tokens have been predicted.
 template <class Model>
 constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
     sequence<Model> s;
@@ -261,9 +268,10 @@ constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prom
         typename sequence<Model>::row last{};
         std::size_t const t = s.next_token(&g.margin, &last);
         g.digest = detail::fnv_rows(g.digest, last);
-        if (i + 1 < count) s.push(t);  // the last prediction needs no row of its own
         g.text[g.length++] = vocabulary[t];
         ++g.generated;
+        if (t == token::newline || i + 1 == count) break;  // the last prediction needs no row of its own
+        s.push(t);
     }
     return g;
 }
@@ -273,21 +281,22 @@ constexpr generation<max_rows> generate(std::string_view prompt, std::size_t cou
     return generate<Model>(parse_prompt<Model::digits>(prompt), count);
 }
 
-/// The seed's task: the D generated digits, the sum reversed (its low D digits).
+/// The task: the sum's D + 1 digits, least significant first, then '\n'.
 template <class Model>
 constexpr generation<max_rows> add(std::string_view prompt) {
-    return generate<Model>(prompt, Model::digits);
+    return generate<Model>(prompt, Model::answer_length);
 }
 
-/// The expected generation for a + b: the low D digits of the sum, least significant first.
+/// The expected answer for a + b: the D + 1 digits of the sum, least significant first, then '\n'.
 template <std::size_t Digits>
-constexpr std::array<char, Digits> expected_answer(std::uint64_t a, std::uint64_t b) {
-    std::array<char, Digits> out{};
+constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
+    std::array<char, Digits + 2> out{};
     std::uint64_t s = a + b;
-    for (std::size_t i = 0; i < Digits; ++i) {
+    for (std::size_t i = 0; i <= Digits; ++i) {
         out[i] = static_cast<char>('0' + s % 10);
         s /= 10;
     }
+    out[Digits + 1] = '\n';
     return out;
 }
 
