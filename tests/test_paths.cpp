@@ -124,13 +124,13 @@ TEST_CASE("a forward pass that reuses its memo gives the same bits as one that d
         while (s.size() > 0) s.pop();
         for (auto id : p.ids) s.push(id);
         margins with{}, without{};
-        auto const reused = s.forward(9, &with, [](std::string_view, row_vector<80> const&, std::uint64_t) {}, &mem);
+        auto const reused = s.forward(9, &with, mem);
         auto const fresh = s.forward(9, &without);
         REQUIRE(digest_of(reused) == digest_of(fresh));
         REQUIRE(with.copy_input == without.copy_input);
         REQUIRE(with.attention_gap == without.attention_gap);
         if (trial % 3 == 0) {  // the same prompt twice: everything is reused
-            auto const again = s.forward(9, nullptr, [](std::string_view, row_vector<80> const&, std::uint64_t) {}, &mem);
+            auto const again = s.forward(9, nullptr, mem);
             REQUIRE(digest_of(again) == digest_of(fresh));
         }
     }

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "ctformer/numeric/fixed.hpp"
@@ -190,6 +191,9 @@ struct compiled_attention {
         std::array<std::int64_t, (NO > 0 ? NO : 1)> v{};
     };
 
+    /// The columns of the current row this layer reads (through its query; repeats possible).
+    constexpr std::span<std::uint16_t const> read_columns() const { return {q.index.data(), NQ}; }
+
     /// Columns whose value in an earlier row this layer reads (through its key or value).
     constexpr bool reads_column(std::size_t c) const {
         for (std::size_t i = 0; i < k.start[NA]; ++i)
@@ -211,8 +215,27 @@ struct compiled_attention {
     }
 
     constexpr void fill_cache(cache_entry& c, row_vector<Dm> const& x) const {
+        fill_key(c, x);
+        fill_value(c, x);
+    }
+    constexpr void fill_key(cache_entry& c, row_vector<Dm> const& x) const {
         for (std::size_t a = 0; a < NA; ++a) c.k[a] = dot(k, a, x.data());
+    }
+    constexpr void fill_value(cache_entry& c, row_vector<Dm> const& x) const {
         for (std::size_t o = 0; o < NO; ++o) c.v[o] = dot(v, o, x.data());
+    }
+
+    /// Do a row's key (value) read any of its first `columns` columns (the token block)? If not,
+    /// a row's key (value) does not change when its token does.
+    constexpr bool key_reads_below(std::size_t columns) const {
+        for (std::size_t i = 0; i < k.start[NA]; ++i)
+            if (k.index[i] < columns) return true;
+        return false;
+    }
+    constexpr bool value_reads_below(std::size_t columns) const {
+        for (std::size_t i = 0; i < v.start[NO]; ++i)
+            if (v.index[i] < columns) return true;
+        return false;
     }
 
     /// x is row n−1; cache holds rows 0..n−1 (row n−1 included). Returns the set of rows that got
@@ -320,6 +343,9 @@ struct compiled_mlp {
     std::array<bool, (NI > 0 ? NI : 1)> is_broad{};
     std::array<std::int64_t, (ND > 0 ? ND : 1)> inert_lo{}, inert_hi{};
     std::array<std::int64_t, (ND * NU > 0 ? ND * NU : 1)> broad_weight{};  ///< [d·NU + u], 0 where not reached
+
+    /// The columns of the row this layer reads: its update is a function of their values.
+    constexpr std::span<std::uint16_t const> read_columns() const { return {in_cols.data(), NI}; }
 
     constexpr bool reads_column(std::size_t c) const {
         for (std::size_t i = 0; i < NI; ++i)

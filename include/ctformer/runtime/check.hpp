@@ -58,48 +58,44 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
 
 /// Checks a + b for a fixed a and every b in [b_begin, b_end) — the same forward pass as
 /// adds_correctly, with two kinds of reuse, both exact:
-///  * the prompts are walked as a tree: the sequence keeps the prefix consecutive prompts share
-///    and pops and pushes only the tokens that change;
-///  * each generated row keeps a memo of its last forward pass, and a layer whose inputs did not
-///    change is not run again (sequence::forward). The b are visited with their digits reversed,
-///    so that consecutive prompts differ in the digits the network reads last.
+///  * one sequence serves every prompt: only the rows whose token differs from the previous
+///    prompt's (or answer's) are replaced (sequence::set);
+///  * each answer row keeps a memo of its forward passes, and a layer whose inputs did not change
+///    is not run again (sequence::forward). The b are visited with their digits reversed, so that
+///    consecutive prompts differ in the digits the network reads last.
 /// Calls on_result(result, margins) once per pair, in visiting order; stops early (returning the
 /// count done) when stop() turns true.
 template <class Model, class OnResult, class Stop>
 std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end, OnResult&& on_result, Stop&& stop) {
     constexpr std::size_t D = Model::digits;
-    constexpr std::size_t n = 2 * D + 2;
+    constexpr std::size_t n = Model::prompt_length;
+    constexpr std::size_t answer = Model::answer_length;
     using seq = sequence<Model>;
     auto s = std::make_unique<seq>();
-    constexpr std::size_t answer = Model::answer_length;
     auto memos = std::make_unique<std::array<typename seq::memo, answer>>();
     std::vector<std::uint64_t> order;
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
     for (std::uint64_t b = b_begin; b < b_end; ++b) order.push_back(b);
     std::sort(order.begin(), order.end(), [](std::uint64_t x, std::uint64_t y) { return reversed_digits(x, D) < reversed_digits(y, D); });
-    prompt_tokens<D> current{};
-    std::size_t valid = 0;  // how many leading tokens of `current` are in s
     std::uint64_t done = 0;
     for (std::uint64_t const b : order) {
         if (stop()) break;
         auto const p = make_prompt<D>(a, b);
-        std::size_t common = 0;
-        while (common < valid && p.ids[common] == current.ids[common]) ++common;
-        while (s->size() > common) s->pop();
-        for (std::size_t i = common; i < n; ++i) s->push(p.ids[i]);
-        current = p;
-        valid = n;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i < s->size()) s->set(i, p.ids[i]);
+            else s->push(p.ids[i]);
+        }
         margins m{};
         addition_result r{a, b, true, {}};
         auto const want = expected_answer<D>(a, b);
         for (std::size_t i = 0; i < answer; ++i) {
-            std::size_t const t = s->next_token(&m, nullptr, &(*memos)[i]);
+            std::size_t const t = s->predict(n - 1 + i, &m, nullptr, &(*memos)[i]);
             r.got[i] = vocabulary[t];
             if (r.got[i] != want[i]) r.right = false;
             if (t == token::newline || i + 1 == answer) break;
-            s->push(t);
+            if (n + i < s->size()) s->set(n + i, t);
+            else s->push(t);
         }
-        while (s->size() > n) s->pop();
         on_result(r, m);
         ++done;
     }
