@@ -109,13 +109,13 @@ constexpr auto compile_network() {
     constexpr std::size_t nb = decltype(hana::size(d.body))::value;
     constexpr std::size_t ne = decltype(hana::size(d.epilogue))::value;
     auto prologue = []<std::size_t... I>(std::index_sequence<I...>) {
-        return hana::make_tuple(compile_layer<detail::prologue_layer<Build, I>>()...);
+        return hana::make_tuple(compiled_layer<detail::prologue_layer<Build, I>>...);
     }(std::make_index_sequence<np>{});
     auto body = []<std::size_t... I>(std::index_sequence<I...>) {
-        return hana::make_tuple(compile_layer<detail::body_layer<Build, I>>()...);
+        return hana::make_tuple(compiled_layer<detail::body_layer<Build, I>>...);
     }(std::make_index_sequence<nb>{});
     auto epilogue = []<std::size_t... I>(std::index_sequence<I...>) {
-        return hana::make_tuple(compile_layer<detail::epilogue_layer<Build, I>>()...);
+        return hana::make_tuple(compiled_layer<detail::epilogue_layer<Build, I>>...);
     }(std::make_index_sequence<ne>{});
     using L = std::remove_cvref_t<decltype(d.layout)>;
     return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L>{d.layout, prologue, body,

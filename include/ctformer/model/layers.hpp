@@ -587,4 +587,9 @@ constexpr auto compile_layer() {
         return compile_mlp<Src>();
 }
 
+/// One compiled layer, evaluated as a constant of its own: each layer gets the compiler's whole
+/// constant-evaluation budget (clang counts steps per evaluation), not a share of the network's.
+template <class Src>
+inline constexpr auto compiled_layer = compile_layer<Src>();
+
 }  // namespace ctformer

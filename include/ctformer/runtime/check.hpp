@@ -56,23 +56,104 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
     return r;
 }
 
-/// Checks a + b for a fixed a and every b in [b_begin, b_end) — the same forward pass as
-/// adds_correctly, with two kinds of reuse, both exact:
-///  * one sequence serves every prompt: only the rows whose token differs from the previous
-///    prompt's (or answer's) are replaced (sequence::set);
+/// Checks additions one after another on one sequence, reusing what consecutive prompts share —
+/// the same forward pass as adds_correctly, with two kinds of reuse, both exact:
+///  * only the rows whose token differs from the previous prompt's (or answer's) are replaced
+///    (sequence::set);
 ///  * each answer row keeps a memo of its forward passes, and a layer whose inputs did not change
-///    is not run again (sequence::forward). The b are visited with their digits reversed, so that
-///    consecutive prompts differ in the digits the network reads last.
-/// Calls on_result(result, margins) once per pair, in visiting order; stops early (returning the
-/// count done) when stop() turns true.
+///    is not run again (sequence::forward with a memo).
+/// It is a literal type: the proofs use it in constant evaluation, the checker at run time.
+template <class Model>
+class prompt_walker {
+public:
+    static constexpr std::size_t D = Model::digits;
+    static constexpr std::size_t n = Model::prompt_length;
+    static constexpr std::size_t answer = Model::answer_length;
+    using seq = sequence<Model>;
+
+    /// Generates the answer for a + b and compares it with the sum's digits and '\n'.
+    constexpr addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
+        auto const p = make_prompt<D>(a, b);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i < s_.size()) s_.set(i, p.ids[i]);
+            else s_.push(p.ids[i]);
+        }
+        addition_result r{a, b, true, {}};
+        auto const want = expected_answer<D>(a, b);
+        for (std::size_t i = 0; i < answer; ++i) {
+            std::size_t const t = s_.predict(n - 1 + i, &m, nullptr, &memos_[i]);
+            r.got[i] = vocabulary[t];
+            if (r.got[i] != want[i]) r.right = false;
+            if (t == token::newline || i + 1 == answer) {
+                if (i + 1 < answer) r.right = false;  // stopped before the answer was complete
+                break;
+            }
+            if (n + i < s_.size()) s_.set(n + i, t);
+            else s_.push(t);
+        }
+        return r;
+    }
+
+private:
+    seq s_{};
+    std::array<typename seq::memo, answer> memos_{};
+};
+
+/// What a proof over a range of additions found: how many it checked, how many were right, and
+/// the first wrong one.
+struct range_result {
+    std::uint64_t checked = 0, right = 0;
+    std::uint64_t first_wrong_a = 0, first_wrong_b = 0;
+    margins margin{};
+    constexpr bool all_right() const { return checked == right; }
+};
+
+/// Checks a + b for every a in [a_begin, a_end) and every D-digit b — in constant evaluation, for
+/// the exhaustive proofs. The b are visited with their digits reversed, so that consecutive
+/// prompts differ in the digits the network reads last and share the layers before them.
+template <class Model>
+constexpr range_result check_range(std::uint64_t a_begin, std::uint64_t a_end) {
+    constexpr std::size_t D = Model::digits;
+    range_result out{};
+    prompt_walker<Model> walker{};
+    for (std::uint64_t a = a_begin; a < a_end; ++a)
+        for (std::uint64_t rb = 0; rb < power_of_ten(D); ++rb) {
+            std::uint64_t const b = reversed_digits(rb, D);
+            margins m{};
+            auto const r = walker.check(a, b, m);
+            out.margin.merge(m);
+            ++out.checked;
+            if (r.right) ++out.right;
+            else if (out.checked - out.right == 1) out.first_wrong_a = a, out.first_wrong_b = b;
+        }
+    return out;
+}
+
+namespace detail {
+/// Instantiated with the first wrong pair of a proof, so that the compiler's diagnostic names it:
+///   In instantiation of 'struct ctformer::detail::wrong_answer<3, 4, false>'
+template <std::uint64_t FirstOperand, std::uint64_t SecondOperand, bool AllRight>
+struct wrong_answer {
+    static_assert(AllRight, "ctformer: the network's answer is wrong for the addition FirstOperand + SecondOperand "
+                            "(the template arguments of this instantiation)");
+    static constexpr bool proven = AllRight;
+};
+}  // namespace detail
+
+/// The exhaustive proof of a range: true when every addition in Result was right. A wrong one
+/// stops the build at detail::wrong_answer<a, b, false>, which names the first wrong pair:
+///   static_assert(ctformer::proven<ctformer::check_range<ctformer::adder<1>>(0, 10)>);
+template <range_result Result>
+inline constexpr bool proven =
+    detail::wrong_answer<Result.first_wrong_a, Result.first_wrong_b, Result.all_right()>::proven && Result.checked > 0;
+
+/// Checks a + b for a fixed a and every b in [b_begin, b_end), with the walker's reuse. The b are
+/// visited with their digits reversed. Calls on_result(result, margins) once per pair, in visiting
+/// order; stops early (returning the count done) when stop() turns true.
 template <class Model, class OnResult, class Stop>
 std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end, OnResult&& on_result, Stop&& stop) {
     constexpr std::size_t D = Model::digits;
-    constexpr std::size_t n = Model::prompt_length;
-    constexpr std::size_t answer = Model::answer_length;
-    using seq = sequence<Model>;
-    auto s = std::make_unique<seq>();
-    auto memos = std::make_unique<std::array<typename seq::memo, answer>>();
+    auto walker = std::make_unique<prompt_walker<Model>>();
     std::vector<std::uint64_t> order;
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
     for (std::uint64_t b = b_begin; b < b_end; ++b) order.push_back(b);
@@ -80,22 +161,8 @@ std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t 
     std::uint64_t done = 0;
     for (std::uint64_t const b : order) {
         if (stop()) break;
-        auto const p = make_prompt<D>(a, b);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (i < s->size()) s->set(i, p.ids[i]);
-            else s->push(p.ids[i]);
-        }
         margins m{};
-        addition_result r{a, b, true, {}};
-        auto const want = expected_answer<D>(a, b);
-        for (std::size_t i = 0; i < answer; ++i) {
-            std::size_t const t = s->predict(n - 1 + i, &m, nullptr, &(*memos)[i]);
-            r.got[i] = vocabulary[t];
-            if (r.got[i] != want[i]) r.right = false;
-            if (t == token::newline || i + 1 == answer) break;
-            if (n + i < s->size()) s->set(n + i, t);
-            else s->push(t);
-        }
+        auto const r = walker->check(a, b, m);
         on_result(r, m);
         ++done;
     }

@@ -93,6 +93,9 @@ public:
         std::array<column_set, layers> reads{}, writes{};
         std::array<std::size_t, layers + 1> read_offset{}, update_offset{};
         std::array<column_set, Model::digits + 2> segment_writes{};
+        std::array<std::array<std::uint16_t, width>, Model::digits + 2> segment_write_list{};  ///< the same, as column lists
+        std::array<std::size_t, Model::digits + 2> segment_write_count{};
+        std::array<bool, layers> keys_read_tokens{}, values_read_tokens{};  ///< attention: can a row's key (value) change with its token?
     };
     static constexpr layer_io io_layout = [] {
         layer_io o{};
@@ -101,6 +104,10 @@ public:
             for (auto c : layer.read_columns()) o.reads[k].add(c);
             for (auto c : layer.out_cols) o.writes[k].add(c);
             o.segment_writes[segment].unite(o.writes[k]);
+            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+                o.keys_read_tokens[k] = layer.key_reads_below(vocab_size);
+                o.values_read_tokens[k] = layer.value_reads_below(vocab_size);
+            }
             o.read_offset[k + 1] = o.read_offset[k] + layer.read_columns().size();
             o.update_offset[k + 1] = o.update_offset[k] + layer.out_cols.size();
             ++k;
@@ -112,6 +119,9 @@ public:
         }
         ++segment;
         hana::for_each(net.epilogue, add);
+        for (std::size_t sg = 0; sg < Model::digits + 2; ++sg)
+            for (std::size_t c = 0; c < width; ++c)
+                if (o.segment_writes[sg].contains(c)) o.segment_write_list[sg][o.segment_write_count[sg]++] = static_cast<std::uint16_t>(c);
         return o;
     }();
 
@@ -201,7 +211,7 @@ public:
         auto attention_unchanged = [&](auto const& layer, auto const& cache, std::size_t k) {
             using layer_t = std::remove_cvref_t<decltype(layer)>;
             if (!attention_reusable) return false;
-            bool const keys_move = layer.key_reads_below(vocab_size), values_move = layer.value_reads_below(vocab_size);
+            bool const keys_move = io_layout.keys_read_tokens[k], values_move = io_layout.values_read_tokens[k];
             for (std::size_t c = 0; c < n_changed; ++c) {
                 std::size_t const j = changed[c];
                 typename layer_t::cache_entry before{};
@@ -265,8 +275,8 @@ public:
                         skip = attention_unchanged(layers_tuple[l], caches[l], k + l);
                 });
                 if (skip) {
-                    for (std::size_t c = 0; c < width; ++c)
-                        if (io_layout.segment_writes[s].contains(c)) x[c] = mem.segment_out[s][c];
+                    auto const& list = io_layout.segment_write_list[s];
+                    for (std::size_t w = 0; w < io_layout.segment_write_count[s]; ++w) x[list[w]] = mem.segment_out[s][list[w]];
                     if (m) m->merge(mem.segment_margins[s]);
                     k += count;
                     return;
