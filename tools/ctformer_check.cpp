@@ -71,19 +71,101 @@ std::uint64_t splitmix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-struct thread_state {
-    std::uint64_t checked = 0, right = 0;
-    std::vector<ctformer::tools::failure> failures;
-    ctformer::margins margin{};
-};
 
 std::string format_duration(double s) {
     auto const t = static_cast<std::uint64_t>(s);
     return fmt::format("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
 }
 
+/// What a set of checked pairs found; merged by sum (counts, digest) and min (margins).
+struct tally {
+    std::uint64_t checked = 0, right = 0, digest = 0;
+    std::vector<ctformer::tools::failure> failures;
+    ctformer::margins margin{};
+    void merge(tally const& o, std::size_t max_failures) {
+        checked += o.checked;
+        right += o.right;
+        digest += o.digest;
+        margin.merge(o.margin);
+        for (auto const& f : o.failures)
+            if (failures.size() < max_failures) failures.push_back(f);
+    }
+};
+
+/// The state a --resume file keeps: the blocks that are done and what they found. A block cut
+/// short by an interrupt is not done: a resumed run checks it again from its start.
+struct resume_state {
+    std::string file;
+    std::vector<bool> done;  ///< per block
+    tally found;             ///< over the done blocks, this run's and earlier runs'
+    std::uint64_t resumed = 0;  ///< pairs the file held when this run started
+};
+
+/// Loads a --resume file into `rs` for the check `r` describes, or leaves `rs` empty when the file
+/// does not exist yet. The file must describe the same check.
+void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t blocks, report& earlier) {
+    std::ifstream in(rs.file);
+    rs.done.assign(blocks, false);
+    if (!in) return;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+        earlier = ctformer::tools::from_json(ss.str());
+    } catch (ctformer::tools::json_error const& e) {
+        throw usage_error(fmt::format("--resume: \"{}\" is not a ctformer-check resume file: {}", rs.file, e.what()));
+    }
+    if (earlier.digits != r.digits || earlier.mode != r.mode || earlier.left_lo != r.left_lo || earlier.left_hi != r.left_hi ||
+        earlier.right_lo != r.right_lo || earlier.right_hi != r.right_hi || earlier.sample != r.sample || earlier.seed != r.seed ||
+        earlier.shard != r.shard || earlier.shards != r.shards)
+        throw usage_error(fmt::format("--resume: \"{}\" belongs to a different check (digits, ranges, sample or shard differ)", rs.file));
+    if (earlier.block != block) throw usage_error(fmt::format("--resume: \"{}\" was written with blocks of {} pairs, not {}", rs.file, earlier.block, block));
+    for (auto const& [first, last] : earlier.done_blocks) {
+        if (first > last || last >= blocks) throw usage_error(fmt::format("--resume: \"{}\" names a block outside this check", rs.file));
+        for (std::uint64_t b = first; b <= last; ++b) {
+            if (rs.done[b]) throw usage_error(fmt::format("--resume: \"{}\" names block {} twice", rs.file, b));
+            rs.done[b] = true;
+        }
+    }
+    rs.found.checked = earlier.checked;
+    rs.found.right = earlier.right;
+    rs.found.digest = earlier.pairs_digest;
+    for (auto const& f : earlier.failures) rs.found.failures.push_back(f);
+    rs.resumed = earlier.checked;
+}
+
+/// Writes the resume file: the report of the done blocks and their list. Written to a temporary
+/// file first and renamed, so an interrupt never leaves a half-written file.
+void save_resume(resume_state const& rs, report const& base, std::uint64_t block, report const& earlier) {
+    report out = base;
+    out.checked = rs.found.checked;
+    out.right = rs.found.right;
+    out.pairs_digest = rs.found.digest;
+    out.failures = rs.found.failures;
+    out.complete = std::all_of(rs.done.begin(), rs.done.end(), [](bool d) { return d; });
+    out.block = block;
+    out.done_blocks.clear();
+    for (std::uint64_t b = 0; b < rs.done.size(); ++b) {
+        if (!rs.done[b]) continue;
+        if (!out.done_blocks.empty() && out.done_blocks.back().second + 1 == b) out.done_blocks.back().second = b;
+        else out.done_blocks.emplace_back(b, b);
+    }
+    ctformer::margins const& m = rs.found.margin;
+    bool const any_new = rs.found.checked > rs.resumed;
+    out.attention_weight = std::min(earlier.checked ? earlier.attention_weight : 1.0, any_new ? m.attention_weight.to_double() : 1.0);
+    out.attention_gap = std::min(earlier.checked ? earlier.attention_gap : 1e30, any_new ? m.attention_gap.to_double() : 1e30);
+    out.copy_input = std::min(earlier.checked ? earlier.copy_input : 1e30, any_new ? m.copy_input.to_double() : 1e30);
+    out.logit_gap = std::min(earlier.checked ? earlier.logit_gap : 1e30, any_new ? m.logit_gap.to_double() : 1e30);
+    std::string const tmp = rs.file + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::trunc);
+        f << ctformer::tools::to_json(out);
+        if (!f) throw std::runtime_error(fmt::format("--resume: cannot write \"{}\"", tmp));
+    }
+    if (std::rename(tmp.c_str(), rs.file.c_str()) != 0) throw std::runtime_error(fmt::format("--resume: cannot replace \"{}\"", rs.file));
+}
+
 template <class Model>
-void run(report& r, unsigned threads, std::size_t max_failures) {
+void run(report& r, unsigned threads, std::size_t max_failures, std::string const& resume_file) {
     constexpr std::size_t D = Model::digits;
     std::uint64_t const width = r.right_hi - r.right_lo + 1;
     std::uint64_t const space = r.mode == "sample" ? r.sample : (r.left_hi - r.left_lo + 1) * width;
@@ -92,17 +174,26 @@ void run(report& r, unsigned threads, std::size_t max_failures) {
     r.total = end - begin;
 
     constexpr std::uint64_t block = 4096;
-    std::atomic<std::uint64_t> next{begin}, progress{0};
-    std::vector<thread_state> states(threads);
+    std::uint64_t const blocks = (r.total + block - 1) / block;
+    bool const resuming = !resume_file.empty();
+    resume_state rs{resume_file, {}, {}, 0};
+    report earlier;
+    if (resuming) load_resume(rs, r, block, blocks, earlier);
+    std::mutex resume_mutex;
+
+    std::atomic<std::uint64_t> next{begin}, progress{rs.resumed};
+    std::vector<tally> states(threads);
     auto const stop = [] { return interrupted.load(std::memory_order_relaxed); };
 
-    auto worker = [&](thread_state& st) {
+    auto worker = [&](tally& st) {
+        tally blk;
         auto on_result = [&](ctformer::addition_result const& res, ctformer::margins const& m) {
-            ++st.checked;
-            st.margin.merge(m);
+            ++blk.checked;
+            blk.margin.merge(m);
+            blk.digest += ctformer::tools::pair_hash(res.a, res.b);
             if (res.right) {
-                ++st.right;
-            } else if (st.failures.size() < max_failures) {
+                ++blk.right;
+            } else if (blk.failures.size() < max_failures) {
                 auto const p = ctformer::make_prompt<D>(res.a, res.b);
                 std::string prompt, expected, got;
                 for (auto id : p.ids) prompt += ctformer::vocabulary[id];
@@ -111,13 +202,16 @@ void run(report& r, unsigned threads, std::size_t max_failures) {
                     if (c == 0) break;
                     got += c;
                 }
-                st.failures.push_back({prompt, expected, got});
+                blk.failures.push_back({prompt, expected, got});
             }
         };
         while (!stop()) {
             std::uint64_t const i0 = next.fetch_add(block);
             if (i0 >= end) break;
             std::uint64_t const i1 = std::min(end, i0 + block);
+            std::uint64_t const id = (i0 - begin) / block;
+            if (resuming && rs.done[id]) continue;  // done in an earlier run (counted in `progress` already)
+            blk = tally{};
             if (r.mode == "sample") {
                 std::uint64_t const left_n = r.left_hi - r.left_lo + 1;
                 for (std::uint64_t i = i0; i < i1 && !stop(); ++i) {
@@ -134,6 +228,12 @@ void run(report& r, unsigned threads, std::size_t max_failures) {
                     i += len;
                 }
             }
+            st.merge(blk, max_failures);
+            if (resuming && blk.checked == i1 - i0) {
+                std::lock_guard<std::mutex> lock(resume_mutex);
+                rs.found.merge(blk, max_failures);
+                rs.done[id] = true;
+            }
             progress.fetch_add(i1 - i0, std::memory_order_relaxed);
         }
     };
@@ -143,15 +243,20 @@ void run(report& r, unsigned threads, std::size_t max_failures) {
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, std::ref(states[t]));
 
     bool const tty = isatty(STDERR_FILENO) != 0;
-    auto last_line = t0;
+    auto last_line = t0, last_save = t0;
     std::atomic<bool> done{false};
     std::thread monitor([&] {
         while (!done.load()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(250));
             auto const now = std::chrono::steady_clock::now();
+            if (resuming && std::chrono::duration<double>(now - last_save).count() >= 5) {
+                last_save = now;
+                std::lock_guard<std::mutex> lock(resume_mutex);
+                save_resume(rs, r, block, earlier);
+            }
             double const secs = std::chrono::duration<double>(now - t0).count();
             std::uint64_t const p = std::min(progress.load(), r.total);
-            double const rate = secs > 0 ? static_cast<double>(p) / secs : 0;
+            double const rate = secs > 0 ? static_cast<double>(p - std::min(p, rs.resumed)) / secs : 0;
             double const eta = rate > 0 ? static_cast<double>(r.total - p) / rate : 0;
             double const frac = r.total ? static_cast<double>(p) / static_cast<double>(r.total) : 1;
             if (tty) {
@@ -170,20 +275,33 @@ void run(report& r, unsigned threads, std::size_t max_failures) {
     monitor.join();
     r.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    ctformer::margins m{};
-    for (auto const& st : states) {
-        r.checked += st.checked;
-        r.right += st.right;
-        m.merge(st.margin);
-        for (auto const& f : st.failures)
-            if (r.failures.size() < max_failures) r.failures.push_back(f);
+    tally all;
+    if (resuming) {
+        // Only whole blocks count: what the file now holds.
+        save_resume(rs, r, block, earlier);
+        all = rs.found;
+        r.resumed = rs.resumed;
+    } else {
+        for (auto const& st : states) all.merge(st, max_failures);
     }
+    r.checked = all.checked;
+    r.right = all.right;
+    r.pairs_digest = all.digest;
+    r.failures = all.failures;
     r.complete = r.checked == r.total && !interrupted.load();
-    if (r.checked > 0) {
+    ctformer::margins const& m = all.margin;
+    bool const any_new = all.checked > r.resumed;
+    if (any_new) {
         r.attention_weight = m.attention_weight.to_double();
         r.attention_gap = m.attention_gap.to_double();
         r.copy_input = m.copy_input.to_double();
         r.logit_gap = m.logit_gap.to_double();
+    }
+    if (r.resumed > 0) {
+        r.attention_weight = std::min(r.attention_weight, earlier.attention_weight);
+        r.attention_gap = std::min(r.attention_gap, earlier.attention_gap);
+        r.copy_input = std::min(r.copy_input, earlier.copy_input);
+        r.logit_gap = std::min(r.logit_gap, earlier.logit_gap);
     }
 }
 
@@ -199,9 +317,11 @@ void print_human(report const& r) {
     for (auto const& f : r.failures)
         fmt::print("  FAIL {}  expected {}  got {}\n", f.prompt, ctformer::tools::visible(f.expected), ctformer::tools::visible(f.got));
     if (r.wrong() > r.failures.size()) fmt::print("  ... and {} more failures (raise --max-failures to list them)\n", r.wrong() - r.failures.size());
-    if (r.elapsed_s > 0)
-        fmt::print("elapsed {:.2f} s, {:.0f} additions/s ({:.0f}x the seed notebook's 114/s)\n", r.elapsed_s,
-                   static_cast<double>(r.checked) / r.elapsed_s, static_cast<double>(r.checked) / r.elapsed_s / 114.0);
+    if (r.resumed > 0) fmt::print("resumed: {} of these pairs were checked by earlier runs (--resume)\n", r.resumed);
+    if (r.elapsed_s > 0) {
+        double const rate = static_cast<double>(r.checked - std::min(r.checked, r.resumed)) / r.elapsed_s;
+        fmt::print("elapsed {:.2f} s, {:.0f} additions/s ({:.0f}x the seed notebook's 114/s)\n", r.elapsed_s, rate, rate / 114.0);
+    }
     if (r.checked > 0)
         fmt::print("smallest margins: attention top weight {:.6f}, attention score gap {:.3f}, copy-step input |pre| {:.3f}, output logit gap {:.6f}\n",
                    r.attention_weight, r.attention_gap, r.copy_input, r.logit_gap);
@@ -224,7 +344,9 @@ report merge_reports(std::vector<std::string> const& files) {
         std::vector<std::uint64_t> shards = r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards;
         if (i == 0) {
             out = r;
-            out.checked = out.right = out.total = 0;
+            out.checked = out.right = out.total = out.pairs_digest = out.resumed = 0;
+            out.block = 0;
+            out.done_blocks.clear();
             out.failures.clear();
             out.merged_shards.clear();
             out.elapsed_s = 0;
@@ -243,6 +365,7 @@ report merge_reports(std::vector<std::string> const& files) {
         out.total += r.total;
         out.checked += r.checked;
         out.right += r.right;
+        out.pairs_digest += r.pairs_digest;
         out.complete = out.complete && r.complete;
         out.elapsed_s = std::max(out.elapsed_s, r.elapsed_s);
         for (auto const& f : r.failures) out.failures.push_back(f);
@@ -264,7 +387,7 @@ int main(int argc, char** argv) {
     CLI::App app{"ctformer-check: check the constexpr adder on every input with the same forward pass the proofs use.\n"
                  "Exit status: 0 all checked pairs right, 1 a pair is wrong, 2 bad usage, 130 interrupted."};
     std::size_t digits = 4, max_failures = 20;
-    std::string left, right, shard;
+    std::string left, right, shard, resume;
     bool seed_set = false, json = false;
     std::uint64_t sample = 0, seed = 1;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
@@ -279,6 +402,8 @@ int main(int argc, char** argv) {
     app.add_option("--shard", shard, "check part K of N disjoint parts (K/N, 1 ≤ K ≤ N)");
     app.add_option("--merge", merge, "combine the JSON reports of a sharded check into one")->expected(1, -1);
     app.add_flag("--json", json, "print the report as JSON on stdout");
+    app.add_option("--resume", resume,
+                   "keep the finished work in FILE (written every 5 s and at the end); if FILE exists, skip what it holds");
     app.add_option("--max-failures", max_failures, "list at most this many failures")->check(CLI::Range(0, 1000000));
     try {
         app.parse(argc, argv);
@@ -290,8 +415,8 @@ int main(int argc, char** argv) {
     report r;
     try {
         if (!merge.empty()) {
-            if (!left.empty() || !right.empty() || seed_set || sample || !shard.empty())
-                throw usage_error("--merge combines finished reports; it takes no --left, --right, --seed-set, --sample or --shard");
+            if (!left.empty() || !right.empty() || seed_set || sample || !shard.empty() || !resume.empty())
+                throw usage_error("--merge combines finished reports; it takes no --left, --right, --seed-set, --sample, --shard or --resume");
             r = merge_reports(merge);
         } else {
             r.digits = digits;
@@ -313,7 +438,7 @@ int main(int argc, char** argv) {
             if (!shard.empty()) std::tie(r.shard, r.shards) = parse_shard(shard);
             std::signal(SIGINT, on_sigint);
             std::signal(SIGTERM, on_sigint);
-            ctformer::tools::with_digits(digits, [&](auto model) { run<decltype(model)>(r, threads, max_failures); });
+            ctformer::tools::with_digits(digits, [&](auto model) { run<decltype(model)>(r, threads, max_failures, resume); });
         }
     } catch (usage_error const& e) {
         fmt::print(stderr, "ctformer-check: {}\n", e.what());

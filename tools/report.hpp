@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,6 +35,13 @@ struct report {
     double elapsed_s = 0;
     bool complete = false;  ///< false when interrupted
     std::vector<std::uint64_t> merged_shards;  ///< for a merged report: the shards it holds
+    /// Σ pair_hash(a, b) over the pairs checked, mod 2^64: the same for any order and any split
+    /// into runs, different if a pair was skipped or counted twice.
+    std::uint64_t pairs_digest = 0;
+    std::uint64_t resumed = 0;  ///< pairs taken from a --resume file, not checked in this run
+    /// In a --resume file: the blocks of `block` pairs that are done, as [first, last] block ranges.
+    std::uint64_t block = 0;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> done_blocks;
 
     std::uint64_t wrong() const { return checked - right; }
 };
@@ -42,6 +51,14 @@ inline std::string visible(std::string const& s) {
     std::string out;
     for (char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
     return out;
+}
+
+/// The hash each checked pair adds to report::pairs_digest.
+inline std::uint64_t pair_hash(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t x = a * 0x9e3779b97f4a7c15ull ^ (b + 0x632be59bd9b4e019ull);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
 }
 
 inline std::string json_escape(std::string const& s) {
@@ -66,6 +83,12 @@ inline std::string to_json(report const& r) {
     s += fmt::format("  \"sample\": {},\n  \"seed\": {},\n  \"shard\": [{}, {}],\n", r.sample, r.seed, r.shard, r.shards);
     s += fmt::format("  \"total\": {},\n  \"checked\": {},\n  \"correct\": {},\n  \"wrong\": {},\n", r.total, r.checked, r.right, r.wrong());
     s += fmt::format("  \"complete\": {},\n", r.complete ? "true" : "false");
+    s += fmt::format("  \"pairs_digest\": {},\n  \"resumed\": {},\n", r.pairs_digest, r.resumed);
+    if (r.block > 0) {
+        s += fmt::format("  \"block\": {},\n  \"done_blocks\": [", r.block);
+        for (std::size_t i = 0; i < r.done_blocks.size(); ++i) s += fmt::format("{}[{}, {}]", i ? ", " : "", r.done_blocks[i].first, r.done_blocks[i].second);
+        s += "],\n";
+    }
     s += "  \"merged_shards\": [";
     for (std::size_t i = 0; i < r.merged_shards.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", r.merged_shards[i]);
     s += "],\n";
@@ -196,9 +219,13 @@ private:
             std::string const num = t_.substr(start, i_ - start);
             try {
                 out.v = std::stod(num);
-                if (integer && num.size() <= 19) {
-                    out.integer = std::stoull(num);
-                    out.is_integer = true;
+                if (integer && num.size() <= 20) {  // up to 2^64 − 1; larger ones are not integers here
+                    errno = 0;
+                    unsigned long long const value = std::strtoull(num.c_str(), nullptr, 10);
+                    if (errno != ERANGE) {
+                        out.integer = value;
+                        out.is_integer = true;
+                    }
                 }
             } catch (std::exception const&) {
                 fail("malformed number \"" + num + "\"");
@@ -262,6 +289,12 @@ inline report from_json(std::string const& text) {
     r.copy_input = m.at("copy_input").number();
     r.logit_gap = m.at("logit_gap").number();
     r.elapsed_s = j.at("elapsed_s").number();
+    r.pairs_digest = j.at("pairs_digest").u64();
+    r.resumed = j.at("resumed").u64();
+    if (auto const* obj = std::get_if<std::map<std::string, json_value>>(&j.v); obj && obj->count("block")) {
+        r.block = j.at("block").u64();
+        for (auto const& b : j.at("done_blocks").array()) r.done_blocks.emplace_back(b.array().at(0).u64(), b.array().at(1).u64());
+    }
     for (auto const& f : j.at("failures").array()) r.failures.push_back({f.at("prompt").str(), f.at("expected").str(), f.at("got").str()});
     if (r.right > r.checked || r.checked > r.total) throw json_error("inconsistent counts (right ≤ checked ≤ total does not hold)");
     return r;

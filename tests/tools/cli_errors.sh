@@ -45,6 +45,9 @@ expect "--threads"                              "$check" --threads 0
 expect "cannot read"                            "$check" --merge /nonexistent/report.json
 expect "not a ctformer-check report"            "$check" --merge "$0"
 expect "takes no"                               "$check" --merge x.json --shard 1/2
+expect "takes no"                               "$check" --merge x.json --resume y.json
+expect "not a ctformer-check resume file"       "$check" --digits 1 --resume "$0"
+expect "--resume"                               "$check" --digits 1 --resume
 expect "--max-failures"                         "$check" --max-failures -1
 expect "--unknown-option"                       "$check" --unknown-option
 expect "prompt is required|required"           "$ctformer" trace
