@@ -1,0 +1,43 @@
+// libFuzzer target: the tools' argument handling. The input is split at newlines into arguments;
+// its first byte picks the tool. Whatever the arguments, a tool must return 0 (it did its job) or
+// 2 (bad usage, with a message) — never crash, hang, or report a wrong answer or an internal
+// error (1). ctformer-check always gets --digits 1 --threads 1 first, and the options that would
+// start a long run or touch files (--digits, --threads, --sample, --merge, --resume) are dropped,
+// so every run is short.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+int ctformer_tool_main(int argc, char** argv);
+int ctformer_check_main(int argc, char** argv);
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+    if (size == 0 || size > 512) return 0;
+    bool const check = (data[0] & 1) != 0;
+    std::vector<std::string> args{check ? "ctformer-check" : "ctformer"};
+    if (check) args.insert(args.end(), {"--digits", "1", "--threads", "1"});
+    std::string current;
+    auto flush = [&] {
+        std::string_view const a = current;
+        bool const dropped = check && (a.starts_with("--digits") || a.starts_with("-d") || a.starts_with("--threads") ||
+                                       a.starts_with("-j") || a.starts_with("--sample") || a.starts_with("--merge") ||
+                                       a.starts_with("--resume") || a.starts_with("--seed-set"));
+        if (!dropped && args.size() < 16) args.push_back(current);
+        current.clear();
+    };
+    for (std::size_t i = 1; i < size; ++i) {
+        if (data[i] == '\n') flush();
+        else current += static_cast<char>(data[i]);
+    }
+    flush();
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int const argc = static_cast<int>(args.size());
+    int const rc = check ? ctformer_check_main(argc, argv.data()) : ctformer_tool_main(argc, argv.data());
+    if (rc != 0 && rc != 2) std::abort();
+    return 0;
+}
