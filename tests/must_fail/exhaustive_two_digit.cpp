@@ -4,24 +4,9 @@
 // The twin proves the row of first operand 91 (all 100 second operands) as the 2-digit exhaustive
 // proof does, and must stop at 91 + 99.
 // expect: wrong_answer<91(ul|UL)?, 99(ul|UL)?, false>
-#include <ctformer/ctformer.hpp>
+#include "add_table.hpp"
 
-namespace {
-struct add_table_carry_row_wrong {
-    constexpr auto operator()() const {
-        auto w = ctformer::seed_weights{}();
-#ifdef CTFORMER_BREAK
-        auto& table = boost::hana::at_c<4>(w.body);  // add_with_carry
-        constexpr std::size_t unit = 2 * (9 * 10 + 9) + 1;  // digits (9, 9), carry in
-        auto const out = ctformer::seed_layout[ctformer::reg::out];
-        table.w2.set(unit, out[9], ctformer::fixed{});
-        table.w2.set(unit, out[8], ctformer::fixed::from_ratio(1, 128));
-#endif
-        return w;
-    }
-};
-using Net = ctformer::adder<2, add_table_carry_row_wrong>;
-}  // namespace
+using Net = ctformer::adder<2, must_fail::add_unit_writes_wrong_digit<2 * (9 * 10 + 9) + 1, 9, 8>>;
 
 constexpr auto range = ctformer::check_range<Net>(91, 92);
 static_assert(ctformer::proven<range>, "every 2-digit addition 91 + b must be right");
