@@ -2,6 +2,8 @@
 //
 //   ctformer add 0999+0111=             → 0999+0111=01110 and the end token, and the sum it means
 //   ctformer add 0999+0111= --tokens 3  → stop after three tokens
+//   ctformer trace 0999+0111=           → the registers after every layer, decoded
+//   ctformer export --json              → the network as data
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -10,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "digits.hpp"
+#include "export.hpp"
 #include "trace.hpp"
 
 namespace {
@@ -71,6 +74,12 @@ int main(int argc, char** argv) {
     trace->add_option("--tokens,-n", trace_tokens, "trace at most this many generated tokens (default: D + 2, up to the end token)")->check(CLI::Range(1, 40));
     trace->add_flag("--json", trace_json, "print the trace as JSON");
 
+    std::size_t export_digits = 4;
+    bool export_json = false;
+    auto* exp = app.add_subcommand("export", "write the network — layout, every weight matrix, the unembedding — for other tools");
+    exp->add_option("--digits,-d", export_digits, "operand digit count D, for the program order (1-8; default 4)")->check(CLI::Range(1, 8));
+    exp->add_flag("--json", export_json, "JSON (the only format)")->required();
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -78,13 +87,20 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     try {
-        if (digits == 0) digits = ctformer::tools::digits_of_prompt(prompt);
-        if (add->parsed()) return run_add(prompt, digits, tokens, margins);
+        if (add->parsed()) {
+            if (digits == 0) digits = ctformer::tools::digits_of_prompt(prompt);
+            return run_add(prompt, digits, tokens, margins);
+        }
         if (trace->parsed()) {
             if (trace_digits == 0) trace_digits = ctformer::tools::digits_of_prompt(trace_prompt);
             return run_trace(trace_prompt, trace_digits, trace_tokens, trace_json);
         }
-        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace (see --help)\n");
+        if (exp->parsed())
+            return ctformer::tools::with_digits(export_digits, [&](auto model) {
+                fmt::print("{}", ctformer::tools::export_json<decltype(model)>());
+                return 0;
+            });
+        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace, export (see --help)\n");
         return 2;
     } catch (ctformer::prompt_error const& e) {
         fmt::print(stderr, "ctformer: {}\n", e.what());

@@ -51,6 +51,8 @@ expect "--resume"                               "$check" --digits 1 --resume
 expect "--max-failures"                         "$check" --max-failures -1
 expect "--unknown-option"                       "$check" --unknown-option
 expect "prompt is required|required"           "$ctformer" trace
+expect "--json"                                 "$ctformer" export
+expect "--digits"                               "$ctformer" export --json --digits 0
 expect "character .x. at position 0"             "$ctformer" trace x999+0111=
 echo "$count bad invocations, $((count - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
