@@ -114,6 +114,40 @@ TEST_CASE("the checker's prompt-tree walk gives each pair the plain path's answe
     }
 }
 
+namespace {
+/// check_block's walk (memos of the previous prompt and of the previous answer row) against the
+/// plain path, pair by pair: the same answer and the same margins.
+template <std::size_t D>
+void walk_equals_plain(std::uint64_t seed, std::uint64_t count) {
+    using M = adder<D>;
+    std::mt19937_64 rng(seed);
+    std::uint64_t const top = power_of_ten(D);
+    for (int trial = 0; trial < 3; ++trial) {
+        std::uint64_t const a = rng() % top, b0 = rng() % (top - std::min(top, count) + 1);
+        check_block<M>(
+            a, b0, std::min(top, b0 + count),
+            [&](addition_result const& r, margins const& m) {
+                auto const g = generate<M>(make_prompt<D>(a, r.b), M::answer_length);
+                INFO(D << " digits: " << a << " + " << r.b);
+                REQUIRE(std::string_view(r.got.data(), g.generated) == g.answer());
+                REQUIRE(m.logit_gap == g.margin.logit_gap);
+                REQUIRE(m.copy_input == g.margin.copy_input);
+                REQUIRE(m.attention_gap == g.margin.attention_gap);
+                REQUIRE(m.attention_weight == g.margin.attention_weight);
+            },
+            [] { return false; });
+    }
+}
+}  // namespace
+
+TEST_CASE("the walk equals the plain path for every digit count", "[paths]") {
+    walk_equals_plain<1>(11, 10);
+    walk_equals_plain<2>(12, 100);
+    walk_equals_plain<3>(13, 200);
+    walk_equals_plain<5>(15, 200);
+    walk_equals_plain<8>(18, 100);
+}
+
 TEST_CASE("a forward pass that reuses its memo gives the same bits as one that does not", "[paths]") {
     std::mt19937_64 rng(5);
     sequence<A> s;

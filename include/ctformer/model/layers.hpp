@@ -172,6 +172,15 @@ constexpr void dense_apply(mlp_weights<Dm, H> const& w, row_vector<Dm>* rows, st
 //   Src::dense is a constant expression naming the dense layer.
 // ------------------------------------------------------------------------------------------
 
+/// What an attention layer's pass decided, so that a pass that sees one more row can reuse it:
+/// the query (per active head dimension), the top score and the runner-up score.
+struct attention_probe {
+    static constexpr std::size_t max_heads = 4;
+    std::array<std::int64_t, max_heads> q{};
+    std::int64_t top = 0;
+    std::int64_t second = INT64_MIN;  ///< INT64_MIN: a single row
+};
+
 /// Attention, sparse. Only head dimensions where both Wq and Wk have a nonzero column can move a
 /// score ("active"); only nonzero columns of Wv can be written. Keys and values of each row are
 /// kept in a cache filled once per row (see runtime/sequence.hpp for why the embedding suffices).
@@ -240,7 +249,18 @@ struct compiled_attention {
 
     /// x is row n−1; cache holds rows 0..n−1 (row n−1 included). Returns the set of rows that got
     /// a nonzero weight, as a bit mask (bit j: row j; n ≤ 64).
-    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m) const {
+    static_assert(NA <= attention_probe::max_heads, "ctformer: attention_probe holds too few head dimensions");
+
+    /// The scaled score of a row with key k_j for the query q_a (the same arithmetic as apply).
+    constexpr std::int64_t score_of(std::int64_t const* q_a, std::int64_t const* k_j) const {
+        i128 acc = 0;
+        for (std::size_t a = 0; a < NA; ++a)
+            if (__builtin_add_overflow(acc, i128{q_a[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
+        return detail::round_shift_32(i128{detail::round_shift_32(acc)} * score_scale.raw);
+    }
+
+    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m,
+                                  attention_probe* probe = nullptr) const {
         constexpr std::size_t cap = max_rows;
         if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
         fixed* const x = row.data();
@@ -261,7 +281,14 @@ struct compiled_attention {
                 if (__builtin_add_overflow(acc, i128{qa[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
             scores[j] = detail::round_shift_32(i128{detail::round_shift_32(acc)} * scale);
         }
-        softmax(scores, weight_store.data(), n, m);
+        std::size_t const best = softmax(scores, weight_store.data(), n, m);
+        if (probe) {
+            for (std::size_t a = 0; a < NA; ++a) probe->q[a] = qa[a];
+            probe->top = scores[best];
+            probe->second = INT64_MIN;
+            for (std::size_t j = 0; j < n; ++j)
+                if (j != best && scores[j] > probe->second) probe->second = scores[j];
+        }
         std::array<i128, (NO > 0 ? NO : 1)> out_store{};
         i128* const out = out_store.data();
         std::uint64_t used = 0;
@@ -359,7 +386,7 @@ struct compiled_mlp {
     }
     constexpr void fill_cache(cache_entry&, row_vector<Dm> const&) const {}
 
-    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m) const {
+    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m, attention_probe* = nullptr) const {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
         // operator[] costs more than the multiply-add it wraps.
         fixed* const x = row.data();

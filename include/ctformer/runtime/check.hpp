@@ -61,7 +61,9 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
 ///  * only the rows whose token differs from the previous prompt's (or answer's) are replaced
 ///    (sequence::set);
 ///  * each answer row keeps a memo of its forward passes, and a layer whose inputs did not change
-///    is not run again (sequence::forward with a memo).
+///    is not run again (sequence::forward with a memo); a layer that does not depend on the row's
+///    position is taken from the previous answer row's pass over the same tokens, so the reads,
+///    the add table and carry_out run once per prompt, not once per answer row.
 /// It is a literal type: the proofs use it in constant evaluation, the checker at run time.
 template <class Model>
 class prompt_walker {
@@ -81,7 +83,7 @@ public:
         addition_result r{a, b, true, {}};
         auto const want = expected_answer<D>(a, b);
         for (std::size_t i = 0; i < answer; ++i) {
-            std::size_t const t = s_.predict(n - 1 + i, &m, nullptr, &memos_[i]);
+            std::size_t const t = s_.predict(n - 1 + i, &m, nullptr, &memos_[i], i > 0 ? &memos_[i - 1] : nullptr);
             r.got[i] = vocabulary[t];
             if (r.got[i] != want[i]) r.right = false;
             if (t == token::newline || i + 1 == answer) {

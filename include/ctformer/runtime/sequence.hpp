@@ -136,6 +136,7 @@ public:
         std::array<std::int64_t, io_layout.read_offset[layers]> inputs{};     ///< per layer: its read columns' values
         std::array<std::int64_t, io_layout.update_offset[layers]> updates{};  ///< per layer: what it added, per written column
         std::array<std::uint64_t, layers> used_rows{};                      ///< attention: rows that got a nonzero weight
+        std::array<attention_probe, layers> probes{};                       ///< attention: query, top and runner-up scores
         std::array<margins, layers> layer_margins{};
         std::array<sequence::row, Model::digits + 2> segment_out{};       ///< the row after the prologue, each pass, the epilogue
         std::array<margins, Model::digits + 2> segment_margins{};  ///< the margins of each segment's layers
@@ -174,10 +175,21 @@ public:
     /// reused layer by layer and writes no moved column takes its recorded output on the columns
     /// it writes. The result is the same bits as forward(i, m)
     /// (tests/test_paths.cpp); the checker walks the prompts in an order that makes many reuses.
-    constexpr row forward(std::size_t i, margins* m, memo& mem) const {
+    ///
+    /// `previous_row`, if given, is the memo of row i − 1's pass over the same tokens (the answer
+    /// row before this one). A layer that cannot be reused from `mem` is taken from it when its
+    /// read columns hold the same values there — the layers that do not depend on the row's
+    /// position (the reads, the add table, carry_out, end_token) then run once per prompt, not
+    /// once per answer row. For attention, row i is the one row this pass sees that row i − 1's
+    /// did not: it must score so far below the top that exp rounds its weight to exactly 0 (and
+    /// the runner-up score and the reported score gap are updated with it).
+    constexpr row forward(std::size_t i, margins* m, memo& mem, memo const* previous_row = nullptr) const {
         if (i >= n_) throw sequence_error("ctformer::sequence::forward: no such row");
         row x = embed(net.layout, tokens_[i], i);
         bool const recorded = mem.valid && mem.row == i;
+        bool alternative = previous_row != nullptr && previous_row->valid && previous_row->row + 1 == i;
+        for (std::size_t j = 0; j < i && alternative; ++j)
+            if (previous_row->tokens[j] != tokens_[j]) alternative = false;
         // The rows whose token changed since the memo was written (row i itself included: its own
         // token reaches the layers through its read columns and through its own cache entry).
         constexpr std::size_t max_changed = 4;
@@ -241,16 +253,49 @@ public:
             }
             if constexpr (layer_t::is_attention) reuse = reuse && attention_unchanged(layer, cache, k);
             auto const& writes = layer.out_cols;
+            // Not from this row's previous pass: from row i − 1's pass over the same tokens?
+            bool borrowed = false;
+            if (!reuse && alternative) {
+                std::int64_t const* alt_in = previous_row->inputs.data() + io_layout.read_offset[k];
+                borrowed = true;
+                for (std::size_t r = 0; r < reads.size() && borrowed; ++r)
+                    if (x[reads[r]].raw != alt_in[r]) borrowed = false;
+                attention_probe probe = previous_row->probes[k];
+                margins lm = previous_row->layer_margins[k];
+                if constexpr (layer_t::is_attention) {
+                    if (borrowed) {
+                        std::int64_t const sc = layer.score_of(probe.q.data(), cache[i].k.data());
+                        if (sc - probe.top >= detail::exp_zero_below) borrowed = false;  // row i would get a weight
+                        else if (sc > probe.second) {
+                            probe.second = sc;
+                            if (probe.top - sc < lm.attention_gap.raw) lm.attention_gap = fixed::from_raw(probe.top - sc);
+                        }
+                    }
+                }
+                if (borrowed) {
+                    std::int64_t const* alt_upd = previous_row->updates.data() + io_layout.update_offset[k];
+                    for (std::size_t r = 0; r < reads.size(); ++r) in[r] = alt_in[r];
+                    for (std::size_t o = 0; o < writes.size(); ++o) {
+                        if (alt_upd[o] != upd[o]) moved.add(writes[o]);  // a different update: the column moved
+                        upd[o] = alt_upd[o];
+                        if (__builtin_add_overflow(x[writes[o]].raw, upd[o], &x[writes[o]].raw))
+                            detail::throw_overflow("ctformer: residual overflows");
+                    }
+                    mem.used_rows[k] = previous_row->used_rows[k];
+                    mem.probes[k] = probe;
+                    mem.layer_margins[k] = lm;
+                }
+            }
             if (reuse) {
                 for (std::size_t o = 0; o < writes.size(); ++o)
                     if (__builtin_add_overflow(x[writes[o]].raw, upd[o], &x[writes[o]].raw))
                         detail::throw_overflow("ctformer: residual overflows");
-            } else {
+            } else if (!borrowed) {
                 for (std::size_t r = 0; r < reads.size(); ++r) in[r] = x[reads[r]].raw;
                 std::array<std::int64_t, std::tuple_size_v<std::remove_cvref_t<decltype(writes)>>> pre{};
                 for (std::size_t o = 0; o < writes.size(); ++o) pre[o] = x[writes[o]].raw;
                 margins lm{};
-                mem.used_rows[k] = layer.apply(x, cache.data(), i + 1, &lm);
+                mem.used_rows[k] = layer.apply(x, cache.data(), i + 1, &lm, &mem.probes[k]);
                 for (std::size_t o = 0; o < writes.size(); ++o) {
                     std::int64_t const u = x[writes[o]].raw - pre[o];
                     if (u != upd[o]) moved.add(writes[o]);  // a different update: the column moved
@@ -319,8 +364,10 @@ public:
     }
 
     /// The token the network predicts after row i (rows after i, if any, do not take part).
-    constexpr std::size_t predict(std::size_t i, margins* m = nullptr, row* last = nullptr, memo* mem = nullptr) const {
-        row const x = mem ? forward(i, m, *mem) : forward(i, m, [](std::string_view, row const&, std::uint64_t) {});
+    /// With a memo: see forward (`previous_row`: the memo of row i − 1 over the same tokens).
+    constexpr std::size_t predict(std::size_t i, margins* m = nullptr, row* last = nullptr, memo* mem = nullptr,
+                                  memo const* previous_row = nullptr) const {
+        row const x = mem ? forward(i, m, *mem, previous_row) : forward(i, m, [](std::string_view, row const&, std::uint64_t) {});
         if (last) *last = x;
         auto const l = logits(x);
         std::size_t const best = argmax(l);
