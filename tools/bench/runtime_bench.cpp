@@ -66,9 +66,7 @@ struct dense_double {
             }
             layers.push_back(std::move(d));
         };
-        boost::hana::for_each(A::dense.prologue, add);
-        for (std::size_t k = 0; k < A::digits; ++k) boost::hana::for_each(A::dense.body, add);
-        boost::hana::for_each(A::dense.epilogue, add);
+        for_each_layer(A::dense, A::digits, add);
         unembed = to_double(A::dense.unembed);
     }
 

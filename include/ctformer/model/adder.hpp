@@ -125,6 +125,23 @@ constexpr auto compile_network() {
 template <class Build>
 inline constexpr auto compiled_of = compile_network<Build>();
 
+/// Calls f(layer) for every distinct layer of a network: the prologue, the body once, the epilogue.
+template <class Net, class F>
+constexpr void for_each_distinct_layer(Net const& net, F&& f) {
+    hana::for_each(net.prologue, f);
+    hana::for_each(net.body, f);
+    hana::for_each(net.epilogue, f);
+}
+
+/// Calls f(layer) for every layer a row runs through, in order: the prologue, the body `digits`
+/// times, the epilogue.
+template <class Net, class F>
+constexpr void for_each_layer(Net const& net, std::size_t digits, F&& f) {
+    hana::for_each(net.prologue, f);
+    for (std::size_t r = 0; r < digits; ++r) hana::for_each(net.body, f);
+    hana::for_each(net.epilogue, f);
+}
+
 /// Does any layer write a column that some attention layer reads from earlier rows? If none does,
 /// an earlier row's keys and values at every layer equal those of its embedding, and a row's layers
 /// need to run only when its own output is wanted (runtime/sequence.hpp relies on this).
@@ -136,18 +153,13 @@ constexpr bool attention_reads_only_the_embedding(Net const& net) {
         if constexpr (std::remove_cvref_t<decltype(reader)>::is_attention) {
             for (std::size_t c = 0; c < W; ++c) {
                 if (!reader.reads_column(c)) continue;
-                auto check_writer = [&](auto const& writer) {
+                for_each_distinct_layer(net, [&](auto const& writer) {
                     if (writer.writes_column(c)) ok = false;
-                };
-                hana::for_each(net.prologue, check_writer);
-                hana::for_each(net.body, check_writer);
-                hana::for_each(net.epilogue, check_writer);
+                });
             }
         }
     };
-    hana::for_each(net.prologue, check_reader);
-    hana::for_each(net.body, check_reader);
-    hana::for_each(net.epilogue, check_reader);
+    for_each_distinct_layer(net, check_reader);
     return ok;
 }
 

@@ -136,6 +136,32 @@ constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right,
     return w;
 }
 
+namespace detail {
+/// Units [u, u + out.width): out −= GELU(128·out)/128, which clears a one-hot register exactly.
+template <class W>
+constexpr void clear_units(W& w, std::size_t u, slot out) {
+    for (std::size_t i = 0; i < out.width; ++i) {
+        w.w1.set(out[i], u + i, fixed::from_int(128));
+        w.w2.set(u + i, out[i], -fixed::from_ratio(1, 128));
+    }
+}
+/// Units u, u + 1: rotate a cursor by `offset` positions, as step_position does.
+template <class W>
+constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset) {
+    auto const r = position_angle(-offset, position_period);
+    fixed const one = fixed::from_int(1);
+    w.w1.set(cursor[0], u, r.cos - one);
+    w.w1.set(cursor[1], u, -r.sin);
+    w.w1.set(cursor[0], u + 1, r.sin);
+    w.w1.set(cursor[1], u + 1, r.cos - one);
+    for (std::size_t k = 0; k < 2; ++k) {
+        w.b1[u + k] = fixed::from_int(1000);
+        w.w2.set(u + k, cursor[k], fixed::from_int(1));
+        w.b2[cursor[k]] = fixed::from_int(-1000);
+    }
+}
+}  // namespace detail
+
 /// Clear: x −= GELU(128·x)/128 on each column of the registers; for x ∈ {0, 1} that is exactly 0.
 /// DIVERGENCE (exact digits): the seed uses 100 and −0.01; 100 × round(−0.01) leaves −4 ulp behind
 /// in binary fixed point, 128 and −1/128 leave nothing.
@@ -143,13 +169,7 @@ template <class L, class... Slots>
 constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
     mlp_for<L, L::width> w{};
     w.name = "clear";
-    auto one = [&](slot s) {
-        for (std::size_t i = 0; i < s.width; ++i) {
-            w.w1.set(s[i], s[i], fixed::from_int(128));
-            w.w2.set(s[i], s[i], -fixed::from_ratio(1, 128));
-        }
-    };
-    (one(regs), ...);
+    (detail::clear_units(w, regs.offset, regs), ...);  // unit c clears column c
     return w;
 }
 
@@ -162,15 +182,8 @@ constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot
                                               std::string_view name) {
     mlp_for<L, L::width> w{};
     w.name = name;
-    for (auto const& [s, offset] : moves) {
-        auto const r = position_angle(-offset, position_period);
-        fixed const one = fixed::from_int(1);
-        w.w1.set(s[0], s[0], r.cos - one);
-        w.w1.set(s[1], s[0], -r.sin);
-        w.w1.set(s[0], s[1], r.sin);
-        w.w1.set(s[1], s[1], r.cos - one);
-    }
-    for (std::size_t c = 0; c < L::width; ++c) {
+    for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset);  // units s[0], s[1] move the cursor
+    for (std::size_t c = 0; c < L::width; ++c) {  // every other unit: GELU(1000) − 1000 = 0, folded at compile time
         w.b1[c] = fixed::from_int(1000);
         w.w2.set(c, c, fixed::from_int(1));
         w.b2[c] = fixed::from_int(-1000);
@@ -233,31 +246,6 @@ constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, s
     return w;
 }
 
-namespace detail {
-/// Units [u, u + out.width): out −= GELU(128·out)/128, which clears a one-hot register exactly.
-template <class W>
-constexpr void clear_units(W& w, std::size_t u, slot out) {
-    for (std::size_t i = 0; i < out.width; ++i) {
-        w.w1.set(out[i], u + i, fixed::from_int(128));
-        w.w2.set(u + i, out[i], -fixed::from_ratio(1, 128));
-    }
-}
-/// Units u, u + 1: rotate a cursor by `offset` positions, as step_position does.
-template <class W>
-constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset) {
-    auto const r = position_angle(-offset, position_period);
-    fixed const one = fixed::from_int(1);
-    w.w1.set(cursor[0], u, r.cos - one);
-    w.w1.set(cursor[1], u, -r.sin);
-    w.w1.set(cursor[0], u + 1, r.sin);
-    w.w1.set(cursor[1], u + 1, r.cos - one);
-    for (std::size_t k = 0; k < 2; ++k) {
-        w.b1[u + k] = fixed::from_int(1000);
-        w.w2.set(u + k, cursor[k], fixed::from_int(1));
-        w.b2[cursor[k]] = fixed::from_int(-1000);
-    }
-}
-}  // namespace detail
 
 /// CarryOut (not in the seed, which loses the fifth digit of 9999+9999): after the D body passes
 /// the carry register holds the sum's top digit, 0 or 1. One MLP clears `out`, writes that digit

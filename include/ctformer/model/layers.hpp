@@ -251,7 +251,8 @@ struct compiled_attention {
     /// a nonzero weight, as a bit mask (bit j: row j; n ≤ 64).
     static_assert(NA <= attention_probe::max_heads, "ctformer: attention_probe holds too few head dimensions");
 
-    /// The scaled score of a row with key k_j for the query q_a (the same arithmetic as apply).
+    /// The scaled score of a row with key k_j for the query q_a (apply's scores, and the memo's check
+    /// of a row one pass did not see).
     constexpr std::int64_t score_of(std::int64_t const* q_a, std::int64_t const* k_j) const {
         i128 acc = 0;
         for (std::size_t a = 0; a < NA; ++a)
@@ -273,14 +274,7 @@ struct compiled_attention {
         }
         std::array<std::int64_t, cap> score_store, weight_store;  // written before read
         std::int64_t* const scores = score_store.data();
-        std::int64_t const scale = score_scale.raw;
-        for (std::size_t j = 0; j < n; ++j) {
-            i128 acc = 0;
-            std::int64_t const* k_j = cache[j].k.data();
-            for (std::size_t a = 0; a < NA; ++a)
-                if (__builtin_add_overflow(acc, i128{qa[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
-            scores[j] = detail::round_shift_32(i128{detail::round_shift_32(acc)} * scale);
-        }
+        for (std::size_t j = 0; j < n; ++j) scores[j] = score_of(qa.data(), cache[j].k.data());
         std::size_t const best = softmax(scores, weight_store.data(), n, m);
         if (probe) {
             for (std::size_t a = 0; a < NA; ++a) probe->q[a] = qa[a];

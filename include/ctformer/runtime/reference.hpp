@@ -36,9 +36,7 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
         dense_apply(layer, r.rows.data(), n, m);
         observe(layer.name, r.rows.data(), n);
     };
-    hana::for_each(net.prologue, apply);
-    for (std::size_t k = 0; k < Model::digits; ++k) hana::for_each(net.body, apply);
-    hana::for_each(net.epilogue, apply);
+    for_each_layer(net, Model::digits, apply);
     return r;
 }
 

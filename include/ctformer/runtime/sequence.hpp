@@ -9,6 +9,7 @@
 // tests/test_paths.cpp shows this bit-identical to running every row through every layer.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -45,10 +46,7 @@ public:
     constexpr void push(std::size_t tok) {
         if (n_ >= capacity) throw sequence_error("ctformer::sequence::push: the sequence is full (64 rows)");
         if (tok >= vocab_size) throw sequence_error("ctformer::sequence::push: token id outside the vocabulary");
-        row const e = embed(net.layout, tok, n_);
-        auto fill = [&](auto const& layer, auto& cache) { layer.fill_cache(cache[n_], e); };
-        for_each_layer_with_cache(fill);
-        tokens_[n_] = static_cast<std::uint8_t>(tok);
+        fill_row(n_, tok);
         ++n_;
     }
 
@@ -58,11 +56,7 @@ public:
     constexpr void set(std::size_t j, std::size_t tok) {
         if (j >= n_) throw sequence_error("ctformer::sequence::set: no such row");
         if (tok >= vocab_size) throw sequence_error("ctformer::sequence::set: token id outside the vocabulary");
-        if (tokens_[j] == tok) return;
-        row const e = embed(net.layout, tok, j);
-        auto fill = [&](auto const& layer, auto& cache) { layer.fill_cache(cache[j], e); };
-        for_each_layer_with_cache(fill);
-        tokens_[j] = static_cast<std::uint8_t>(tok);
+        if (tokens_[j] != tok) fill_row(j, tok);
     }
 
     constexpr void pop() {
@@ -99,8 +93,10 @@ public:
     };
     static constexpr layer_io io_layout = [] {
         layer_io o{};
-        std::size_t k = 0, segment = 0;
+        std::size_t k = 0;
         auto add = [&](auto const& layer) {
+            // segment 0: the prologue; 1..D: the body passes; D + 1: the epilogue
+            std::size_t const segment = k < prologue_layers ? 0 : 1 + std::min((k - prologue_layers) / body_layers, Model::digits);
             for (auto c : layer.read_columns()) o.reads[k].add(c);
             for (auto c : layer.out_cols) o.writes[k].add(c);
             o.segment_writes[segment].unite(o.writes[k]);
@@ -112,13 +108,7 @@ public:
             o.update_offset[k + 1] = o.update_offset[k] + layer.out_cols.size();
             ++k;
         };
-        hana::for_each(net.prologue, add);
-        for (std::size_t r = 0; r < Model::digits; ++r) {
-            ++segment;
-            hana::for_each(net.body, add);
-        }
-        ++segment;
-        hana::for_each(net.epilogue, add);
+        for_each_layer(net, Model::digits, add);
         for (std::size_t sg = 0; sg < Model::digits + 2; ++sg)
             for (std::size_t c = 0; c < width; ++c)
                 if (o.segment_writes[sg].contains(c)) o.segment_write_list[sg][o.segment_write_count[sg]++] = static_cast<std::uint16_t>(c);
@@ -405,6 +395,14 @@ private:
         hana::for_each(indices(net.prologue), [&](auto k) { f(net.prologue[k], prologue_cache_[k]); });
         hana::for_each(indices(net.body), [&](auto k) { f(net.body[k], body_cache_[k]); });
         hana::for_each(indices(net.epilogue), [&](auto k) { f(net.epilogue[k], epilogue_cache_[k]); });
+    }
+
+    /// Row j holds `tok`: its embedding fills every attention layer's cache entry j.
+    constexpr void fill_row(std::size_t j, std::size_t tok) {
+        row const e = embed(net.layout, tok, j);
+        auto fill = [&](auto const& layer, auto& cache) { layer.fill_cache(cache[j], e); };
+        for_each_layer_with_cache(fill);
+        tokens_[j] = static_cast<std::uint8_t>(tok);
     }
 
     std::array<std::uint8_t, capacity> tokens_{};
