@@ -4,15 +4,22 @@
 //   ctformer add 0999+0111= --tokens 3  → stop after three tokens
 //   ctformer trace 0999+0111=           → the registers after every layer, decoded
 //   ctformer export --json              → the network as data
+//   ctformer plot 0999+0111= -o DIR     → PNG heatmaps: weights, the stream after each layer, attention
+//   ctformer explain 0999+0111= -o F    → one self-contained HTML page that steps through the layers
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include "digits.hpp"
+#include "explain.hpp"
 #include "export.hpp"
+#include "plot.hpp"
 #include "trace.hpp"
 
 namespace {
@@ -50,6 +57,54 @@ int run_trace(std::string const& prompt, std::size_t digits, std::size_t tokens,
     });
 }
 
+/// A failure to write the output (a path that cannot be created or written): exit status 2.
+struct output_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void make_directory(std::filesystem::path const& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw output_error(fmt::format("cannot create the directory {}: {}", dir.string(), ec.message()));
+}
+
+int run_plot(std::string const& prompt, std::size_t digits, std::string const& dir) {
+    return ctformer::tools::with_digits(digits, [&](auto model) {
+        using Model = decltype(model);
+        auto const p = ctformer::tools::make_plots<Model>(ctformer::parse_prompt<Model::digits>(prompt));
+        std::filesystem::path const root(dir);
+        for (char const* sub : {"weights", "stream", "attention"}) make_directory(root / sub);
+        for (auto const& f : p.figures) {
+            auto const path = (root / f.path).string();
+            try {
+                ctformer::tools::picture::render(f.map).write_png(path);
+            } catch (std::runtime_error const& e) {
+                throw output_error(e.what());
+            }
+        }
+        std::size_t attention = 0;
+        for (auto const& s : p.steps) attention += !s.attention.empty();
+        fmt::print("{} pictures in {}: weights/ (each distinct layer and the unembedding), stream/ (the embedding and {} layers), attention/ ({})\n",
+                   p.figures.size(), dir, p.steps.size() - 1, attention);
+        return 0;
+    });
+}
+
+int run_explain(std::string const& prompt, std::size_t digits, std::string const& file) {
+    return ctformer::tools::with_digits(digits, [&](auto model) {
+        using Model = decltype(model);
+        auto const p = ctformer::tools::make_plots<Model>(ctformer::parse_prompt<Model::digits>(prompt));
+        std::string const html = ctformer::tools::explain_html<Model>(p);
+        std::filesystem::path const path(file);
+        if (path.has_parent_path()) make_directory(path.parent_path());
+        std::ofstream out(path, std::ios::binary);
+        if (out) out.write(html.data(), static_cast<std::streamsize>(html.size()));
+        if (!out) throw output_error(fmt::format("cannot write {}", file));
+        fmt::print("{}: {} steps, {} KiB\n", file, p.steps.size(), html.size() / 1024);
+        return 0;
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +135,20 @@ int main(int argc, char** argv) {
     exp->add_option("--digits,-d", export_digits, "operand digit count D, for the program order (1-8; default 4)")->check(CLI::Range(1, 8));
     exp->add_flag("--json", export_json, "JSON (the only format)")->required();
 
+    std::string plot_prompt, plot_dir;
+    std::size_t plot_digits = 0;
+    auto* plot = app.add_subcommand("plot", "write PNG heatmaps: every weight matrix, the residual stream after every layer, every attention pattern");
+    plot->add_option("prompt", plot_prompt, "the prompt, e.g. 0999+0111=")->required();
+    plot->add_option("--output,-o", plot_dir, "the directory to write into (created if needed)")->required();
+    plot->add_option("--digits,-d", plot_digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
+
+    std::string explain_prompt, explain_file;
+    std::size_t explain_digits = 0;
+    auto* explain = app.add_subcommand("explain", "write one self-contained HTML page that steps through the layers for a prompt");
+    explain->add_option("prompt", explain_prompt, "the prompt, e.g. 0999+0111=")->required();
+    explain->add_option("--output,-o", explain_file, "the HTML file to write, e.g. walkthrough.html")->required();
+    explain->add_option("--digits,-d", explain_digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -100,9 +169,20 @@ int main(int argc, char** argv) {
                 fmt::print("{}", ctformer::tools::export_json<decltype(model)>());
                 return 0;
             });
-        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace, export (see --help)\n");
+        if (plot->parsed()) {
+            if (plot_digits == 0) plot_digits = ctformer::tools::digits_of_prompt(plot_prompt);
+            return run_plot(plot_prompt, plot_digits, plot_dir);
+        }
+        if (explain->parsed()) {
+            if (explain_digits == 0) explain_digits = ctformer::tools::digits_of_prompt(explain_prompt);
+            return run_explain(explain_prompt, explain_digits, explain_file);
+        }
+        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace, export, plot, explain (see --help)\n");
         return 2;
     } catch (ctformer::prompt_error const& e) {
+        fmt::print(stderr, "ctformer: {}\n", e.what());
+        return 2;
+    } catch (output_error const& e) {
         fmt::print(stderr, "ctformer: {}\n", e.what());
         return 2;
     } catch (std::invalid_argument const& e) {

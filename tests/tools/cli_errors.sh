@@ -29,6 +29,12 @@ expect "--tokens"                               "$ctformer" add 0999+0111= --tok
 expect "--tokens"                               "$ctformer" add 0999+0111= --tokens x
 expect "not expected: frobnicate"            "$ctformer" frobnicate
 expect "--bogus"                                "$ctformer" add 0999+0111= --bogus
+expect "--output"                               "$ctformer" plot 0999+0111=
+expect "character '-' at position 4"            "$ctformer" plot 0999-0111= -o /tmp/ctformer-never-written
+expect "cannot create the directory /dev/null/x" "$ctformer" plot 0999+0111= -o /dev/null/x
+expect "--output"                               "$ctformer" explain 0999+0111=
+expect "cannot (create the directory|write) /dev/null/walk" "$ctformer" explain 0999+0111= -o /dev/null/walk/w.html
+expect "the first operand has 3 digits"         "$ctformer" explain 099+0111= -o /tmp/ctformer-never-written.html
 expect "--digits"                               "$check" --digits 0
 expect "--digits"                               "$check" --digits 9
 expect "range is empty"                         "$check" --left 5..2

@@ -111,8 +111,11 @@ constexpr std::size_t softmax(std::int64_t const* scores, std::int64_t* weights,
 // The plain path: every row through a dense layer at once. Used by tests as the reference.
 // ------------------------------------------------------------------------------------------
 
+/// `pattern`, if given, receives the softmax weights: pattern[i·n + j] is row i's weight on row j
+/// (raw Q31.32; 0 above the diagonal).
 template <std::size_t Dm, std::size_t Dh>
-constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* rows, std::size_t n, margins* m = nullptr) {
+constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* rows, std::size_t n, margins* m = nullptr,
+                           std::int64_t* pattern = nullptr) {
     constexpr std::size_t cap = max_rows;
     if (n > cap) throw domain_error("ctformer::dense_apply: more rows than the reference path holds");
     std::array<row_vector<Dh>, cap> q{}, k{};
@@ -130,6 +133,8 @@ constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* r
             scores[j] = (dot.result() * w.score_scale).raw;
         }
         softmax(scores.data(), weights.data(), i + 1, m);
+        if (pattern)
+            for (std::size_t j = 0; j < n; ++j) pattern[i * n + j] = j <= i ? weights[j] : 0;
         for (std::size_t c = 0; c < Dm; ++c) {
             accumulator acc;
             for (std::size_t j = 0; j <= i; ++j) acc.add(weights[j], v[j][c].raw);

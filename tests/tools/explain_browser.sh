@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The walkthrough page in a real browser: headless Chromium opens `ctformer explain`'s page, steps
+# forward by pressing "next" (the page's #next=N fragment clicks the button N times after loading),
+# and we check the page says where it is and shows that layer, and that screenshots before and
+# after stepping are real, non-blank and different pictures.
+# usage: explain_browser.sh CTFORMER PNG_CHECK CHROMIUM WORKDIR
+set -euo pipefail
+ctformer=$1 png_check=$2 chromium=$3 work=$4
+rm -rf "$work" && mkdir -p "$work"
+"$ctformer" explain 0999+0111= -o "$work/walkthrough.html"
+browser() {  # browser ARGS... URL
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
+    --user-data-dir="$work/profile" --window-size=1280,1000 --virtual-time-budget=5000 "$@" 2>/dev/null
+}
+url="file://$work/walkthrough.html"
+fails=0
+for step in 0 9; do
+  dom=$(browser --dump-dom "$url#next=$step")
+  if ! grep -q "<span id=\"where\" data-step=\"$step\">step $step of 44</span>" <<< "$dom"; then
+    echo "FAIL: after pressing next $step times the page does not say step $step of 44"; fails=$((fails + 1))
+  fi
+  browser --screenshot="$work/step$step.png" "$url#next=$step" >/dev/null
+done
+# Step 9 is the first add_with_carry: its name and its stream picture must be on show.
+dom=$(browser --dump-dom "$url#next=9")
+grep -q '<h2 id="layer-name">add_with_carry</h2>' <<< "$dom" || { echo "FAIL: step 9 does not show add_with_carry"; fails=$((fails + 1)); }
+grep -q '<img id="stream" alt="the residual stream after this step" src="data:image/png;base64,' <<< "$dom" \
+  || { echo "FAIL: step 9 shows no stream picture"; fails=$((fails + 1)); }
+# Past the end: the page stays at the last step.
+browser --dump-dom "$url#next=60" | grep -q 'data-step="44"' || { echo "FAIL: pressing next past the end leaves the last step"; fails=$((fails + 1)); }
+"$png_check" --min-size 1000x800 --min-colours 50 --min-ink 0.05 --differ "$work/step0.png" "$work/step9.png" || fails=$((fails + 1))
+[ "$fails" -eq 0 ] && echo "the walkthrough steps forward in $("$chromium" --version)"
+exit "$fails"

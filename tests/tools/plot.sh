@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `ctformer plot`: the pictures it promises are there, are PNGs, and are not blank; a layer that
+# changes the stream changes its picture.
+# usage: plot.sh CTFORMER PNG_CHECK WORKDIR
+set -euo pipefail
+ctformer=$1 png_check=$2 work=$3
+rm -rf "$work"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+out=$("$ctformer" plot 0999+0111= -o "$work/d4")
+echo "$out"
+[ "$(find "$work/d4" -name '*.png' | wc -l)" -eq 102 ] || fail "expected 102 pictures for D = 4"
+grep -q "^102 pictures in" <<< "$out" || fail "the summary does not say 102 pictures"
+# 20 distinct layers: 5 attention (3 files each), 15 MLPs (2 each), and the unembedding
+[ "$(ls "$work/d4/weights" | wc -l)" -eq 46 ] || fail "expected 46 weight pictures"
+[ "$(ls "$work/d4/stream" | wc -l)" -eq 45 ] || fail "expected 45 stream pictures (the embedding and 44 layers)"
+[ "$(ls "$work/d4/attention" | wc -l)" -eq 11 ] || fail "expected 11 attention pictures (3 finds and 2 reads per pass)"
+for f in stream/00_embedding.png stream/09_add_with_carry.png stream/44_copy_on_match.png \
+         attention/07_read_relative_left_pos_to_left.png weights/08_add_with_carry_w1.png weights/unembed.png; do
+  [ -f "$work/d4/$f" ] || fail "missing $f"
+done
+"$png_check" --min-colours 20 --min-ink 0.005 $(find "$work/d4" -name '*.png' | sort) > "$work/check.txt" || { grep FAIL "$work/check.txt"; fail "a picture is blank or unreadable"; }
+"$png_check" --differ "$work/d4/stream/08_read_relative_right_pos_to_right.png" "$work/d4/stream/09_add_with_carry.png" >/dev/null \
+  || fail "add_with_carry changes the stream but not its picture"
+
+# Another digit count: a 1-digit prompt has 4 + 8 + 8 = 20 layers.
+out=$("$ctformer" plot 5+7= -o "$work/d1")
+[ "$(ls "$work/d1/stream" | wc -l)" -eq 21 ] || fail "expected 21 stream pictures for D = 1: $out"
+[ "$fails" -eq 0 ] && echo "all pictures present and non-blank"
+exit "$fails"
