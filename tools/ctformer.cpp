@@ -6,6 +6,7 @@
 //   ctformer export --json              → the network as data
 //   ctformer plot 0999+0111= -o DIR     → PNG heatmaps: weights, the stream after each layer, attention
 //   ctformer explain 0999+0111= -o F    → one self-contained HTML page that steps through the layers
+//   ctformer bounds --digits 4          → the largest value of every layer over all valid prompts
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "bounds.hpp"
 #include "digits.hpp"
 #include "explain.hpp"
 #include "export.hpp"
@@ -149,6 +151,10 @@ int main(int argc, char** argv) {
     explain->add_option("--output,-o", explain_file, "the HTML file to write, e.g. walkthrough.html")->required();
     explain->add_option("--digits,-d", explain_digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
 
+    std::size_t bounds_digits = 4;
+    auto* bounds = app.add_subcommand("bounds", "print the largest value of every layer over all valid prompts, against Q31.32's capacity");
+    bounds->add_option("--digits,-d", bounds_digits, "operand digit count D (1-8; default 4)")->check(CLI::Range(1, 8));
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -177,7 +183,9 @@ int main(int argc, char** argv) {
             if (explain_digits == 0) explain_digits = ctformer::tools::digits_of_prompt(explain_prompt);
             return run_explain(explain_prompt, explain_digits, explain_file);
         }
-        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace, export, plot, explain (see --help)\n");
+        if (bounds->parsed())
+            return ctformer::tools::with_digits(bounds_digits, [&](auto model) { return ctformer::tools::print_bounds<decltype(model)>() ? 0 : 1; });
+        fmt::print(stderr, "ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds (see --help)\n");
         return 2;
     } catch (ctformer::prompt_error const& e) {
         fmt::print(stderr, "ctformer: {}\n", e.what());

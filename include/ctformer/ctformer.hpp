@@ -8,6 +8,7 @@
 #include "ctformer/model/layers.hpp"
 #include "ctformer/model/instructions.hpp"
 #include "ctformer/model/adder.hpp"
+#include "ctformer/model/bounds.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/sequence.hpp"
 #include "ctformer/runtime/reference.hpp"

@@ -30,6 +30,8 @@ expect "--tokens"                               "$ctformer" add 0999+0111= --tok
 expect "not expected: frobnicate"            "$ctformer" frobnicate
 expect "--bogus"                                "$ctformer" add 0999+0111= --bogus
 expect "--output"                               "$ctformer" plot 0999+0111=
+expect "--digits"                               "$ctformer" bounds --digits 9
+expect "not expected: 0999\+0111="              "$ctformer" bounds 0999+0111=
 expect "character '-' at position 4"            "$ctformer" plot 0999-0111= -o /tmp/ctformer-never-written
 expect "cannot create the directory /dev/null/x" "$ctformer" plot 0999+0111= -o /dev/null/x
 expect "--output"                               "$ctformer" explain 0999+0111=
