@@ -3,7 +3,8 @@
 // 2 (bad usage, with a message) — never crash, hang, or report a wrong answer or an internal
 // error (1). ctformer-check always gets --digits 1 --threads 1 first, and the options that would
 // start a long run or touch files (--digits, --threads, --sample, --merge, --resume) are dropped,
-// so every run is short.
+// so every run is short; ctformer's output paths (-o, --output: plot and explain write files) are
+// dropped too, so those commands stop at the missing option.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         bool const dropped = check && (a.starts_with("--digits") || a.starts_with("-d") || a.starts_with("--threads") ||
                                        a.starts_with("-j") || a.starts_with("--sample") || a.starts_with("--merge") ||
                                        a.starts_with("--resume") || a.starts_with("--seed-set"));
-        if (!dropped && args.size() < 16) args.push_back(current);
+        bool const writes = !check && (a.starts_with("-o") || a.starts_with("--output"));
+        if (!dropped && !writes && args.size() < 16) args.push_back(current);
         current.clear();
     };
     for (std::size_t i = 1; i < size; ++i) {
