@@ -222,22 +222,24 @@ struct compiled_attention {
         return false;
     }
 
-    static constexpr std::int64_t dot(auto const& lists, std::size_t g, fixed const* x) {
-        accumulator acc;
-        for (std::size_t e = lists.start[g]; e < lists.start[g + 1]; ++e) acc.add(x[lists.index[e]].raw, lists.weight[e]);
-        return acc.result().raw;
-    }
-
     constexpr void fill_cache(cache_entry& c, row_vector<Dm> const& x) const {
         fill_key(c, x);
         fill_value(c, x);
     }
-    constexpr void fill_key(cache_entry& c, row_vector<Dm> const& x) const {
-        for (std::size_t a = 0; a < NA; ++a) c.k[a] = dot(k, a, x.data());
+    // Every row's push fills these: written out with pointers (see compiled_mlp::apply). The sums
+    // fit in 128 bits (exact_sums_fit, checked in compile_attention).
+    static constexpr void fill_dots(auto const& lists, std::size_t groups, fixed const* x, std::int64_t* out) {
+        std::uint16_t const* const start = lists.start.data();
+        std::uint16_t const* const index = lists.index.data();
+        std::int64_t const* const weight = lists.weight.data();
+        for (std::size_t g = 0; g < groups; ++g) {
+            i128 acc = 0;
+            for (std::size_t e = start[g]; e < start[g + 1]; ++e) acc += i128{x[index[e]].raw} * weight[e];
+            out[g] = detail::round_shift_32(acc);
+        }
     }
-    constexpr void fill_value(cache_entry& c, row_vector<Dm> const& x) const {
-        for (std::size_t o = 0; o < NO; ++o) c.v[o] = dot(v, o, x.data());
-    }
+    constexpr void fill_key(cache_entry& c, row_vector<Dm> const& x) const { fill_dots(k, NA, x.data(), c.k.data()); }
+    constexpr void fill_value(cache_entry& c, row_vector<Dm> const& x) const { fill_dots(v, NO, x.data(), c.v.data()); }
 
     /// Do a row's key (value) read any of its first `columns` columns (the token block)? If not,
     /// a row's key (value) does not change when its token does.
@@ -269,8 +271,10 @@ struct compiled_attention {
                                   attention_probe* probe = nullptr) const {
         constexpr std::size_t cap = max_rows;
         if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
+        // Pointers into local arrays, not operator[]: see compiled_mlp::apply.
         fixed* const x = row.data();
-        std::array<std::int64_t, (NA > 0 ? NA : 1)> qa{};
+        std::array<std::int64_t, (NA > 0 ? NA : 1)> qa_store{};
+        std::int64_t* const qa = qa_store.data();
         for (std::size_t a = 0; a < NA; ++a) {
             i128 acc = 0;
             for (std::size_t e = q.start[a]; e < q.start[a + 1]; ++e)
@@ -279,8 +283,9 @@ struct compiled_attention {
         }
         std::array<std::int64_t, cap> score_store, weight_store;  // written before read
         std::int64_t* const scores = score_store.data();
-        for (std::size_t j = 0; j < n; ++j) scores[j] = score_of(qa.data(), cache[j].k.data());
-        std::size_t const best = softmax(scores, weight_store.data(), n, m);
+        std::int64_t* const weights = weight_store.data();
+        for (std::size_t j = 0; j < n; ++j) scores[j] = score_of(qa, cache[j].k.data());
+        std::size_t const best = softmax(scores, weights, n, m);
         if (probe) {
             for (std::size_t a = 0; a < NA; ++a) probe->q[a] = qa[a];
             probe->top = scores[best];
@@ -292,7 +297,7 @@ struct compiled_attention {
         i128* const out = out_store.data();
         std::uint64_t used = 0;
         for (std::size_t j = 0; j < n; ++j) {
-            std::int64_t const w = weight_store[j];
+            std::int64_t const w = weights[j];
             if (w == 0) continue;
             used |= std::uint64_t{1} << j;
             std::int64_t const* v_j = cache[j].v.data();
@@ -387,21 +392,53 @@ struct compiled_mlp {
 
     constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m, attention_probe* = nullptr) const {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
-        // operator[] costs more than the multiply-add it wraps.
+        // operator[] costs more than the multiply-add it wraps (g++ 12: an operator[] on a local
+        // array adds about 35 operations to the 28 of a read through a pointer).
         fixed* const x = row.data();
         std::array<i128, (NO > 0 ? NO : 1)> acc_store;  // an output's sum starts at its bias when first changed
         i128* const acc_out = acc_store.data();
-        std::array<bool, (NO > 0 ? NO : 1)> changed{};
+        std::array<bool, (NO > 0 ? NO : 1)> changed_store{};
+        bool* const changed = changed_store.data();
         std::array<i128, (NU > 0 ? NU : 1)> pre_store;  // written when a unit is first touched
         i128* const pre = pre_store.data();
-        std::array<bool, (NU > 0 ? NU : 1)> touched{};
-        std::array<std::uint16_t, (NU > 0 ? NU : 1)> touched_list;
+        std::array<bool, (NU > 0 ? NU : 1)> touched_store{};
+        bool* const touched = touched_store.data();
+        std::array<std::uint16_t, (NU > 0 ? NU : 1)> touched_store_list;
+        std::uint16_t* const touched_list = touched_store_list.data();
         std::size_t n_touched = 0;
+        std::uint16_t const* const cols = in_cols.data();
+        bool const* const broad_k = is_broad.data();
         std::uint16_t const* const bi_start = by_input.start.data();
         std::uint16_t const* const bi_unit = by_input.index.data();
         std::int64_t const* const bi_weight = by_input.weight.data();
         std::int64_t const* const bias = b1.data();
-        auto touch_column = [&](std::size_t k, std::int64_t xv) {
+        // The columns that touch units: every nonzero one, except a lone inert broad column.
+        std::array<std::uint16_t, (NI > 0 ? NI : 1)> touch_store;
+        std::uint16_t* const to_touch = touch_store.data();
+        std::size_t n_touch = 0;
+        for (std::size_t k = 0; k < NI; ++k) {
+            if (ND > 0 && broad_k[k]) continue;
+            if (x[cols[k]].raw != 0) to_touch[n_touch++] = static_cast<std::uint16_t>(k);
+        }
+        // Broad columns: one nonzero and inert → add it to the touched units only; otherwise touch.
+        std::size_t n_broad = 0, last_broad = 0;
+        for (std::size_t d = 0; d < ND; ++d)
+            if (x[cols[broad[d]]].raw != 0) ++n_broad, last_broad = d;
+        std::int64_t inert_value = 0;
+        std::size_t inert_column = 0;
+        bool inert = false;
+        if (n_broad == 1) {
+            std::int64_t const xv = x[cols[broad[last_broad]]].raw;
+            inert = xv >= inert_lo[last_broad] && xv <= inert_hi[last_broad];
+            inert_value = xv;
+            inert_column = last_broad;
+        }
+        if (!inert)
+            for (std::size_t d = 0; d < ND; ++d)
+                if (x[cols[broad[d]]].raw != 0) to_touch[n_touch++] = broad[d];
+        for (std::size_t t = 0; t < n_touch; ++t) {  // written out, not a lambda: see above
+            std::size_t const k = to_touch[t];
+            std::int64_t const xv = x[cols[k]].raw;
             for (std::size_t e = bi_start[k]; e < bi_start[k + 1]; ++e) {
                 std::size_t const u = bi_unit[e];
                 if (!touched[u]) {
@@ -411,35 +448,12 @@ struct compiled_mlp {
                 }
                 pre[u] += i128{xv} * bi_weight[e];  // fits: exact_sums_fit, checked in compile_mlp
             }
-        };
-        for (std::size_t k = 0; k < NI; ++k) {
-            if (ND > 0 && is_broad[k]) continue;
-            std::int64_t const xv = x[in_cols[k]].raw;
-            if (xv != 0) touch_column(k, xv);
-        }
-        // Broad columns: one nonzero and inert → add it to the touched units only; otherwise touch.
-        std::size_t n_broad = 0, last_broad = 0;
-        for (std::size_t d = 0; d < ND; ++d)
-            if (x[in_cols[broad[d]]].raw != 0) ++n_broad, last_broad = d;
-        std::int64_t inert_value = 0;
-        std::size_t inert_column = 0;
-        bool inert = false;
-        if (n_broad == 1) {
-            std::int64_t const xv = x[in_cols[broad[last_broad]]].raw;
-            inert = xv >= inert_lo[last_broad] && xv <= inert_hi[last_broad];
-            inert_value = xv;
-            inert_column = last_broad;
         }
         if (inert) {
             std::int64_t const* w = broad_weight.data() + inert_column * NU;
             for (std::size_t t = 0; t < n_touched; ++t) {
                 std::size_t const u = touched_list[t];
                 pre[u] += i128{inert_value} * w[u];
-            }
-        } else {
-            for (std::size_t d = 0; d < ND; ++d) {
-                std::int64_t const xv = x[in_cols[broad[d]]].raw;
-                if (xv != 0) touch_column(broad[d], xv);
             }
         }
         // GELU is 0 at or below −7 and the identity at or above 7 (numeric/functions.hpp): decided
@@ -448,13 +462,14 @@ struct compiled_mlp {
         std::uint16_t const* const out_start = out.start.data();
         std::uint16_t const* const out_index = out.index.data();
         std::int64_t const* const out_weight = out.weight.data();
+        std::int64_t const* const rest = at_rest.data();
         for (std::size_t t = 0; t < n_touched; ++t) {
             std::size_t const u = touched_list[t];
             i128 const acc = pre[u];
             std::int64_t const g = acc <= -saturated ? 0
                                    : acc >= saturated ? detail::round_shift_32(acc)
                                                       : detail::gelu_raw(detail::round_shift_32(acc));
-            std::int64_t const change = g - at_rest[u];  // |g|, |at_rest| < 2^62: no overflow
+            std::int64_t const change = g - rest[u];  // |g|, |at_rest| < 2^62: no overflow
             if (change == 0) continue;
             for (std::size_t e = out_start[u]; e < out_start[u + 1]; ++e) {
                 std::size_t const o = out_index[e];
@@ -476,10 +491,12 @@ struct compiled_mlp {
             fixed const a = fixed::from_raw(p < 0 ? -p : p);
             if (a < m->copy_input) m->copy_input = a;
         }
+        std::uint16_t const* const outs = out_cols.data();
+        std::int64_t const* const bias_rounded = out_bias_rounded.data();
         for (std::size_t o = 0; o < NO; ++o) {
-            std::int64_t const update = changed[o] ? detail::round_shift_32(acc_out[o]) : out_bias_rounded[o];
+            std::int64_t const update = changed[o] ? detail::round_shift_32(acc_out[o]) : bias_rounded[o];
             if (update == 0) continue;
-            std::int64_t& dst = x[out_cols[o]].raw;
+            std::int64_t& dst = x[outs[o]].raw;
             if (__builtin_add_overflow(dst, update, &dst)) detail::throw_overflow("ctformer: residual overflows");
         }
         return 0;

@@ -400,7 +400,9 @@ private:
     /// Row j holds `tok`: its embedding fills every attention layer's cache entry j.
     constexpr void fill_row(std::size_t j, std::size_t tok) {
         row const e = embed(net.layout, tok, j);
-        auto fill = [&](auto const& layer, auto& cache) { layer.fill_cache(cache[j], e); };
+        auto fill = [&](auto const& layer, auto& cache) {
+            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) layer.fill_cache(cache.data()[j], e);
+        };
         for_each_layer_with_cache(fill);
         tokens_[j] = static_cast<std::uint8_t>(tok);
     }
