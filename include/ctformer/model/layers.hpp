@@ -226,8 +226,9 @@ struct compiled_attention {
         fill_key(c, x);
         fill_value(c, x);
     }
-    // Every row's push fills these: written out with pointers (see compiled_mlp::apply). The sums
-    // fit in 128 bits (exact_sums_fit, checked in compile_attention).
+    // Per group g of `lists`: out[g] = round(Σ x·w), the sum exact. Queries, keys and values are
+    // all formed this way; written out with pointers (see compiled_mlp::apply). The sums fit in
+    // 128 bits (exact_sums_fit, checked in compile_attention).
     static constexpr void fill_dots(auto const& lists, std::size_t groups, fixed const* x, std::int64_t* out) {
         std::uint16_t const* const start = lists.start.data();
         std::uint16_t const* const index = lists.index.data();
@@ -275,12 +276,7 @@ struct compiled_attention {
         fixed* const x = row.data();
         std::array<std::int64_t, (NA > 0 ? NA : 1)> qa_store{};
         std::int64_t* const qa = qa_store.data();
-        for (std::size_t a = 0; a < NA; ++a) {
-            i128 acc = 0;
-            for (std::size_t e = q.start[a]; e < q.start[a + 1]; ++e)
-                acc += i128{x[q.index[e]].raw} * q.weight[e];  // fits: exact_sums_fit, checked in compile_attention
-            qa[a] = detail::round_shift_32(acc);
-        }
+        fill_dots(q, NA, x, qa);  // the query, per active head dimension
         std::array<std::int64_t, cap> score_store, weight_store;  // written before read
         std::int64_t* const scores = score_store.data();
         std::int64_t* const weights = weight_store.data();
