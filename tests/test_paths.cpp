@@ -176,3 +176,70 @@ TEST_CASE("the checker's walk stops when asked and reports only what it finished
     REQUIRE(done == 7);
     REQUIRE(calls == 7);
 }
+
+namespace {
+/// generate() without the pass record: every answer row's forward pass from scratch.
+template <class M>
+generation<max_rows> generate_plain(prompt_tokens<M::digits> const& prompt, std::size_t count) {
+    sequence<M> s;
+    generation<max_rows> g{};
+    for (auto id : prompt.ids) {
+        s.push(id);
+        g.text[g.length++] = vocabulary[id];
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        typename sequence<M>::row last{};
+        std::size_t const t = s.predict(s.size() - 1, &g.margin, &last);
+        g.digest = detail::fnv_rows(g.digest, last);
+        g.text[g.length++] = vocabulary[t];
+        ++g.generated;
+        if (t == token::newline || i + 1 == count) break;
+        s.push(t);
+    }
+    return g;
+}
+
+template <class M>
+void require_same_generation(generation<max_rows> const& a, generation<max_rows> const& b) {
+    REQUIRE(a.view() == b.view());
+    REQUIRE(a.digest == b.digest);
+    REQUIRE(a.margin.attention_weight == b.margin.attention_weight);
+    REQUIRE(a.margin.attention_gap == b.margin.attention_gap);
+    REQUIRE(a.margin.copy_input == b.margin.copy_input);
+    REQUIRE(a.margin.logit_gap == b.margin.logit_gap);
+}
+}  // namespace
+
+TEST_CASE("generation's reuse of the previous answer row's pass gives the plain path's rows and margins", "[paths]") {
+    std::mt19937_64 rng(11);
+    for (int trial = 0; trial < 100; ++trial) {
+        auto const prompt = make_prompt<4>(rng() % 10000, rng() % 10000);
+        require_same_generation<A>(generate<A>(prompt, 8), generate_plain<A>(prompt, 8));
+    }
+    for (auto [a, b] : {std::pair{9999, 9999}, {0, 0}, {9999, 1}, {1, 9999}, {5555, 4445}, {1111, 1111}}) {
+        auto const prompt = make_prompt<4>(a, b);
+        require_same_generation<A>(generate<A>(prompt, 8), generate_plain<A>(prompt, 8));
+    }
+    // Other digit counts, and tokens that the network does not expect (rows past the answer).
+    using M2 = adder<2>;
+    for (int trial = 0; trial < 50; ++trial) {
+        auto const prompt = make_prompt<2>(rng() % 100, rng() % 100);
+        require_same_generation<M2>(generate<M2>(prompt, 12), generate_plain<M2>(prompt, 12));
+    }
+}
+
+TEST_CASE("a pass record is used only for the row after its own, over the same earlier rows", "[paths]") {
+    sequence<A> s;
+    for (auto id : make_prompt<4>(1234, 8765).ids) s.push(id);
+    sequence<A>::pass_record rec{};
+    s.push(token_of('9'));
+    auto const first = s.forward(10, nullptr, rec);
+    REQUIRE(digest_of(first) == digest_of(s.forward(10)));
+    s.set(2, token_of('7'));  // an earlier row changes: the record must not be reused
+    s.push(token_of('9'));
+    REQUIRE(digest_of(s.forward(11, nullptr, rec)) == digest_of(s.forward(11)));
+    s.pop();
+    s.pop();
+    s.push(token_of('0'));  // the same row again, another token: not the row after the record's
+    REQUIRE(digest_of(s.forward(10, nullptr, rec)) == digest_of(s.forward(10)));
+}

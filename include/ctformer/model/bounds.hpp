@@ -347,8 +347,7 @@ constexpr bounds_report analyze_bounds() {
                     for (std::size_t k = 0; k < nv; ++k) {
                         row_vector<W> x{};
                         write_combination(j, vr, k, x);
-                        layer.fill_value(c, x);
-                        values[j].add(c.v.data());
+                        values[j].add(layer.value_of(x).data());
                     }
                 } else {  // the value's box, entry by entry, from the registers' hulls
                     std::array<std::int64_t, (NO > 0 ? NO : 1)> l{}, h{};

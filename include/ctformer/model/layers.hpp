@@ -177,6 +177,19 @@ constexpr void dense_apply(mlp_weights<Dm, H> const& w, row_vector<Dm>* rows, st
 //   Src::dense is a constant expression naming the dense layer.
 // ------------------------------------------------------------------------------------------
 
+/// Where a layer reports what it added to a row: the columns it changed, and by how much (a layer
+/// adds nothing to the columns it leaves out).
+struct update_sink {
+    std::uint16_t* col = nullptr;
+    std::int64_t* val = nullptr;
+    std::size_t n = 0;
+    constexpr void add(std::uint16_t c, std::int64_t u) {
+        col[n] = c;
+        val[n] = u;
+        ++n;
+    }
+};
+
 /// What an attention layer's pass decided, so that a pass that sees one more row can reuse it:
 /// the query (per active head dimension), the top score and the runner-up score.
 struct attention_probe {
@@ -187,12 +200,15 @@ struct attention_probe {
 };
 
 /// Attention, sparse. Only head dimensions where both Wq and Wk have a nonzero column can move a
-/// score ("active"); only nonzero columns of Wv can be written. Keys and values of each row are
-/// kept in a cache filled once per row (see runtime/sequence.hpp for why the embedding suffices).
+/// score ("active"); only nonzero columns of Wv can be written. The keys of each row are kept in
+/// a cache filled once per row (see runtime/sequence.hpp for why the embedding suffices); a row's
+/// value is formed only when the row gets a nonzero weight — in the seed's network one row per
+/// pass, where every row has a key that is read.
 template <std::size_t Dm, std::size_t NA, std::size_t NQ, std::size_t NK, std::size_t NO, std::size_t NV>
 struct compiled_attention {
     static constexpr bool is_attention = true;
     static constexpr std::size_t width = Dm;
+    static constexpr std::size_t heads = NA;  ///< active head dimensions
     std::string_view name;
     std::array<std::uint16_t, NO> out_cols{};  ///< columns this layer writes
     sparse_lists<NA, NQ> q{};                  ///< per active head dim: (input column, weight)
@@ -202,8 +218,8 @@ struct compiled_attention {
 
     struct cache_entry {
         std::array<std::int64_t, (NA > 0 ? NA : 1)> k{};
-        std::array<std::int64_t, (NO > 0 ? NO : 1)> v{};
     };
+    using value_type = std::array<std::int64_t, (NO > 0 ? NO : 1)>;  ///< a row's value, per written column
 
     /// The columns of the current row this layer reads (through its query; repeats possible).
     constexpr std::span<std::uint16_t const> read_columns() const { return {q.index.data(), NQ}; }
@@ -222,10 +238,7 @@ struct compiled_attention {
         return false;
     }
 
-    constexpr void fill_cache(cache_entry& c, row_vector<Dm> const& x) const {
-        fill_key(c, x);
-        fill_value(c, x);
-    }
+    constexpr void fill_cache(cache_entry& c, row_vector<Dm> const& x) const { fill_key(c, x); }
     // Per group g of `lists`: out[g] = round(Σ x·w), the sum exact. Queries, keys and values are
     // all formed this way; written out with pointers (see compiled_mlp::apply). The sums fit in
     // 128 bits (exact_sums_fit, checked in compile_attention).
@@ -239,8 +252,13 @@ struct compiled_attention {
             out[g] = detail::round_shift_32(acc);
         }
     }
+    constexpr void fill_query(row_vector<Dm> const& x, std::int64_t* q_a) const { fill_dots(q, NA, x.data(), q_a); }
     constexpr void fill_key(cache_entry& c, row_vector<Dm> const& x) const { fill_dots(k, NA, x.data(), c.k.data()); }
-    constexpr void fill_value(cache_entry& c, row_vector<Dm> const& x) const { fill_dots(v, NO, x.data(), c.v.data()); }
+    constexpr value_type value_of(row_vector<Dm> const& x) const {
+        value_type out{};
+        fill_dots(v, NO, x.data(), out.data());
+        return out;
+    }
 
     /// Do a row's key (value) read any of its first `columns` columns (the token block)? If not,
     /// a row's key (value) does not change when its token does.
@@ -255,8 +273,9 @@ struct compiled_attention {
         return false;
     }
 
-    /// x is row n−1; cache holds rows 0..n−1 (row n−1 included). Returns the set of rows that got
-    /// a nonzero weight, as a bit mask (bit j: row j; n ≤ 64).
+    /// x is row n−1; cache holds the keys of rows 0..n−1 (row n−1 included), and row_of(j) gives
+    /// row j's input (its embedding), whose value is formed if the row gets a nonzero weight.
+    /// Returns the set of rows that got a nonzero weight, as a bit mask (bit j: row j; n ≤ 64).
     static_assert(NA <= attention_probe::max_heads, "ctformer: attention_probe holds too few head dimensions");
 
     /// The scaled score of a row with key k_j for the query q_a (apply's scores, and the memo's check
@@ -268,8 +287,10 @@ struct compiled_attention {
         return detail::round_shift_32(i128{detail::round_shift_32(acc)} * score_scale.raw);
     }
 
-    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m,
-                                  attention_probe* probe = nullptr) const {
+    /// `sink`, if given, receives what the layer added to the row.
+    template <class RowOf>
+    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const* cache, std::size_t n, margins* m, RowOf const& row_of,
+                                  attention_probe* probe = nullptr, update_sink* sink = nullptr) const {
         constexpr std::size_t cap = max_rows;
         if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
         // Pointers into local arrays, not operator[]: see compiled_mlp::apply.
@@ -296,13 +317,20 @@ struct compiled_attention {
             std::int64_t const w = weights[j];
             if (w == 0) continue;
             used |= std::uint64_t{1} << j;
-            std::int64_t const* v_j = cache[j].v.data();
+            row_vector<Dm> const input = row_of(j);
+            value_type v_store;  // written by fill_dots
+            std::int64_t* const v_j = v_store.data();
+            fill_dots(v, NO, input.data(), v_j);
             for (std::size_t o = 0; o < NO; ++o)
                 out[o] += i128{w} * v_j[o];  // fits: w ≤ 2^32 (a softmax weight), |v| < 2^63, n ≤ 64
         }
+        std::uint16_t const* const outs = out_cols.data();
         for (std::size_t o = 0; o < NO; ++o) {
-            std::int64_t& dst = x[out_cols[o]].raw;
-            if (__builtin_add_overflow(dst, detail::round_shift_32(out[o]), &dst)) detail::throw_overflow("ctformer: residual overflows");
+            std::int64_t const u = detail::round_shift_32(out[o]);
+            if (u == 0) continue;
+            if (sink) sink->add(outs[o], u);
+            std::int64_t& dst = x[outs[o]].raw;
+            if (__builtin_add_overflow(dst, u, &dst)) detail::throw_overflow("ctformer: residual overflows");
         }
         return used;
     }
@@ -386,7 +414,10 @@ struct compiled_mlp {
     }
     constexpr void fill_cache(cache_entry&, row_vector<Dm> const&) const {}
 
-    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m, attention_probe* = nullptr) const {
+    /// The same parameters as compiled_attention::apply; an MLP reads only `row`.
+    template <class RowOf = int>
+    constexpr std::uint64_t apply(row_vector<Dm>& row, cache_entry const*, std::size_t, margins* m, RowOf const& = {},
+                                  attention_probe* = nullptr, update_sink* sink = nullptr) const {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
         // operator[] costs more than the multiply-add it wraps (g++ 12: an operator[] on a local
         // array adds about 35 operations to the 28 of a read through a pointer).
@@ -492,6 +523,7 @@ struct compiled_mlp {
         for (std::size_t o = 0; o < NO; ++o) {
             std::int64_t const update = changed[o] ? detail::round_shift_32(acc_out[o]) : bias_rounded[o];
             if (update == 0) continue;
+            if (sink) sink->add(outs[o], update);
             std::int64_t& dst = x[outs[o]].raw;
             if (__builtin_add_overflow(dst, update, &dst)) detail::throw_overflow("ctformer: residual overflows");
         }

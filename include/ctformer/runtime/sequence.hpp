@@ -56,12 +56,16 @@ public:
     constexpr void set(std::size_t j, std::size_t tok) {
         if (j >= n_) throw sequence_error("ctformer::sequence::set: no such row");
         if (tok >= vocab_size) throw sequence_error("ctformer::sequence::set: token id outside the vocabulary");
-        if (tokens_[j] != tok) fill_row(j, tok);
+        if (tokens_[j] != tok) {
+            fill_row(j, tok);
+            ++version_;
+        }
     }
 
     constexpr void pop() {
         if (n_ == 0) throw sequence_error("ctformer::sequence::pop: the sequence is empty");
         --n_;
+        ++version_;
     }
 
     static constexpr std::size_t prologue_layers = decltype(hana::size(net.prologue))::value;
@@ -139,8 +143,9 @@ public:
     constexpr row forward(std::size_t i, margins* m, Observe&& observe) const {
         if (i >= n_) throw sequence_error("ctformer::sequence::forward: no such row");
         row x = embed(net.layout, tokens_[i], i);
+        auto const row_of = embedding_of();
         auto step = [&](auto const& layer, auto const& cache) {
-            std::uint64_t const used = layer.apply(x, cache.data(), i + 1, m);
+            std::uint64_t const used = layer.apply(x, cache.data(), i + 1, m, row_of);
             observe(layer.name, x, used);
         };
         hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l]); });
@@ -221,10 +226,8 @@ public:
                     layer.fill_key(before, old_rows[c]);
                     if (before.k != cache[j].k) return false;
                 }
-                if (values_move && ((mem.used_rows[k] >> j) & 1u)) {
-                    layer.fill_value(before, old_rows[c]);
-                    if (before.v != cache[j].v) return false;
-                }
+                if (values_move && ((mem.used_rows[k] >> j) & 1u))
+                    if (layer.value_of(old_rows[c]) != layer.value_of(embed(net.layout, tokens_[j], j))) return false;
             }
             return true;
         };
@@ -285,7 +288,7 @@ public:
                 std::array<std::int64_t, std::tuple_size_v<std::remove_cvref_t<decltype(writes)>>> pre{};
                 for (std::size_t o = 0; o < writes.size(); ++o) pre[o] = x[writes[o]].raw;
                 margins lm{};
-                mem.used_rows[k] = layer.apply(x, cache.data(), i + 1, &lm, &mem.probes[k]);
+                mem.used_rows[k] = layer.apply(x, cache.data(), i + 1, &lm, embedding_of(), &mem.probes[k]);
                 for (std::size_t o = 0; o < writes.size(); ++o) {
                     std::int64_t const u = x[writes[o]].raw - pre[o];
                     if (u != upd[o]) moved.add(writes[o]);  // a different update: the column moved
@@ -335,6 +338,121 @@ public:
         return forward(i, m, [](std::string_view, row const&, std::uint64_t) {});
     }
 
+    /// What one row's forward pass computed, kept for the next row's (generation: each answer row
+    /// after the first). Per layer, what it added to the row (the columns it changed and by how
+    /// much, packed layer after layer); per attention layer, its query and its top and runner-up
+    /// scores.
+    struct pass_record {
+        bool valid = false;
+        std::size_t row = 0;
+        std::uint64_t version = 0;  ///< the sequence's version when recorded
+        std::array<std::uint16_t, io_layout.update_offset[layers]> columns{};
+        std::array<std::int64_t, io_layout.update_offset[layers]> updates{};
+        std::array<std::uint16_t, layers> count{};  ///< per layer: the columns it changed
+        std::array<attention_probe, layers> probes{};
+    };
+
+    /// forward(i, m) that reuses row i − 1's pass, recorded in `rec` (and records row i's there):
+    /// the same bits, with every layer whose update provably equals the recorded one not run.
+    ///
+    /// Row i's embedding differs from row i − 1's in two columns of the token block (unless the
+    /// tokens are equal) and in the pos register: embed() writes nothing else. The pass tracks the
+    /// columns where its row may differ from row i − 1's at the same layer ("moved"): at first
+    /// those; then every column a layer, run again, updated differently. An MLP's update is a
+    /// function of the columns it reads, so one that reads no moved column adds the recorded
+    /// update. An attention layer whose query equals the recorded one (it reads no moved column, or
+    /// the query it forms compares equal) scores rows 0..i − 1 as before — their tokens, and so
+    /// their keys and values, are the ones the recorded pass saw (the version check) — and row i,
+    /// the one row more, must score so far below the top that exp rounds its weight to exactly 0:
+    /// then the weights and the sum are the same numbers. Margins: a reused layer's are the
+    /// recorded pass's, already merged into m, except the attention score gap, which row i can
+    /// narrow. In the seed's network this runs once per prompt, not once per answer row, every
+    /// layer that does not depend on the row's position (the find steps, clear, the cursor steps,
+    /// the reads, the add table, carry_out, end_token). Bit-identical to forward(i, m)
+    /// (tests/test_paths.cpp).
+    constexpr row forward(std::size_t i, margins* m, pass_record& rec) const {
+        if (i >= n_) throw sequence_error("ctformer::sequence::forward: no such row");
+        row x = embed(net.layout, tokens_[i], i);
+        auto const row_of = embedding_of();
+        bool const reuse = rec.valid && rec.version == version_ && rec.row + 1 == i;
+        column_set moved{~std::uint64_t{0}, ~std::uint64_t{0}};
+        if (reuse) {
+            moved = column_set{};
+            moved.add(tokens_[i - 1]);
+            moved.add(tokens_[i]);
+            moved.add(net.layout[reg::pos][0]);
+            moved.add(net.layout[reg::pos][1]);
+        }
+        // Raw pointers, not operator[]: see compiled_mlp::apply.
+        fixed* const xp = x.data();
+        std::uint16_t* const rec_columns = rec.columns.data();
+        std::int64_t* const rec_updates = rec.updates.data();
+        std::uint16_t* const rec_count = rec.count.data();
+        attention_probe* const probes = rec.probes.data();
+        std::size_t const* const offsets = io_layout.update_offset.data();
+        column_set const* const reads = io_layout.reads.data();
+        std::size_t k = 0;  // layer index
+        auto step = [&](auto const& layer, auto const& cache) {
+            using layer_t = std::remove_cvref_t<decltype(layer)>;
+            std::size_t const off = offsets[k];
+            bool same = reuse && !reads[k].meets(moved);
+            if constexpr (layer_t::is_attention) {
+                attention_probe& p = probes[k];
+                if (reuse && !same) {  // the query reads a moved column: is it the recorded query?
+                    attention_probe q{};
+                    layer.fill_query(x, q.q.data());
+                    same = q.q == p.q;
+                }
+                if (same) {  // row i must get weight 0
+                    std::int64_t const sc = layer.score_of(p.q.data(), cache[i].k.data());
+                    if (sc - p.top >= detail::exp_zero_below) same = false;
+                    else if (sc > p.second) {
+                        p.second = sc;
+                        if (m && p.top - sc < m->attention_gap.raw) m->attention_gap = fixed::from_raw(p.top - sc);
+                    }
+                }
+            }
+            if (same) {
+                for (std::size_t e = off; e < off + rec_count[k]; ++e)
+                    if (__builtin_add_overflow(xp[rec_columns[e]].raw, rec_updates[e], &xp[rec_columns[e]].raw))
+                        detail::throw_overflow("ctformer: residual overflows");
+            } else if (!reuse) {  // nothing to compare with: record
+                update_sink sink{rec_columns + off, rec_updates + off};
+                layer.apply(x, cache.data(), i + 1, m, row_of, probes + k, &sink);
+                rec_count[k] = static_cast<std::uint16_t>(sink.n);
+            } else {
+                constexpr std::size_t writes = std::tuple_size_v<std::remove_cvref_t<decltype(layer.out_cols)>>;
+                std::array<std::uint16_t, (writes > 0 ? writes : 1)> column_store;  // written by apply
+                std::array<std::int64_t, (writes > 0 ? writes : 1)> update_store;
+                std::uint16_t* const columns = column_store.data();
+                std::int64_t* const updates = update_store.data();
+                update_sink sink{columns, updates};
+                layer.apply(x, cache.data(), i + 1, m, row_of, probes + k, &sink);
+                bool differs = sink.n != rec_count[k];
+                for (std::size_t e = 0; e < sink.n && !differs; ++e)
+                    differs = columns[e] != rec_columns[off + e] || updates[e] != rec_updates[off + e];
+                if (differs) {  // the columns either pass changed may hold different values now
+                    for (std::size_t e = off; e < off + rec_count[k]; ++e) moved.add(rec_columns[e]);
+                    for (std::size_t e = 0; e < sink.n; ++e) {
+                        moved.add(columns[e]);
+                        rec_columns[off + e] = columns[e];
+                        rec_updates[off + e] = updates[e];
+                    }
+                    rec_count[k] = static_cast<std::uint16_t>(sink.n);
+                }
+            }
+            ++k;
+        };
+        hana::for_each(indices(net.prologue), [&](auto l) { step(net.prologue[l], prologue_cache_[l]); });
+        for (std::size_t r = 0; r < Model::digits; ++r)
+            hana::for_each(indices(net.body), [&](auto l) { step(net.body[l], body_cache_[l]); });
+        hana::for_each(indices(net.epilogue), [&](auto l) { step(net.epilogue[l], epilogue_cache_[l]); });
+        rec.valid = true;
+        rec.row = i;
+        rec.version = version_;
+        return x;
+    }
+
     /// Logits of the unembedding for a final residual row (only its nonzero rows are read; the
     /// sums are exact, so this equals the dense product).
     static constexpr row_vector<vocab_size> logits(row const& x) {
@@ -359,6 +477,18 @@ public:
                                   memo const* previous_row = nullptr) const {
         row const x = mem ? forward(i, m, *mem, previous_row) : forward(i, m, [](std::string_view, row const&, std::uint64_t) {});
         if (last) *last = x;
+        return choose(x, m);
+    }
+    /// The same, reusing row i − 1's pass (see forward with a pass_record).
+    constexpr std::size_t predict(std::size_t i, margins* m, row* last, pass_record& rec) const {
+        row const x = forward(i, m, rec);
+        if (last) *last = x;
+        return choose(x, m);
+    }
+
+private:
+    /// The token a final residual row predicts (greedy), and its logit gap.
+    static constexpr std::size_t choose(row const& x, margins* m) {
         auto const l = logits(x);
         std::size_t const best = argmax(l);
         if (m) {
@@ -371,7 +501,6 @@ public:
         return best;
     }
 
-private:
     static constexpr auto unembed_profile = profile(net.unembed);
     static constexpr auto unembed_lists = [] {
         std::array<std::uint16_t, vocab_size> all{};
@@ -397,6 +526,11 @@ private:
         hana::for_each(indices(net.epilogue), [&](auto k) { f(net.epilogue[k], epilogue_cache_[k]); });
     }
 
+    /// row_of(j): row j's embedding, the input attention forms a row's value from.
+    constexpr auto embedding_of() const {
+        return [this](std::size_t j) { return embed(net.layout, tokens_[j], j); };
+    }
+
     /// Row j holds `tok`: its embedding fills every attention layer's cache entry j.
     constexpr void fill_row(std::size_t j, std::size_t tok) {
         row const e = embed(net.layout, tok, j);
@@ -409,6 +543,7 @@ private:
 
     std::array<std::uint8_t, capacity> tokens_{};
     std::size_t n_ = 0;
+    std::uint64_t version_ = 0;  ///< changes whenever a present row changes or goes (set, pop); push keeps it
     decltype(make_caches(net.prologue)) prologue_cache_{};
     decltype(make_caches(net.body)) body_cache_{};
     decltype(make_caches(net.epilogue)) epilogue_cache_{};
@@ -449,9 +584,10 @@ constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prom
         s.push(id);
         g.text[g.length++] = vocabulary[id];
     }
+    typename sequence<Model>::pass_record rec{};  // each answer row reuses the one before's pass
     for (std::size_t i = 0; i < count; ++i) {
         typename sequence<Model>::row last{};
-        std::size_t const t = s.next_token(&g.margin, &last);
+        std::size_t const t = s.predict(s.size() - 1, &g.margin, &last, rec);
         g.digest = detail::fnv_rows(g.digest, last);
         g.text[g.length++] = vocabulary[t];
         ++g.generated;
