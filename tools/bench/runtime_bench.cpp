@@ -37,7 +37,7 @@ struct dense_double {
     template <std::size_t R, std::size_t C>
     static std::vector<double> to_double(matrix<R, C> const& m) {
         std::vector<double> v(R * C);
-        for (std::size_t i = 0; i < R * C; ++i) v[i] = fixed::from_raw(m.raw[i]).to_double();
+        for (std::size_t i = 0; i < R * C; ++i) v[i] = fixed::from_raw(m.data()[i]).to_double();
         return v;
     }
     template <std::size_t N>

@@ -153,7 +153,7 @@ constexpr void dense_apply(mlp_weights<Dm, H> const& w, row_vector<Dm>* rows, st
         fixed top = fixed::from_int(-(1 << 30));
         for (std::size_t h = 0; h < H; ++h) {
             accumulator acc(w.b1[h]);
-            for (std::size_t c = 0; c < Dm; ++c) acc.add(x[c].raw, w.w1.raw[c * H + h]);
+            for (std::size_t c = 0; c < Dm; ++c) acc.add(x[c].raw, w.w1.data()[c * H + h]);
             fixed const pre = acc.result();
             if (w.reports_decision && pre > top && !w.w1.col_is_zero(h)) top = pre;
             g[h] = gelu(pre);
@@ -165,7 +165,7 @@ constexpr void dense_apply(mlp_weights<Dm, H> const& w, row_vector<Dm>* rows, st
         row_vector<Dm> update{};
         for (std::size_t c = 0; c < Dm; ++c) {
             accumulator acc(w.b2[c]);
-            for (std::size_t h = 0; h < H; ++h) acc.add(g[h].raw, w.w2.raw[h * Dm + c]);
+            for (std::size_t h = 0; h < H; ++h) acc.add(g[h].raw, w.w2.data()[h * Dm + c]);
             update[c] = acc.result();
         }
         for (std::size_t c = 0; c < Dm; ++c) x[c] += update[c];
@@ -553,7 +553,8 @@ constexpr auto compile_mlp() {
         outputs_t o{};
         for (std::size_t c = 0; c < Dm; ++c) o.bias[c] = i128{Src::dense.b2[c].raw} << fixed::frac_bits;
         for (std::size_t h = 0; h < H; ++h) {
-            std::int64_t const* w2 = Src::dense.w2.raw.data() + h * Dm;
+            if (Src::dense.w2.row_nonzeros(h) == 0) continue;  // the unit writes nothing
+            std::int64_t const* w2 = Src::dense.w2.data() + h * Dm;
             if (p1.col_nnz[h] != 0)
                 for (std::size_t c = 0; c < Dm; ++c) o.written[c] = o.written[c] || w2[c] != 0;
             std::int64_t const g = gelu(Src::dense.b1[h]).raw;
@@ -569,10 +570,7 @@ constexpr auto compile_mlp() {
     constexpr std::size_t N1 = [=] { std::size_t n = 0; for (auto h : units) n += p1.col_nnz[h]; return n; }();
     constexpr std::size_t N2 = [=] {
         std::size_t n = 0;
-        for (auto h : units) {
-            std::int64_t const* row = Src::dense.w2.raw.data() + h * Dm;
-            for (std::size_t c = 0; c < Dm; ++c) n += row[c] != 0;
-        }
+        for (auto h : units) n += Src::dense.w2.row_nonzeros(h);
         return n;
     }();
     std::array<std::uint16_t, Dm> slot{};
@@ -591,7 +589,7 @@ constexpr auto compile_mlp() {
         i128 lo = INT64_MIN, hi = INT64_MAX;
         constexpr i128 floor_zero = -(i128{detail::gelu_cutoff} << (2 * fixed::frac_bits));
         for (std::size_t u = 0; u < NU; ++u) {
-            std::int64_t const wv = Src::dense.w1.raw[col * H + units[u]];
+            std::int64_t const wv = Src::dense.w1.data()[col * H + units[u]];
             c.broad_weight[d * NU + u] = wv;
             if (wv == 0) continue;
             i128 const room = floor_zero - (i128{w.b1[units[u]].raw} << fixed::frac_bits);  // x·w ≤ room

@@ -17,22 +17,48 @@ template <std::size_t N>
 using row_vector = std::array<fixed, N>;
 
 /// Row-major R×C matrix of fixed values, stored as raw integers (cheap to build in constexpr).
+/// It also counts the nonzero entries of each row as they are set, so that the compile-time
+/// derivations below visit only the rows that hold something (the seed's matrices are mostly
+/// zero rows: an attention layer's Wq, Wk and Wv use 2 to 14 of their 80). set() is the only
+/// way to change an entry, which keeps the counts exact.
 template <std::size_t R, std::size_t C>
-struct matrix {
+class matrix {
+public:
     static constexpr std::size_t rows = R;
     static constexpr std::size_t cols = C;
-    std::array<std::int64_t, R * C> raw{};
 
-    constexpr fixed operator()(std::size_t r, std::size_t c) const { return fixed::from_raw(raw[r * C + c]); }
-    constexpr void set(std::size_t r, std::size_t c, fixed v) { raw[r * C + c] = v.raw; }
+    constexpr fixed operator()(std::size_t r, std::size_t c) const { return fixed::from_raw(raw_[r * C + c]); }
+    constexpr void set(std::size_t r, std::size_t c, fixed v) {
+        std::int64_t& e = raw_[r * C + c];
+        if (e == 0 && v.raw != 0) ++row_nnz_[r];
+        if (e != 0 && v.raw == 0) --row_nnz_[r];
+        e = v.raw;
+    }
+    /// The entries, row after row, as raw Q31.32 integers.
+    constexpr std::int64_t const* data() const { return raw_.data(); }
+    /// How many entries of row r are nonzero.
+    constexpr std::size_t row_nonzeros(std::size_t r) const { return row_nnz_[r]; }
 
     constexpr bool col_is_zero(std::size_t c) const {
         for (std::size_t r = 0; r < R; ++r)
-            if (raw[r * C + c] != 0) return false;
+            if (row_nnz_[r] != 0 && raw_[r * C + c] != 0) return false;
         return true;
     }
     friend constexpr bool operator==(matrix const&, matrix const&) = default;
+
+private:
+    std::array<std::int64_t, R * C> raw_{};
+    std::array<std::uint16_t, R> row_nnz_{};
 };
+
+/// The rows of m that hold a nonzero entry, in order; returns their count.
+template <std::size_t R, std::size_t C>
+constexpr std::size_t nonzero_rows(matrix<R, C> const& m, std::array<std::uint16_t, R>& out) {
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < R; ++r)
+        if (m.row_nonzeros(r) != 0) out[n++] = static_cast<std::uint16_t>(r);
+    return n;
+}
 
 /// Nonzero counts per row and per column, found in one pass (compile-time derivations read these
 /// instead of scanning the matrix again).
@@ -46,14 +72,18 @@ struct matrix_profile {
 template <std::size_t R, std::size_t C>
 constexpr matrix_profile<R, C> profile(matrix<R, C> const& m) {
     matrix_profile<R, C> p{};
-    std::int64_t const* v = m.raw.data();
-    for (std::size_t r = 0; r < R; ++r)
+    std::array<std::uint16_t, R> used{};
+    std::size_t const n = nonzero_rows(m, used);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::size_t const r = used[i];
+        std::int64_t const* v = m.data() + r * C;
         for (std::size_t c = 0; c < C; ++c, ++v)
             if (*v != 0) {
                 ++p.row_nnz[r];
                 ++p.col_nnz[c];
                 ++p.nnz;
             }
+    }
     return p;
 }
 
@@ -63,7 +93,7 @@ constexpr row_vector<C> multiply(row_vector<R> const& x, matrix<R, C> const& m) 
     row_vector<C> y{};
     for (std::size_t c = 0; c < C; ++c) {
         accumulator acc;
-        for (std::size_t r = 0; r < R; ++r) acc.add(x[r].raw, m.raw[r * C + c]);
+        for (std::size_t r = 0; r < R; ++r) acc.add(x[r].raw, m.data()[r * C + c]);
         y[c] = acc.result();
     }
     return y;
@@ -100,10 +130,13 @@ template <std::size_t N, std::size_t K, std::size_t R, std::size_t C>
 constexpr sparse_lists<K, N> by_column(matrix<R, C> const& m, std::array<std::uint16_t, K> const& keep) {
     sparse_lists<K, N> s{};
     std::size_t n = 0;
-    std::int64_t const* raw = m.raw.data();
+    std::int64_t const* raw = m.data();
+    std::array<std::uint16_t, R> used{};
+    std::size_t const n_used = nonzero_rows(m, used);
     for (std::size_t k = 0; k < K; ++k) {
         s.start[k] = static_cast<std::uint16_t>(n);
-        for (std::size_t r = 0; r < R; ++r) {
+        for (std::size_t i = 0; i < n_used; ++i) {
+            std::size_t const r = used[i];
             std::int64_t const w = raw[r * C + keep[k]];
             if (w == 0) continue;
             s.index[n] = static_cast<std::uint16_t>(r);
@@ -124,7 +157,8 @@ constexpr sparse_lists<K, N> by_row(matrix<R, C> const& m, std::array<std::uint1
     std::size_t n = 0;
     for (std::size_t k = 0; k < K; ++k) {
         s.start[k] = static_cast<std::uint16_t>(n);
-        std::int64_t const* row = m.raw.data() + keep[k] * C;
+        if (m.row_nonzeros(keep[k]) == 0) continue;
+        std::int64_t const* row = m.data() + keep[k] * C;
         for (std::size_t c = 0; c < C; ++c) {
             std::int64_t const w = row[c];
             if (w == 0) continue;
