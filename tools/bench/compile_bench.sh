@@ -14,7 +14,7 @@
 # grow with N (with -fsyntax-only g++ 12 reclaims nothing until the end: about 25 MB per addition).
 set -euo pipefail
 src=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
-n=${CTFORMER_BENCH_ADDITIONS:-8}
+n=${CTFORMER_BENCH_ADDITIONS:-16}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
