@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ctformer/model/layers.hpp"
+#include "ctformer/layers/dense.hpp"
 #include "ctformer/model/registers.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"

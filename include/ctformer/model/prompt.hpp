@@ -143,4 +143,24 @@ constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
     return p;
 }
 
+/// 10^d.
+constexpr std::uint64_t power_of_ten(std::size_t d) {
+    std::uint64_t p = 1;
+    for (std::size_t i = 0; i < d; ++i) p *= 10;
+    return p;
+}
+
+/// The expected answer for a + b: the D + 1 digits of the sum, least significant first, then '\n'.
+template <std::size_t Digits>
+constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
+    std::array<char, Digits + 2> out{};
+    std::uint64_t s = a + b;
+    for (std::size_t i = 0; i <= Digits; ++i) {
+        out[i] = static_cast<char>('0' + s % 10);
+        s /= 10;
+    }
+    out[Digits + 1] = '\n';
+    return out;
+}
+
 }  // namespace ctformer

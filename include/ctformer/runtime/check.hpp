@@ -1,24 +1,19 @@
-// ctformer/runtime/check.hpp — is an addition right? The one predicate that proofs, tests and the
-// checker share.
+// ctformer/runtime/check.hpp — is an addition right? The predicate that proofs, tests and the
+// checker share, and the checker's walk over many prompts on one sequence.
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
-#include <cstdint>
 
+#include "ctformer/model/prompt.hpp"
+#include "ctformer/runtime/generate.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
-
-/// 10^d.
-constexpr std::uint64_t power_of_ten(std::size_t d) {
-    std::uint64_t p = 1;
-    for (std::size_t i = 0; i < d; ++i) p *= 10;
-    return p;
-}
 
 /// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
 /// significant first, and then '\n' — and nothing else. The expected answer comes from integer
@@ -33,10 +28,6 @@ constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nul
         if (g.answer()[i] != want[i]) return false;
     return true;
 }
-
-}  // namespace ctformer
-
-namespace ctformer {
 
 /// The result of checking one addition.
 struct addition_result {
@@ -100,54 +91,6 @@ private:
     seq s_{};
     std::array<typename seq::memo, answer> memos_{};
 };
-
-/// What a proof over a range of additions found: how many it checked, how many were right, and
-/// the first wrong one.
-struct range_result {
-    std::uint64_t checked = 0, right = 0;
-    std::uint64_t first_wrong_a = 0, first_wrong_b = 0;
-    margins margin{};
-    constexpr bool all_right() const { return checked == right; }
-};
-
-/// Checks a + b for every a in [a_begin, a_end) and every D-digit b — in constant evaluation, for
-/// the exhaustive proofs. The b are visited with their digits reversed, so that consecutive
-/// prompts differ in the digits the network reads last and share the layers before them.
-template <class Model>
-constexpr range_result check_range(std::uint64_t a_begin, std::uint64_t a_end) {
-    constexpr std::size_t D = Model::digits;
-    range_result out{};
-    prompt_walker<Model> walker{};
-    for (std::uint64_t a = a_begin; a < a_end; ++a)
-        for (std::uint64_t rb = 0; rb < power_of_ten(D); ++rb) {
-            std::uint64_t const b = reversed_digits(rb, D);
-            margins m{};
-            auto const r = walker.check(a, b, m);
-            out.margin.merge(m);
-            ++out.checked;
-            if (r.right) ++out.right;
-            else if (out.checked - out.right == 1) out.first_wrong_a = a, out.first_wrong_b = b;
-        }
-    return out;
-}
-
-namespace detail {
-/// Instantiated with the first wrong pair of a proof, so that the compiler's diagnostic names it:
-///   In instantiation of 'struct ctformer::detail::wrong_answer<3, 4, false>'
-template <std::uint64_t FirstOperand, std::uint64_t SecondOperand, bool AllRight>
-struct wrong_answer {
-    static_assert(AllRight, "ctformer: the network's answer is wrong for the addition FirstOperand + SecondOperand "
-                            "(the template arguments of this instantiation)");
-    static constexpr bool proven = AllRight;
-};
-}  // namespace detail
-
-/// The exhaustive proof of a range: true when every addition in Result was right. A wrong one
-/// stops the build at detail::wrong_answer<a, b, false>, which names the first wrong pair:
-///   static_assert(ctformer::proven<ctformer::check_range<ctformer::adder<1>>(0, 10)>);
-template <range_result Result>
-inline constexpr bool proven =
-    detail::wrong_answer<Result.first_wrong_a, Result.first_wrong_b, Result.all_right()>::proven && Result.checked > 0;
 
 /// Checks a + b for a fixed a and every b in [b_begin, b_end), with the walker's reuse. The b are
 /// visited with their digits reversed. Calls on_result(result, margins) once per pair, in visiting

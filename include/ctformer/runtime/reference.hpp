@@ -12,7 +12,7 @@
 
 #include "ctformer/model/adder.hpp"
 #include "ctformer/model/prompt.hpp"
-#include "ctformer/runtime/sequence.hpp"
+#include "ctformer/runtime/generate.hpp"
 
 namespace ctformer {
 

@@ -1,4 +1,4 @@
-// ctformer/model/bounds.hpp — no overflow for any valid input: a constexpr analysis of the values
+// ctformer/proof/bounds.hpp — no overflow for any valid input: a constexpr analysis of the values
 // every register entry, hidden unit, query, key, value and attention score can take, over all
 // valid prompts of D digits, layer by layer, compared with what Q31.32 holds.
 //
@@ -40,7 +40,7 @@
 #include <string_view>
 
 #include "ctformer/model/adder.hpp"
-#include "ctformer/model/layers.hpp"
+#include "ctformer/layers/compile.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
 

@@ -1,0 +1,144 @@
+// ctformer/model/network.hpp — the seed network and its program: the seed's layers in the seed's order.
+//
+//   prologue: find '+' → left_pos, find '=' → right_pos, find '=' → out_pos, step out_pos by −1
+//   body ×D:  clear left/right/out, step cursors (left −1, right −1, out +1), read left digit,
+//             read right digit, add with carry, diff_pos(pos, out_pos), is_zero, copy_on_match
+//   epilogue: carry_out (out ← carry digit, out +1), diff_pos, is_zero, copy_on_match,
+//             end_token (out ← '\n', out +1), diff_pos, is_zero, copy_on_match
+//   unembed:  final register → token logits, argmax
+//
+// Row 2D+k (k = 1..D) matches the k-th body pass and predicts the sum's k-th digit from the right;
+// row 3D+1 matches carry_out and predicts the carry-out digit, row 3D+2 matches end_token and
+// predicts '\n'. The epilogue is not in the seed, which stops after the fourth digit.
+//
+// The body is one set of weights applied D times (the seed's `for i in range(4)`), so the loop is
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include <boost/hana.hpp>
+
+#include "ctformer/layers/compile.hpp"
+#include "ctformer/model/instructions.hpp"
+#include "ctformer/model/registers.hpp"
+
+namespace ctformer {
+
+/// The dense network: the truth that every other form is derived from.
+template <class Prologue, class Body, class Epilogue, class L>
+struct network_weights {
+    L layout;
+    Prologue prologue;
+    Body body;
+    Epilogue epilogue;
+    matrix<L::width, vocab_size> unembed;
+};
+
+/// Builds the seed's network on the seed's layout.
+struct seed_weights {
+    constexpr auto operator()() const {
+        auto const& L = seed_layout;
+        auto prologue = hana::make_tuple(
+            find_and_store(L, token::plus, L[reg::left_pos], "find_and_store('+' → left_pos)"),
+            find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
+            find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
+            step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
+        auto body = hana::make_tuple(
+            clear(L, L[reg::left], L[reg::right], L[reg::out]),
+            step_position(L,
+                          std::array{std::pair{L[reg::left_pos], std::int64_t{-1}},
+                                     std::pair{L[reg::right_pos], std::int64_t{-1}},
+                                     std::pair{L[reg::out_pos], std::int64_t{1}}},
+                          "step_position(left −1, right −1, out +1)"),
+            read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
+            read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"),
+            add_with_carry(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
+            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]),
+            is_zero(L, L[reg::distance]),
+            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+        auto epilogue = hana::make_tuple(
+            carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]),
+            is_zero(L, L[reg::distance]),
+            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
+            end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]),
+            is_zero(L, L[reg::distance]),
+            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+        return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t>{
+            L, prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+    }
+};
+
+/// The dense weights a builder makes, evaluated once per translation unit.
+template <class Build>
+inline constexpr auto dense_of = Build{}();
+
+namespace detail {
+template <class Build, std::size_t I>
+struct prologue_layer {
+    static constexpr auto const& dense = hana::at_c<I>(dense_of<Build>.prologue);
+};
+template <class Build, std::size_t I>
+struct body_layer {
+    static constexpr auto const& dense = hana::at_c<I>(dense_of<Build>.body);
+};
+template <class Build, std::size_t I>
+struct epilogue_layer {
+    static constexpr auto const& dense = hana::at_c<I>(dense_of<Build>.epilogue);
+};
+}  // namespace detail
+
+/// The compiled network: the same layers in sparse form.
+template <class Prologue, class Body, class Epilogue, class L>
+struct compiled_network {
+    L layout;
+    Prologue prologue;
+    Body body;
+    Epilogue epilogue;
+    matrix<L::width, vocab_size> unembed;
+};
+
+template <class Build>
+constexpr auto compile_network() {
+    constexpr auto const& d = dense_of<Build>;
+    constexpr std::size_t np = decltype(hana::size(d.prologue))::value;
+    constexpr std::size_t nb = decltype(hana::size(d.body))::value;
+    constexpr std::size_t ne = decltype(hana::size(d.epilogue))::value;
+    auto prologue = []<std::size_t... I>(std::index_sequence<I...>) {
+        return hana::make_tuple(compiled_layer<detail::prologue_layer<Build, I>>...);
+    }(std::make_index_sequence<np>{});
+    auto body = []<std::size_t... I>(std::index_sequence<I...>) {
+        return hana::make_tuple(compiled_layer<detail::body_layer<Build, I>>...);
+    }(std::make_index_sequence<nb>{});
+    auto epilogue = []<std::size_t... I>(std::index_sequence<I...>) {
+        return hana::make_tuple(compiled_layer<detail::epilogue_layer<Build, I>>...);
+    }(std::make_index_sequence<ne>{});
+    using L = std::remove_cvref_t<decltype(d.layout)>;
+    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L>{d.layout, prologue, body,
+                                                                                       epilogue, d.unembed};
+}
+
+template <class Build>
+inline constexpr auto compiled_of = compile_network<Build>();
+
+/// Calls f(layer) for every distinct layer of a network: the prologue, the body once, the epilogue.
+template <class Net, class F>
+constexpr void for_each_distinct_layer(Net const& net, F&& f) {
+    hana::for_each(net.prologue, f);
+    hana::for_each(net.body, f);
+    hana::for_each(net.epilogue, f);
+}
+
+/// Calls f(layer) for every layer a row runs through, in order: the prologue, the body `digits`
+/// times, the epilogue.
+template <class Net, class F>
+constexpr void for_each_layer(Net const& net, std::size_t digits, F&& f) {
+    hana::for_each(net.prologue, f);
+    for (std::size_t r = 0; r < digits; ++r) hana::for_each(net.body, f);
+    hana::for_each(net.epilogue, f);
+}
+
+}  // namespace ctformer
