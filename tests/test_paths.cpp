@@ -1,4 +1,4 @@
-// The fast paths against the plain one, bit for bit: the compiled, cached, row-skipping sequence
+// The fast paths against the reference, bit for bit: the compiled, cached, row-skipping sequence
 // against the dense reference that runs every row through every layer; incremental decoding
 // against recomputation; compile time against run time.
 #include <catch2/catch.hpp>
@@ -14,6 +14,14 @@ using A = adder<4>;
 
 namespace {
 std::uint64_t digest_of(row_vector<80> const& x) { return detail::fnv_rows(0xcbf29ce484222325ull, x); }
+
+/// Row i's pass with memo_reuse: `dest` receives it, `prev` is the previous row's memo (or null).
+template <class M, bool Across>
+row_vector<80> forward_with(sequence<M> const& s, std::size_t i, margins* m, row_memo<M, Across>& dest,
+                            row_memo<M, Across> const* prev = nullptr) {
+    memo_reuse<M, Across> reuse{dest, prev};
+    return forward(s, i, m, reuse, [](std::string_view, auto const&, std::uint64_t) {});
+}
 }  // namespace
 
 TEST_CASE("the cached-embedding shortcut is proven for the seed's network", "[paths]") {
@@ -35,7 +43,7 @@ TEST_CASE("compiled layers equal dense layers, bit for bit, on every row of rand
         for (std::size_t i = 0; i < n; ++i) s.push(tokens[i]);
         for (std::size_t i = 0; i < n; ++i) {
             INFO("prompt " << a << "+" << b << ", row " << i);
-            REQUIRE(digest_of(s.forward(i)) == digest_of(ref.rows[i]));
+            REQUIRE(digest_of(forward(s, i)) == digest_of(ref.rows[i]));
         }
     }
 }
@@ -63,7 +71,7 @@ TEST_CASE("pop undoes push: a shared prefix gives the same rows as a fresh seque
         shared.push(token::equals);
         sequence<A> fresh;
         for (auto id : q.ids) fresh.push(id);
-        REQUIRE(digest_of(shared.forward(9)) == digest_of(fresh.forward(9)));
+        REQUIRE(digest_of(forward(shared, 9)) == digest_of(forward(fresh, 9)));
         shared.pop();
         shared.pop();
     }
@@ -89,7 +97,7 @@ TEST_CASE("compile time and run time compute the same bits", "[paths]") {
     STATIC_REQUIRE(ct_demo.answer() == "01110\n");
 }
 
-TEST_CASE("the checker's prompt-tree walk gives each pair the plain path's answer and margins", "[paths]") {
+TEST_CASE("the checker's prompt-tree walk gives each pair the answer and margins of generation without reuse", "[paths]") {
     std::mt19937_64 rng(99);
     for (int trial = 0; trial < 5; ++trial) {
         std::uint64_t const a = rng() % 10000, b0 = rng() % 9700;
@@ -116,9 +124,9 @@ TEST_CASE("the checker's prompt-tree walk gives each pair the plain path's answe
 
 namespace {
 /// check_block's walk (memos of the previous prompt and of the previous answer row) against the
-/// plain path, pair by pair: the same answer and the same margins.
+/// generation, pair by pair: the same answer and the same margins.
 template <std::size_t D>
-void walk_equals_plain(std::uint64_t seed, std::uint64_t count) {
+void walk_equals_generation(std::uint64_t seed, std::uint64_t count) {
     using M = adder<D>;
     std::mt19937_64 rng(seed);
     std::uint64_t const top = power_of_ten(D);
@@ -140,31 +148,31 @@ void walk_equals_plain(std::uint64_t seed, std::uint64_t count) {
 }
 }  // namespace
 
-TEST_CASE("the walk equals the plain path for every digit count", "[paths]") {
-    walk_equals_plain<1>(11, 10);
-    walk_equals_plain<2>(12, 100);
-    walk_equals_plain<3>(13, 200);
-    walk_equals_plain<5>(15, 200);
-    walk_equals_plain<8>(18, 100);
+TEST_CASE("the walk equals generation without reuse for every digit count", "[paths]") {
+    walk_equals_generation<1>(11, 10);
+    walk_equals_generation<2>(12, 100);
+    walk_equals_generation<3>(13, 200);
+    walk_equals_generation<5>(15, 200);
+    walk_equals_generation<8>(18, 100);
 }
 
 TEST_CASE("a forward pass that reuses its memo gives the same bits as one that does not", "[paths]") {
     std::mt19937_64 rng(5);
     sequence<A> s;
-    sequence<A>::memo mem;
+    row_memo<A, true> mem;
     for (int trial = 0; trial < 200; ++trial) {
         // change one random prompt digit at a time, as the checker's walk does
         auto p = make_prompt<4>(rng() % 10000, rng() % 10000);
         while (s.size() > 0) s.pop();
         for (auto id : p.ids) s.push(id);
         margins with{}, without{};
-        auto const reused = s.forward(9, &with, mem);
-        auto const fresh = s.forward(9, &without);
+        auto const reused = forward_with(s, 9, &with, mem);
+        auto const fresh = forward(s, 9, &without);
         REQUIRE(digest_of(reused) == digest_of(fresh));
         REQUIRE(with.copy_input == without.copy_input);
         REQUIRE(with.attention_gap == without.attention_gap);
         if (trial % 3 == 0) {  // the same prompt twice: everything is reused
-            auto const again = s.forward(9, nullptr, mem);
+            auto const again = forward_with(s, 9, nullptr, mem);
             REQUIRE(digest_of(again) == digest_of(fresh));
         }
     }
@@ -178,9 +186,9 @@ TEST_CASE("the checker's walk stops when asked and reports only what it finished
 }
 
 namespace {
-/// generate() without the pass record: every answer row's forward pass from scratch.
+/// generate() without reuse: every answer row's forward pass from scratch.
 template <class M>
-generation<max_rows> generate_plain(prompt_tokens<M::digits> const& prompt, std::size_t count) {
+generation<max_rows> generate_without_reuse(prompt_tokens<M::digits> const& prompt, std::size_t count) {
     sequence<M> s;
     generation<max_rows> g{};
     for (auto id : prompt.ids) {
@@ -188,8 +196,8 @@ generation<max_rows> generate_plain(prompt_tokens<M::digits> const& prompt, std:
         g.text[g.length++] = vocabulary[id];
     }
     for (std::size_t i = 0; i < count; ++i) {
-        typename sequence<M>::row last{};
-        std::size_t const t = s.predict(s.size() - 1, &g.margin, &last);
+        auto const last = forward(s, s.size() - 1, &g.margin);
+        std::size_t const t = choose<M>(last, &g.margin);
         g.digest = detail::fnv_rows(g.digest, last);
         g.text[g.length++] = vocabulary[t];
         ++g.generated;
@@ -210,36 +218,36 @@ void require_same_generation(generation<max_rows> const& a, generation<max_rows>
 }
 }  // namespace
 
-TEST_CASE("generation's reuse of the previous answer row's pass gives the plain path's rows and margins", "[paths]") {
+TEST_CASE("generation's reuse of the previous answer row's pass gives the rows and margins of generation without reuse", "[paths]") {
     std::mt19937_64 rng(11);
     for (int trial = 0; trial < 100; ++trial) {
         auto const prompt = make_prompt<4>(rng() % 10000, rng() % 10000);
-        require_same_generation<A>(generate<A>(prompt, 8), generate_plain<A>(prompt, 8));
+        require_same_generation<A>(generate<A>(prompt, 8), generate_without_reuse<A>(prompt, 8));
     }
     for (auto [a, b] : {std::pair{9999, 9999}, {0, 0}, {9999, 1}, {1, 9999}, {5555, 4445}, {1111, 1111}}) {
         auto const prompt = make_prompt<4>(a, b);
-        require_same_generation<A>(generate<A>(prompt, 8), generate_plain<A>(prompt, 8));
+        require_same_generation<A>(generate<A>(prompt, 8), generate_without_reuse<A>(prompt, 8));
     }
     // Other digit counts, and tokens that the network does not expect (rows past the answer).
     using M2 = adder<2>;
     for (int trial = 0; trial < 50; ++trial) {
         auto const prompt = make_prompt<2>(rng() % 100, rng() % 100);
-        require_same_generation<M2>(generate<M2>(prompt, 12), generate_plain<M2>(prompt, 12));
+        require_same_generation<M2>(generate<M2>(prompt, 12), generate_without_reuse<M2>(prompt, 12));
     }
 }
 
-TEST_CASE("a pass record is used only for the row after its own, over the same earlier rows", "[paths]") {
+TEST_CASE("a previous row's memo is used only for the row after its own, over the same earlier rows", "[paths]") {
     sequence<A> s;
     for (auto id : make_prompt<4>(1234, 8765).ids) s.push(id);
-    sequence<A>::pass_record rec{};
+    row_memo<A, false> rec{};
     s.push(token_of('9'));
-    auto const first = s.forward(10, nullptr, rec);
-    REQUIRE(digest_of(first) == digest_of(s.forward(10)));
-    s.set(2, token_of('7'));  // an earlier row changes: the record must not be reused
+    auto const first = forward_with(s, 10, nullptr, rec, &rec);
+    REQUIRE(digest_of(first) == digest_of(forward(s, 10)));
+    s.set(2, token_of('7'));  // an earlier row changes: the memo must not be reused
     s.push(token_of('9'));
-    REQUIRE(digest_of(s.forward(11, nullptr, rec)) == digest_of(s.forward(11)));
+    REQUIRE(digest_of(forward_with(s, 11, nullptr, rec, &rec)) == digest_of(forward(s, 11)));
     s.pop();
     s.pop();
-    s.push(token_of('0'));  // the same row again, another token: not the row after the record's
-    REQUIRE(digest_of(s.forward(10, nullptr, rec)) == digest_of(s.forward(10)));
+    s.push(token_of('0'));  // the same row again, another token: not the row after the memo's
+    REQUIRE(digest_of(forward_with(s, 10, nullptr, rec, &rec)) == digest_of(forward(s, 10)));
 }

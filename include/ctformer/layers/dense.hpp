@@ -81,7 +81,7 @@ constexpr void dense_apply(mlp_weights<Dm, H> const& w, row_vector<Dm>* rows, st
     for (std::size_t i = 0; i < n; ++i) {
         row_vector<Dm>& x = rows[i];
         row_vector<H> g{};
-        fixed top = fixed::from_int(-(1 << 30));
+        fixed top = -no_margin_yet;  // below every pre-activation
         for (std::size_t h = 0; h < H; ++h) {
             accumulator acc(w.b1[h]);
             for (std::size_t c = 0; c < Dm; ++c) acc.add(x[c].raw, w.w1.data()[c * H + h]);

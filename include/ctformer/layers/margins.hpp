@@ -15,12 +15,16 @@ namespace ctformer {
 /// The longest sequence a forward pass holds (positions repeat every 100 in the seed's encoding).
 inline constexpr std::size_t max_rows = 64;
 
+/// A margin no decision has narrowed yet: larger than any value the network computes (2^30, the
+/// largest integer part Q31.32 holds), so the first decision's margin replaces it.
+inline constexpr fixed no_margin_yet = fixed::from_int(1 << 30);
+
 /// The closest the network came to a different decision; smaller is closer. Merged by min.
 struct margins {
     fixed attention_weight = fixed::from_int(1);     ///< smallest winning softmax weight
-    fixed attention_gap = fixed::from_int(1 << 30);  ///< smallest score gap, winner to runner-up
-    fixed copy_input = fixed::from_int(1 << 30);     ///< smallest |pre-activation| of a copy decision
-    fixed logit_gap = fixed::from_int(1 << 30);      ///< smallest gap, chosen token to runner-up
+    fixed attention_gap = no_margin_yet; ///< smallest score gap, winner to runner-up
+    fixed copy_input = no_margin_yet; ///< smallest |pre-activation| of a copy decision
+    fixed logit_gap = no_margin_yet; ///< smallest gap, chosen token to runner-up
 
     constexpr void merge(margins const& o) {
         if (o.attention_weight < attention_weight) attention_weight = o.attention_weight;

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <boost/hana.hpp>
@@ -124,6 +125,19 @@ constexpr auto compile_network() {
 template <class Build>
 inline constexpr auto compiled_of = compile_network<Build>();
 
+/// The number of layers in each part of a network.
+template <class Net>
+struct network_shape {
+    static constexpr std::size_t prologue = decltype(hana::size(std::declval<Net const&>().prologue))::value;
+    static constexpr std::size_t body = decltype(hana::size(std::declval<Net const&>().body))::value;
+    static constexpr std::size_t epilogue = decltype(hana::size(std::declval<Net const&>().epilogue))::value;
+    static constexpr std::size_t distinct = prologue + body + epilogue;  ///< layers with weights of their own
+    /// Layers a row runs through for D-digit operands.
+    static constexpr std::size_t steps(std::size_t digits) { return prologue + body * digits + epilogue; }
+    /// Segments of the program: the prologue, D body passes, the epilogue.
+    static constexpr std::size_t segments(std::size_t digits) { return digits + 2; }
+};
+
 /// Calls f(layer) for every distinct layer of a network: the prologue, the body once, the epilogue.
 template <class Net, class F>
 constexpr void for_each_distinct_layer(Net const& net, F&& f) {
@@ -132,13 +146,41 @@ constexpr void for_each_distinct_layer(Net const& net, F&& f) {
     hana::for_each(net.epilogue, f);
 }
 
-/// Calls f(layer) for every layer a row runs through, in order: the prologue, the body `digits`
-/// times, the epilogue.
+/// The program: what a row runs through, in segments — segment 0 the prologue, 1..D the body
+/// passes, D + 1 the epilogue. f(layers, segment, first_slot, first_step): `layers` is the
+/// segment's tuple, `first_slot` the compile-time index of its first layer among the distinct
+/// layers (prologue, body, epilogue), `first_step` the index of its first layer in the program.
+/// Every walk over the network (the forward driver, the reference, the proofs, the analysis, the
+/// tools) goes through here.
+template <class Net, class F>
+constexpr void for_each_segment(Net const& net, std::size_t digits, F&& f) {
+    using shape = network_shape<Net>;
+    f(net.prologue, std::size_t{0}, hana::size_c<0>, std::size_t{0});
+    for (std::size_t r = 0; r < digits; ++r) f(net.body, 1 + r, hana::size_c<shape::prologue>, shape::prologue + r * shape::body);
+    f(net.epilogue, digits + 1, hana::size_c<shape::prologue + shape::body>, shape::prologue + digits * shape::body);
+}
+
+/// A layer's place in the program: its index among the layers a row runs through, and its segment.
+struct program_step {
+    std::size_t index = 0;
+    std::size_t segment = 0;
+};
+
+/// Calls f(layer, step, slot) for every layer of the program in order; `slot` is the layer's
+/// compile-time index among the distinct layers (a body layer has one slot for all its passes).
+template <class Net, class F>
+constexpr void for_each_step(Net const& net, std::size_t digits, F&& f) {
+    for_each_segment(net, digits, [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first_step) {
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size(layers)), [&](auto l) {
+            f(layers[l], program_step{first_step + l, segment}, first_slot + l);
+        });
+    });
+}
+
+/// Calls f(layer) for every layer a row runs through, in order.
 template <class Net, class F>
 constexpr void for_each_layer(Net const& net, std::size_t digits, F&& f) {
-    hana::for_each(net.prologue, f);
-    for (std::size_t r = 0; r < digits; ++r) hana::for_each(net.body, f);
-    hana::for_each(net.epilogue, f);
+    for_each_step(net, digits, [&](auto const& layer, program_step, auto) { f(layer); });
 }
 
 }  // namespace ctformer

@@ -140,7 +140,6 @@ struct accumulator {
     constexpr accumulator() = default;
     /// Starts from a fixed value (a bias).
     constexpr explicit accumulator(fixed start) : sum(i128{start.raw} << fixed::frac_bits) {}
-    constexpr explicit accumulator(i128 start_at_scale_2_64) : sum(start_at_scale_2_64) {}
 
     constexpr void add(std::int64_t a_raw, std::int64_t b_raw) {
         if (__builtin_add_overflow(sum, i128{a_raw} * b_raw, &sum))

@@ -11,22 +11,26 @@
 //
 // The transfer functions run the library's own compiled layers on concrete rows wherever they can,
 // so the bounds are the values the network computes, bit for bit, not a model of them:
-//  * MLP: every combination of the values of the registers it reads (≤ max_combinations) goes
-//    through the layer's apply; its hidden pre-activations are recorded. Otherwise (a box among
-//    them, or too many combinations) interval arithmetic over the same sparse weights: each unit's
-//    pre-activation range, GELU's range on it (GELU falls to its minimum −0.17 at −0.75, then
-//    rises: the maximum is at an end, the minimum at an end or at −0.75), the update's range.
-//  * Attention: per possible query, each row's possible scores (score_of on every possible key).
-//    If every row has one possible score the softmax weights are computed exactly (softmax) and
-//    the output is every combination of the rows' possible values, or their weighted box. If one
-//    row beats every other by more than exp's zero threshold for every choice, the output is that
-//    row's value exactly. Otherwise the output lies in the convex hull of the rows' values (the
-//    weights are ≥ 0 and sum to 1 up to rounding, which the hull is widened for).
+//  * MLP (mlp_transfer): every combination of the values of the registers it reads
+//    (≤ max_combinations) goes through the layer's apply; its hidden pre-activations are recorded.
+//    Otherwise (a box among them, or too many combinations) interval arithmetic over the same
+//    sparse weights: each unit's pre-activation range, GELU's range on it (GELU falls to its
+//    minimum −0.17 at −0.75, then rises: the maximum is at an end, the minimum at an end or at
+//    −0.75), the update's range.
+//  * Attention (attention_transfer): the layer's fill_query, fill_key and value_of on every
+//    combination of the registers they read, and per possible query each row's possible scores
+//    (score_of on every possible key). If every row has one possible score the softmax weights are
+//    computed exactly (softmax) and the output is every combination of the rows' possible values,
+//    or their weighted box. If one row beats every other by more than exp's zero threshold for
+//    every choice, the output is that row's value exactly. Otherwise the output lies in the convex
+//    hull of the rows' values (the weights are ≥ 0 and sum to 1 up to rounding, which the hull is
+//    widened for).
 //
 // Generated rows: a generated token is fed back, so the analysis assumes each answer row holds a
-// digit, and then checks the assumption: the `final` register of every row that predicts an
-// answer digit must, for every value it can take, unembed to a digit (row by row this is an
-// induction over the causal rows). If it cannot be shown, the report says so.
+// digit (embed_valid_prompts), and then checks the assumption (answers_are_digits): the `final`
+// register of every row that predicts an answer digit must, for every value it can take, unembed
+// to a digit (row by row this is an induction over the causal rows). If it cannot be shown, the
+// report says so.
 //
 // What it yields (bounds_report): per layer the largest magnitude of any residual entry over all
 // rows and inputs, and the largest inner value (pre-activation, |q|, |k|, |v|, score), against the
@@ -34,28 +38,73 @@
 // static_assert headroom for every D; `ctformer bounds` prints the table.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 
 #include "ctformer/model/adder.hpp"
+#include "ctformer/model/network.hpp"
 #include "ctformer/layers/compile.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
 
 namespace ctformer {
 
+/// One layer's line of the table.
+struct layer_bounds {
+    std::string_view name;
+    bool attention = false;
+    std::int64_t stream = 0;    ///< largest |entry| of any row after the layer (raw Q31.32)
+    i128 inner = 0;             ///< largest |pre-activation| (MLP) or |q|, |k|, |v|, |score| (attention), raw
+    std::size_t fallback_rows = 0;  ///< rows that needed intervals (a box or too many combinations)
+};
+
 namespace bounds_detail {
 
-inline constexpr std::size_t set_capacity = 16;       ///< vectors per register before it becomes a box
-inline constexpr std::size_t register_width = 14;     ///< the widest register (a token block)
+inline constexpr std::size_t set_capacity = 16;          ///< vectors per register before it becomes a box
+inline constexpr std::size_t register_width = 14;        ///< the widest register (a token block)
 inline constexpr std::size_t max_registers = 12;
-inline constexpr std::size_t max_combinations = 4096;  ///< MLP inputs enumerated before intervals
-inline constexpr std::size_t max_candidates = 64;      ///< queries, keys or values per row
+inline constexpr std::size_t max_combinations = 4096;    ///< MLP inputs enumerated before intervals
+inline constexpr std::size_t max_candidates = 64;        ///< queries, keys or values per row
+inline constexpr std::size_t max_written_registers = 4;  ///< registers one MLP may write
+inline constexpr std::size_t digit_tokens = 10;          ///< tokens 0 .. 9 are the digits
+
+/// Sentinel: a combination count past max_combinations; the product saturates there, so it
+/// cannot overflow, and every count above max_combinations means "too many to enumerate".
+inline constexpr std::size_t too_many_combinations = max_combinations + 1;
+
+// Widenings, in ulp of Q31.32 (raw units). Each keeps a bound formed from rounded or sampled values
+// wide enough to hold every value the layer itself computes.
+/// A box's ends are each rounded from an exact interval sum: one ulp more each way, so the box
+/// holds every value the layer rounds from a sum inside the interval.
+inline constexpr std::int64_t rounded_end_slack = 1;
+/// GELU's polynomial is monotone only up to its rounding: its values at the ends of a range may
+/// miss the range's extremes by a few ulp.
+inline constexpr std::int64_t gelu_rounding_slack = 4;
+/// Where GELU has its minimum, −0.16997: −0.7518 in Q31.32. A range across it reaches down there.
+inline constexpr std::int64_t gelu_turn = -3229000000LL;
+/// The polynomial's minimum may sit a few ulp lower than its value at gelu_turn, nearby.
+inline constexpr std::int64_t gelu_minimum_slack = 64;
+/// The attention hull: the rounded softmax weights sum to at most 1 + 64·2^-32 (one rounding per
+/// row, ≤ 64 rows), so an output can exceed the hull by 2^-26 of its magnitude; 2^-25 is taken.
+inline constexpr int hull_excess_shift = 25;
+/// ... plus the output's own rounding and the weights' rounding below.
+inline constexpr std::int64_t hull_rounding_slack = 2;
 
 constexpr std::int64_t abs64(std::int64_t v) { return v < 0 ? -v : v; }
 constexpr i128 abs128(i128 v) { return v < 0 ? -v : v; }
+
+/// The array extent for N entries (a zero-length std::array is avoided, as the layers do).
+template <std::size_t N>
+inline constexpr std::size_t at_least_one = N > 0 ? N : 1;
+
+/// The number of columns a compiled layer writes.
+template <class Layer>
+inline constexpr std::size_t written_count = std::tuple_size_v<decltype(Layer::out_cols)>;
 
 /// The values a block of `width` entries can hold: a set of vectors, or a box once it has more
 /// than Capacity. The hull (lo, hi) is kept in both cases.
@@ -125,16 +174,25 @@ struct register_map {
         for (std::size_t r = 0; r < count; ++r)
             for (std::size_t c = offset[r]; c < offset[r] + size[r]; ++c) of_column[c] = r;
     }
+    /// The register called `n`, or the token block if there is none.
+    constexpr std::size_t named(std::string_view n) const {
+        for (std::size_t r = 0; r < count; ++r)
+            if (name[r] == n) return r;
+        return 0;
+    }
 };
 
-/// A list of register indices (no repeats).
+/// A list of register indices (no repeats), in the order they were first added.
 struct register_list {
     std::array<std::size_t, max_registers> r{};
     std::size_t n = 0;
-    constexpr void add(std::size_t x) {
+    constexpr bool contains(std::size_t x) const {
         for (std::size_t i = 0; i < n; ++i)
-            if (r[i] == x) return;
-        r[n++] = x;
+            if (r[i] == x) return true;
+        return false;
+    }
+    constexpr void add(std::size_t x) {
+        if (!contains(x)) r[n++] = x;
     }
 };
 
@@ -152,7 +210,7 @@ constexpr i128 gelu_wide(i128 x_raw) {
 }
 
 /// The range of GELU over the exact pre-activation range [lo, hi] (scale 2^64), in raw Q31.32,
-/// widened by a few ulp for the polynomial's rounding.
+/// widened for the polynomial's rounding.
 constexpr void gelu_range(i128 lo, i128 hi, i128& g_lo, i128& g_hi) {
     auto round = [](i128 v) -> i128 {  // round(v / 2^32), ties away from zero, without a range check
         i128 const mag = v < 0 ? -v : v;
@@ -161,28 +219,540 @@ constexpr void gelu_range(i128 lo, i128 hi, i128& g_lo, i128& g_hi) {
     };
     i128 const a = round(lo), b = round(hi);
     i128 const ga = gelu_wide(a), gb = gelu_wide(b);
-    g_lo = (ga < gb ? ga : gb) - 4;
-    g_hi = (ga > gb ? ga : gb) + 4;
-    constexpr std::int64_t turn = -3229000000LL;  // −0.7518 in Q31.32: GELU's minimum, −0.16997
-    if (a < turn && b > turn) {
-        i128 const gmin = detail::gelu_raw(turn) - 64;  // the polynomial's minimum may sit a few ulp lower, nearby
+    g_lo = (ga < gb ? ga : gb) - gelu_rounding_slack;
+    g_hi = (ga > gb ? ga : gb) + gelu_rounding_slack;
+    if (a < gelu_turn && b > gelu_turn) {
+        i128 const gmin = detail::gelu_raw(gelu_turn) - gelu_minimum_slack;
         if (gmin < g_lo) g_lo = gmin;
     }
 }
 
-}  // namespace bounds_detail
+/// The analysis's state — per row, per register, the values it can hold — and the reads and
+/// writes every transfer function makes on it.
+template <class Model>
+struct bounds_state {
+    using layout_type = std::remove_cvref_t<decltype(Model::dense.layout)>;
+    using row = row_vector<layout_type::width>;
+    static constexpr std::size_t rows = Model::longest_sequence;
+    /// Which rows: generation and the checker run a row through the layers only when its output
+    /// is wanted — the rows from '=' on, which predict the answer — because no layer writes a
+    /// column that attention reads from earlier rows (runtime/sequence.hpp, static_asserted there
+    /// and in analyze_bounds): every earlier row enters only through its embedding's keys and
+    /// values. The rows before '=' are analysed as embeddings. (The plain path,
+    /// runtime/reference.hpp, also runs the rows before '=' through every layer; there the find
+    /// layers blend positions before the sought token is visible, and this domain cannot bound
+    /// those rows usefully — see the README.)
+    static constexpr std::size_t first = Model::prompt_length - 1;
 
-/// One layer's line of the table.
-struct layer_bounds {
-    std::string_view name;
-    bool attention = false;
-    std::int64_t stream = 0;    ///< largest |entry| of any row after the layer (raw Q31.32)
-    i128 inner = 0;             ///< largest |pre-activation| (MLP) or |q|, |k|, |v|, |score| (attention), raw
-    std::size_t fallback_rows = 0;  ///< rows that needed intervals (a box or too many combinations)
+    register_map<layout_type> regs{Model::dense.layout};
+    std::array<std::array<reg_values, max_registers>, rows> state{};
+
+    /// The registers of the columns cols[0 .. n), in order of first appearance.
+    template <class Cols>
+    constexpr register_list registers_of(Cols const& cols, std::size_t n) const {
+        register_list list;
+        for (std::size_t e = 0; e < n; ++e) list.add(regs.of_column[cols[e]]);
+        return list;
+    }
+    /// How many combinations of the value sets of `list` row p has, saturated at
+    /// too_many_combinations; has_box: a box is among them (it counts as one).
+    constexpr std::size_t combination_count(std::size_t p, register_list const& list, bool& has_box) const {
+        std::size_t n = 1;
+        has_box = false;
+        for (std::size_t i = 0; i < list.n; ++i) {
+            auto const& s = state[p][list.r[i]];
+            if (s.box) has_box = true;
+            n *= s.box ? 1 : s.n;
+            if (n > max_combinations) n = too_many_combinations;
+        }
+        return n;
+    }
+    /// Register r's entries of x, raw (zero past its width).
+    constexpr std::array<std::int64_t, register_width> block_of(row const& x, std::size_t r) const {
+        std::array<std::int64_t, register_width> block{};
+        for (std::size_t e = 0; e < regs.size[r]; ++e) block[e] = x[regs.offset[r] + e].raw;
+        return block;
+    }
+    constexpr void write_block(row& x, std::size_t r, std::int64_t const* v) const {
+        for (std::size_t e = 0; e < regs.size[r]; ++e) x[regs.offset[r] + e] = fixed::from_raw(v[e]);
+    }
+    /// Writes the combination `index` (mixed radix over the sets of `list`) of row p into x.
+    constexpr void write_combination(std::size_t p, register_list const& list, std::size_t index, row& x) const {
+        for (std::size_t i = 0; i < list.n; ++i) {
+            std::size_t const r = list.r[i];
+            auto const& s = state[p][r];
+            std::size_t const k = index % s.n;
+            index /= s.n;
+            write_block(x, r, s.v[k].data());
+        }
+    }
+    /// Adds to [lo, hi] the exact range of group g of `lists` (a layer's sparse (column, weight)
+    /// lists) over the hulls of row p's registers: interval arithmetic on the layer's sum.
+    template <class Lists>
+    constexpr void add_hull_dot(std::size_t p, Lists const& lists, std::size_t g, i128& lo, i128& hi) const {
+        for (std::size_t e = lists.start[g]; e < lists.start[g + 1]; ++e) {
+            std::size_t const col = lists.index[e], r = regs.of_column[col];
+            i128 const a = i128{state[p][r].lo[col - regs.offset[r]]} * lists.weight[e];
+            i128 const b = i128{state[p][r].hi[col - regs.offset[r]]} * lists.weight[e];
+            lo += a < b ? a : b, hi += a < b ? b : a;
+        }
+    }
+    /// Adds an update set (entries for out_cols[0 .. n_out)) to the registers of those columns:
+    /// every sum of an old value and an update, or their box if either is one.
+    template <class Cols, class Update>
+    constexpr void apply_update(std::size_t p, Cols const& out_cols, std::size_t n_out, Update const& update) {
+        register_list const written = registers_of(out_cols, n_out);
+        for (std::size_t w = 0; w < written.n; ++w) {
+            std::size_t const r = written.r[w];
+            reg_values const old = state[p][r];
+            reg_values& now = state[p][r];
+            now.clear(regs.size[r]);
+            // the update's entries for this register's columns (0 where the layer writes none)
+            auto slice = [&](std::int64_t const* u) {
+                std::array<std::int64_t, register_width> out{};
+                for (std::size_t o = 0; o < n_out; ++o)
+                    if (regs.of_column[out_cols[o]] == r) out[out_cols[o] - regs.offset[r]] = u[o];
+                return out;
+            };
+            if (old.box || update.box) {
+                auto const ulo = slice(update.lo.data()), uhi = slice(update.hi.data());
+                std::array<std::int64_t, register_width> l{}, h{};
+                for (std::size_t e = 0; e < regs.size[r]; ++e) l[e] = old.lo[e] + ulo[e], h[e] = old.hi[e] + uhi[e];
+                now.add_box(l.data(), h.data());
+                continue;
+            }
+            for (std::size_t a = 0; a < old.n; ++a)
+                for (std::size_t b = 0; b < update.n; ++b) {
+                    auto const u = slice(update.v[b].data());
+                    std::array<std::int64_t, register_width> x{};
+                    for (std::size_t e = 0; e < regs.size[r]; ++e) x[e] = old.v[a][e] + u[e];
+                    now.add(x.data());
+                }
+        }
+    }
+    /// The largest |entry| any row can hold.
+    constexpr std::int64_t stream_magnitude() const {
+        std::int64_t m = 0;
+        for (std::size_t p = 0; p < rows; ++p)
+            for (std::size_t r = 0; r < regs.count; ++r) m = std::max(m, state[p][r].magnitude());
+        return m;
+    }
 };
 
+// ---- The initial state ----------------------------------------------------------------------
+
+/// Row p holds the embedding of every token a valid prompt can put there: '+' at row D, '=' at row
+/// 2D + 1, a digit anywhere else (operand rows, and answer rows by the assumption that
+/// answers_are_digits checks).
+template <class Model>
+constexpr void embed_valid_prompts(bounds_state<Model>& st) {
+    for (std::size_t p = 0; p < st.rows; ++p) {
+        for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].clear(st.regs.size[r]);
+        auto add_token = [&](std::size_t tok) {
+            auto const x = embed(Model::dense.layout, tok, p);
+            for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].add(st.block_of(x, r).data());
+        };
+        if (p == Model::digits) add_token(token::plus);
+        else if (p == st.first) add_token(token::equals);
+        else
+            for (std::size_t d = 0; d < digit_tokens; ++d) add_token(d);
+    }
+}
+
+// ---- Attention ------------------------------------------------------------------------------
+
+/// What an attention layer reads from every row: its possible keys and values. Computed before
+/// any row changes (attention reads only the embedding's columns, which no layer writes).
+template <class Model, class Layer>
+struct attention_inputs {
+    static constexpr std::size_t heads = Layer::heads, outputs = written_count<Layer>;
+    static constexpr std::size_t rows = bounds_state<Model>::rows;
+    using key_set = candidates<at_least_one<heads>>;
+    using val_set = value_set<at_least_one<outputs>, max_candidates>;
+    std::array<key_set, rows> keys{};
+    std::array<val_set, rows> values{};
+    std::array<bool, rows> keys_known{};  ///< false: too many combinations, or a box, to form the keys
+};
+
+/// A row's value as a box, from the hulls of the registers it reads (too many combinations).
+template <class Model, class Layer, class Values>
+constexpr void add_value_box(bounds_state<Model> const& st, Layer const& layer, std::size_t j, Values& values) {
+    constexpr std::size_t NO = written_count<Layer>;
+    std::array<std::int64_t, at_least_one<NO>> l{}, h{};
+    for (std::size_t o = 0; o < NO; ++o) {
+        i128 lo = 0, hi = 0;
+        st.add_hull_dot(j, layer.v, o, lo, hi);
+        l[o] = detail::round_shift_32(lo) - rounded_end_slack, h[o] = detail::round_shift_32(hi) + rounded_end_slack;
+    }
+    values.add_box(l.data(), h.data());
+}
+
+/// Every row's possible keys (fill_key) and values (value_of) over every combination of the
+/// registers they read; |k| and |v| go to lb.inner.
+template <class Model, class Layer>
+constexpr void collect_attention_inputs(bounds_state<Model> const& st, Layer const& layer, attention_inputs<Model, Layer>& in,
+                                        layer_bounds& lb) {
+    constexpr std::size_t NA = Layer::heads, NO = written_count<Layer>;
+    register_list const kr = st.registers_of(layer.k.index, layer.k.start[NA]);
+    register_list const vr = st.registers_of(layer.v.index, layer.v.start[NO]);
+    for (std::size_t j = 0; j < st.rows; ++j) {
+        auto& keys = in.keys[j];
+        auto& values = in.values[j];
+        keys.clear(NA), values.clear(NO);
+        bool kbox = false, vbox = false;
+        std::size_t const nk = st.combination_count(j, kr, kbox), nv = st.combination_count(j, vr, vbox);
+        in.keys_known[j] = !kbox && nk <= max_combinations;
+        typename Layer::cache_entry c{};
+        if (in.keys_known[j])
+            for (std::size_t k = 0; k < nk; ++k) {
+                typename bounds_state<Model>::row x{};
+                st.write_combination(j, kr, k, x);
+                layer.fill_key(c, x);
+                keys.add(c.k.data());
+            }
+        if (!vbox && nv <= max_combinations) {
+            for (std::size_t k = 0; k < nv; ++k) {
+                typename bounds_state<Model>::row x{};
+                st.write_combination(j, vr, k, x);
+                values.add(layer.value_of(x).data());
+            }
+        } else {
+            add_value_box(st, layer, j, values);
+        }
+        for (std::size_t k = 0; k < keys.n; ++k)
+            for (std::size_t a = 0; a < NA; ++a) lb.inner = std::max(lb.inner, i128{abs64(keys.v[k][a])});
+        lb.inner = std::max(lb.inner, i128{values.magnitude()});
+    }
+}
+
+/// Row i's possible queries (fill_query on every combination of the registers the query reads);
+/// |q| goes to lb.inner. False when they are not a known set (a box, or too many combinations).
+template <class Model, class Layer, class Keys>
+constexpr bool collect_queries(bounds_state<Model> const& st, Layer const& layer, std::size_t i, Keys& queries, layer_bounds& lb) {
+    constexpr std::size_t NA = Layer::heads;
+    register_list const qr = st.registers_of(layer.q.index, layer.q.start[NA]);
+    bool qbox = false;
+    std::size_t const nq = st.combination_count(i, qr, qbox);
+    if (qbox || nq > max_combinations) return false;
+    for (std::size_t k = 0; k < nq; ++k) {
+        typename bounds_state<Model>::row x{};
+        st.write_combination(i, qr, k, x);
+        std::array<std::int64_t, at_least_one<NA>> qa{};
+        layer.fill_query(x, qa.data());
+        for (std::size_t a = 0; a < NA; ++a) lb.inner = std::max(lb.inner, i128{abs64(qa[a])});
+        queries.add(qa.data());
+    }
+    return !queries.box;
+}
+
+/// The convex hull of the values of rows 0 .. i, widened for the weights' rounding.
+template <class Inputs, class Update>
+constexpr void add_hull(Inputs const& in, std::size_t i, Update& update) {
+    std::array<std::int64_t, at_least_one<Inputs::outputs>> l{}, h{};
+    for (std::size_t o = 0; o < Inputs::outputs; ++o) {
+        std::int64_t lo = in.values[0].lo[o], hi = in.values[0].hi[o];
+        for (std::size_t j = 1; j <= i; ++j) lo = std::min(lo, in.values[j].lo[o]), hi = std::max(hi, in.values[j].hi[o]);
+        std::int64_t const slack = (std::max(abs64(lo), abs64(hi)) >> hull_excess_shift) + hull_rounding_slack;
+        l[o] = lo - slack, h[o] = hi + slack;
+    }
+    update.add_box(l.data(), h.data());
+}
+
+/// Every visible row's score is known exactly (score[j], rows 0 .. i): softmax gives the weights,
+/// and the output is every combination of the weighted rows' values, or the weighted sum of
+/// their boxes when there are too many or a box among them.
+template <class Inputs, class Update>
+constexpr void add_exact_weights_output(Inputs const& in, std::size_t i, std::int64_t const* score, Update& update) {
+    constexpr std::size_t NO = Inputs::outputs;
+    std::array<std::int64_t, max_rows> scores{}, weights{};
+    for (std::size_t j = 0; j <= i; ++j) scores[j] = score[j];
+    softmax(scores.data(), weights.data(), i + 1, nullptr);
+    std::size_t product = 1;
+    bool boxed = false;
+    for (std::size_t j = 0; j <= i; ++j)
+        if (weights[j] != 0) {
+            boxed = boxed || in.values[j].box;
+            product *= in.values[j].box ? 1 : in.values[j].n;
+            if (product > max_candidates) boxed = true, product = 1;
+        }
+    std::array<std::int64_t, at_least_one<NO>> out{}, l{}, h{};
+    if (boxed) {
+        for (std::size_t o = 0; o < NO; ++o) {
+            i128 lo = 0, hi = 0;
+            for (std::size_t j = 0; j <= i; ++j) lo += i128{weights[j]} * in.values[j].lo[o], hi += i128{weights[j]} * in.values[j].hi[o];
+            l[o] = detail::round_shift_32(lo), h[o] = detail::round_shift_32(hi);
+        }
+        update.add_box(l.data(), h.data());
+        return;
+    }
+    for (std::size_t k = 0; k < product; ++k) {  // the weighted sum of compiled_attention::apply
+        std::array<i128, at_least_one<NO>> acc{};
+        std::size_t index = k;
+        for (std::size_t j = 0; j <= i; ++j) {
+            if (weights[j] == 0) continue;
+            std::size_t const c = index % in.values[j].n;
+            index /= in.values[j].n;
+            for (std::size_t o = 0; o < NO; ++o) acc[o] += i128{weights[j]} * in.values[j].v[c][o];
+        }
+        for (std::size_t o = 0; o < NO; ++o) out[o] = detail::round_shift_32(acc[o]);
+        update.add(out.data());
+    }
+}
+
+/// One visible row beats every other by more than exp's zero threshold for every key (score
+/// ranges [smin, smax], rows 0 .. i): the output is that row's value exactly. False if none does.
+template <class Inputs, class Update>
+constexpr bool add_dominant_output(Inputs const& in, std::size_t i, std::int64_t const* smin, std::int64_t const* smax, Update& update) {
+    std::size_t best = 0;
+    for (std::size_t j = 1; j <= i; ++j)
+        if (smin[j] > smin[best]) best = j;
+    for (std::size_t j = 0; j <= i; ++j)
+        if (j != best && !(smax[j] - smin[best] < detail::exp_zero_below)) return false;
+    auto const& v = in.values[best];
+    if (v.box) update.add_box(v.lo.data(), v.hi.data());
+    else
+        for (std::size_t k = 0; k < v.n; ++k) update.add(v.v[k].data());
+    return true;
+}
+
+/// Row i's output for query q, added to `update`: each visible row's possible scores (score_of on
+/// its possible keys), then exact weights, a dominant row, or the hull (counted as a fallback).
+/// False when a visible row's keys are not known: the caller falls back to the hull.
+template <class Model, class Layer, class Update>
+constexpr bool add_query_output(Layer const& layer, attention_inputs<Model, Layer> const& in, std::size_t i, std::int64_t const* q,
+                                Update& update, layer_bounds& lb) {
+    std::array<std::int64_t, bounds_state<Model>::rows> smin{}, smax{};
+    bool single = true;
+    for (std::size_t j = 0; j <= i; ++j) {
+        if (!in.keys_known[j] || in.keys[j].box) return false;
+        for (std::size_t k = 0; k < in.keys[j].n; ++k) {
+            std::int64_t const s = layer.score_of(q, in.keys[j].v[k].data());
+            lb.inner = std::max(lb.inner, i128{abs64(s)});
+            if (k == 0 || s < smin[j]) smin[j] = s;
+            if (k == 0 || s > smax[j]) smax[j] = s;
+        }
+        single = single && smin[j] == smax[j];
+    }
+    if (single) {
+        add_exact_weights_output(in, i, smin.data(), update);
+    } else if (!add_dominant_output(in, i, smin.data(), smax.data(), update)) {
+        add_hull(in, i, update);
+        ++lb.fallback_rows;
+    }
+    return true;
+}
+
+/// The attention transfer: every row from '=' on gets the union of its outputs over its possible
+/// queries, or the hull of the visible rows' values when its queries or their keys are not known.
+template <class Model, class Layer>
+constexpr void attention_transfer(bounds_state<Model>& st, Layer const& layer, layer_bounds& lb) {
+    using inputs = attention_inputs<Model, Layer>;
+    inputs in{};
+    collect_attention_inputs(st, layer, in, lb);
+    for (std::size_t i = st.first; i < st.rows; ++i) {
+        typename inputs::val_set update{};
+        update.clear(inputs::outputs);
+        typename inputs::key_set queries{};
+        queries.clear(inputs::heads);
+        bool fallback = !collect_queries(st, layer, i, queries, lb);
+        for (std::size_t qi = 0; !fallback && qi < queries.n; ++qi)
+            fallback = !add_query_output(layer, in, i, queries.v[qi].data(), update, lb);
+        if (fallback) {
+            add_hull(in, i, update);
+            ++lb.fallback_rows;
+        }
+        st.apply_update(i, layer.out_cols, inputs::outputs, update);
+    }
+}
+
+// ---- MLP --------------------------------------------------------------------------------------
+
+/// The independent parts of an MLP's registers: registers linked by a unit that reads or writes
+/// both. A written register's update depends only on the registers its part reads, so each
+/// part's combinations are enumerated on their own (clear: left, right and out separately).
+struct register_parts {
+    std::array<std::size_t, max_registers> parent{};
+    constexpr register_parts() {
+        for (std::size_t r = 0; r < max_registers; ++r) parent[r] = r;
+    }
+    constexpr std::size_t root(std::size_t r) const {
+        while (parent[r] != r) r = parent[r];
+        return r;
+    }
+    constexpr void unite(std::size_t a, std::size_t b) { parent[root(a)] = root(b); }
+    /// The registers of `list` in the part whose root is `part`.
+    constexpr register_list in_part(register_list const& list, std::size_t part) const {
+        register_list out;
+        for (std::size_t t = 0; t < list.n; ++t)
+            if (root(list.r[t]) == part) out.add(list.r[t]);
+        return out;
+    }
+};
+
+template <class Model, class Layer>
+constexpr register_parts parts_of(bounds_state<Model> const& st, Layer const& layer) {
+    constexpr std::size_t NU = std::tuple_size_v<decltype(layer.b1)>;
+    register_parts parts;
+    for (std::size_t u = 0; u < NU; ++u) {
+        if (layer.in.start[u] == layer.in.start[u + 1]) continue;  // a unit with no input links nothing
+        std::size_t const first_in = st.regs.of_column[layer.in.index[layer.in.start[u]]];
+        for (std::size_t e = layer.in.start[u]; e < layer.in.start[u + 1]; ++e) parts.unite(first_in, st.regs.of_column[layer.in.index[e]]);
+        for (std::size_t e = layer.out.start[u]; e < layer.out.start[u + 1]; ++e)
+            parts.unite(first_in, st.regs.of_column[layer.out_cols[layer.out.index[e]]]);
+    }
+    return parts;
+}
+
+/// Interval arithmetic on row i over the same sparse weights: each unit's exact pre-activation
+/// range over the registers' hulls (its magnitude goes to lb.inner), GELU's range on it, and the
+/// range of each output's sum (scale 2^64) into ulo, uhi.
+template <class Model, class Layer, class Sums>
+constexpr void mlp_interval_sums(bounds_state<Model> const& st, Layer const& layer, std::size_t i, Sums& ulo, Sums& uhi, layer_bounds& lb) {
+    constexpr std::size_t NO = written_count<Layer>, NU = std::tuple_size_v<decltype(layer.b1)>;
+    for (std::size_t o = 0; o < NO; ++o) ulo[o] = uhi[o] = layer.out_bias[o];
+    for (std::size_t u = 0; u < NU; ++u) {
+        i128 lo = i128{layer.b1[u]} << fixed::frac_bits, hi = lo;
+        st.add_hull_dot(i, layer.in, u, lo, hi);
+        lb.inner = std::max(lb.inner, std::max(abs128(lo), abs128(hi)) >> fixed::frac_bits);
+        i128 g_lo = 0, g_hi = 0;
+        gelu_range(lo, hi, g_lo, g_hi);
+        g_lo -= layer.at_rest[u], g_hi -= layer.at_rest[u];
+        for (std::size_t e = layer.out.start[u]; e < layer.out.start[u + 1]; ++e) {
+            std::size_t const o = layer.out.index[e];
+            i128 const a = g_lo * layer.out.weight[e], b = g_hi * layer.out.weight[e];
+            ulo[o] += a < b ? a : b, uhi[o] += a < b ? b : a;
+        }
+    }
+}
+
+/// Must row i's MLP update come from intervals: is a register it reads a box, or does a part
+/// read more combinations than max_combinations?
+template <class Model>
+constexpr bool mlp_needs_intervals(bounds_state<Model> const& st, std::size_t i, register_list const& reads, register_parts const& parts,
+                                   register_list const& roots) {
+    for (std::size_t t = 0; t < reads.n; ++t)
+        if (st.state[i][reads.r[t]].box) return true;
+    for (std::size_t c = 0; c < roots.n; ++c) {
+        bool box = false;
+        if (st.combination_count(i, parts.in_part(reads, roots.r[c]), box) > max_combinations) return true;
+    }
+    return false;
+}
+
+/// One written register's next values from one run of the layer (x in, y out): y's block if the
+/// layer also reads the register (x holds its value), else every old value plus the update y − x.
+template <class Model>
+constexpr void collect_written(bounds_state<Model> const& st, std::size_t i, register_list const& reads, std::size_t r,
+                               typename bounds_state<Model>::row const& x, typename bounds_state<Model>::row const& y, reg_values& next) {
+    auto val = st.block_of(y, r);
+    if (reads.contains(r)) {
+        next.add(val.data());
+        return;
+    }
+    auto const before = st.block_of(x, r);
+    for (std::size_t e = 0; e < st.regs.size[r]; ++e) val[e] -= before[e];  // the update
+    auto const& old = st.state[i][r];
+    std::array<std::int64_t, register_width> l{}, h{};
+    if (old.box) {
+        for (std::size_t e = 0; e < st.regs.size[r]; ++e) l[e] = old.lo[e] + val[e], h[e] = old.hi[e] + val[e];
+        next.add_box(l.data(), h.data());
+        return;
+    }
+    for (std::size_t a = 0; a < old.n; ++a) {
+        for (std::size_t e = 0; e < st.regs.size[r]; ++e) l[e] = old.v[a][e] + val[e];
+        next.add(l.data());
+    }
+}
+
+/// Row i through the layer's own apply, for every combination of each part's registers; the
+/// registers no part reaches are written by the output bias alone (a unit with no input, folded
+/// at compile time) and take their update from one run on a zero row.
+template <class Model, class Layer>
+constexpr void mlp_enumerate(bounds_state<Model>& st, Layer const& layer, std::size_t i, register_list const& reads,
+                             register_list const& writes, register_parts const& parts, register_list const& roots) {
+    using row = typename bounds_state<Model>::row;
+    std::array<reg_values, max_written_registers> next{};
+    if (writes.n > next.size()) throw domain_error("ctformer::analyze_bounds: a layer writes more registers than the analysis holds");
+    for (std::size_t w = 0; w < writes.n; ++w) next[w].clear(st.regs.size[writes.r[w]]);
+    auto run = [&](row const& x, auto&& collects) {
+        row y = x;
+        layer.apply(y, nullptr, 1, nullptr);
+        for (std::size_t w = 0; w < writes.n; ++w)
+            if (collects(writes.r[w])) collect_written(st, i, reads, writes.r[w], x, y, next[w]);
+    };
+    for (std::size_t c = 0; c < roots.n; ++c) {
+        register_list const part_reads = parts.in_part(reads, roots.r[c]);
+        bool box = false;
+        std::size_t const n = st.combination_count(i, part_reads, box);
+        for (std::size_t k = 0; k < n; ++k) {
+            row x{};
+            st.write_combination(i, part_reads, k, x);
+            run(x, [&](std::size_t r) { return parts.root(r) == roots.r[c]; });
+        }
+    }
+    run(row{}, [&](std::size_t r) { return !roots.contains(parts.root(r)); });
+    for (std::size_t w = 0; w < writes.n; ++w) st.state[i][writes.r[w]] = next[w];
+}
+
+/// The MLP transfer: per row from '=' on, the layer's apply on every combination of what it
+/// reads, or the interval update when that is not a small known set.
+template <class Model, class Layer>
+constexpr void mlp_transfer(bounds_state<Model>& st, Layer const& layer, layer_bounds& lb) {
+    constexpr std::size_t NI = std::tuple_size_v<decltype(layer.in_cols)>, NO = written_count<Layer>;
+    register_parts const parts = parts_of(st, layer);
+    register_list const reads = st.registers_of(layer.in_cols, NI), writes = st.registers_of(layer.out_cols, NO);
+    register_list roots;  // the roots of the parts that read something
+    for (std::size_t t = 0; t < reads.n; ++t) roots.add(parts.root(reads.r[t]));
+    for (std::size_t i = st.first; i < st.rows; ++i) {
+        std::array<i128, at_least_one<NO>> ulo{}, uhi{};
+        mlp_interval_sums(st, layer, i, ulo, uhi, lb);
+        if (!mlp_needs_intervals(st, i, reads, parts, roots)) {
+            mlp_enumerate(st, layer, i, reads, writes, parts, roots);
+            continue;
+        }
+        ++lb.fallback_rows;
+        value_set<at_least_one<NO>, 1> update{};
+        update.clear(NO);
+        std::array<std::int64_t, at_least_one<NO>> l{}, h{};
+        for (std::size_t o = 0; o < NO; ++o)
+            l[o] = detail::round_shift_32(ulo[o]) - rounded_end_slack, h[o] = detail::round_shift_32(uhi[o]) + rounded_end_slack;
+        update.add_box(l.data(), h.data());
+        st.apply_update(i, layer.out_cols, NO, update);
+    }
+}
+
+// ---- The answer rows ----------------------------------------------------------------------------
+
+/// The assumption about generated rows, checked: every row that predicts an answer digit — from
+/// '=' on, all but the last, which predicts '\n' — unembeds to a digit for every value its `final`
+/// register can hold (a box cannot be shown to).
+template <class Model>
+constexpr bool answers_are_digits(bounds_state<Model> const& st) {
+    std::size_t const final_reg = st.regs.named("final");
+    for (std::size_t p = st.first; p + 1 < st.rows; ++p) {
+        auto const& f = st.state[p][final_reg];
+        if (f.box) return false;
+        for (std::size_t k = 0; k < f.n; ++k) {
+            typename bounds_state<Model>::row x{};
+            st.write_block(x, final_reg, f.v[k].data());
+            if (argmax(multiply(x, Model::dense.unembed)) >= digit_tokens) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace bounds_detail
+
+/// The number of layers a row of Model runs through: the prologue, the body D times, the epilogue.
+template <class Model>
+inline constexpr std::size_t program_length = decltype(hana::size(Model::net.prologue))::value +
+                                              Model::digits * decltype(hana::size(Model::net.body))::value +
+                                              decltype(hana::size(Model::net.epilogue))::value;
+
+/// The analysis's result for a program of MaxLayers layers (program_length<Model>).
+template <std::size_t MaxLayers>
 struct bounds_report {
-    static constexpr std::size_t max_layers = 4 + 8 * 8 + 8;
+    static constexpr std::size_t max_layers = MaxLayers;
     std::size_t digits = 0, rows = 0, layers = 0;
     std::size_t first_row = 0;        ///< rows first_row .. rows − 1 go through the layers
     std::array<layer_bounds, max_layers> layer{};
@@ -212,442 +782,41 @@ struct bounds_report {
         while ((v << (b + 1)) < cap) ++b;
         return b;
     }
+    /// Appends a layer's line and keeps the maxima.
+    constexpr void add_layer(layer_bounds const& lb) {
+        layer[layers++] = lb;
+        if (lb.stream > stream_max) stream_max = lb.stream;
+        if (lb.inner > inner_max) inner_max = lb.inner;
+    }
+    /// The first layer whose larger value, stream or inner, is the largest anywhere.
+    constexpr std::size_t find_worst_layer() const {
+        for (std::size_t l = 0; l < layers; ++l)
+            if (std::max(i128{layer[l].stream}, layer[l].inner) == largest()) return l;
+        return 0;
+    }
 };
 
-/// The analysis for the adder Model over every valid prompt of Model::digits digits.
+/// The analysis for the adder Model over every valid prompt of Model::digits digits: the initial
+/// state, then each layer of the program's transfer, then the check of the answer rows.
 template <class Model>
-constexpr bounds_report analyze_bounds() {
+constexpr bounds_report<program_length<Model>> analyze_bounds() {
     using namespace bounds_detail;
-    auto const& net = Model::net;
-    auto const& layout = Model::dense.layout;
-    using Layout = std::remove_cvref_t<decltype(Model::dense.layout)>;
-    constexpr std::size_t W = Layout::width;
-    constexpr std::size_t D = Model::digits;
-    constexpr std::size_t rows = Model::longest_sequence;
-    register_map<Layout> const regs(layout);
-
-    // Which rows: generation and the checker run a row through the layers only when its output is
-    // wanted — the rows from '=' on, which predict the answer — because no layer writes a column
-    // that attention reads from earlier rows (runtime/sequence.hpp, static_asserted there and
-    // here): every earlier row enters only through its embedding's keys and values. The rows
-    // before '=' are analysed as embeddings. (The plain path, runtime/reference.hpp, also runs the
-    // rows before '=' through every layer; there the find layers blend positions before the sought
-    // token is visible, and this domain cannot bound those rows usefully — see the README.)
     static_assert(attention_reads_only_the_embedding(Model::net), "ctformer: the bounds analysis needs attention to read only the embedding");
-    constexpr std::size_t first = Model::prompt_length - 1;
-
-    bounds_report report{};
-    report.digits = D, report.rows = rows, report.first_row = first;
-
-    // The state: per row, per register, the values it can hold.
-    std::array<std::array<reg_values, max_registers>, rows> state{};
-    for (std::size_t p = 0; p < rows; ++p) {
-        for (std::size_t r = 0; r < regs.count; ++r) state[p][r].clear(regs.size[r]);
-        auto add_token = [&](std::size_t tok) {
-            auto const x = embed(layout, tok, p);
-            for (std::size_t r = 0; r < regs.count; ++r) {
-                std::array<std::int64_t, register_width> block{};
-                for (std::size_t i = 0; i < regs.size[r]; ++i) block[i] = x[regs.offset[r] + i].raw;
-                state[p][r].add(block.data());
-            }
-        };
-        if (p == D) add_token(token::plus);
-        else if (p == 2 * D + 1) add_token(token::equals);
-        else
-            for (std::size_t d = 0; d < 10; ++d) add_token(d);  // operand digits; answer rows: checked below
-    }
-
-    // Writes the combination `index` (mixed radix over the sets of `list`) of row p into x.
-    auto combination_count = [&](std::size_t p, register_list const& list, bool& has_box) {
-        std::size_t n = 1;
-        has_box = false;
-        for (std::size_t i = 0; i < list.n; ++i) {
-            auto const& s = state[p][list.r[i]];
-            if (s.box) has_box = true;
-            n *= s.box ? 1 : s.n;
-            if (n > max_combinations) n = max_combinations + 1;
-        }
-        return n;
-    };
-    auto write_combination = [&](std::size_t p, register_list const& list, std::size_t index, row_vector<W>& x) {
-        for (std::size_t i = 0; i < list.n; ++i) {
-            std::size_t const r = list.r[i];
-            auto const& s = state[p][r];
-            std::size_t const k = index % s.n;
-            index /= s.n;
-            for (std::size_t e = 0; e < regs.size[r]; ++e) x[regs.offset[r] + e] = fixed::from_raw(s.v[k][e]);
-        }
-    };
-    // new value sets of the registers a layer writes, from an update set over its written columns
-    auto apply_update = [&](std::size_t p, auto const& out_cols, std::size_t n_out, auto const& update) {
-        register_list written;
-        for (std::size_t o = 0; o < n_out; ++o) written.add(regs.of_column[out_cols[o]]);
-        for (std::size_t w = 0; w < written.n; ++w) {
-            std::size_t const r = written.r[w];
-            reg_values const old = state[p][r];
-            reg_values& now = state[p][r];
-            now.clear(regs.size[r]);
-            // the update's entries for this register's columns (0 where the layer writes none)
-            auto slice = [&](std::int64_t const* u, std::int64_t* out) {
-                for (std::size_t e = 0; e < regs.size[r]; ++e) out[e] = 0;
-                for (std::size_t o = 0; o < n_out; ++o)
-                    if (regs.of_column[out_cols[o]] == r) out[out_cols[o] - regs.offset[r]] = u[o];
-            };
-            if (old.box || update.box) {
-                std::array<std::int64_t, register_width> ulo{}, uhi{}, l{}, h{};
-                slice(update.lo.data(), ulo.data());
-                slice(update.hi.data(), uhi.data());
-                for (std::size_t e = 0; e < regs.size[r]; ++e) l[e] = old.lo[e] + ulo[e], h[e] = old.hi[e] + uhi[e];
-                now.add_box(l.data(), h.data());
-                continue;
-            }
-            for (std::size_t a = 0; a < old.n; ++a)
-                for (std::size_t b = 0; b < update.n; ++b) {
-                    std::array<std::int64_t, register_width> u{}, x{};
-                    slice(update.v[b].data(), u.data());
-                    for (std::size_t e = 0; e < regs.size[r]; ++e) x[e] = old.v[a][e] + u[e];
-                    now.add(x.data());
-                }
-        }
-    };
-
-    std::size_t li = 0;
-    auto step = [&](auto const& layer) {
-        using L = std::remove_cvref_t<decltype(layer)>;
+    bounds_state<Model> st;
+    embed_valid_prompts(st);
+    bounds_report<program_length<Model>> report{};
+    report.digits = Model::digits, report.rows = st.rows, report.first_row = st.first;
+    for_each_layer(Model::net, Model::digits, [&](auto const& layer) {
         layer_bounds lb{};
         lb.name = layer.name;
-        lb.attention = L::is_attention;
-        if constexpr (L::is_attention) {
-            constexpr std::size_t NA = std::tuple_size_v<decltype(layer.k.start)> - 1;
-            constexpr std::size_t NO = std::tuple_size_v<decltype(layer.out_cols)>;
-            register_list qr, kr, vr;
-            for (std::size_t e = 0; e < layer.q.start[NA]; ++e) qr.add(regs.of_column[layer.q.index[e]]);
-            for (std::size_t e = 0; e < layer.k.start[NA]; ++e) kr.add(regs.of_column[layer.k.index[e]]);
-            for (std::size_t e = 0; e < layer.v.start[NO]; ++e) vr.add(regs.of_column[layer.v.index[e]]);
-            using key_set = candidates<(NA > 0 ? NA : 1)>;
-            using val_set = value_set<(NO > 0 ? NO : 1), max_candidates>;
-            // every row's possible keys and values (the layer's input: computed before any row changes)
-            std::array<key_set, rows> keys{};
-            std::array<val_set, rows> values{};
-            std::array<bool, rows> keys_known{};
-            for (std::size_t j = 0; j < rows; ++j) {
-                keys[j].clear(NA), values[j].clear(NO);
-                bool kbox = false, vbox = false;
-                std::size_t const nk = combination_count(j, kr, kbox), nv = combination_count(j, vr, vbox);
-                keys_known[j] = !kbox && nk <= max_combinations;
-                typename L::cache_entry c{};
-                if (keys_known[j])
-                    for (std::size_t k = 0; k < nk; ++k) {
-                        row_vector<W> x{};
-                        write_combination(j, kr, k, x);
-                        layer.fill_key(c, x);
-                        keys[j].add(c.k.data());
-                    }
-                if (!vbox && nv <= max_combinations) {
-                    for (std::size_t k = 0; k < nv; ++k) {
-                        row_vector<W> x{};
-                        write_combination(j, vr, k, x);
-                        values[j].add(layer.value_of(x).data());
-                    }
-                } else {  // the value's box, entry by entry, from the registers' hulls
-                    std::array<std::int64_t, (NO > 0 ? NO : 1)> l{}, h{};
-                    for (std::size_t o = 0; o < NO; ++o) {
-                        i128 lo = 0, hi = 0;
-                        for (std::size_t e = layer.v.start[o]; e < layer.v.start[o + 1]; ++e) {
-                            std::size_t const col = layer.v.index[e], r = regs.of_column[col];
-                            i128 const a = i128{state[j][r].lo[col - regs.offset[r]]} * layer.v.weight[e];
-                            i128 const b = i128{state[j][r].hi[col - regs.offset[r]]} * layer.v.weight[e];
-                            lo += a < b ? a : b, hi += a < b ? b : a;
-                        }
-                        l[o] = detail::round_shift_32(lo) - 1, h[o] = detail::round_shift_32(hi) + 1;
-                    }
-                    values[j].add_box(l.data(), h.data());
-                }
-                for (std::size_t k = 0; k < keys[j].n; ++k)
-                    for (std::size_t a = 0; a < NA; ++a) lb.inner = std::max(lb.inner, i128{abs64(keys[j].v[k][a])});
-                lb.inner = std::max(lb.inner, i128{values[j].magnitude()});
-            }
-            // each row's output
-            for (std::size_t i = first; i < rows; ++i) {
-                val_set update{};
-                update.clear(NO);
-                bool qbox = false;
-                std::size_t const nq = combination_count(i, qr, qbox);
-                bool fallback = qbox || nq > max_combinations;
-                key_set queries{};
-                queries.clear(NA);
-                if (!fallback)
-                    for (std::size_t k = 0; k < nq; ++k) {
-                        row_vector<W> x{};
-                        write_combination(i, qr, k, x);
-                        std::array<std::int64_t, (NA > 0 ? NA : 1)> qa{};
-                        for (std::size_t a = 0; a < NA; ++a) {
-                            i128 acc = 0;
-                            for (std::size_t e = layer.q.start[a]; e < layer.q.start[a + 1]; ++e) acc += i128{x[layer.q.index[e]].raw} * layer.q.weight[e];
-                            qa[a] = detail::round_shift_32(acc);
-                            lb.inner = std::max(lb.inner, i128{abs64(qa[a])});
-                        }
-                        queries.add(qa.data());
-                    }
-                if (queries.box) fallback = true;
-                auto hull = [&] {  // the convex hull of every visible row's values, widened for rounding
-                    std::array<std::int64_t, (NO > 0 ? NO : 1)> l{}, h{};
-                    for (std::size_t o = 0; o < NO; ++o) {
-                        std::int64_t lo = values[0].lo[o], hi = values[0].hi[o];
-                        for (std::size_t j = 1; j <= i; ++j) lo = std::min(lo, values[j].lo[o]), hi = std::max(hi, values[j].hi[o]);
-                        std::int64_t const slack = (std::max(abs64(lo), abs64(hi)) >> 25) + 2;  // Σ weights ≤ 1 + 64·2^-32
-                        l[o] = lo - slack, h[o] = hi + slack;
-                    }
-                    update.add_box(l.data(), h.data());
-                };
-                for (std::size_t qi = 0; !fallback && qi < queries.n; ++qi) {
-                    std::int64_t const* q = queries.v[qi].data();
-                    std::array<std::int64_t, rows> smin{}, smax{};
-                    bool single = true;
-                    for (std::size_t j = 0; j <= i && !fallback; ++j) {
-                        if (!keys_known[j] || keys[j].box) {
-                            fallback = true;
-                            break;
-                        }
-                        for (std::size_t k = 0; k < keys[j].n; ++k) {
-                            std::int64_t const s = layer.score_of(q, keys[j].v[k].data());
-                            lb.inner = std::max(lb.inner, i128{abs64(s)});
-                            if (k == 0 || s < smin[j]) smin[j] = s;
-                            if (k == 0 || s > smax[j]) smax[j] = s;
-                        }
-                        single = single && smin[j] == smax[j];
-                    }
-                    if (fallback) break;
-                    if (single) {  // the weights are known exactly
-                        std::array<std::int64_t, max_rows> scores{}, weights{};
-                        for (std::size_t j = 0; j <= i; ++j) scores[j] = smin[j];
-                        softmax(scores.data(), weights.data(), i + 1, nullptr);
-                        std::size_t product = 1;
-                        bool boxed = false;
-                        for (std::size_t j = 0; j <= i; ++j)
-                            if (weights[j] != 0) {
-                                boxed = boxed || values[j].box;
-                                product *= values[j].box ? 1 : values[j].n;
-                                if (product > max_candidates) boxed = true, product = 1;
-                            }
-                        if (!boxed) {
-                            for (std::size_t k = 0; k < product; ++k) {
-                                std::array<i128, (NO > 0 ? NO : 1)> acc{};
-                                std::size_t index = k;
-                                for (std::size_t j = 0; j <= i; ++j) {
-                                    if (weights[j] == 0) continue;
-                                    std::size_t const c = index % values[j].n;
-                                    index /= values[j].n;
-                                    for (std::size_t o = 0; o < NO; ++o) acc[o] += i128{weights[j]} * values[j].v[c][o];
-                                }
-                                std::array<std::int64_t, (NO > 0 ? NO : 1)> out{};
-                                for (std::size_t o = 0; o < NO; ++o) out[o] = detail::round_shift_32(acc[o]);
-                                update.add(out.data());
-                            }
-                        } else {
-                            std::array<std::int64_t, (NO > 0 ? NO : 1)> l{}, h{};
-                            for (std::size_t o = 0; o < NO; ++o) {
-                                i128 lo = 0, hi = 0;
-                                for (std::size_t j = 0; j <= i; ++j) lo += i128{weights[j]} * values[j].lo[o], hi += i128{weights[j]} * values[j].hi[o];
-                                l[o] = detail::round_shift_32(lo), h[o] = detail::round_shift_32(hi);
-                            }
-                            update.add_box(l.data(), h.data());
-                        }
-                        continue;
-                    }
-                    // one row beats every other by more than exp's zero threshold, for every choice
-                    std::size_t best = 0;
-                    for (std::size_t j = 1; j <= i; ++j)
-                        if (smin[j] > smin[best]) best = j;
-                    bool dominates = true;
-                    for (std::size_t j = 0; j <= i; ++j)
-                        if (j != best && !(smax[j] - smin[best] < detail::exp_zero_below)) dominates = false;
-                    if (dominates) {
-                        if (values[best].box) update.add_box(values[best].lo.data(), values[best].hi.data());
-                        else
-                            for (std::size_t k = 0; k < values[best].n; ++k) update.add(values[best].v[k].data());
-                    } else {
-                        hull();
-                        ++lb.fallback_rows;
-                    }
-                }
-                if (fallback) {
-                    hull();
-                    ++lb.fallback_rows;
-                }
-                apply_update(i, layer.out_cols, NO, update);
-            }
-        } else {
-            constexpr std::size_t NI = std::tuple_size_v<decltype(layer.in_cols)>;
-            constexpr std::size_t NO = std::tuple_size_v<decltype(layer.out_cols)>;
-            constexpr std::size_t NU = std::tuple_size_v<decltype(layer.b1)>;
-            // Independent parts: registers linked by a unit that reads or writes both. A written
-            // register's update depends only on the registers its part reads, so each part's
-            // combinations are enumerated on their own (clear: left, right and out separately).
-            std::array<std::size_t, max_registers> part{};
-            for (std::size_t r = 0; r < max_registers; ++r) part[r] = r;
-            auto root = [&](std::size_t r) {
-                while (part[r] != r) r = part[r];
-                return r;
-            };
-            auto unite = [&](std::size_t a, std::size_t b) { part[root(a)] = root(b); };
-            for (std::size_t u = 0; u < NU; ++u) {
-                std::size_t const first_in = layer.in.start[u] < layer.in.start[u + 1] ? regs.of_column[layer.in.index[layer.in.start[u]]] : max_registers;
-                if (first_in == max_registers) continue;
-                for (std::size_t e = layer.in.start[u]; e < layer.in.start[u + 1]; ++e) unite(first_in, regs.of_column[layer.in.index[e]]);
-                for (std::size_t e = layer.out.start[u]; e < layer.out.start[u + 1]; ++e) unite(first_in, regs.of_column[layer.out_cols[layer.out.index[e]]]);
-            }
-            register_list rr, wr;
-            for (std::size_t k = 0; k < NI; ++k) rr.add(regs.of_column[layer.in_cols[k]]);
-            for (std::size_t o = 0; o < NO; ++o) wr.add(regs.of_column[layer.out_cols[o]]);
-            auto is_read = [&](std::size_t r) {
-                for (std::size_t t = 0; t < rr.n; ++t)
-                    if (rr.r[t] == r) return true;
-                return false;
-            };
-            for (std::size_t i = first; i < rows; ++i) {
-                // every unit's pre-activation range over the registers' hulls (also the fallback's)
-                std::array<i128, (NO > 0 ? NO : 1)> ulo{}, uhi{};
-                for (std::size_t o = 0; o < NO; ++o) ulo[o] = uhi[o] = layer.out_bias[o];
-                for (std::size_t u = 0; u < NU; ++u) {
-                    i128 lo = i128{layer.b1[u]} << fixed::frac_bits, hi = lo;
-                    for (std::size_t e = layer.in.start[u]; e < layer.in.start[u + 1]; ++e) {
-                        std::size_t const col = layer.in.index[e], r = regs.of_column[col];
-                        i128 const a = i128{state[i][r].lo[col - regs.offset[r]]} * layer.in.weight[e];
-                        i128 const b = i128{state[i][r].hi[col - regs.offset[r]]} * layer.in.weight[e];
-                        lo += a < b ? a : b, hi += a < b ? b : a;
-                    }
-                    lb.inner = std::max(lb.inner, std::max(abs128(lo), abs128(hi)) >> fixed::frac_bits);
-                    i128 g_lo = 0, g_hi = 0;
-                    gelu_range(lo, hi, g_lo, g_hi);
-                    g_lo -= layer.at_rest[u], g_hi -= layer.at_rest[u];
-                    for (std::size_t e = layer.out.start[u]; e < layer.out.start[u + 1]; ++e) {
-                        std::size_t const o = layer.out.index[e];
-                        i128 const a = g_lo * layer.out.weight[e], b = g_hi * layer.out.weight[e];
-                        ulo[o] += a < b ? a : b, uhi[o] += a < b ? b : a;
-                    }
-                }
-                bool fallback = false;
-                for (std::size_t t = 0; t < rr.n && !fallback; ++t) {
-                    register_list one;
-                    one.add(rr.r[t]);
-                    bool box = false;
-                    combination_count(i, one, box);
-                    fallback = box;
-                }
-                register_list parts;  // the roots of the parts that read something
-                for (std::size_t t = 0; t < rr.n; ++t) parts.add(root(rr.r[t]));
-                for (std::size_t c = 0; c < parts.n && !fallback; ++c) {
-                    register_list reads;
-                    for (std::size_t t = 0; t < rr.n; ++t)
-                        if (root(rr.r[t]) == parts.r[c]) reads.add(rr.r[t]);
-                    bool box = false;
-                    fallback = combination_count(i, reads, box) > max_combinations;
-                }
-                if (fallback) {  // intervals over the same sparse weights
-                    ++lb.fallback_rows;
-                    value_set<(NO > 0 ? NO : 1), 1> update{};
-                    update.clear(NO);
-                    std::array<std::int64_t, (NO > 0 ? NO : 1)> l{}, h{};
-                    for (std::size_t o = 0; o < NO; ++o) l[o] = detail::round_shift_32(ulo[o]) - 1, h[o] = detail::round_shift_32(uhi[o]) + 1;
-                    update.add_box(l.data(), h.data());
-                    apply_update(i, layer.out_cols, NO, update);
-                    continue;
-                }
-                // every combination of each part's registers through the layer itself
-                std::array<reg_values, 4> next{};
-                static_assert(max_registers >= 4);
-                if (wr.n > next.size()) throw domain_error("ctformer::analyze_bounds: a layer writes more registers than the analysis holds");
-                for (std::size_t w = 0; w < wr.n; ++w) next[w].clear(regs.size[wr.r[w]]);
-                auto collect = [&](row_vector<W> const& x, row_vector<W> const& y, std::size_t w) {
-                    std::size_t const r = wr.r[w];
-                    std::array<std::int64_t, register_width> val{};
-                    for (std::size_t e = 0; e < regs.size[r]; ++e) val[e] = y[regs.offset[r] + e].raw;
-                    if (is_read(r)) {
-                        next[w].add(val.data());
-                        return;
-                    }
-                    for (std::size_t e = 0; e < regs.size[r]; ++e) val[e] -= x[regs.offset[r] + e].raw;  // the update
-                    auto const& old = state[i][r];
-                    if (old.box) {
-                        std::array<std::int64_t, register_width> l{}, h{};
-                        for (std::size_t e = 0; e < regs.size[r]; ++e) l[e] = old.lo[e] + val[e], h[e] = old.hi[e] + val[e];
-                        next[w].add_box(l.data(), h.data());
-                        return;
-                    }
-                    for (std::size_t a = 0; a < old.n; ++a) {
-                        std::array<std::int64_t, register_width> sum{};
-                        for (std::size_t e = 0; e < regs.size[r]; ++e) sum[e] = old.v[a][e] + val[e];
-                        next[w].add(sum.data());
-                    }
-                };
-                for (std::size_t c = 0; c < parts.n; ++c) {
-                    register_list reads;
-                    for (std::size_t t = 0; t < rr.n; ++t)
-                        if (root(rr.r[t]) == parts.r[c]) reads.add(rr.r[t]);
-                    bool box = false;
-                    std::size_t const n = combination_count(i, reads, box);
-                    for (std::size_t k = 0; k < n; ++k) {
-                        row_vector<W> x{};
-                        write_combination(i, reads, k, x);
-                        row_vector<W> y = x;
-                        layer.apply(y, nullptr, 1, nullptr);
-                        for (std::size_t w = 0; w < wr.n; ++w)
-                            if (root(wr.r[w]) == parts.r[c]) collect(x, y, w);
-                    }
-                }
-                {  // registers only the output bias writes (a unit with no input, folded at compile time)
-                    row_vector<W> const x{};
-                    row_vector<W> y = x;
-                    layer.apply(y, nullptr, 1, nullptr);
-                    for (std::size_t w = 0; w < wr.n; ++w) {
-                        bool in_part = false;
-                        for (std::size_t c = 0; c < parts.n; ++c) in_part = in_part || root(wr.r[w]) == parts.r[c];
-                        if (!in_part) collect(x, y, w);
-                    }
-                }
-                for (std::size_t w = 0; w < wr.n; ++w) state[i][wr.r[w]] = next[w];
-            }
-        }
-        for (std::size_t p = 0; p < rows; ++p)
-            for (std::size_t r = 0; r < regs.count; ++r) lb.stream = std::max(lb.stream, state[p][r].magnitude());
-        report.layer[li] = lb;
-        if (lb.stream > report.stream_max) report.stream_max = lb.stream;
-        if (lb.inner > report.inner_max) report.inner_max = lb.inner;
-        ++li;
-    };
-    for_each_layer(net, D, step);
-    report.layers = li;
-    for (std::size_t l = 0; l < li; ++l) {
-        i128 const v = std::max(i128{report.layer[l].stream}, report.layer[l].inner);
-        if (v == report.largest()) {
-            report.worst_layer = l;
-            break;
-        }
-    }
-
-    // The assumption about generated rows: rows 2D+1 .. 3D (they predict the answer's digits and
-    // feed them to rows 2D+2 .. 3D+1) unembed to a digit for every value their `final` can hold.
-    std::size_t const final_reg = [&] {
-        for (std::size_t r = 0; r < regs.count; ++r)
-            if (regs.name[r] == "final") return r;
-        return std::size_t{0};
-    }();
-    bool ok = true;
-    for (std::size_t p = 2 * D + 1; p + 1 < rows && ok; ++p) {
-        auto const& f = state[p][final_reg];
-        if (f.box) {
-            ok = false;
-            break;
-        }
-        for (std::size_t k = 0; k < f.n; ++k) {
-            row_vector<W> x{};
-            for (std::size_t e = 0; e < regs.size[final_reg]; ++e) x[regs.offset[final_reg] + e] = fixed::from_raw(f.v[k][e]);
-            std::size_t const t = argmax(multiply(x, Model::dense.unembed));
-            if (t >= 10) ok = false;
-        }
-    }
-    report.answers_are_digits = ok;
+        lb.attention = layer.is_attention;
+        if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) attention_transfer(st, layer, lb);
+        else mlp_transfer(st, layer, lb);
+        lb.stream = st.stream_magnitude();
+        report.add_layer(lb);
+    });
+    report.worst_layer = report.find_worst_layer();
+    report.answers_are_digits = answers_are_digits(st);
     return report;
 }
 
@@ -670,7 +839,7 @@ struct answer_rows_not_shown_to_be_digits {
 
 /// The analysis of Model, computed once per Model.
 template <class Model>
-inline constexpr bounds_report bounds_of = analyze_bounds<Model>();
+inline constexpr auto bounds_of = analyze_bounds<Model>();
 
 /// True when every value of Model, over all valid prompts, fits a signed fixed-point format with
 /// IntegerBits integer bits (31: Q31.32 itself; fewer: with 31 − IntegerBits bits of headroom).

@@ -47,8 +47,8 @@ template <class L>
 constexpr position_guarantees position_guarantees_for(L const&, std::size_t rows, std::size_t first_answer_row) {
     position_guarantees g{};
     g.distinct = rows <= static_cast<std::size_t>(position_period);
-    g.read_gap = fixed::from_int(1 << 30);
-    g.min_distance = fixed::from_int(1 << 30);
+    g.read_gap = no_margin_yet;
+    g.min_distance = no_margin_yet;
     fixed const one = fixed::from_int(1);
     fixed const scale = score_scale_for<L>();
     for (std::size_t delta = 1; delta < rows; ++delta) {

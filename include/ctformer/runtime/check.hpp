@@ -33,7 +33,7 @@ constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nul
 struct addition_result {
     std::uint64_t a = 0, b = 0;
     bool right = false;
-    std::array<char, 16> got{};  ///< the generated answer (D + 1 digits and '\n'; fewer if it stopped early)
+    std::array<char, 24> got{};  ///< the generated answer (D + 1 digits and '\n'; fewer if it stopped early)
 };
 
 /// The order check_block visits second operands in: digits reversed, so that consecutive prompts
@@ -51,10 +51,10 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
 /// the same forward pass as adds_correctly, with two kinds of reuse, both exact:
 ///  * only the rows whose token differs from the previous prompt's (or answer's) are replaced
 ///    (sequence::set);
-///  * each answer row keeps a memo of its forward passes, and a layer whose inputs did not change
-///    is not run again (sequence::forward with a memo); a layer that does not depend on the row's
-///    position is taken from the previous answer row's pass over the same tokens, so the reads,
-///    the add table and carry_out run once per prompt, not once per answer row.
+///  * each answer row keeps a memo of its passes (memo_reuse, runtime/memo.hpp): a layer whose
+///    inputs did not change since the same row's pass in the previous prompt is not run again, and
+///    a layer that does not depend on the row's position is taken from the previous answer row's
+///    pass, so the reads, the add table and carry_out run once per prompt, not once per answer row.
 /// It is a literal type: the proofs use it in constant evaluation, the checker at run time.
 template <class Model>
 class prompt_walker {
@@ -66,30 +66,20 @@ public:
 
     /// Generates the answer for a + b and compares it with the sum's digits and '\n'.
     constexpr addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
-        auto const p = make_prompt<D>(a, b);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (i < s_.size()) s_.set(i, p.ids[i]);
-            else s_.push(p.ids[i]);
-        }
-        addition_result r{a, b, true, {}};
+        auto const g = generate_on(s_, memos_, make_prompt<D>(a, b), answer, false);
+        m.merge(g.margin);
         auto const want = expected_answer<D>(a, b);
-        for (std::size_t i = 0; i < answer; ++i) {
-            std::size_t const t = s_.predict(n - 1 + i, &m, nullptr, &memos_[i], i > 0 ? &memos_[i - 1] : nullptr);
-            r.got[i] = vocabulary[t];
+        addition_result r{a, b, g.generated == answer, {}};
+        for (std::size_t i = 0; i < g.generated; ++i) {
+            r.got[i] = g.answer()[i];
             if (r.got[i] != want[i]) r.right = false;
-            if (t == token::newline || i + 1 == answer) {
-                if (i + 1 < answer) r.right = false;  // stopped before the answer was complete
-                break;
-            }
-            if (n + i < s_.size()) s_.set(n + i, t);
-            else s_.push(t);
         }
         return r;
     }
 
 private:
     seq s_{};
-    std::array<typename seq::memo, answer> memos_{};
+    std::array<row_memo<Model, true>, answer> memos_{};
 };
 
 /// Checks a + b for a fixed a and every b in [b_begin, b_end), with the walker's reuse. The b are

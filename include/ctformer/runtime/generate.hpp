@@ -8,6 +8,8 @@
 #include <string_view>
 
 #include "ctformer/model/prompt.hpp"
+#include "ctformer/runtime/forward.hpp"
+#include "ctformer/runtime/memo.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
@@ -37,27 +39,40 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 }
 }  // namespace detail
 
-/// Greedy generation: push the prompt, then predict and push tokens until the network predicts
-/// the end token '\n' (included in the text) or `count` tokens have been predicted.
-template <class Model>
-constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
-    sequence<Model> s;
+/// The one generation loop: greedy decoding on a sequence. The prompt's rows are placed (set where
+/// the sequence has the row, pushed where not), then the network predicts a token after the last
+/// row, which is placed as the next row, until it predicts the end token '\n' (included in the
+/// text) or `count` tokens have been predicted. `memos` hold the rows' passes for memo_reuse: one
+/// per answer row (the checker: the same answer row in the next prompt reuses them), or a single
+/// one that each answer row reuses and overwrites. `digest` records every final row's bits.
+template <class Model, class Memo, std::size_t Memos>
+constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, Memos>& memos,
+                                           prompt_tokens<Model::digits> const& prompt, std::size_t count, bool digest) {
     generation<max_rows> g{};
+    std::size_t n = 0;
     for (auto id : prompt.ids) {
-        s.push(id);
+        s.place(n++, id);
         g.text[g.length++] = vocabulary[id];
     }
-    typename sequence<Model>::pass_record rec{};  // each answer row reuses the one before's pass
     for (std::size_t i = 0; i < count; ++i) {
-        typename sequence<Model>::row last{};
-        std::size_t const t = s.predict(s.size() - 1, &g.margin, &last, rec);
-        g.digest = detail::fnv_rows(g.digest, last);
+        memo_reuse<Model, Memo::across_prompts> reuse{memos[i % Memos], i > 0 ? &memos[(i - 1) % Memos] : nullptr};
+        auto const last = forward(s, n - 1, &g.margin, reuse, [](std::string_view, auto const&, std::uint64_t) {});
+        std::size_t const t = choose<Model>(last, &g.margin);
+        if (digest) g.digest = detail::fnv_rows(g.digest, last);
         g.text[g.length++] = vocabulary[t];
         ++g.generated;
         if (t == token::newline || i + 1 == count) break;  // the last prediction needs no row of its own
-        s.push(t);
+        s.place(n++, t);
     }
     return g;
+}
+
+/// Greedy generation of `count` tokens at most after a prompt, on a new sequence.
+template <class Model>
+constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+    sequence<Model> s;
+    std::array<row_memo<Model, false>, 1> memo{};  // each answer row reuses the one before's pass
+    return generate_on(s, memo, prompt, count, true);
 }
 
 template <class Model>

@@ -1,0 +1,120 @@
+// ctformer/runtime/forward.hpp — the forward pass of one row, written once: embed, the program's
+// layers in order, unembed. What may be skipped is a policy the pass takes:
+//  * no_reuse: every layer runs (trace, the tests' yardstick beside the dense reference);
+//  * memo_reuse: a per-row memo of earlier passes; a layer whose update provably equals a
+//    recorded one is not run, the recorded update is added instead (generation, the checker).
+// Every policy gives the same bits (tests/test_paths.cpp compares them with the reference).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include <boost/hana.hpp>
+
+#include "ctformer/layers/update.hpp"
+#include "ctformer/runtime/sequence.hpp"
+
+namespace ctformer {
+
+/// Where a layer that runs reports: its margins, its attention decision, its update.
+struct layer_report {
+    margins* margin = nullptr;
+    attention_probe* probe = nullptr;
+    update_sink* sink = nullptr;
+};
+
+/// The policy that reuses nothing.
+struct no_reuse {
+    template <class Seq>
+    constexpr void begin(Seq const&, std::size_t) {}
+    template <class Row>
+    constexpr bool replays_segment(std::size_t, std::size_t, Row&, margins*) { return false; }
+    template <class Seq, class Layer, class Slot, class Row>
+    constexpr bool replays(Seq const&, Layer const&, Slot, program_step, Row&, margins*, std::uint64_t&) { return false; }
+    template <class Layer, class Row>
+    constexpr layer_report prepare(Layer const&, program_step, Row const&, margins* m) { return {m, nullptr, nullptr}; }
+    template <class Layer>
+    constexpr void record(Layer const&, program_step, std::uint64_t, margins*) {}
+    template <class Row>
+    constexpr void end_segment(std::size_t, Row const&) {}
+    template <class Seq>
+    constexpr void end(Seq const&, std::size_t) {}
+};
+
+/// Runs row i (rows 0..i present) through the program and returns its final residual. `observe(name,
+/// row, used)` is called after each layer; `used` is, for attention, the rows that got a nonzero
+/// weight (bit j: row j), 0 for an MLP.
+template <class Model, class Reuse, class Observe>
+constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::size_t i, margins* m, Reuse& reuse,
+                                                Observe&& observe) {
+    if (i >= s.size()) throw sequence_error("ctformer::forward: no such row");
+    auto x = s.embedding(i);
+    reuse.begin(s, i);
+    for_each_segment(Model::net, Model::digits, [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first) {
+        if (reuse.replays_segment(segment, first, x, m)) return;
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size(layers)), [&](auto l) {
+            auto const& layer = layers[l];
+            program_step const step{first + l, segment};
+            std::uint64_t used = 0;
+            if (!reuse.replays(s, layer, first_slot + l, step, x, m, used)) {
+                layer_report const r = reuse.prepare(layer, step, x, m);
+                used = layer.apply(x, s.cache(first_slot + l).data(), i + 1, r.margin, s.embedding_of(), r.probe, r.sink);
+                reuse.record(layer, step, used, m);
+            }
+            observe(layer.name, x, used);
+        });
+        reuse.end_segment(segment, x);
+    });
+    reuse.end(s, i);
+    return x;
+}
+
+template <class Model, class Reuse = no_reuse>
+constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::size_t i, margins* m = nullptr) {
+    Reuse reuse{};
+    return forward(s, i, m, reuse, [](std::string_view, auto const&, std::uint64_t) {});
+}
+
+namespace detail {
+template <class Model>
+struct unembedding {
+    static constexpr auto const& net = Model::net;
+    static constexpr auto profile_ = profile(net.unembed);
+    static constexpr auto lists = [] {
+        std::array<std::uint16_t, vocab_size> all{};
+        for (std::size_t t = 0; t < vocab_size; ++t) all[t] = static_cast<std::uint16_t>(t);
+        return by_column<profile_.nnz>(net.unembed, all);
+    }();
+    static_assert(exact_sums_fit(lists, 0), "ctformer: the unembedding's weights are too large for exact sums");
+};
+}  // namespace detail
+
+/// Logits of the unembedding for a final residual row (only its nonzero rows are read; the sums
+/// are exact, so this equals the dense product).
+template <class Model, class Row>
+constexpr row_vector<vocab_size> logits(Row const& x) {
+    auto const& lists = detail::unembedding<Model>::lists;
+    row_vector<vocab_size> l{};
+    for (std::size_t t = 0; t < vocab_size; ++t) {
+        i128 acc = 0;
+        for (std::size_t e = lists.start[t]; e < lists.start[t + 1]; ++e) acc += i128{x[lists.index[e]].raw} * lists.weight[e];
+        l[t] = fixed::from_raw(detail::round_shift_32(acc));
+    }
+    return l;
+}
+
+/// The token a final residual row predicts (greedy: argmax of the logits), with its logit gap.
+template <class Model, class Row>
+constexpr std::size_t choose(Row const& x, margins* m) {
+    auto const l = logits<Model>(x);
+    std::size_t const best = argmax(l);
+    if (m)
+        for (std::size_t t = 0; t < vocab_size; ++t)
+            if (t != best && l[best] - l[t] < m->logit_gap) m->logit_gap = l[best] - l[t];
+    return best;
+}
+
+}  // namespace ctformer
