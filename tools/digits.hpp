@@ -19,7 +19,7 @@ decltype(auto) with_digits(std::size_t d, F&& f) {
     if (d < min_digits || d > max_digits)
         throw std::invalid_argument("--digits must be between 1 and 8, got " + std::to_string(d));
     using R = decltype(f(adder<1>{}));
-    return [&]<std::size_t... I>(std::index_sequence<I...>) -> R {
+    return [&]<std::size_t... I>(std::index_sequence<I...>)->R {
         if constexpr (std::is_void_v<R>) {
             (void)((d == I + 1 ? (f(adder<I + 1>{}), true) : false) || ...);
         } else {
@@ -27,7 +27,8 @@ decltype(auto) with_digits(std::size_t d, F&& f) {
             (void)((d == I + 1 ? (r = f(adder<I + 1>{}), true) : false) || ...);
             return r;
         }
-    }(std::make_index_sequence<max_digits>{});
+    }
+    (std::make_index_sequence<max_digits>{});
 }
 
 /// The digit count a prompt is written for: D when its length is 2D+2 for some D in [1, 8], else

@@ -27,7 +27,8 @@ inline constexpr rgb masked{226, 226, 226};
 /// An RGB image with a few drawing primitives.
 class canvas {
 public:
-    canvas(int width, int height) : w_(width), h_(height), px_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), white) {}
+    canvas(int width, int height)
+        : w_(width), h_(height), px_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), white) {}
     int width() const { return w_; }
     int height() const { return h_; }
     rgb at(int x, int y) const { return px_[index(x, y)]; }
@@ -53,7 +54,9 @@ public:
     void write_png(std::string const& path) const;
 
 private:
-    std::size_t index(int x, int y) const { return static_cast<std::size_t>(y) * static_cast<std::size_t>(w_) + static_cast<std::size_t>(x); }
+    std::size_t index(int x, int y) const {
+        return static_cast<std::size_t>(y) * static_cast<std::size_t>(w_) + static_cast<std::size_t>(x);
+    }
     int w_, h_;
     std::vector<rgb> px_;
 };
@@ -75,16 +78,32 @@ rgb interpolate(std::array<rgb, N> const& stops, double t) {
 
 /// viridis (perceptually uniform, sequential), t ∈ [0, 1]; nine stops of matplotlib's table.
 inline rgb viridis(double t) {
-    static constexpr std::array<rgb, 9> stops{{{68, 1, 84}, {71, 44, 122}, {59, 81, 139}, {44, 113, 142}, {33, 144, 141},
-                                               {39, 173, 129}, {92, 200, 99}, {170, 220, 50}, {253, 231, 37}}};
+    static constexpr std::array<rgb, 9> stops{{{68, 1, 84},
+                                               {71, 44, 122},
+                                               {59, 81, 139},
+                                               {44, 113, 142},
+                                               {33, 144, 141},
+                                               {39, 173, 129},
+                                               {92, 200, 99},
+                                               {170, 220, 50},
+                                               {253, 231, 37}}};
     return detail::interpolate(stops, t);
 }
 
 /// A diverging map for signed values, u ∈ [−1, 1]: blue below 0, white at 0, red above (the stops
 /// of ColorBrewer's RdBu, reversed).
 inline rgb diverging(double u) {
-    static constexpr std::array<rgb, 11> stops{{{5, 48, 97}, {33, 102, 172}, {67, 147, 195}, {146, 197, 222}, {209, 229, 240}, {255, 255, 255},
-                                                {253, 219, 199}, {244, 165, 130}, {214, 96, 77}, {178, 24, 43}, {103, 0, 31}}};
+    static constexpr std::array<rgb, 11> stops{{{5, 48, 97},
+                                                {33, 102, 172},
+                                                {67, 147, 195},
+                                                {146, 197, 222},
+                                                {209, 229, 240},
+                                                {255, 255, 255},
+                                                {253, 219, 199},
+                                                {244, 165, 130},
+                                                {214, 96, 77},
+                                                {178, 24, 43},
+                                                {103, 0, 31}}};
     return detail::interpolate(stops, (u + 1) / 2);
 }
 
@@ -98,8 +117,8 @@ inline rgb diverging(double u) {
 /// [0, 1] linear on viridis (softmax weights).
 struct scale {
     enum kind_t { signed_log, unit } kind = signed_log;
-    double largest = 1;      ///< M: the largest |v| the scale covers
-    double linear = 0.01;    ///< t
+    double largest = 1;  ///< M: the largest |v| the scale covers
+    double linear = 0.01;  ///< t
 
     static scale covering(std::vector<double> const& values, double linear = 0.01) {
         double m = 0;
@@ -134,20 +153,20 @@ struct band {
 
 struct axis {
     std::string title;
-    std::vector<band> bands;          ///< drawn as names beside the grid and rules between bands
-    std::vector<std::string> ticks;   ///< one short label per index (may be empty)
+    std::vector<band> bands;  ///< drawn as names beside the grid and rules between bands
+    std::vector<std::string> ticks;  ///< one short label per index (may be empty)
 };
 
 struct heatmap {
     std::string title;
     std::size_t rows = 0, cols = 0;
-    std::vector<double> values;       ///< row-major, rows × cols
-    std::vector<bool> mask;           ///< optional: true = not a value (e.g. a causal mask), drawn grey
-    std::vector<bool> marked;         ///< optional: cells outlined (e.g. changed by this layer)
+    std::vector<double> values;  ///< row-major, rows × cols
+    std::vector<bool> mask;  ///< optional: true = not a value (e.g. a causal mask), drawn grey
+    std::vector<bool> marked;  ///< optional: cells outlined (e.g. changed by this layer)
     axis row_axis, col_axis;
     scale colours;
-    std::string note;                 ///< one more legend line
-    int max_width = 1600;             ///< the grid's target size in pixels
+    std::string note;  ///< one more legend line
+    int max_width = 1600;  ///< the grid's target size in pixels
     int max_height = 1000;
 };
 

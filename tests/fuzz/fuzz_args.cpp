@@ -1,4 +1,5 @@
-// libFuzzer target: the tools' argument handling. The input is split at newlines into arguments;
+// libFuzzer target: the tools' argument handling, through the functions the programs' main()s call
+// (tools/mains.hpp, linked from the tools' libraries). The input is split at newlines into arguments;
 // its first byte picks the tool. Whatever the arguments, a tool must return 0 (it did its job) or
 // 2 (bad usage, with a message) — never crash, hang, or report a wrong answer or an internal
 // error (1). ctformer-check always gets --digits 1 --threads 1 first, and the options that would
@@ -12,8 +13,7 @@
 #include <string_view>
 #include <vector>
 
-int ctformer_tool_main(int argc, char** argv);
-int ctformer_check_main(int argc, char** argv);
+#include "mains.hpp"  // tools/: ctformer_main, ctformer_check_main
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     if (size == 0 || size > 512) return 0;
@@ -31,15 +31,17 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         current.clear();
     };
     for (std::size_t i = 1; i < size; ++i) {
-        if (data[i] == '\n') flush();
-        else current += static_cast<char>(data[i]);
+        if (data[i] == '\n')
+            flush();
+        else
+            current += static_cast<char>(data[i]);
     }
     flush();
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     int const argc = static_cast<int>(args.size());
-    int const rc = check ? ctformer_check_main(argc, argv.data()) : ctformer_tool_main(argc, argv.data());
+    int const rc = check ? ctformer_check_main(argc, argv.data()) : ctformer_main(argc, argv.data());
     if (rc != 0 && rc != 2) std::abort();
     return 0;
 }

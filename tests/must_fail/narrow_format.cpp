@@ -1,4 +1,4 @@
-// Must not compile with CTFORMER_BREAK: the bounds analysis (model/bounds.hpp) is asked whether the
+// Must not compile with CTFORMER_BREAK: the bounds analysis (proof/bounds.hpp) is asked whether the
 // 1-digit adder fits a fixed-point format with 18 integer bits. It does not: the relative read's
 // keys reach 2^18 (K·sin and K·cos of a position, K = 2^18), so the build stops at that layer —
 // read_relative(left_pos → left), index 6 in program order. With 19 integer bits (the intact twin)

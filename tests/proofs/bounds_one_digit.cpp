@@ -1,4 +1,4 @@
-// No overflow for any valid 1-digit input (model/bounds.hpp): every residual entry, hidden
+// No overflow for any valid 1-digit input (proof/bounds.hpp): every residual entry, hidden
 // pre-activation, query, key, value and attention score of the rows that generation runs through
 // the layers fits Q31.32 with 8 bits to spare (it fits 23 integer bits; the largest value, the
 // read keys' 2^18, needs 19), and every answer row predicts a digit. Every other digit count is

@@ -48,7 +48,9 @@ expect "K/N"                                    "$check" --shard 5/4
 expect "K/N"                                    "$check" --shard x
 expect "seed-set"                               "$check" --seed-set --digits 3
 expect "--sample"                               "$check" --sample 0
-expect "--sample"                               "$check" --seed 3
+expect "--sample"                               "$check" --rng-seed 3
+expect "not expected: .*--seed"                 "$check" --sample 5 --seed 3
+expect "not a ctformer-check report: .*line 1"  "$check" --merge "$0" "$0"
 expect "--threads"                              "$check" --threads 0
 expect "cannot read"                            "$check" --merge /nonexistent/report.json
 expect "not a ctformer-check report"            "$check" --merge "$0"

@@ -39,11 +39,16 @@ int main(int argc, char** argv) {
             return argv[++i];
         };
         if (a == "--min-size") {
-            if (std::sscanf(value().c_str(), "%dx%d", &min_w, &min_h) != 2) return std::fprintf(stderr, "png_check: --min-size WxH\n"), 2;
-        } else if (a == "--min-colours") min_colours = std::strtoul(value().c_str(), nullptr, 10);
-        else if (a == "--min-ink") min_ink = std::strtod(value().c_str(), nullptr);
-        else if (a == "--differ") differ = true;
-        else files.push_back(a);
+            if (std::sscanf(value().c_str(), "%dx%d", &min_w, &min_h) != 2)
+                return std::fprintf(stderr, "png_check: --min-size WxH\n"), 2;
+        } else if (a == "--min-colours")
+            min_colours = std::strtoul(value().c_str(), nullptr, 10);
+        else if (a == "--min-ink")
+            min_ink = std::strtod(value().c_str(), nullptr);
+        else if (a == "--differ")
+            differ = true;
+        else
+            files.push_back(a);
     }
     if (files.empty()) return std::fprintf(stderr, "png_check: no files\n"), 2;
     int failures = 0;
@@ -60,13 +65,15 @@ int main(int argc, char** argv) {
         im.rgb.assign(data, data + static_cast<std::size_t>(im.w) * static_cast<std::size_t>(im.h) * 3);
         stbi_image_free(data);
         std::map<unsigned, std::size_t> colours;
-        for (std::size_t p = 0; p < im.rgb.size(); p += 3) ++colours[(unsigned{im.rgb[p]} << 16) | (unsigned{im.rgb[p + 1]} << 8) | im.rgb[p + 2]];
+        for (std::size_t p = 0; p < im.rgb.size(); p += 3)
+            ++colours[(unsigned{im.rgb[p]} << 16) | (unsigned{im.rgb[p + 1]} << 8) | im.rgb[p + 2]];
         std::size_t common = 0;
         for (auto const& [c, k] : colours) common = std::max(common, k);
         double const pixels = static_cast<double>(im.rgb.size() / 3);
         double const ink = 1.0 - static_cast<double>(common) / pixels;
         bool const ok = im.w >= min_w && im.h >= min_h && colours.size() >= min_colours && ink >= min_ink;
-        std::printf("%s %s: %dx%d, %zu colours, %.1f%% not background\n", ok ? "ok  " : "FAIL", f.c_str(), im.w, im.h, colours.size(), 100 * ink);
+        std::printf("%s %s: %dx%d, %zu colours, %.1f%% not background\n", ok ? "ok  " : "FAIL", f.c_str(), im.w, im.h,
+                    colours.size(), 100 * ink);
         failures += !ok;
         images.push_back(std::move(im));
     }

@@ -181,13 +181,16 @@ int main() {
     for (int round = 0; round < 5; ++round) {
         fixed_rates.push_back(rate([&](std::size_t i) { return adds_correctly<A>(pairs[i].first, pairs[i].second); }, 20000));
         check_rates.push_back(rate(
-            [&](std::size_t i) {
-                // one block of 4096 consecutive b for a fixed a, as the checker hands them out
-                std::size_t ok = 0;
-                check_block<A>(pairs[i].first, 0, 4096, [&](addition_result const& r, margins const&) { ok += r.right; }, [] { return false; });
-                return ok == 4096;
-            },
-            10) * 4096);
+                                  [&](std::size_t i) {
+                                      // one block of 4096 consecutive b for a fixed a, as the checker hands them out
+                                      std::size_t ok = 0;
+                                      check_block<A>(
+                                          pairs[i].first, 0, 4096,
+                                          [&](addition_result const& r, margins const&) { ok += r.right; }, [] { return false; });
+                                      return ok == 4096;
+                                  },
+                                  10) *
+                              4096);
         double_rates.push_back(rate([&](std::size_t i) { return plain.adds_correctly(pairs[i].first, pairs[i].second); }, 100));
     }
     double const f = median(fixed_rates), c = median(check_rates), d = median(double_rates);
@@ -195,6 +198,7 @@ int main() {
     std::printf("  %-58s %12.0f\n", "double, dense, every row recomputed per token (baseline)", d);
     std::printf("  %-58s %12.0f  (%.0fx the baseline)\n", "ctformer::generate, fixed point, from scratch", f, f / d);
     std::printf("  %-58s %12.0f  (%.0fx the baseline)\n", "ctformer::check_block, the checker's prompt-tree walk", c, c / d);
-    std::printf("  the seed notebook (PyTorch, measured once on this machine): 114/s; fixed from scratch is %.0fx that\n", f / 114.0);
+    std::printf("  the seed notebook (PyTorch, measured once on this machine): 114/s; fixed from scratch is %.0fx that\n",
+                f / 114.0);
     return 0;
 }

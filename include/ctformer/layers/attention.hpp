@@ -20,40 +20,44 @@ namespace ctformer {
 /// pass, where every row has a key that is read.
 /// The sizes of a compiled attention layer, known at compile time from its dense weights.
 struct attention_shape {
-    std::size_t width;          ///< the residual stream's width
-    std::size_t heads;          ///< active head dimensions: both Wq and Wk have a nonzero column there
+    std::size_t width;  ///< the residual stream's width
+    std::size_t heads;  ///< active head dimensions: both Wq and Wk have a nonzero column there
     std::size_t query_weights;  ///< nonzero weights of Wq in those dimensions
-    std::size_t key_weights;    ///< the same for Wk
-    std::size_t outputs;        ///< columns the layer can write (nonzero columns of Wv)
+    std::size_t key_weights;  ///< the same for Wk
+    std::size_t outputs;  ///< columns the layer can write (nonzero columns of Wv)
     std::size_t value_weights;  ///< nonzero weights of Wv
 };
 
 template <attention_shape Shape>
 struct compiled_attention {
     static constexpr attention_shape shape = Shape;
+    static constexpr std::size_t n_query_weights = Shape.query_weights;
+    static constexpr std::size_t n_key_weights = Shape.key_weights;
+    static constexpr std::size_t n_outputs = Shape.outputs;
+    static constexpr std::size_t n_value_weights = Shape.value_weights;
     static constexpr bool is_attention = true;
     static constexpr std::size_t width = Shape.width;
     static constexpr std::size_t heads = Shape.heads;  ///< active head dimensions
     std::string_view name;
-    std::array<std::uint16_t, Shape.outputs> out_cols{};  ///< columns this layer writes
-    sparse_lists<Shape.heads, Shape.query_weights> q{};                  ///< per active head dim: (input column, weight)
-    sparse_lists<Shape.heads, Shape.key_weights> k{};
-    sparse_lists<Shape.outputs, Shape.value_weights> v{};                  ///< per written column: (input column, weight)
+    std::array<std::uint16_t, n_outputs> out_cols{};  ///< columns this layer writes
+    sparse_lists<heads, n_query_weights> q{};  ///< per active head dim: (input column, weight)
+    sparse_lists<heads, n_key_weights> k{};
+    sparse_lists<n_outputs, n_value_weights> v{};  ///< per written column: (input column, weight)
     fixed score_scale{};
 
     struct cache_entry {
-        std::array<std::int64_t, (Shape.heads > 0 ? Shape.heads : 1)> k{};
+        std::array<std::int64_t, (heads > 0 ? heads : 1)> k{};
     };
-    using value_type = std::array<std::int64_t, (Shape.outputs > 0 ? Shape.outputs : 1)>;  ///< a row's value, per written column
+    using value_type = std::array<std::int64_t, (n_outputs > 0 ? n_outputs : 1)>;  ///< a row's value, per written column
 
     /// The columns of the current row this layer reads (through its query; repeats possible).
-    constexpr std::span<std::uint16_t const> read_columns() const { return {q.index.data(), Shape.query_weights}; }
+    constexpr std::span<std::uint16_t const> read_columns() const { return {q.index.data(), n_query_weights}; }
 
     /// Columns whose value in an earlier row this layer reads (through its key or value).
     constexpr bool reads_column(std::size_t c) const {
-        for (std::size_t i = 0; i < k.start[Shape.heads]; ++i)
+        for (std::size_t i = 0; i < k.start[heads]; ++i)
             if (k.index[i] == c) return true;
-        for (std::size_t i = 0; i < v.start[Shape.outputs]; ++i)
+        for (std::size_t i = 0; i < v.start[n_outputs]; ++i)
             if (v.index[i] == c) return true;
         return false;
     }
@@ -63,7 +67,7 @@ struct compiled_attention {
         return false;
     }
 
-    constexpr void fill_cache(cache_entry& c, row_vector<Shape.width> const& x) const { fill_key(c, x); }
+    constexpr void fill_cache(cache_entry& c, row_vector<width> const& x) const { fill_key(c, x); }
     // Per group g of `lists`: out[g] = round(Σ x·w), the sum exact. Queries, keys and values are
     // all formed this way; written out with pointers (see compiled_mlp::apply). The sums fit in
     // 128 bits (exact_sums_fit, checked in compile_attention).
@@ -77,23 +81,23 @@ struct compiled_attention {
             out[g] = detail::round_shift_32(acc);
         }
     }
-    constexpr void fill_query(row_vector<Shape.width> const& x, std::int64_t* q_a) const { fill_dots(q, Shape.heads, x.data(), q_a); }
-    constexpr void fill_key(cache_entry& c, row_vector<Shape.width> const& x) const { fill_dots(k, Shape.heads, x.data(), c.k.data()); }
-    constexpr value_type value_of(row_vector<Shape.width> const& x) const {
+    constexpr void fill_query(row_vector<width> const& x, std::int64_t* q_a) const { fill_dots(q, heads, x.data(), q_a); }
+    constexpr void fill_key(cache_entry& c, row_vector<width> const& x) const { fill_dots(k, heads, x.data(), c.k.data()); }
+    constexpr value_type value_of(row_vector<width> const& x) const {
         value_type out{};
-        fill_dots(v, Shape.outputs, x.data(), out.data());
+        fill_dots(v, n_outputs, x.data(), out.data());
         return out;
     }
 
     /// Do a row's key (value) read any of its first `columns` columns (the token block)? If not,
     /// a row's key (value) does not change when its token does.
     constexpr bool key_reads_below(std::size_t columns) const {
-        for (std::size_t i = 0; i < k.start[Shape.heads]; ++i)
+        for (std::size_t i = 0; i < k.start[heads]; ++i)
             if (k.index[i] < columns) return true;
         return false;
     }
     constexpr bool value_reads_below(std::size_t columns) const {
-        for (std::size_t i = 0; i < v.start[Shape.outputs]; ++i)
+        for (std::size_t i = 0; i < v.start[n_outputs]; ++i)
             if (v.index[i] < columns) return true;
         return false;
     }
@@ -101,60 +105,61 @@ struct compiled_attention {
     /// x is row n−1; cache holds the keys of rows 0..n−1 (row n−1 included), and row_of(j) gives
     /// row j's input (its embedding), whose value is formed if the row gets a nonzero weight.
     /// Returns the set of rows that got a nonzero weight, as a bit mask (bit j: row j; n ≤ 64).
-    static_assert(Shape.heads <= attention_probe::max_heads, "ctformer: attention_probe holds too few head dimensions");
+    static_assert(heads <= attention_probe::max_heads, "ctformer: attention_probe holds too few head dimensions");
 
     /// The scaled score of a row with key k_j for the query q_a (apply's scores, and the memo's check
     /// of a row one pass did not see).
     constexpr std::int64_t score_of(std::int64_t const* q_a, std::int64_t const* k_j) const {
         i128 acc = 0;
-        for (std::size_t a = 0; a < Shape.heads; ++a)
+        for (std::size_t a = 0; a < heads; ++a)
             if (__builtin_add_overflow(acc, i128{q_a[a]} * k_j[a], &acc)) detail::throw_overflow("ctformer: score overflows");
         return detail::round_shift_32(i128{detail::round_shift_32(acc)} * score_scale.raw);
     }
 
     /// `sink`, if given, receives what the layer added to the row.
     template <class RowOf>
-    constexpr std::uint64_t apply(row_vector<Shape.width>& row, cache_entry const* cache, std::size_t n, margins* m, RowOf const& row_of,
-                                  attention_probe* probe = nullptr, update_sink* sink = nullptr) const {
+    constexpr std::uint64_t apply(row_vector<width>& row, cache_entry const* cache, std::size_t n, margins* m,
+                                  RowOf const& row_of, attention_probe* probe = nullptr, update_sink* sink = nullptr) const {
         constexpr std::size_t cap = max_rows;
         if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
         // Pointers into local arrays, not operator[]: see compiled_mlp::apply.
         fixed* const x = row.data();
-        std::array<std::int64_t, (Shape.heads > 0 ? Shape.heads : 1)> qa_store{};
+        std::array<std::int64_t, (heads > 0 ? heads : 1)> qa_store{};
         std::int64_t* const qa = qa_store.data();
-        fill_dots(q, Shape.heads, x, qa);  // the query, per active head dimension
+        fill_dots(q, heads, x, qa);  // the query, per active head dimension
         std::array<std::int64_t, cap> score_store, weight_store;  // written before read
         std::int64_t* const scores = score_store.data();
         std::int64_t* const weights = weight_store.data();
         for (std::size_t j = 0; j < n; ++j) scores[j] = score_of(qa, cache[j].k.data());
         std::size_t const best = softmax(scores, weights, n, m);
         if (probe) {
-            for (std::size_t a = 0; a < Shape.heads; ++a) probe->q[a] = qa[a];
+            for (std::size_t a = 0; a < heads; ++a) probe->q[a] = qa[a];
             probe->top = scores[best];
             probe->second = INT64_MIN;
             for (std::size_t j = 0; j < n; ++j)
                 if (j != best && scores[j] > probe->second) probe->second = scores[j];
         }
-        std::array<i128, (Shape.outputs > 0 ? Shape.outputs : 1)> out_store{};
+        std::array<i128, (n_outputs > 0 ? n_outputs : 1)> out_store{};
         i128* const out = out_store.data();
         std::uint64_t used = 0;
         for (std::size_t j = 0; j < n; ++j) {
             std::int64_t const w = weights[j];
             if (w == 0) continue;
             used |= std::uint64_t{1} << j;
-            row_vector<Shape.width> const input = row_of(j);
+            row_vector<width> const input = row_of(j);
             value_type v_store;  // written by fill_dots
             std::int64_t* const v_j = v_store.data();
-            fill_dots(v, Shape.outputs, input.data(), v_j);
-            for (std::size_t o = 0; o < Shape.outputs; ++o)
+            fill_dots(v, n_outputs, input.data(), v_j);
+            for (std::size_t o = 0; o < n_outputs; ++o)
                 out[o] += i128{w} * v_j[o];  // fits: w ≤ 2^32 (a softmax weight), |v| < 2^63, n ≤ 64
         }
         std::uint16_t const* const outs = out_cols.data();
-        for (std::size_t o = 0; o < Shape.outputs; ++o) {
+        for (std::size_t o = 0; o < n_outputs; ++o) {
             std::int64_t const u = detail::round_shift_32(out[o]);
             if (u == 0) continue;
             if (sink) sink->add(outs[o], u);
-            add_to_residual(x[outs[o]].raw, u);
+            if (__builtin_add_overflow(x[outs[o]].raw, u, &x[outs[o]].raw))
+                detail::throw_overflow("ctformer: residual overflows");
         }
         return used;
     }
@@ -174,8 +179,16 @@ constexpr auto compile_attention() {
     constexpr std::size_t n_outputs = count_where<Dm>(written);
     constexpr auto act = indices_where<n_heads, Dh>(active);
     constexpr auto outs = indices_where<n_outputs, Dm>(written);
-    constexpr std::size_t n_query_weights = [=] { std::size_t n = 0; for (auto d : act) n += pq.col_nnz[d]; return n; }();
-    constexpr std::size_t n_key_weights = [=] { std::size_t n = 0; for (auto d : act) n += pk.col_nnz[d]; return n; }();
+    constexpr std::size_t n_query_weights = [=] {
+        std::size_t n = 0;
+        for (auto d : act) n += pq.col_nnz[d];
+        return n;
+    }();
+    constexpr std::size_t n_key_weights = [=] {
+        std::size_t n = 0;
+        for (auto d : act) n += pk.col_nnz[d];
+        return n;
+    }();
     constexpr std::size_t n_value_weights = pv.nnz;
     compiled_attention<attention_shape{Dm, n_heads, n_query_weights, n_key_weights, n_outputs, n_value_weights}> c{};
     c.name = w.name;

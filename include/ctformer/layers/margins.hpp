@@ -21,10 +21,10 @@ inline constexpr fixed no_margin_yet = fixed::from_int(1 << 30);
 
 /// The closest the network came to a different decision; smaller is closer. Merged by min.
 struct margins {
-    fixed attention_weight = fixed::from_int(1);     ///< smallest winning softmax weight
-    fixed attention_gap = no_margin_yet; ///< smallest score gap, winner to runner-up
-    fixed copy_input = no_margin_yet; ///< smallest |pre-activation| of a copy decision
-    fixed logit_gap = no_margin_yet; ///< smallest gap, chosen token to runner-up
+    fixed attention_weight = fixed::from_int(1);  ///< smallest winning softmax weight
+    fixed attention_gap = no_margin_yet;  ///< smallest score gap, winner to runner-up
+    fixed copy_input = no_margin_yet;  ///< smallest |pre-activation| of a copy decision
+    fixed logit_gap = no_margin_yet;  ///< smallest gap, chosen token to runner-up
 
     constexpr void merge(margins const& o) {
         if (o.attention_weight < attention_weight) attention_weight = o.attention_weight;

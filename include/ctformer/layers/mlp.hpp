@@ -24,47 +24,54 @@ namespace ctformer {
 /// as evaluating every unit (tests/test_paths.cpp).
 /// The sizes of a compiled MLP, known at compile time from its dense weights.
 struct mlp_shape {
-    std::size_t width;        ///< the residual stream's width
-    std::size_t units;        ///< hidden units that some input reaches
-    std::size_t inputs;       ///< columns that some unit reads
-    std::size_t in_weights;   ///< nonzero weights into those units
+    std::size_t width;  ///< the residual stream's width
+    std::size_t units;  ///< hidden units that some input reaches
+    std::size_t inputs;  ///< columns that some unit reads
+    std::size_t in_weights;  ///< nonzero weights into those units
     std::size_t out_weights;  ///< nonzero weights out of them
-    std::size_t outputs;      ///< columns the layer can write
-    std::size_t broad;        ///< input columns that reach most units (see compiled_mlp)
+    std::size_t outputs;  ///< columns the layer can write
+    std::size_t broad;  ///< input columns that reach most units (see compiled_mlp)
 };
 
 template <mlp_shape Shape>
 struct compiled_mlp {
     static constexpr mlp_shape shape = Shape;
+    static constexpr std::size_t n_units = Shape.units;
+    static constexpr std::size_t n_inputs = Shape.inputs;
+    static constexpr std::size_t n_in_weights = Shape.in_weights;
+    static constexpr std::size_t n_out_weights = Shape.out_weights;
+    static constexpr std::size_t n_outputs = Shape.outputs;
+    static constexpr std::size_t n_broad_columns = Shape.broad;
     static constexpr bool is_attention = false;
     static constexpr std::size_t width = Shape.width;
     struct cache_entry {};
     std::string_view name;
     bool reports_decision = false;
-    std::array<std::uint16_t, Shape.outputs> out_cols{};
-    std::array<i128, (Shape.outputs > 0 ? Shape.outputs : 1)> out_bias{};   ///< b2 plus every unit at rest (GELU(b1)·W2), scale 2^64
-    std::array<std::int64_t, (Shape.outputs > 0 ? Shape.outputs : 1)> out_bias_rounded{};  ///< the update when no unit moves
-    std::array<std::int64_t, (Shape.units > 0 ? Shape.units : 1)> b1{};
-    std::array<std::int64_t, (Shape.units > 0 ? Shape.units : 1)> at_rest{};  ///< GELU(b1) per reached unit
-    std::array<std::uint16_t, (Shape.inputs > 0 ? Shape.inputs : 1)> in_cols{};  ///< columns some unit reads
-    sparse_lists<Shape.inputs, Shape.in_weights> by_input{};  ///< per read column: (unit, weight)
-    sparse_lists<Shape.units, Shape.in_weights> in{};        ///< per reached unit: (input column, weight)
-    sparse_lists<Shape.units, Shape.out_weights> out{};       ///< per reached unit: (output slot, weight)
+    std::array<std::uint16_t, n_outputs> out_cols{};
+    std::array<i128, (n_outputs > 0 ? n_outputs : 1)> out_bias{};  ///< b2 plus every unit at rest (GELU(b1)·W2), scale 2^64
+    std::array<std::int64_t, (n_outputs > 0 ? n_outputs : 1)> out_bias_rounded{};  ///< the update when no unit moves
+    std::array<std::int64_t, (n_units > 0 ? n_units : 1)> b1{};
+    std::array<std::int64_t, (n_units > 0 ? n_units : 1)> at_rest{};  ///< GELU(b1) per reached unit
+    std::array<std::uint16_t, (n_inputs > 0 ? n_inputs : 1)> in_cols{};  ///< columns some unit reads
+    sparse_lists<n_inputs, n_in_weights> by_input{};  ///< per read column: (unit, weight)
+    sparse_lists<n_units, n_in_weights> in{};  ///< per reached unit: (input column, weight)
+    sparse_lists<n_units, n_out_weights> out{};  ///< per reached unit: (output slot, weight)
     // "Broad" input columns reach most units (the add table's carry, the copy step's match flag).
     // Alone, such a column may be unable to move any unit off rest: every unit it reaches stays at
     // or below GELU's flat zero for any input in [inert_lo, inert_hi]. When it is the only nonzero
     // broad column and its value is inert, it is added only to the units other inputs touched —
     // every other unit it reaches is provably still at rest.
-    std::array<std::uint16_t, (Shape.broad > 0 ? Shape.broad : 1)> broad{};         ///< index k into in_cols
-    std::array<bool, (Shape.inputs > 0 ? Shape.inputs : 1)> is_broad{};
-    std::array<std::int64_t, (Shape.broad > 0 ? Shape.broad : 1)> inert_lo{}, inert_hi{};
-    std::array<std::int64_t, (Shape.broad * Shape.units > 0 ? Shape.broad * Shape.units : 1)> broad_weight{};  ///< [d·Shape.units + u], 0 where not reached
+    std::array<std::uint16_t, (n_broad_columns > 0 ? n_broad_columns : 1)> broad{};  ///< index k into in_cols
+    std::array<bool, (n_inputs > 0 ? n_inputs : 1)> is_broad{};
+    std::array<std::int64_t, (n_broad_columns > 0 ? n_broad_columns : 1)> inert_lo{}, inert_hi{};
+    std::array<std::int64_t, (n_broad_columns * n_units > 0 ? n_broad_columns * n_units : 1)>
+        broad_weight{};  ///< [d·n_units + u], 0 where not reached
 
     /// The columns of the row this layer reads: its update is a function of their values.
-    constexpr std::span<std::uint16_t const> read_columns() const { return {in_cols.data(), Shape.inputs}; }
+    constexpr std::span<std::uint16_t const> read_columns() const { return {in_cols.data(), n_inputs}; }
 
     constexpr bool reads_column(std::size_t c) const {
-        for (std::size_t i = 0; i < Shape.inputs; ++i)
+        for (std::size_t i = 0; i < n_inputs; ++i)
             if (in_cols[i] == c) return true;
         return false;
     }
@@ -73,25 +80,25 @@ struct compiled_mlp {
             if (o == c) return true;
         return false;
     }
-    constexpr void fill_cache(cache_entry&, row_vector<Shape.width> const&) const {}
+    constexpr void fill_cache(cache_entry&, row_vector<width> const&) const {}
 
     /// The same parameters as compiled_attention::apply; an MLP reads only `row`.
     template <class RowOf = int>
-    constexpr std::uint64_t apply(row_vector<Shape.width>& row, cache_entry const*, std::size_t, margins* m, RowOf const& = {},
+    constexpr std::uint64_t apply(row_vector<width>& row, cache_entry const*, std::size_t, margins* m, RowOf const& = {},
                                   attention_probe* = nullptr, update_sink* sink = nullptr) const {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
         // operator[] costs more than the multiply-add it wraps (g++ 12: an operator[] on a local
         // array adds about 35 operations to the 28 of a read through a pointer).
         fixed* const x = row.data();
-        std::array<i128, (Shape.outputs > 0 ? Shape.outputs : 1)> acc_store;  // an output's sum starts at its bias when first changed
+        std::array<i128, (n_outputs > 0 ? n_outputs : 1)> acc_store;  // an output's sum starts at its bias when first changed
         i128* const acc_out = acc_store.data();
-        std::array<bool, (Shape.outputs > 0 ? Shape.outputs : 1)> changed_store{};
+        std::array<bool, (n_outputs > 0 ? n_outputs : 1)> changed_store{};
         bool* const changed = changed_store.data();
-        std::array<i128, (Shape.units > 0 ? Shape.units : 1)> pre_store;  // written when a unit is first touched
+        std::array<i128, (n_units > 0 ? n_units : 1)> pre_store;  // written when a unit is first touched
         i128* const pre = pre_store.data();
-        std::array<bool, (Shape.units > 0 ? Shape.units : 1)> touched_store{};
+        std::array<bool, (n_units > 0 ? n_units : 1)> touched_store{};
         bool* const touched = touched_store.data();
-        std::array<std::uint16_t, (Shape.units > 0 ? Shape.units : 1)> touched_store_list;
+        std::array<std::uint16_t, (n_units > 0 ? n_units : 1)> touched_store_list;
         std::uint16_t* const touched_list = touched_store_list.data();
         std::size_t n_touched = 0;
         std::uint16_t const* const cols = in_cols.data();
@@ -101,28 +108,28 @@ struct compiled_mlp {
         std::int64_t const* const bi_weight = by_input.weight.data();
         std::int64_t const* const bias = b1.data();
         // The columns that touch units: every nonzero one, except a lone inert broad column.
-        std::array<std::uint16_t, (Shape.inputs > 0 ? Shape.inputs : 1)> touch_store;
+        std::array<std::uint16_t, (n_inputs > 0 ? n_inputs : 1)> touch_store;
         std::uint16_t* const to_touch = touch_store.data();
         std::size_t n_touch = 0;
-        for (std::size_t k = 0; k < Shape.inputs; ++k) {
-            if (Shape.broad > 0 && broad_k[k]) continue;
+        for (std::size_t k = 0; k < n_inputs; ++k) {
+            if (n_broad_columns > 0 && broad_k[k]) continue;
             if (x[cols[k]].raw != 0) to_touch[n_touch++] = static_cast<std::uint16_t>(k);
         }
         // Broad columns: one nonzero and inert → add it to the touched units only; otherwise touch.
-        std::size_t n_broad = 0, last_broad = 0;
-        for (std::size_t d = 0; d < Shape.broad; ++d)
-            if (x[cols[broad[d]]].raw != 0) ++n_broad, last_broad = d;
+        std::size_t nonzero_broad = 0, last_broad = 0;
+        for (std::size_t d = 0; d < n_broad_columns; ++d)
+            if (x[cols[broad[d]]].raw != 0) ++nonzero_broad, last_broad = d;
         std::int64_t inert_value = 0;
         std::size_t inert_column = 0;
         bool inert = false;
-        if (n_broad == 1) {
+        if (nonzero_broad == 1) {
             std::int64_t const xv = x[cols[broad[last_broad]]].raw;
             inert = xv >= inert_lo[last_broad] && xv <= inert_hi[last_broad];
             inert_value = xv;
             inert_column = last_broad;
         }
         if (!inert)
-            for (std::size_t d = 0; d < Shape.broad; ++d)
+            for (std::size_t d = 0; d < n_broad_columns; ++d)
                 if (x[cols[broad[d]]].raw != 0) to_touch[n_touch++] = broad[d];
         for (std::size_t t = 0; t < n_touch; ++t) {  // written out, not a lambda: see above
             std::size_t const k = to_touch[t];
@@ -138,7 +145,7 @@ struct compiled_mlp {
             }
         }
         if (inert) {
-            std::int64_t const* w = broad_weight.data() + inert_column * Shape.units;
+            std::int64_t const* w = broad_weight.data() + inert_column * n_units;
             for (std::size_t t = 0; t < n_touched; ++t) {
                 std::size_t const u = touched_list[t];
                 pre[u] += i128{inert_value} * w[u];
@@ -154,7 +161,7 @@ struct compiled_mlp {
         for (std::size_t t = 0; t < n_touched; ++t) {
             std::size_t const u = touched_list[t];
             i128 const acc = pre[u];
-            std::int64_t const g = acc <= -saturated ? 0
+            std::int64_t const g = acc <= -saturated  ? 0
                                    : acc >= saturated ? detail::round_shift_32(acc)
                                                       : detail::gelu_raw(detail::round_shift_32(acc));
             std::int64_t const change = g - rest[u];  // |g|, |at_rest| < 2^62: no overflow
@@ -168,11 +175,11 @@ struct compiled_mlp {
                 acc_out[o] += i128{change} * out_weight[e];  // fits: checked in compile_mlp
             }
         }
-        if (m && reports_decision && Shape.units > 0) {
+        if (m && reports_decision && n_units > 0) {
             i128 top = -(i128{1} << 126);
-            for (std::size_t u = 0; u < Shape.units; ++u) {
+            for (std::size_t u = 0; u < n_units; ++u) {
                 i128 p = touched[u] ? pre[u] : i128{bias[u]} << fixed::frac_bits;
-                if (!touched[u] && inert) p += i128{inert_value} * broad_weight[inert_column * Shape.units + u];
+                if (!touched[u] && inert) p += i128{inert_value} * broad_weight[inert_column * n_units + u];
                 if (p > top) top = p;
             }
             std::int64_t const p = detail::round_shift_32(top);
@@ -181,11 +188,12 @@ struct compiled_mlp {
         }
         std::uint16_t const* const outs = out_cols.data();
         std::int64_t const* const bias_rounded = out_bias_rounded.data();
-        for (std::size_t o = 0; o < Shape.outputs; ++o) {
+        for (std::size_t o = 0; o < n_outputs; ++o) {
             std::int64_t const update = changed[o] ? detail::round_shift_32(acc_out[o]) : bias_rounded[o];
             if (update == 0) continue;
             if (sink) sink->add(outs[o], update);
-            add_to_residual(x[outs[o]].raw, update);
+            if (__builtin_add_overflow(x[outs[o]].raw, update, &x[outs[o]].raw))
+                detail::throw_overflow("ctformer: residual overflows");
         }
         return 0;
     }
@@ -283,7 +291,11 @@ constexpr auto compile_mlp() {
     constexpr auto written = [=](std::size_t c) { return outputs.written[c]; };
     constexpr std::size_t n_outputs = count_where<Dm>(written);
     constexpr auto outs = indices_where<n_outputs, Dm>(written);
-    constexpr std::size_t n_in_weights = [=] { std::size_t n = 0; for (auto h : units) n += p1.col_nnz[h]; return n; }();
+    constexpr std::size_t n_in_weights = [=] {
+        std::size_t n = 0;
+        for (auto h : units) n += p1.col_nnz[h];
+        return n;
+    }();
     constexpr std::size_t n_out_weights = [=] {
         std::size_t n = 0;
         for (auto h : units) n += Src::dense.w2.row_nonzeros(h);

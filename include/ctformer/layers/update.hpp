@@ -23,12 +23,6 @@ struct update_sink {
     }
 };
 
-/// Adds u to a residual entry. A sum that leaves Q31.32 is an error (a compile error in constant
-/// evaluation), never a wrapped value.
-constexpr void add_to_residual(std::int64_t& entry, std::int64_t u) {
-    if (__builtin_add_overflow(entry, u, &entry)) detail::throw_overflow("ctformer: residual overflows");
-}
-
 /// What an attention layer's pass decided, so that a pass that sees one more row can reuse it:
 /// the query (per active head dimension), the top score and the runner-up score.
 struct attention_probe {

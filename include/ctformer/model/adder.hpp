@@ -22,7 +22,7 @@ struct adder {
     static_assert(Digits >= 1 && Digits <= 8, "ctformer::adder: the adder supports 1 to 8 digits");
     static constexpr std::size_t digits = Digits;
     static constexpr std::size_t prompt_length = 2 * Digits + 2;  ///< DDDD+DDDD=
-    static constexpr std::size_t answer_length = Digits + 2;      ///< D + 1 digits, reversed, then '\n'
+    static constexpr std::size_t answer_length = Digits + 2;  ///< D + 1 digits, reversed, then '\n'
     static constexpr std::size_t longest_sequence = prompt_length + answer_length - 1;
     using build = Build;
     static constexpr auto const& dense = dense_of<Build>;

@@ -179,7 +179,7 @@ constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
 /// time (see compile_mlp).
 template <class L, std::size_t N>
 constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot, std::int64_t>, N> const& moves,
-                                              std::string_view name) {
+                                             std::string_view name) {
     mlp_for<L, L::width> w{};
     w.name = name;
     for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset);  // units s[0], s[1] move the cursor
@@ -245,7 +245,6 @@ constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, s
     }
     return w;
 }
-
 
 /// CarryOut (not in the seed, which loses the fifth digit of 9999+9999): after the D body passes
 /// the carry register holds the sum's top digit, 0 or 1. One MLP clears `out`, writes that digit

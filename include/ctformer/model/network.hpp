@@ -16,6 +16,8 @@
 
 #include <array>
 #include <cstddef>
+#include <stdexcept>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -26,6 +28,16 @@
 #include "ctformer/model/registers.hpp"
 
 namespace ctformer {
+
+/// A string as a template argument (a layer's name).
+template <std::size_t N>
+struct fixed_string {
+    char text[N]{};
+    constexpr fixed_string(char const (&s)[N]) {
+        for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+    }
+    constexpr std::string_view view() const { return {text, N - 1}; }
+};
 
 /// The dense network: the truth that every other form is derived from.
 template <class Prologue, class Body, class Epilogue, class L>
@@ -41,33 +53,29 @@ struct network_weights {
 struct seed_weights {
     constexpr auto operator()() const {
         auto const& L = seed_layout;
-        auto prologue = hana::make_tuple(
-            find_and_store(L, token::plus, L[reg::left_pos], "find_and_store('+' → left_pos)"),
-            find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
-            find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
-            step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
+        auto prologue =
+            hana::make_tuple(find_and_store(L, token::plus, L[reg::left_pos], "find_and_store('+' → left_pos)"),
+                             find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
+                             find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
+                             step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
         auto body = hana::make_tuple(
             clear(L, L[reg::left], L[reg::right], L[reg::out]),
             step_position(L,
                           std::array{std::pair{L[reg::left_pos], std::int64_t{-1}},
-                                     std::pair{L[reg::right_pos], std::int64_t{-1}},
-                                     std::pair{L[reg::out_pos], std::int64_t{1}}},
+                                     std::pair{L[reg::right_pos], std::int64_t{-1}}, std::pair{L[reg::out_pos], std::int64_t{1}}},
                           "step_position(left −1, right −1, out +1)"),
             read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
             read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"),
             add_with_carry(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
-            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]),
-            is_zero(L, L[reg::distance]),
+            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-        auto epilogue = hana::make_tuple(
-            carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
-            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]),
-            is_zero(L, L[reg::distance]),
-            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
-            end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
-            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]),
-            is_zero(L, L[reg::distance]),
-            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+        auto epilogue =
+            hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+                             diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
+                             end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+                             diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
         return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t>{
             L, prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
     }
@@ -110,16 +118,19 @@ constexpr auto compile_network() {
     constexpr std::size_t ne = decltype(hana::size(d.epilogue))::value;
     auto prologue = []<std::size_t... I>(std::index_sequence<I...>) {
         return hana::make_tuple(compiled_layer<detail::prologue_layer<Build, I>>...);
-    }(std::make_index_sequence<np>{});
+    }
+    (std::make_index_sequence<np>{});
     auto body = []<std::size_t... I>(std::index_sequence<I...>) {
         return hana::make_tuple(compiled_layer<detail::body_layer<Build, I>>...);
-    }(std::make_index_sequence<nb>{});
+    }
+    (std::make_index_sequence<nb>{});
     auto epilogue = []<std::size_t... I>(std::index_sequence<I...>) {
         return hana::make_tuple(compiled_layer<detail::epilogue_layer<Build, I>>...);
-    }(std::make_index_sequence<ne>{});
+    }
+    (std::make_index_sequence<ne>{});
     using L = std::remove_cvref_t<decltype(d.layout)>;
-    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L>{d.layout, prologue, body,
-                                                                                       epilogue, d.unembed};
+    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L>{d.layout, prologue, body, epilogue,
+                                                                                       d.unembed};
 }
 
 template <class Build>
@@ -137,6 +148,28 @@ struct network_shape {
     /// Segments of the program: the prologue, D body passes, the epilogue.
     static constexpr std::size_t segments(std::size_t digits) { return digits + 2; }
 };
+
+/// The index of the layer called `name` in a tuple of layers; in a constant expression, a name
+/// that no layer has stops the build here.
+template <class Layers>
+constexpr std::size_t layer_index(Layers const& layers, std::string_view name) {
+    constexpr std::size_t none = decltype(hana::size(layers))::value;
+    std::size_t found = none, k = 0;
+    hana::for_each(layers, [&](auto const& layer) {
+        if (found == none && layer.name == name) found = k;
+        ++k;
+    });
+    if (found == none) throw std::invalid_argument("ctformer::layer_index: no layer has this name");
+    return found;
+}
+
+/// The body layer of the seed network called `name`, in a network's weights (for breaking it):
+///   auto& table = ctformer::seed_body_layer<"add_with_carry">(w);
+template <fixed_string Name, class Weights>
+constexpr auto& seed_body_layer(Weights& w) {
+    constexpr std::size_t k = layer_index(dense_of<seed_weights>.body, Name.view());
+    return hana::at_c<k>(w.body);
+}
 
 /// Calls f(layer) for every distinct layer of a network: the prologue, the body once, the epilogue.
 template <class Net, class F>

@@ -51,31 +51,42 @@ inline std::string describe_char(char c) {
 [[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits) {
     std::string const shape = std::string(digits, 'D') + "+" + std::string(digits, 'D') + "=";
     std::string msg = "malformed prompt \"";
-    for (char c : text.substr(0, 64)) msg += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
+    for (char c : text.substr(0, 64))
+        msg += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
     if (text.size() > 64) msg += "...";
     msg += "\": ";
     switch (k) {
-    case prompt_error::kind::empty: msg += "the prompt is empty; expected " + shape; break;
-    case prompt_error::kind::too_long: msg += "the prompt has " + std::to_string(text.size()) + " characters; expected " + shape; break;
-    case prompt_error::kind::unknown_character:
-        msg += "character " + describe_char(text[at]) + " at position " + std::to_string(at) + " is not one of 0123456789+="; break;
-    case prompt_error::kind::wrong_length:
-        msg += "it has " + std::to_string(text.size()) + " characters; a " + std::to_string(digits) + "-digit prompt " + shape + " has " +
-               std::to_string(2 * digits + 2); break;
-    case prompt_error::kind::expected_digit: {
-        msg += "expected a digit at position " + std::to_string(at) + ", found " + describe_char(text[at]);
-        bool const first = at < digits;
-        std::size_t const start = first ? 0 : digits + 1;
-        if ((text[at] == '+' || text[at] == '=') && at > start)
-            msg += std::string("; the ") + (first ? "first" : "second") + " operand has " + std::to_string(at - start) +
-                   " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(digits);
-        msg += " (shape " + shape + ")";
-        break;
-    }
-    case prompt_error::kind::expected_plus:
-        msg += "expected '+' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape + ")"; break;
-    case prompt_error::kind::expected_equals:
-        msg += "expected '=' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape + ")"; break;
+        case prompt_error::kind::empty:
+            msg += "the prompt is empty; expected " + shape;
+            break;
+        case prompt_error::kind::too_long:
+            msg += "the prompt has " + std::to_string(text.size()) + " characters; expected " + shape;
+            break;
+        case prompt_error::kind::unknown_character:
+            msg += "character " + describe_char(text[at]) + " at position " + std::to_string(at) + " is not one of 0123456789+=";
+            break;
+        case prompt_error::kind::wrong_length:
+            msg += "it has " + std::to_string(text.size()) + " characters; a " + std::to_string(digits) + "-digit prompt " +
+                   shape + " has " + std::to_string(2 * digits + 2);
+            break;
+        case prompt_error::kind::expected_digit: {
+            msg += "expected a digit at position " + std::to_string(at) + ", found " + describe_char(text[at]);
+            bool const first = at < digits;
+            std::size_t const start = first ? 0 : digits + 1;
+            if ((text[at] == '+' || text[at] == '=') && at > start)
+                msg += std::string("; the ") + (first ? "first" : "second") + " operand has " + std::to_string(at - start) +
+                       " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(digits);
+            msg += " (shape " + shape + ")";
+            break;
+        }
+        case prompt_error::kind::expected_plus:
+            msg += "expected '+' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape +
+                   ")";
+            break;
+        case prompt_error::kind::expected_equals:
+            msg += "expected '=' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape +
+                   ")";
+            break;
     }
     throw prompt_error(k, at, msg);
 }
@@ -114,12 +125,14 @@ constexpr prompt_tokens<Digits> parse_prompt(std::string_view text) {
         if (i == Digits) {
             if (c != '+') detail::prompt_fail(k::expected_plus, text, i, Digits);  // '+' must follow the first operand's D digits
         } else if (i == n - 1) {
-            if (c != '=') detail::prompt_fail(k::expected_equals, text, i, Digits);  // '=' must follow the second operand's D digits
+            if (c != '=')
+                detail::prompt_fail(k::expected_equals, text, i, Digits);  // '=' must follow the second operand's D digits
         } else if (!digit) {
             detail::prompt_fail(k::expected_digit, text, i, Digits);  // operands are exactly D digits each
         }
     }
-    if (text.size() != n) detail::prompt_fail(k::wrong_length, text, text.size(), Digits);  // a D-digit prompt has 2D+2 characters
+    if (text.size() != n)
+        detail::prompt_fail(k::wrong_length, text, text.size(), Digits);  // a D-digit prompt has 2D+2 characters
     prompt_tokens<Digits> p{};
     for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_of(text[i]));
     return p;

@@ -47,8 +47,8 @@ constexpr register_decl<Name, Width> declare(Name name) {
 /// The layout: a compile-time map from register name to slot.
 template <class Map, std::size_t Width, std::size_t Count>
 struct layout {
-    static constexpr std::size_t width = Width;   ///< columns in a row
-    static constexpr std::size_t count = Count;   ///< registers, the token block not included
+    static constexpr std::size_t width = Width;  ///< columns in a row
+    static constexpr std::size_t count = Count;  ///< registers, the token block not included
     Map map;
 
     template <class Name>
@@ -108,10 +108,10 @@ inline constexpr auto final = BOOST_HANA_STRING("final");
 
 /// The seed's layout (width 80): tokens 0–13, pos 14, left_pos 16, right_pos 18, out_pos 20,
 /// left 22, right 36, out 50, carry 64, distance 65, final 66–79.
-inline constexpr auto seed_layout = make_layout(
-    declare<2>(reg::pos), declare<2>(reg::left_pos), declare<2>(reg::right_pos), declare<2>(reg::out_pos),
-    declare<vocab_size>(reg::left), declare<vocab_size>(reg::right), declare<vocab_size>(reg::out),
-    declare<1>(reg::carry), declare<1>(reg::distance), declare<vocab_size>(reg::final));
+inline constexpr auto seed_layout =
+    make_layout(declare<2>(reg::pos), declare<2>(reg::left_pos), declare<2>(reg::right_pos), declare<2>(reg::out_pos),
+                declare<vocab_size>(reg::left), declare<vocab_size>(reg::right), declare<vocab_size>(reg::out),
+                declare<1>(reg::carry), declare<1>(reg::distance), declare<vocab_size>(reg::final));
 
 using seed_layout_t = std::remove_const_t<decltype(seed_layout)>;
 

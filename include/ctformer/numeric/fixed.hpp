@@ -5,7 +5,7 @@
 // Why these bits (facts from the seed, see docs/tour.md and instructions.hpp):
 //  * Largest magnitudes: the MLP pre-activations reach −18336 (IsZero, D = 4; −100 × the
 //    largest distance) and 1000 (StepPosition's bias); the re-derived attention key scale is
-//    2^18, the largest value of all. The bounds analysis (model/bounds.hpp) derives these over
+//    2^18, the largest value of all. The bounds analysis (proof/bounds.hpp) derives these over
 //    every valid prompt and static_asserts that every value fits 23 integer bits (tests/proofs),
 //    so 31 leave a headroom factor of 2^13 (`ctformer bounds` prints the table).
 //  * Smallest decisions: the copy step fires only while the DiffPos input |a| < 0.112, with
@@ -93,8 +93,7 @@ struct fixed {
     /// the sin/cos of position angles); exact for every double that is a multiple of 2^-32.
     static constexpr fixed from_double(double v) {
         double const scaled = v * static_cast<double>(one_raw);
-        if (!(scaled < 9.2e18 && scaled > -9.2e18))
-            throw overflow_error("ctformer::fixed::from_double: outside Q31.32");
+        if (!(scaled < 9.2e18 && scaled > -9.2e18)) throw overflow_error("ctformer::fixed::from_double: outside Q31.32");
         double const mag = scaled < 0 ? -scaled : scaled;
         auto const whole = static_cast<std::int64_t>(mag);
         std::int64_t const r = (mag - static_cast<double>(whole)) >= 0.5 ? whole + 1 : whole;
@@ -116,9 +115,7 @@ struct fixed {
         return fixed{r};
     }
     friend constexpr fixed operator-(fixed a) { return fixed{} - a; }
-    friend constexpr fixed operator*(fixed a, fixed b) {
-        return fixed{detail::round_shift(i128{a.raw} * b.raw, frac_bits)};
-    }
+    friend constexpr fixed operator*(fixed a, fixed b) { return fixed{detail::round_shift(i128{a.raw} * b.raw, frac_bits)}; }
     /// a / b rounded to nearest (ties away from zero).
     friend constexpr fixed operator/(fixed a, fixed b) {
         if (b.raw == 0) throw overflow_error("ctformer::fixed: division by zero");

@@ -29,10 +29,19 @@ inline constexpr double pi = 3.14159265358979323846;
 constexpr double exp_double(double x) {
     constexpr double ln2 = 0.69314718055994530942;
     int k = 0;
-    while (x > ln2 / 2) { x -= ln2; ++k; }
-    while (x < -ln2 / 2) { x += ln2; --k; }
+    while (x > ln2 / 2) {
+        x -= ln2;
+        ++k;
+    }
+    while (x < -ln2 / 2) {
+        x += ln2;
+        --k;
+    }
     double term = 1, sum = 1;
-    for (int n = 1; n < 20; ++n) { term *= x / n; sum += term; }
+    for (int n = 1; n < 20; ++n) {
+        term *= x / n;
+        sum += term;
+    }
     for (; k > 0; --k) sum *= 2;
     for (; k < 0; ++k) sum /= 2;
     return sum;
@@ -53,7 +62,10 @@ constexpr double sqrt_double(double x) {
 constexpr double sin_turns(double turns) {
     double const x = 2 * pi * turns;
     double term = x, sum = x;
-    for (int n = 1; n < 20; ++n) { term *= -x * x / ((2 * n) * (2 * n + 1)); sum += term; }
+    for (int n = 1; n < 20; ++n) {
+        term *= -x * x / ((2 * n) * (2 * n + 1));
+        sum += term;
+    }
     return sum;
 }
 
@@ -62,7 +74,8 @@ inline constexpr int exp_q = 62;  // the reduced argument and the polynomial liv
 inline constexpr std::int64_t ln2_q62 = 3196577161300663808;  // round(ln 2 · 2^62)
 inline constexpr int exp_degree = 16;
 /// e^x < 2^-33 for x < −22.875: such x round to exactly 0.
-inline constexpr std::int64_t exp_zero_below = -(std::int64_t{22} * fixed::one_raw + (std::int64_t{7} << 29));                         // 0.7^17/17! < 2^-62
+inline constexpr std::int64_t exp_zero_below =
+    -(std::int64_t{22} * fixed::one_raw + (std::int64_t{7} << 29));  // 0.7^17/17! < 2^-62
 
 constexpr std::array<std::int64_t, exp_degree + 1> exp_coefficients() {
     std::array<std::int64_t, exp_degree + 1> c{};
@@ -216,7 +229,7 @@ constexpr sin_cos position_angle(std::int64_t p, std::int64_t period) {
     if (m < 0) m += period;
     // Reduce to a quarter turn around 0 so the series stays short and accurate.
     double const turns = static_cast<double>(m) / static_cast<double>(period);  // [0, 1)
-    double const t = turns > 0.5 ? turns - 1.0 : turns;                           // [−1/2, 1/2]
+    double const t = turns > 0.5 ? turns - 1.0 : turns;  // [−1/2, 1/2]
     double const s = detail::sin_turns(t > 0.25 ? 0.5 - t : (t < -0.25 ? -0.5 - t : t));
     double const c_t = t + 0.25 > 0.5 ? t + 0.25 - 1.0 : t + 0.25;  // cos x = sin(x + π/2)
     double const c = detail::sin_turns(c_t > 0.25 ? 0.5 - c_t : (c_t < -0.25 ? -0.5 - c_t : c_t));

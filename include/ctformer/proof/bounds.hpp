@@ -43,12 +43,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 
+#include "ctformer/layers/compile.hpp"
 #include "ctformer/model/adder.hpp"
 #include "ctformer/model/network.hpp"
-#include "ctformer/layers/compile.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
 
@@ -58,20 +57,21 @@ namespace ctformer {
 struct layer_bounds {
     std::string_view name;
     bool attention = false;
-    std::int64_t stream = 0;    ///< largest |entry| of any row after the layer (raw Q31.32)
-    i128 inner = 0;             ///< largest |pre-activation| (MLP) or |q|, |k|, |v|, |score| (attention), raw
+    std::int64_t stream = 0;  ///< largest |entry| of any row after the layer (raw Q31.32)
+    i128 inner = 0;  ///< largest |pre-activation| (MLP) or |q|, |k|, |v|, |score| (attention), raw
     std::size_t fallback_rows = 0;  ///< rows that needed intervals (a box or too many combinations)
 };
 
 namespace bounds_detail {
 
-inline constexpr std::size_t set_capacity = 16;          ///< vectors per register before it becomes a box
-inline constexpr std::size_t register_width = 14;        ///< the widest register (a token block)
+inline constexpr std::size_t set_capacity = 16;  ///< vectors per register before it becomes a box
+inline constexpr std::size_t register_width = 14;  ///< the widest register (a token block)
 inline constexpr std::size_t max_registers = 12;
-inline constexpr std::size_t max_combinations = 4096;    ///< MLP inputs enumerated before intervals
-inline constexpr std::size_t max_candidates = 64;        ///< queries, keys or values per row
-inline constexpr std::size_t max_written_registers = 4;  ///< registers one MLP may write
-inline constexpr std::size_t digit_tokens = 10;          ///< tokens 0 .. 9 are the digits
+inline constexpr std::size_t max_combinations = 4096;  ///< MLP inputs enumerated before intervals
+inline constexpr std::size_t max_candidates = 64;  ///< queries, keys or values per row
+inline constexpr std::size_t max_written_registers =
+    4;  ///< registers one MLP may write (their next values are kept in a fixed array)
+inline constexpr std::size_t digit_tokens = 10;  ///< tokens 0 .. 9 are the digits
 
 /// Sentinel: a combination count past max_combinations; the product saturates there, so it
 /// cannot overflow, and every count above max_combinations means "too many to enumerate".
@@ -79,8 +79,9 @@ inline constexpr std::size_t too_many_combinations = max_combinations + 1;
 
 // Widenings, in ulp of Q31.32 (raw units). Each keeps a bound formed from rounded or sampled values
 // wide enough to hold every value the layer itself computes.
-/// A box's ends are each rounded from an exact interval sum: one ulp more each way, so the box
-/// holds every value the layer rounds from a sum inside the interval.
+/// A box whose ends are rounded from exact interval sums: one ulp each way, so that the box holds
+/// the layer's values however a value at an end rounds (the layer rounds each value, the analysis
+/// only the ends).
 inline constexpr std::int64_t rounded_end_slack = 1;
 /// GELU's polynomial is monotone only up to its rounding: its values at the ends of a range may
 /// miss the range's extremes by a few ulp.
@@ -92,7 +93,7 @@ inline constexpr std::int64_t gelu_minimum_slack = 64;
 /// The attention hull: the rounded softmax weights sum to at most 1 + 64·2^-32 (one rounding per
 /// row, ≤ 64 rows), so an output can exceed the hull by 2^-26 of its magnitude; 2^-25 is taken.
 inline constexpr int hull_excess_shift = 25;
-/// ... plus the output's own rounding and the weights' rounding below.
+/// ... plus the output's own rounding, which the relative term misses for values near 0.
 inline constexpr std::int64_t hull_rounding_slack = 2;
 
 constexpr std::int64_t abs64(std::int64_t v) { return v < 0 ? -v : v; }
@@ -101,10 +102,6 @@ constexpr i128 abs128(i128 v) { return v < 0 ? -v : v; }
 /// The array extent for N entries (a zero-length std::array is avoided, as the layers do).
 template <std::size_t N>
 inline constexpr std::size_t at_least_one = N > 0 ? N : 1;
-
-/// The number of columns a compiled layer writes.
-template <class Layer>
-inline constexpr std::size_t written_count = std::tuple_size_v<decltype(Layer::out_cols)>;
 
 /// The values a block of `width` entries can hold: a set of vectors, or a box once it has more
 /// than Capacity. The hull (lo, hi) is kept in both cases.
@@ -117,9 +114,7 @@ struct value_set {
     std::array<std::array<std::int64_t, Width>, Capacity> v{};
     std::array<std::int64_t, Width> lo{}, hi{};
 
-    constexpr void clear(std::size_t w) {
-        width = w, n = 0, box = false, any = false;
-    }
+    constexpr void clear(std::size_t w) { width = w, n = 0, box = false, any = false; }
     constexpr void widen(std::int64_t const* l, std::int64_t const* h) {
         for (std::size_t i = 0; i < width; ++i) {
             if (!any || l[i] < lo[i]) lo[i] = l[i];
@@ -352,8 +347,10 @@ constexpr void embed_valid_prompts(bounds_state<Model>& st) {
             auto const x = embed(Model::dense.layout, tok, p);
             for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].add(st.block_of(x, r).data());
         };
-        if (p == Model::digits) add_token(token::plus);
-        else if (p == st.first) add_token(token::equals);
+        if (p == Model::digits)
+            add_token(token::plus);
+        else if (p == st.first)
+            add_token(token::equals);
         else
             for (std::size_t d = 0; d < digit_tokens; ++d) add_token(d);
     }
@@ -365,7 +362,7 @@ constexpr void embed_valid_prompts(bounds_state<Model>& st) {
 /// any row changes (attention reads only the embedding's columns, which no layer writes).
 template <class Model, class Layer>
 struct attention_inputs {
-    static constexpr std::size_t heads = Layer::heads, outputs = written_count<Layer>;
+    static constexpr std::size_t heads = Layer::heads, outputs = Layer::shape.outputs;
     static constexpr std::size_t rows = bounds_state<Model>::rows;
     using key_set = candidates<at_least_one<heads>>;
     using val_set = value_set<at_least_one<outputs>, max_candidates>;
@@ -377,7 +374,7 @@ struct attention_inputs {
 /// A row's value as a box, from the hulls of the registers it reads (too many combinations).
 template <class Model, class Layer, class Values>
 constexpr void add_value_box(bounds_state<Model> const& st, Layer const& layer, std::size_t j, Values& values) {
-    constexpr std::size_t NO = written_count<Layer>;
+    constexpr std::size_t NO = Layer::shape.outputs;
     std::array<std::int64_t, at_least_one<NO>> l{}, h{};
     for (std::size_t o = 0; o < NO; ++o) {
         i128 lo = 0, hi = 0;
@@ -392,7 +389,7 @@ constexpr void add_value_box(bounds_state<Model> const& st, Layer const& layer, 
 template <class Model, class Layer>
 constexpr void collect_attention_inputs(bounds_state<Model> const& st, Layer const& layer, attention_inputs<Model, Layer>& in,
                                         layer_bounds& lb) {
-    constexpr std::size_t NA = Layer::heads, NO = written_count<Layer>;
+    constexpr std::size_t NA = Layer::heads, NO = Layer::shape.outputs;
     register_list const kr = st.registers_of(layer.k.index, layer.k.start[NA]);
     register_list const vr = st.registers_of(layer.v.index, layer.v.start[NO]);
     for (std::size_t j = 0; j < st.rows; ++j) {
@@ -428,7 +425,8 @@ constexpr void collect_attention_inputs(bounds_state<Model> const& st, Layer con
 /// Row i's possible queries (fill_query on every combination of the registers the query reads);
 /// |q| goes to lb.inner. False when they are not a known set (a box, or too many combinations).
 template <class Model, class Layer, class Keys>
-constexpr bool collect_queries(bounds_state<Model> const& st, Layer const& layer, std::size_t i, Keys& queries, layer_bounds& lb) {
+constexpr bool collect_queries(bounds_state<Model> const& st, Layer const& layer, std::size_t i, Keys& queries,
+                               layer_bounds& lb) {
     constexpr std::size_t NA = Layer::heads;
     register_list const qr = st.registers_of(layer.q.index, layer.q.start[NA]);
     bool qbox = false;
@@ -479,7 +477,8 @@ constexpr void add_exact_weights_output(Inputs const& in, std::size_t i, std::in
     if (boxed) {
         for (std::size_t o = 0; o < NO; ++o) {
             i128 lo = 0, hi = 0;
-            for (std::size_t j = 0; j <= i; ++j) lo += i128{weights[j]} * in.values[j].lo[o], hi += i128{weights[j]} * in.values[j].hi[o];
+            for (std::size_t j = 0; j <= i; ++j)
+                lo += i128{weights[j]} * in.values[j].lo[o], hi += i128{weights[j]} * in.values[j].hi[o];
             l[o] = detail::round_shift_32(lo), h[o] = detail::round_shift_32(hi);
         }
         update.add_box(l.data(), h.data());
@@ -502,14 +501,16 @@ constexpr void add_exact_weights_output(Inputs const& in, std::size_t i, std::in
 /// One visible row beats every other by more than exp's zero threshold for every key (score
 /// ranges [smin, smax], rows 0 .. i): the output is that row's value exactly. False if none does.
 template <class Inputs, class Update>
-constexpr bool add_dominant_output(Inputs const& in, std::size_t i, std::int64_t const* smin, std::int64_t const* smax, Update& update) {
+constexpr bool add_dominant_output(Inputs const& in, std::size_t i, std::int64_t const* smin, std::int64_t const* smax,
+                                   Update& update) {
     std::size_t best = 0;
     for (std::size_t j = 1; j <= i; ++j)
         if (smin[j] > smin[best]) best = j;
     for (std::size_t j = 0; j <= i; ++j)
         if (j != best && !(smax[j] - smin[best] < detail::exp_zero_below)) return false;
     auto const& v = in.values[best];
-    if (v.box) update.add_box(v.lo.data(), v.hi.data());
+    if (v.box)
+        update.add_box(v.lo.data(), v.hi.data());
     else
         for (std::size_t k = 0; k < v.n; ++k) update.add(v.v[k].data());
     return true;
@@ -519,8 +520,8 @@ constexpr bool add_dominant_output(Inputs const& in, std::size_t i, std::int64_t
 /// its possible keys), then exact weights, a dominant row, or the hull (counted as a fallback).
 /// False when a visible row's keys are not known: the caller falls back to the hull.
 template <class Model, class Layer, class Update>
-constexpr bool add_query_output(Layer const& layer, attention_inputs<Model, Layer> const& in, std::size_t i, std::int64_t const* q,
-                                Update& update, layer_bounds& lb) {
+constexpr bool add_query_output(Layer const& layer, attention_inputs<Model, Layer> const& in, std::size_t i,
+                                std::int64_t const* q, Update& update, layer_bounds& lb) {
     std::array<std::int64_t, bounds_state<Model>::rows> smin{}, smax{};
     bool single = true;
     for (std::size_t j = 0; j <= i; ++j) {
@@ -591,12 +592,13 @@ struct register_parts {
 
 template <class Model, class Layer>
 constexpr register_parts parts_of(bounds_state<Model> const& st, Layer const& layer) {
-    constexpr std::size_t NU = std::tuple_size_v<decltype(layer.b1)>;
+    constexpr std::size_t NU = Layer::shape.units;
     register_parts parts;
     for (std::size_t u = 0; u < NU; ++u) {
         if (layer.in.start[u] == layer.in.start[u + 1]) continue;  // a unit with no input links nothing
         std::size_t const first_in = st.regs.of_column[layer.in.index[layer.in.start[u]]];
-        for (std::size_t e = layer.in.start[u]; e < layer.in.start[u + 1]; ++e) parts.unite(first_in, st.regs.of_column[layer.in.index[e]]);
+        for (std::size_t e = layer.in.start[u]; e < layer.in.start[u + 1]; ++e)
+            parts.unite(first_in, st.regs.of_column[layer.in.index[e]]);
         for (std::size_t e = layer.out.start[u]; e < layer.out.start[u + 1]; ++e)
             parts.unite(first_in, st.regs.of_column[layer.out_cols[layer.out.index[e]]]);
     }
@@ -607,8 +609,9 @@ constexpr register_parts parts_of(bounds_state<Model> const& st, Layer const& la
 /// range over the registers' hulls (its magnitude goes to lb.inner), GELU's range on it, and the
 /// range of each output's sum (scale 2^64) into ulo, uhi.
 template <class Model, class Layer, class Sums>
-constexpr void mlp_interval_sums(bounds_state<Model> const& st, Layer const& layer, std::size_t i, Sums& ulo, Sums& uhi, layer_bounds& lb) {
-    constexpr std::size_t NO = written_count<Layer>, NU = std::tuple_size_v<decltype(layer.b1)>;
+constexpr void mlp_interval_sums(bounds_state<Model> const& st, Layer const& layer, std::size_t i, Sums& ulo, Sums& uhi,
+                                 layer_bounds& lb) {
+    constexpr std::size_t NO = Layer::shape.outputs, NU = Layer::shape.units;
     for (std::size_t o = 0; o < NO; ++o) ulo[o] = uhi[o] = layer.out_bias[o];
     for (std::size_t u = 0; u < NU; ++u) {
         i128 lo = i128{layer.b1[u]} << fixed::frac_bits, hi = lo;
@@ -628,8 +631,8 @@ constexpr void mlp_interval_sums(bounds_state<Model> const& st, Layer const& lay
 /// Must row i's MLP update come from intervals: is a register it reads a box, or does a part
 /// read more combinations than max_combinations?
 template <class Model>
-constexpr bool mlp_needs_intervals(bounds_state<Model> const& st, std::size_t i, register_list const& reads, register_parts const& parts,
-                                   register_list const& roots) {
+constexpr bool mlp_needs_intervals(bounds_state<Model> const& st, std::size_t i, register_list const& reads,
+                                   register_parts const& parts, register_list const& roots) {
     for (std::size_t t = 0; t < reads.n; ++t)
         if (st.state[i][reads.r[t]].box) return true;
     for (std::size_t c = 0; c < roots.n; ++c) {
@@ -643,7 +646,8 @@ constexpr bool mlp_needs_intervals(bounds_state<Model> const& st, std::size_t i,
 /// layer also reads the register (x holds its value), else every old value plus the update y − x.
 template <class Model>
 constexpr void collect_written(bounds_state<Model> const& st, std::size_t i, register_list const& reads, std::size_t r,
-                               typename bounds_state<Model>::row const& x, typename bounds_state<Model>::row const& y, reg_values& next) {
+                               typename bounds_state<Model>::row const& x, typename bounds_state<Model>::row const& y,
+                               reg_values& next) {
     auto val = st.block_of(y, r);
     if (reads.contains(r)) {
         next.add(val.data());
@@ -672,7 +676,8 @@ constexpr void mlp_enumerate(bounds_state<Model>& st, Layer const& layer, std::s
                              register_list const& writes, register_parts const& parts, register_list const& roots) {
     using row = typename bounds_state<Model>::row;
     std::array<reg_values, max_written_registers> next{};
-    if (writes.n > next.size()) throw domain_error("ctformer::analyze_bounds: a layer writes more registers than the analysis holds");
+    if (writes.n > next.size())
+        throw domain_error("ctformer::analyze_bounds: a layer writes more registers than the analysis holds");
     for (std::size_t w = 0; w < writes.n; ++w) next[w].clear(st.regs.size[writes.r[w]]);
     auto run = [&](row const& x, auto&& collects) {
         row y = x;
@@ -698,7 +703,7 @@ constexpr void mlp_enumerate(bounds_state<Model>& st, Layer const& layer, std::s
 /// reads, or the interval update when that is not a small known set.
 template <class Model, class Layer>
 constexpr void mlp_transfer(bounds_state<Model>& st, Layer const& layer, layer_bounds& lb) {
-    constexpr std::size_t NI = std::tuple_size_v<decltype(layer.in_cols)>, NO = written_count<Layer>;
+    constexpr std::size_t NI = Layer::shape.inputs, NO = Layer::shape.outputs;
     register_parts const parts = parts_of(st, layer);
     register_list const reads = st.registers_of(layer.in_cols, NI), writes = st.registers_of(layer.out_cols, NO);
     register_list roots;  // the roots of the parts that read something
@@ -745,21 +750,19 @@ constexpr bool answers_are_digits(bounds_state<Model> const& st) {
 
 /// The number of layers a row of Model runs through: the prologue, the body D times, the epilogue.
 template <class Model>
-inline constexpr std::size_t program_length = decltype(hana::size(Model::net.prologue))::value +
-                                              Model::digits * decltype(hana::size(Model::net.body))::value +
-                                              decltype(hana::size(Model::net.epilogue))::value;
+inline constexpr std::size_t program_length = network_shape<std::remove_cvref_t<decltype(Model::net)>>::steps(Model::digits);
 
 /// The analysis's result for a program of MaxLayers layers (program_length<Model>).
 template <std::size_t MaxLayers>
 struct bounds_report {
     static constexpr std::size_t max_layers = MaxLayers;
     std::size_t digits = 0, rows = 0, layers = 0;
-    std::size_t first_row = 0;        ///< rows first_row .. rows − 1 go through the layers
+    std::size_t first_row = 0;  ///< rows first_row .. rows − 1 go through the layers
     std::array<layer_bounds, max_layers> layer{};
     bool answers_are_digits = false;  ///< the assumption about generated rows was verified
     std::int64_t stream_max = 0;
     i128 inner_max = 0;
-    std::size_t worst_layer = 0;      ///< the layer with the largest value, stream or inner
+    std::size_t worst_layer = 0;  ///< the layer with the largest value, stream or inner
 
     /// The largest value anywhere, raw.
     constexpr i128 largest() const { return stream_max > inner_max ? i128{stream_max} : inner_max; }
@@ -801,7 +804,8 @@ struct bounds_report {
 template <class Model>
 constexpr bounds_report<program_length<Model>> analyze_bounds() {
     using namespace bounds_detail;
-    static_assert(attention_reads_only_the_embedding(Model::net), "ctformer: the bounds analysis needs attention to read only the embedding");
+    static_assert(attention_reads_only_the_embedding(Model::net),
+                  "ctformer: the bounds analysis needs attention to read only the embedding");
     bounds_state<Model> st;
     embed_valid_prompts(st);
     bounds_report<program_length<Model>> report{};
@@ -810,8 +814,10 @@ constexpr bounds_report<program_length<Model>> analyze_bounds() {
         layer_bounds lb{};
         lb.name = layer.name;
         lb.attention = layer.is_attention;
-        if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) attention_transfer(st, layer, lb);
-        else mlp_transfer(st, layer, lb);
+        if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention)
+            attention_transfer(st, layer, lb);
+        else
+            mlp_transfer(st, layer, lb);
         lb.stream = st.stream_magnitude();
         report.add_layer(lb);
     });
@@ -826,13 +832,16 @@ namespace detail {
 ///   In instantiation of 'struct ctformer::detail::value_exceeds_format<6, 18, false>'
 template <std::size_t Layer, int IntegerBits, bool Fits>
 struct value_exceeds_format {
-    static_assert(Fits, "ctformer: a value of layer Layer (in program order) does not fit a fixed-point format with IntegerBits integer "
-                        "bits (the template arguments of this instantiation); `ctformer bounds` prints the table");
+    static_assert(
+        Fits,
+        "ctformer: a value of layer Layer (in program order) does not fit a fixed-point format with IntegerBits integer "
+        "bits (the template arguments of this instantiation); `ctformer bounds` prints the table");
     static constexpr bool fits = Fits;
 };
 template <bool Verified>
 struct answer_rows_not_shown_to_be_digits {
-    static_assert(Verified, "ctformer: the bounds analysis could not show that every answer row predicts a digit, which it assumes");
+    static_assert(Verified,
+                  "ctformer: the bounds analysis could not show that every answer row predicts a digit, which it assumes");
     static constexpr bool verified = Verified;
 };
 }  // namespace detail
@@ -845,8 +854,8 @@ inline constexpr auto bounds_of = analyze_bounds<Model>();
 /// IntegerBits integer bits (31: Q31.32 itself; fewer: with 31 − IntegerBits bits of headroom).
 /// Otherwise the build stops at detail::value_exceeds_format<layer, IntegerBits, false>.
 template <class Model, int IntegerBits = 31>
-inline constexpr bool fits_format =
-    detail::value_exceeds_format<bounds_of<Model>.first_layer_exceeding(IntegerBits), IntegerBits, bounds_of<Model>.fits(IntegerBits)>::fits &&
+inline constexpr bool fits_format = detail::value_exceeds_format<bounds_of<Model>.first_layer_exceeding(IntegerBits), IntegerBits,
+                                                                 bounds_of<Model>.fits(IntegerBits)>::fits&&
     detail::answer_rows_not_shown_to_be_digits<bounds_of<Model>.answers_are_digits>::verified;
 
 }  // namespace ctformer

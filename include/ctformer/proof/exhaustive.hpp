@@ -33,8 +33,10 @@ constexpr range_result check_range(std::uint64_t a_begin, std::uint64_t a_end) {
             auto const r = walker.check(a, b, m);
             out.margin.merge(m);
             ++out.checked;
-            if (r.right) ++out.right;
-            else if (out.checked - out.right == 1) out.first_wrong_a = a, out.first_wrong_b = b;
+            if (r.right)
+                ++out.right;
+            else if (out.checked - out.right == 1)
+                out.first_wrong_a = a, out.first_wrong_b = b;
         }
     return out;
 }
@@ -44,17 +46,25 @@ namespace detail {
 ///   In instantiation of 'struct ctformer::detail::wrong_answer<3, 4, false>'
 template <std::uint64_t FirstOperand, std::uint64_t SecondOperand, bool AllRight>
 struct wrong_answer {
-    static_assert(AllRight, "ctformer: the network's answer is wrong for the addition FirstOperand + SecondOperand "
-                            "(the template arguments of this instantiation)");
+    static_assert(AllRight,
+                  "ctformer: the network's answer is wrong for the addition FirstOperand + SecondOperand "
+                  "(the template arguments of this instantiation)");
     static constexpr bool proven = AllRight;
 };
 }  // namespace detail
+
+/// One addition proven: true when the network answers a + b right. A wrong answer stops the build
+/// at detail::wrong_answer<a, b, false>, which names the pair:
+///   static_assert(ctformer::proven_sum<ctformer::adder<4>, 999, 111>);
+template <class Model, std::uint64_t FirstOperand, std::uint64_t SecondOperand>
+inline constexpr bool proven_sum =
+    detail::wrong_answer<FirstOperand, SecondOperand, adds_correctly<Model>(FirstOperand, SecondOperand)>::proven;
 
 /// The exhaustive proof of a range: true when every addition in Result was right. A wrong one
 /// stops the build at detail::wrong_answer<a, b, false>, which names the first wrong pair:
 ///   static_assert(ctformer::proven<ctformer::check_range<ctformer::adder<1>>(0, 10)>);
 template <range_result Result>
 inline constexpr bool proven =
-    detail::wrong_answer<Result.first_wrong_a, Result.first_wrong_b, Result.all_right()>::proven && Result.checked > 0;
+    detail::wrong_answer<Result.first_wrong_a, Result.first_wrong_b, Result.all_right()>::proven&& Result.checked > 0;
 
 }  // namespace ctformer

@@ -35,8 +35,8 @@ constexpr bool attention_reads_only_the_embedding(Net const& net) {
 /// and the instructions' constants (not assumed): the adder static_asserts each for its D.
 struct position_guarantees {
     bool distinct = false;  ///< rows ≤ period: no two positions of the sequence share an angle
-    fixed read_gap{};       ///< smallest score gap, the row under a cursor to any other row (read_relative)
-    fixed min_distance{};   ///< smallest diff_pos distance between two different answer positions
+    fixed read_gap{};  ///< smallest score gap, the row under a cursor to any other row (read_relative)
+    fixed min_distance{};  ///< smallest diff_pos distance between two different answer positions
 };
 
 /// For a sequence of `rows` rows whose rows from `first_answer_row` on predict the answer: diff_pos

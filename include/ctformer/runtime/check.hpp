@@ -92,7 +92,8 @@ std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t 
     std::vector<std::uint64_t> order;
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
     for (std::uint64_t b = b_begin; b < b_end; ++b) order.push_back(b);
-    std::sort(order.begin(), order.end(), [](std::uint64_t x, std::uint64_t y) { return reversed_digits(x, D) < reversed_digits(y, D); });
+    std::sort(order.begin(), order.end(),
+              [](std::uint64_t x, std::uint64_t y) { return reversed_digits(x, D) < reversed_digits(y, D); });
     std::uint64_t done = 0;
     for (std::uint64_t const b : order) {
         if (stop()) break;

@@ -26,22 +26,21 @@ struct layer_report {
     update_sink* sink = nullptr;
 };
 
-/// The policy that reuses nothing.
+/// The observer that looks at nothing (forward skips the call).
+struct no_observer {
+    template <class Row>
+    constexpr void operator()(std::string_view, Row const&, std::uint64_t) const {}
+};
+
+/// The policy that reuses nothing. A policy's hooks, in the order forward calls them:
+///  * begin(s, i): a pass of row i starts;
+///  * replays_segment(segment, first_step, x, m): may the whole segment take a recorded output?
+///  * replays(s, layer, slot, k, x, m, used): may layer k add a recorded update instead of running?
+///  * prepare(k, report): layer k runs; where it reports what it does;
+///  * record(k, used, m): layer k ran;
+///  * end_segment(segment, x), end(s, i).
 struct no_reuse {
-    template <class Seq>
-    constexpr void begin(Seq const&, std::size_t) {}
-    template <class Row>
-    constexpr bool replays_segment(std::size_t, std::size_t, Row&, margins*) { return false; }
-    template <class Seq, class Layer, class Slot, class Row>
-    constexpr bool replays(Seq const&, Layer const&, Slot, program_step, Row&, margins*, std::uint64_t&) { return false; }
-    template <class Layer, class Row>
-    constexpr layer_report prepare(Layer const&, program_step, Row const&, margins* m) { return {m, nullptr, nullptr}; }
-    template <class Layer>
-    constexpr void record(Layer const&, program_step, std::uint64_t, margins*) {}
-    template <class Row>
-    constexpr void end_segment(std::size_t, Row const&) {}
-    template <class Seq>
-    constexpr void end(Seq const&, std::size_t) {}
+    static constexpr bool reuses = false;  ///< forward skips the hooks
 };
 
 /// Runs row i (rows 0..i present) through the program and returns its final residual. `observe(name,
@@ -52,30 +51,42 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
                                                 Observe&& observe) {
     if (i >= s.size()) throw sequence_error("ctformer::forward: no such row");
     auto x = s.embedding(i);
-    reuse.begin(s, i);
+    auto const row_of = s.embedding_of();  // attention forms a row's value from its embedding
+    constexpr bool reuses = Reuse::reuses;
+    if constexpr (reuses) reuse.begin(s, i);
     for_each_segment(Model::net, Model::digits, [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first) {
-        if (reuse.replays_segment(segment, first, x, m)) return;
+        if constexpr (reuses)
+            if (reuse.replays_segment(segment, first, x, m)) return;
         hana::for_each(hana::make_range(hana::size_c<0>, hana::size(layers)), [&](auto l) {
-            auto const& layer = layers[l];
-            program_step const step{first + l, segment};
+            // The layer's place as plain constants: in constant evaluation, arithmetic on
+            // hana's integral constants costs calls.
+            constexpr std::size_t in_segment = decltype(l)::value;
+            constexpr auto slot = hana::size_c<decltype(first_slot)::value + in_segment>;
+            auto const& layer = layers[hana::size_c<in_segment>];
+            std::size_t const k = first + in_segment;
             std::uint64_t used = 0;
-            if (!reuse.replays(s, layer, first_slot + l, step, x, m, used)) {
-                layer_report const r = reuse.prepare(layer, step, x, m);
-                used = layer.apply(x, s.cache(first_slot + l).data(), i + 1, r.margin, s.embedding_of(), r.probe, r.sink);
-                reuse.record(layer, step, used, m);
+            layer_report r{m, nullptr, nullptr};
+            bool replayed = false;
+            if constexpr (reuses) {
+                replayed = reuse.replays(s, layer, slot, k, x, m, used);
+                if (!replayed) reuse.prepare(k, r);
             }
-            observe(layer.name, x, used);
+            if (!replayed) {
+                used = layer.apply(x, s.cache(slot).data(), i + 1, r.margin, row_of, r.probe, r.sink);
+                if constexpr (reuses) reuse.record(k, used, m);
+            }
+            if constexpr (!std::is_same_v<std::remove_cvref_t<Observe>, no_observer>) observe(layer.name, x, used);
         });
-        reuse.end_segment(segment, x);
+        if constexpr (reuses) reuse.end_segment(segment, x);
     });
-    reuse.end(s, i);
+    if constexpr (reuses) reuse.end(s, i);
     return x;
 }
 
 template <class Model, class Reuse = no_reuse>
 constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::size_t i, margins* m = nullptr) {
     Reuse reuse{};
-    return forward(s, i, m, reuse, [](std::string_view, auto const&, std::uint64_t) {});
+    return forward(s, i, m, reuse, no_observer{});
 }
 
 namespace detail {
@@ -112,8 +123,11 @@ constexpr std::size_t choose(Row const& x, margins* m) {
     auto const l = logits<Model>(x);
     std::size_t const best = argmax(l);
     if (m)
-        for (std::size_t t = 0; t < vocab_size; ++t)
-            if (t != best && l[best] - l[t] < m->logit_gap) m->logit_gap = l[best] - l[t];
+        for (std::size_t t = 0; t < vocab_size; ++t) {
+            if (t == best) continue;
+            fixed const gap = l[best] - l[t];
+            if (gap < m->logit_gap) m->logit_gap = gap;
+        }
     return best;
 }
 

@@ -56,7 +56,7 @@ constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, 
     }
     for (std::size_t i = 0; i < count; ++i) {
         memo_reuse<Model, Memo::across_prompts> reuse{memos[i % Memos], i > 0 ? &memos[(i - 1) % Memos] : nullptr};
-        auto const last = forward(s, n - 1, &g.margin, reuse, [](std::string_view, auto const&, std::uint64_t) {});
+        auto const last = forward(s, n - 1, &g.margin, reuse, no_observer{});
         std::size_t const t = choose<Model>(last, &g.margin);
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
         g.text[g.length++] = vocabulary[t];

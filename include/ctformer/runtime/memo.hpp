@@ -59,7 +59,8 @@ struct program_io {
     std::array<column_set, segments> segment_reads{}, segment_writes{};
     std::array<std::array<std::uint16_t, width>, segments> segment_write_list{};
     std::array<std::size_t, segments> segment_write_count{};
-    std::array<bool, shape::distinct> keys_read_tokens{}, values_read_tokens{};  ///< attention: can a row's key (value) change with its token?
+    std::array<bool, shape::distinct> keys_read_tokens{},
+        values_read_tokens{};  ///< attention: can a row's key (value) change with its token?
     std::size_t max_writes = 1;
 
     static constexpr program_io make() {
@@ -130,13 +131,34 @@ constexpr bool row_weight_is_zero(Layer const& layer, Cache const& cache, std::s
 template <class Model, bool AcrossPrompts>
 class memo_reuse {
 public:
+    static constexpr bool reuses = true;
     using memo = row_memo<Model, AcrossPrompts>;
     using row = typename sequence<Model>::row;
     static constexpr auto const& io = io_of<Model>;
+    // The per-layer tables, as pointers: in constant evaluation a call on the constant io object
+    // per layer costs more than the lookups it serves.
+    static constexpr column_set const* reads_of = io.reads.data();
+    static constexpr std::size_t const* update_offset = io.update_offset.data();
+    static constexpr std::size_t const* read_offset = io.read_offset.data();
 
     /// `dest` receives row i's pass (with AcrossPrompts it holds the row's pass in the previous
     /// prompt: the same-row source); `previous` is row i − 1's memo, or null. They may be one memo.
-    constexpr memo_reuse(memo& dest, memo const* previous) : dest_(dest), prev_(previous) {}
+    constexpr memo_reuse(memo& dest, memo const* previous)
+        : dest_(dest),
+          prev_(previous),
+          dest_columns_(dest.columns.data()),
+          dest_updates_(dest.updates.data()),
+          dest_count_(dest.count.data()),
+          dest_used_(dest.used_rows.data()),
+          dest_probes_(dest.probes.data()) {
+        if (previous) {
+            prev_columns_ = previous->columns.data();
+            prev_updates_ = previous->updates.data();
+            prev_count_ = previous->count.data();
+            prev_used_ = previous->used_rows.data();
+            prev_probes_ = previous->probes.data();
+        }
+    }
 
     template <class Seq>
     constexpr void begin(Seq const& s, std::size_t i) {
@@ -147,8 +169,7 @@ public:
             moved_prev_ = column_set{};
             moved_prev_.add(s.token(i - 1));
             moved_prev_.add(s.token(i));
-            auto const pos = Model::net.layout[reg::pos];
-            for (std::size_t c = 0; c < pos.width; ++c) moved_prev_.add(pos[c]);
+            moved_prev_.unite(position_columns);
         }
         if constexpr (AcrossPrompts) begin_same_row(s);
     }
@@ -158,7 +179,8 @@ public:
             seg_margins_ = margins{};
             if (!same_ok_ || io.segment_reads[segment].meets(moved_same_) || io.segment_writes[segment].meets(moved_same_))
                 return false;
-            std::size_t const last = segment + 1 < program_io<Model>::segments ? first_step_of(segment + 1) : program_io<Model>::steps;
+            std::size_t const last =
+                segment + 1 < program_io<Model>::segments ? first_step_of(segment + 1) : program_io<Model>::steps;
             for (std::size_t k = first; k < last; ++k)
                 if (attention_step(k) && !attention_unchanged(slot_of(k), k)) return false;
             auto const& list = io.segment_write_list[segment];
@@ -173,9 +195,9 @@ public:
         }
     }
 
+    /// May layer k add a recorded update instead of running? If so, it has been added to x.
     template <class Seq, class Layer, class Slot, class Row>
-    constexpr bool replays(Seq const& s, Layer const& layer, Slot slot, program_step step, Row& x, margins* m, std::uint64_t& used) {
-        std::size_t const k = step.index;
+    constexpr bool replays(Seq const& s, Layer const& layer, Slot slot, std::size_t k, Row& x, margins* m, std::uint64_t& used) {
         if constexpr (AcrossPrompts) {
             if (same_ok_ && same_row_holds(layer, slot, k, x)) {
                 add_recorded(x, dest_, k);
@@ -184,32 +206,48 @@ public:
                 used = dest_.used_rows[k];
                 return true;
             }
-            std::int64_t* const in = dest_.inputs.data() + io.read_offset[k];
+            std::int64_t* const in = dest_.inputs.data() + read_offset[k];
             auto const reads = layer.read_columns();
             for (std::size_t r = 0; r < reads.size(); ++r) in[r] = x[reads[r]].raw;
         }
         if (!prev_ok_) return false;
-        attention_probe probe = prev_->probes[k];
-        margins lm{};
-        if constexpr (AcrossPrompts) lm = prev_->layer_margins[k];
-        bool same = !io.reads[k].meets(moved_prev_);
+        bool const reads_moved = reads_of[k].meets(moved_prev_);
+        std::conditional_t<AcrossPrompts, margins, bool> lm{};  // the layer's margins, kept per layer across prompts
+        margins* gap = m;
+        if constexpr (AcrossPrompts) {
+            lm = prev_->layer_margins[k];
+            gap = &lm;
+        }
         if constexpr (Layer::is_attention) {
-            if (!same) {  // the query reads a moved column: is it the recorded query?
+            // In place (dest_ is prev_) the recorded probe is updated where it lies.
+            attention_probe copy{};
+            attention_probe* const probe = &dest_ == prev_ ? dest_probes_ + k : &copy;
+            if (probe == &copy) copy = prev_probes_[k];
+            if (reads_moved) {  // the query reads a moved column: is it the recorded query?
                 attention_probe q{};
                 layer.fill_query(x, q.q.data());
-                same = q.q == probe.q;
+                if (q.q != probe->q) return false;
             }
-            same = same && detail::row_weight_is_zero(layer, s.cache(slot), i_, probe, AcrossPrompts ? &lm : m);
+            if (!detail::row_weight_is_zero(layer, s.cache(slot), i_, *probe, gap)) return false;
+            if (probe == &copy) dest_probes_[k] = copy;
+        } else {
+            if (reads_moved) return false;
         }
-        if (!same) return false;
-        add_recorded(x, *prev_, k);
-        used = prev_->used_rows[k];
+        // x += the previous row's update, written out (see the note on pointers below)
+        std::size_t const off = update_offset[k];
+        std::uint16_t const* const columns = prev_columns_ + off;
+        std::int64_t const* const values = prev_updates_ + off;
+        std::size_t const n = prev_count_[k];
+        fixed* const xp = x.data();
+        for (std::size_t e = 0; e < n; ++e)
+            if (__builtin_add_overflow(xp[columns[e]].raw, values[e], &xp[columns[e]].raw))
+                detail::throw_overflow("ctformer: residual overflows");
+        used = prev_used_[k];
         if (&dest_ != prev_) {
             if (same_ok_) compare(moved_same_, dest_, k, *prev_, k);
-            copy_update(dest_, *prev_, k);
-            dest_.used_rows[k] = used;
+            store(dest_, k, recorded(*prev_, k));
+            dest_used_[k] = used;
         }
-        dest_.probes[k] = probe;
         if constexpr (AcrossPrompts) {
             dest_.layer_margins[k] = lm;
             merge_layer(m, lm);
@@ -217,36 +255,46 @@ public:
         return true;
     }
 
-    template <class Layer, class Row>
-    constexpr layer_report prepare(Layer const&, program_step step, Row const&, margins* m) {
-        std::size_t const k = step.index;
-        bool const compares = prev_ok_ || same_ok_;
-        sink_ = compares ? update_sink{scratch_columns_.data(), scratch_updates_.data()}
-                         : update_sink{dest_.columns.data() + io.update_offset[k], dest_.updates.data() + io.update_offset[k]};
+    /// Layer k runs: where it reports. Its update goes to the scratch lists when a source's update
+    /// is there to compare it with, else straight into the memo.
+    constexpr void prepare(std::size_t k, layer_report& report) {
+        std::size_t const off = update_offset[k];
+        sink_ = prev_ok_ || same_ok_ ? update_sink{scratch_columns_.data(), scratch_updates_.data()}
+                                     : update_sink{dest_columns_ + off, dest_updates_ + off};
+        report.probe = dest_probes_ + k;
+        report.sink = &sink_;
         if constexpr (AcrossPrompts) {
             layer_margins_ = margins{};
-            return {&layer_margins_, &dest_.probes[k], &sink_};
-        } else {
-            return {m, &dest_.probes[k], &sink_};
+            report.margin = &layer_margins_;
         }
     }
 
-    template <class Layer>
-    constexpr void record(Layer const&, program_step step, std::uint64_t used, margins* m) {
-        std::size_t const k = step.index;
-        dest_.used_rows[k] = used;
+    constexpr void record(std::size_t k, std::uint64_t used, margins* m) {
+        dest_used_[k] = used;
         if (prev_ok_ || same_ok_) {
-            std::size_t const off = io.update_offset[k];
-            if (prev_ok_) mark_if_differs(moved_prev_, *prev_, k);
-            if (same_ok_) mark_if_differs(moved_same_, dest_, k);
-            if (&dest_ == prev_ ? !same_as(*prev_, k) : true) {
-                for (std::size_t e = 0; e < sink_.n; ++e) {
-                    dest_.columns[off + e] = scratch_columns_[e];
-                    dest_.updates[off + e] = scratch_updates_[e];
+            update_list const now = scratch();
+            bool differs_prev = false;
+            if (prev_ok_) {  // written out: this runs for every layer that runs
+                std::size_t const off = update_offset[k];
+                std::uint16_t const* const columns = prev_columns_ + off;
+                std::int64_t const* const values = prev_updates_ + off;
+                std::size_t const n = prev_count_[k];
+                differs_prev = n != now.n;
+                for (std::size_t e = 0; e < n && !differs_prev; ++e)
+                    differs_prev = columns[e] != now.columns[e] || values[e] != now.values[e];
+                if (differs_prev) {
+                    for (std::size_t e = 0; e < n; ++e) moved_prev_.add(columns[e]);
+                    for (std::size_t e = 0; e < now.n; ++e) moved_prev_.add(now.columns[e]);
                 }
             }
+            if (same_ok_) {
+                update_list const before = recorded(dest_, k);
+                if (!equal(now, before)) mark(moved_same_, now, before);
+            }
+            if (&dest_ != prev_ || differs_prev) store(dest_, k, now);
+        } else {
+            dest_count_[k] = static_cast<std::uint16_t>(sink_.n);
         }
-        dest_.count[k] = static_cast<std::uint16_t>(sink_.n);
         if constexpr (AcrossPrompts) {
             dest_.layer_margins[k] = layer_margins_;
             merge_layer(m, layer_margins_);
@@ -277,6 +325,13 @@ public:
 private:
     using shape = typename program_io<Model>::shape;
     static constexpr std::size_t max_changed = 4;  ///< changed rows the same-row source tolerates
+    /// The pos register: with the token, all that tells two rows' embeddings apart.
+    static constexpr column_set position_columns = [] {
+        column_set c{};
+        auto const pos = Model::net.layout[reg::pos];
+        for (std::size_t i = 0; i < pos.width; ++i) c.add(pos[i]);
+        return c;
+    }();
 
     static constexpr std::size_t first_step_of(std::size_t segment) {
         return segment == 0 ? 0 : shape::prologue + (segment - 1) * shape::body;
@@ -290,7 +345,8 @@ private:
     static constexpr std::array<bool, shape::distinct> attention_slot = [] {
         std::array<bool, shape::distinct> a{};
         std::size_t n = 0;
-        for_each_distinct_layer(Model::net, [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
+        for_each_distinct_layer(Model::net,
+                                [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
         return a;
     }();
 
@@ -299,45 +355,56 @@ private:
         seg_margins_.merge(lm);
     }
 
+    // The helpers below read arrays through pointers, not operator[]: in constant evaluation each
+    // call costs more than the comparison or addition it wraps (see compiled_mlp::apply).
+
+    /// A layer's update as (column, amount) lists.
+    struct update_list {
+        std::uint16_t const* columns;
+        std::int64_t const* values;
+        std::size_t n;
+    };
+    static constexpr update_list recorded(memo const& from, std::size_t k) {
+        std::size_t const off = update_offset[k];
+        return {from.columns.data() + off, from.updates.data() + off, from.count.data()[k]};
+    }
+    constexpr update_list scratch() const { return {scratch_columns_.data(), scratch_updates_.data(), sink_.n}; }
+
     /// x += the update `from` recorded for layer k.
     template <class Row>
     static constexpr void add_recorded(Row& x, memo const& from, std::size_t k) {
-        std::size_t const off = io.update_offset[k];
-        for (std::size_t e = off; e < off + from.count[k]; ++e) add_to_residual(x[from.columns[e]].raw, from.updates[e]);
+        update_list const u = recorded(from, k);
+        fixed* const xp = x.data();
+        for (std::size_t e = 0; e < u.n; ++e)
+            if (__builtin_add_overflow(xp[u.columns[e]].raw, u.values[e], &xp[u.columns[e]].raw))
+                detail::throw_overflow("ctformer: residual overflows");
     }
-    static constexpr bool same_update(memo const& a, std::size_t ka, memo const& b, std::size_t kb) {
-        if (a.count[ka] != b.count[kb]) return false;
-        std::size_t const oa = io.update_offset[ka], ob = io.update_offset[kb];
-        for (std::size_t e = 0; e < a.count[ka]; ++e)
-            if (a.columns[oa + e] != b.columns[ob + e] || a.updates[oa + e] != b.updates[ob + e]) return false;
+    static constexpr bool equal(update_list a, update_list b) {
+        if (a.n != b.n) return false;
+        for (std::size_t e = 0; e < a.n; ++e)
+            if (a.columns[e] != b.columns[e] || a.values[e] != b.values[e]) return false;
         return true;
     }
-    /// Moves every column either memo's layer changed, if their updates differ.
+    /// Moves every column either update changed.
+    static constexpr void mark(column_set& moved, update_list a, update_list b) {
+        for (std::size_t e = 0; e < a.n; ++e) moved.add(a.columns[e]);
+        for (std::size_t e = 0; e < b.n; ++e) moved.add(b.columns[e]);
+    }
+    /// Moves the columns of layer k's updates in two memos, if they differ.
     static constexpr void compare(column_set& moved, memo const& a, std::size_t ka, memo const& b, std::size_t kb) {
-        if (same_update(a, ka, b, kb)) return;
-        for (std::size_t e = 0; e < a.count[ka]; ++e) moved.add(a.columns[io.update_offset[ka] + e]);
-        for (std::size_t e = 0; e < b.count[kb]; ++e) moved.add(b.columns[io.update_offset[kb] + e]);
+        update_list const ua = recorded(a, ka), ub = recorded(b, kb);
+        if (!equal(ua, ub)) mark(moved, ua, ub);
     }
-    static constexpr void copy_update(memo& to, memo const& from, std::size_t k) {
-        std::size_t const off = io.update_offset[k];
-        for (std::size_t e = off; e < off + from.count[k]; ++e) {
-            to.columns[e] = from.columns[e];
-            to.updates[e] = from.updates[e];
+    /// Stores an update as layer k's in `to`.
+    static constexpr void store(memo& to, std::size_t k, update_list u) {
+        std::size_t const off = update_offset[k];
+        std::uint16_t* const columns = to.columns.data() + off;
+        std::int64_t* const values = to.updates.data() + off;
+        for (std::size_t e = 0; e < u.n; ++e) {
+            columns[e] = u.columns[e];
+            values[e] = u.values[e];
         }
-        to.count[k] = from.count[k];
-    }
-    /// Is the update in the scratch lists the one `source` recorded for layer k?
-    constexpr bool same_as(memo const& source, std::size_t k) const {
-        if (source.count[k] != sink_.n) return false;
-        std::size_t const off = io.update_offset[k];
-        for (std::size_t e = 0; e < sink_.n; ++e)
-            if (scratch_columns_[e] != source.columns[off + e] || scratch_updates_[e] != source.updates[off + e]) return false;
-        return true;
-    }
-    constexpr void mark_if_differs(column_set& moved, memo const& source, std::size_t k) {
-        if (same_as(source, k)) return;
-        for (std::size_t e = 0; e < source.count[k]; ++e) moved.add(source.columns[io.update_offset[k] + e]);
-        for (std::size_t e = 0; e < sink_.n; ++e) moved.add(scratch_columns_[e]);
+        to.count.data()[k] = static_cast<std::uint16_t>(u.n);
     }
 
     /// The same-row source: row i's pass in the previous prompt, if the memo holds one.
@@ -361,9 +428,18 @@ private:
         bool reusable = true;
         for (std::size_t j = 0; j <= i && reusable; ++j)
             if (dest_.tokens[j] != s.token(j)) {
-                if (n_changed == max_changed) reusable = false;
-                else changed[n_changed++] = j;
+                if (n_changed == max_changed)
+                    reusable = false;
+                else
+                    changed[n_changed++] = j;
             }
+        std::array<row, max_changed> before{}, after{};  // the changed rows' embeddings then and now
+        for (std::size_t c = 0; c < n_changed; ++c) {
+            before[c] = embed(Model::net.layout, dest_.tokens[changed[c]], changed[c]);
+            after[c] = s.embedding(changed[c]);
+        }
+        std::array<std::uint64_t, shape::distinct> used{};  // per layer: the rows some step gave a weight
+        for (std::size_t k = 0; k < program_io<Model>::steps; ++k) used[slot_of(k)] |= dest_.used_rows.data()[k];
         hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
             auto const& layer = Seq::distinct_layer(slot);
             using layer_t = std::remove_cvref_t<decltype(layer)>;
@@ -373,13 +449,13 @@ private:
                 auto const& cache = s.cache(slot);
                 for (std::size_t c = 0; c < n_changed && keys_unchanged_[slot]; ++c) {
                     std::size_t const j = changed[c];
-                    auto const before = embed(Model::net.layout, dest_.tokens[j], j);
                     if (io.keys_read_tokens[slot]) {
                         typename layer_t::cache_entry key{};
-                        layer.fill_key(key, before);
+                        layer.fill_key(key, before[c]);
                         keys_unchanged_[slot] = key.k == cache[j].k;
                     }
-                    if (io.values_read_tokens[slot] && layer.value_of(before) != layer.value_of(s.embedding(j)))
+                    if (io.values_read_tokens[slot] && ((used[slot] >> j) & 1u) &&
+                        layer.value_of(before[c]) != layer.value_of(after[c]))
                         values_changed_[slot] |= std::uint64_t{1} << j;
                 }
             }
@@ -393,29 +469,45 @@ private:
     /// Does layer k's recorded update from the same row's last pass hold for this pass?
     template <class Layer, class Slot, class Row>
     constexpr bool same_row_holds(Layer const& layer, Slot slot, std::size_t k, Row const& x) {
-        if (io.reads[k].meets(moved_same_)) {
+        if (reads_of[k].meets(moved_same_)) {
             // Compare the values: columns that moved may have come back to the recorded ones.
-            std::int64_t const* const in = dest_.inputs.data() + io.read_offset[k];
+            std::int64_t const* const in = dest_.inputs.data() + read_offset[k];
             auto const reads = layer.read_columns();
             for (std::size_t r = 0; r < reads.size(); ++r)
                 if (x[reads[r]].raw != in[r]) return false;
-            moved_same_.remove(io.reads[k]);
+            moved_same_.remove(reads_of[k]);
         }
-        if constexpr (Layer::is_attention) return attention_unchanged(slot, k);
-        else return true;
+        if constexpr (Layer::is_attention)
+            return attention_unchanged(slot, k);
+        else
+            return true;
     }
 
     memo& dest_;
     memo const* prev_;
+    // The memos' per-layer arrays, as pointers taken once per pass (see the note on pointers).
+    std::uint16_t* dest_columns_;
+    std::int64_t* dest_updates_;
+    std::uint16_t* dest_count_;
+    std::uint64_t* dest_used_;
+    attention_probe* dest_probes_;
+    std::uint16_t const* prev_columns_ = nullptr;
+    std::int64_t const* prev_updates_ = nullptr;
+    std::uint16_t const* prev_count_ = nullptr;
+    std::uint64_t const* prev_used_ = nullptr;
+    attention_probe const* prev_probes_ = nullptr;
     std::size_t i_ = 0;
     bool prev_ok_ = false, same_ok_ = false;
     column_set moved_prev_{}, moved_same_{};
-    std::array<bool, shape::distinct> keys_unchanged_{};       ///< attention: every changed row kept its key
-    std::array<std::uint64_t, shape::distinct> values_changed_{};  ///< attention: changed rows whose value changed
-    margins seg_margins_{}, layer_margins_{};
+    // Across prompts only (one element otherwise):
+    std::array<bool, row_memo<Model, AcrossPrompts>::across(shape::distinct)>
+        keys_unchanged_{};  ///< attention: every changed row kept its key
+    std::array<std::uint64_t, row_memo<Model, AcrossPrompts>::across(shape::distinct)>
+        values_changed_{};  ///< attention: changed rows whose value changed
+    std::conditional_t<AcrossPrompts, margins, bool> seg_margins_{}, layer_margins_{};
     update_sink sink_{};
-    std::array<std::uint16_t, io.max_writes> scratch_columns_{};
-    std::array<std::int64_t, io.max_writes> scratch_updates_{};
+    std::array<std::uint16_t, io.max_writes> scratch_columns_;  // written by a layer before they are read
+    std::array<std::int64_t, io.max_writes> scratch_updates_;
 };
 
 }  // namespace ctformer

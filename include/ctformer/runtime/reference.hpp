@@ -1,8 +1,8 @@
-// ctformer/runtime/reference.hpp — the plain path: every row through every dense layer.
+// ctformer/runtime/reference.hpp — the reference: every row through every dense layer.
 //
 // No cache, no sparsity, no shortcut: the whole sequence goes through the dense weights layer by
 // layer, exactly as the seed's notebook runs it. It is slow and it is the yardstick: tests check
-// that the compiled, cached path (runtime/sequence.hpp) gives the same bits.
+// that the forward driver (runtime/forward.hpp), with every reuse policy, gives the same bits.
 #pragma once
 
 #include <array>
@@ -16,7 +16,7 @@
 
 namespace ctformer {
 
-/// All rows of a sequence after the last layer, computed the plain way.
+/// All rows of a sequence after the last layer, computed by the reference.
 template <class Model>
 struct reference_rows {
     static constexpr std::size_t width = std::remove_cvref_t<decltype(Model::dense.layout)>::width;
@@ -24,7 +24,9 @@ struct reference_rows {
     std::size_t n = 0;
 };
 
-/// Runs tokens[0..n) through every dense layer; `observe(name, rows, n)` is called after each.
+/// Runs tokens[0..n) through every dense layer of the program. `observe(layer, rows, n, pattern)`
+/// is called after each layer; for an attention layer `pattern` holds its softmax weights
+/// (pattern[i·n + j]: row i's weight on row j), for an MLP it is null.
 template <class Model, class Observe>
 constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m, Observe&& observe) {
     auto const& net = Model::dense;
@@ -32,17 +34,22 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
     if (n > max_rows) throw domain_error("ctformer::reference_forward: sequence longer than max_rows");
     r.n = n;
     for (std::size_t i = 0; i < n; ++i) r.rows[i] = embed(net.layout, tokens[i], i);
-    auto apply = [&](auto const& layer) {
-        dense_apply(layer, r.rows.data(), n, m);
-        observe(layer.name, r.rows.data(), n);
-    };
-    for_each_layer(net, Model::digits, apply);
+    std::array<std::int64_t, max_rows * max_rows> pattern{};
+    for_each_layer(net, Model::digits, [&](auto const& layer) {
+        if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+            dense_apply(layer, r.rows.data(), n, m, pattern.data());
+            observe(layer, r.rows.data(), n, pattern.data());
+        } else {
+            dense_apply(layer, r.rows.data(), n, m);
+            observe(layer, r.rows.data(), n, static_cast<std::int64_t const*>(nullptr));
+        }
+    });
     return r;
 }
 
 template <class Model>
 constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m = nullptr) {
-    return reference_forward<Model>(tokens, n, m, [](auto, auto const*, std::size_t) {});
+    return reference_forward<Model>(tokens, n, m, [](auto const&, auto const*, std::size_t, std::int64_t const*) {});
 }
 
 /// The seed's generate loop: recompute the whole sequence for every new token (up to `count`

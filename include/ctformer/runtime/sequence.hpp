@@ -49,8 +49,9 @@ public:
     constexpr std::uint64_t stamp(std::size_t i) const { return stamps_[i]; }
     /// Have rows 0..last all kept their tokens since `version`?
     constexpr bool unchanged_since(std::size_t last, std::uint64_t version) const {
+        std::uint64_t const* const stamps = stamps_.data();
         for (std::size_t j = 0; j <= last; ++j)
-            if (stamps_[j] > version) return false;
+            if (stamps[j] > version) return false;
         return true;
     }
 
@@ -72,9 +73,12 @@ public:
 
     /// Row j gets `tok`: set if the row exists, push if it is the next one.
     constexpr void place(std::size_t j, std::size_t tok) {
-        if (j < n_) set(j, tok);
-        else if (j == n_) push(tok);
-        else throw sequence_error("ctformer::sequence::place: rows must be placed in order");
+        if (j < n_)
+            set(j, tok);
+        else if (j == n_)
+            push(tok);
+        else
+            throw sequence_error("ctformer::sequence::place: rows must be placed in order");
     }
 
     constexpr void pop() {
@@ -95,9 +99,7 @@ public:
     }
 
 private:
-    static constexpr auto all_layers() {
-        return hana::concat(net.prologue, hana::concat(net.body, net.epilogue));
-    }
+    static constexpr auto all_layers() { return hana::concat(net.prologue, hana::concat(net.body, net.epilogue)); }
     template <class Tuple>
     static constexpr auto make_caches(Tuple const& t) {
         return hana::transform(t, [](auto const& layer) {
@@ -122,9 +124,12 @@ public:
     static constexpr auto const& distinct_layer(Slot slot) {
         using shape = network_shape<net_type>;
         constexpr std::size_t s = Slot::value;
-        if constexpr (s < shape::prologue) return net.prologue[slot];
-        else if constexpr (s < shape::prologue + shape::body) return net.body[hana::size_c<s - shape::prologue>];
-        else return net.epilogue[hana::size_c<s - shape::prologue - shape::body>];
+        if constexpr (s < shape::prologue)
+            return net.prologue[slot];
+        else if constexpr (s < shape::prologue + shape::body)
+            return net.body[hana::size_c<s - shape::prologue>];
+        else
+            return net.epilogue[hana::size_c<s - shape::prologue - shape::body>];
     }
 
 private:

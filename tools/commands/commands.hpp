@@ -1,0 +1,90 @@
+// tools/commands/commands.hpp — the commands of `ctformer`, one file each in tools/commands/: their
+// options, the function that runs each one (returning the exit status), and how each registers
+// itself as a subcommand. What they share: errors that are the user's (exit status 2), the
+// output files, the prompt options.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace ctformer::tools {
+
+/// A subcommand of `ctformer`: its CLI11 app, whose options are bound to the command's own
+/// options, and the function that runs the command with them once the app has parsed.
+struct command {
+    CLI::App* app = nullptr;
+    std::function<int()> run;
+};
+
+/// A failure to write the output (a path that cannot be created or written): exit status 2.
+struct output_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Creates `dir` and its parents; throws output_error.
+void make_directory(std::filesystem::path const& dir);
+
+/// Writes `text` to `path`, creating its directory; throws output_error.
+void write_file(std::filesystem::path const& path, std::string const& text);
+
+/// The prompt argument and --digits, which every command that runs a prompt takes.
+void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits);
+
+/// --digits as given, or the digit count the prompt is written for when it was not given (0).
+std::size_t digits_for(std::size_t digits, std::string const& prompt);
+
+// ctformer add PROMPT: the generated answer and the sum it means
+struct add_options {
+    std::string prompt;
+    std::size_t digits = 0, tokens = 0;
+    bool margins = false;
+};
+int run_add(add_options const& o);
+command add_command(CLI::App& ctformer);
+
+// ctformer trace PROMPT: the last row's registers after every layer
+struct trace_options {
+    std::string prompt;
+    std::size_t digits = 0, tokens = 0;
+    bool json = false;
+};
+int run_trace(trace_options const& o);
+command trace_command(CLI::App& ctformer);
+
+// ctformer export --json: the network as data
+struct export_options {
+    std::size_t digits = 4;
+    bool json = false;
+};
+int run_export(export_options const& o);
+command export_command(CLI::App& ctformer);
+
+// ctformer plot PROMPT -o DIR: PNG heatmaps
+struct plot_options {
+    std::string prompt, directory;
+    std::size_t digits = 0;
+};
+int run_plot(plot_options const& o);
+command plot_command(CLI::App& ctformer);
+
+// ctformer explain PROMPT -o FILE: the walkthrough page
+struct explain_options {
+    std::string prompt, file;
+    std::size_t digits = 0;
+};
+int run_explain(explain_options const& o);
+command explain_command(CLI::App& ctformer);
+
+// ctformer bounds: the largest value of every layer over all valid prompts
+struct bounds_options {
+    std::size_t digits = 4;
+};
+int run_bounds(bounds_options const& o);
+command bounds_command(CLI::App& ctformer);
+
+}  // namespace ctformer::tools

@@ -1,0 +1,31 @@
+// tools/commands/common.cpp — what the commands share (tools/commands/commands.hpp).
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include "../digits.hpp"
+#include "commands.hpp"
+
+namespace ctformer::tools {
+
+void make_directory(std::filesystem::path const& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw output_error(fmt::format("cannot create the directory {}: {}", dir.string(), ec.message()));
+}
+
+void write_file(std::filesystem::path const& path, std::string const& text) {
+    if (path.has_parent_path()) make_directory(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    if (out) out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) throw output_error(fmt::format("cannot write {}", path.string()));
+}
+
+void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits) {
+    app.add_option("prompt", prompt, "the prompt, e.g. 0999+0111=")->required();
+    app.add_option("--digits,-d", digits, "operand digit count D (1-8; default: read from the prompt)")->check(CLI::Range(1, 8));
+}
+
+std::size_t digits_for(std::size_t digits, std::string const& prompt) { return digits == 0 ? digits_of_prompt(prompt) : digits; }
+
+}  // namespace ctformer::tools

@@ -1,0 +1,36 @@
+// tools/commands/trace.cpp — `ctformer trace 0999+0111=`: for each generated token, the last row's
+// registers after every layer, decoded (tools/trace.hpp); --json for programs, with each
+// register's entries as numbers beside its words.
+#include <fmt/core.h>
+
+#include <ctformer/ctformer.hpp>
+
+#include "../digits.hpp"
+#include "../trace.hpp"
+#include "commands.hpp"
+
+namespace ctformer::tools {
+
+int run_trace(trace_options const& o) {
+    return with_digits(digits_for(o.digits, o.prompt), [&](auto model) {
+        using Model = decltype(model);
+        auto const t = trace<Model>(parse_prompt<Model::digits>(o.prompt), o.tokens == 0 ? Model::answer_length : o.tokens);
+        if (o.json)
+            fmt::print("{}", trace_json(t));
+        else
+            print_trace(t);
+        return 0;
+    });
+}
+
+command trace_command(CLI::App& ctformer) {
+    auto o = std::make_shared<trace_options>();
+    auto* app = ctformer.add_subcommand("trace", "show the last row's registers after every layer, for each generated token");
+    add_prompt_options(*app, o->prompt, o->digits);
+    app->add_option("--tokens,-n", o->tokens, "trace at most this many generated tokens (default: D + 2, up to the end token)")
+        ->check(CLI::Range(1, 40));
+    app->add_flag("--json", o->json, "print the trace as JSON, each register in words and as numbers");
+    return {app, [o] { return run_trace(*o); }};
+}
+
+}  // namespace ctformer::tools

@@ -1,0 +1,253 @@
+// tools/explain.cpp — the walkthrough page of `ctformer explain` (tools/explain.hpp): its data (every
+// picture as a data: URL, every step decoded) as JSON inside the page, and the page around it.
+#include "explain.hpp"
+
+#include <limits>
+
+#include "json.hpp"
+#include "picture.hpp"
+
+namespace ctformer::tools {
+
+namespace {
+
+constexpr std::string_view page_style = R"(<style>
+body { font-family: system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
+header { position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ccc; padding: 0.6em 1em; z-index: 1; }
+h1 { font-size: 1.25em; margin: 0 0 0.3em 0; }
+nav { display: flex; gap: 0.8em; align-items: center; flex-wrap: wrap; }
+nav input[type=range] { flex: 1; min-width: 12em; }
+button { font-size: 1em; padding: 0.3em 0.9em; }
+main { padding: 0.5em 1em 2em 1em; }
+#about { max-width: 60em; }
+#layer-name { font-family: monospace; font-size: 1.2em; margin: 0.6em 0 0.2em 0; }
+#segment { color: #666; margin: 0; }
+table { border-collapse: collapse; font-family: monospace; font-size: 0.9em; margin: 0.5em 0; }
+th, td { border: 1px solid #ddd; padding: 0.15em 0.5em; text-align: right; }
+th { background: #f0f0f0; }
+td.changed { background: #ffe9a8; font-weight: bold; }
+tr.predicts td:first-child { background: #dff0d8; }
+figure { margin: 0.8em 0; }
+figure img { max-width: 100%; border: 1px solid #ddd; background: #fff; }
+figcaption { color: #555; font-size: 0.9em; }
+.pictures { display: flex; flex-direction: column; }
+</style>)";
+
+/// The page's body from the navigation to the pictures, filled in by the script.
+constexpr std::string_view page_body = R"(<nav>
+<button id="prev" type="button">&#9664; previous</button>
+<input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
+<button id="next" type="button">next &#9654;</button>
+<span id="where" data-step="0">step 0</span>
+</nav>
+</header>
+<main>
+<section id="about">
+<h2 id="layer-name"></h2>
+<p id="segment"></p>
+<p id="explanation"></p>
+</section>
+<section>
+<h3>The registers of every row after this step, decoded</h3>
+<p>@p: a cursor pointing at position p; a digit: the one-hot token a register holds; &middot;: empty. Highlighted: what this step changed. Green: rows whose prediction is part of the answer.</p>
+<table id="registers"></table>
+</section>
+<section class="pictures">
+<figure><img id="stream" alt="the residual stream after this step"><figcaption>The residual stream: one row per token, one column per entry of the 80-wide row, grouped by register. Outlined cells changed in this step.</figcaption></figure>
+<figure id="attention-figure"><img id="attention" alt="the attention pattern of this layer"><figcaption>The attention pattern: each row's softmax weight on each earlier row.</figcaption></figure>
+<div id="weights"></div>
+</section>
+</main>
+)";
+
+/// The script that shows a step: reads the data, fills the table and the pictures, steps on the
+/// buttons, the slider and the arrow keys, and follows the #step=N and #next=N fragments.
+constexpr std::string_view page_script = R"(<script>
+"use strict";
+const data = JSON.parse(document.getElementById("data").textContent);
+const last = data.steps.length - 1;
+const slider = document.getElementById("slider");
+slider.max = String(last);
+let current = 0;
+function cell(tag, text, cls) {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+function show(step) {
+  current = Math.max(0, Math.min(last, step));
+  const s = data.steps[current];
+  slider.value = String(current);
+  const where = document.getElementById("where");
+  where.textContent = "step " + current + " of " + last;
+  where.dataset.step = String(current);
+  document.getElementById("layer-name").textContent = s.name;
+  document.getElementById("segment").textContent = s.kind === "embedding" ? "before the first layer" : s.segment + " \u00b7 " + s.kind;
+  document.getElementById("explanation").innerHTML = s.explanation;
+  const table = document.getElementById("registers");
+  table.replaceChildren();
+  const head = document.createElement("tr");
+  head.append(cell("th", "row"));
+  for (const r of data.registers) head.append(cell("th", r));
+  head.append(cell("th", "attends to"), cell("th", "predicts"));
+  table.append(head);
+  s.rows.forEach((values, i) => {
+    const tr = document.createElement("tr");
+    if (i >= data.prompt_rows - 1) tr.className = "predicts";
+    tr.append(cell("td", String(i)));
+    values.forEach((v, c) => tr.append(cell("td", v, s.changed[i][c] ? "changed" : "")));
+    const next = data.text[i + 1] === "\n" ? "\\n" : data.text[i + 1];
+    tr.append(cell("td", s.attends[i]), cell("td", i >= data.prompt_rows - 1 && current === last ? next : ""));
+    table.append(tr);
+  });
+  document.getElementById("stream").src = data.images[s.stream];
+  const af = document.getElementById("attention-figure");
+  af.hidden = !s.attention;
+  if (s.attention) document.getElementById("attention").src = data.images[s.attention];
+  const weights = document.getElementById("weights");
+  weights.replaceChildren();
+  for (const w of s.weights) {
+    const f = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = data.images[w];
+    img.alt = w;
+    f.append(img, cell("figcaption", "weights: " + w));
+    weights.append(f);
+  }
+}
+document.getElementById("prev").addEventListener("click", () => show(current - 1));
+document.getElementById("next").addEventListener("click", () => show(current + 1));
+slider.addEventListener("input", () => show(Number(slider.value)));
+document.addEventListener("keydown", (e) => {
+  if (e.key === "ArrowRight") show(current + 1);
+  if (e.key === "ArrowLeft") show(current - 1);
+});
+const fragment = new URLSearchParams(location.hash.slice(1));
+show(Number(fragment.get("step") || 0));
+for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
+</script>)";
+
+json step_json(program_step const& st) {
+    json changed = json::array();
+    for (auto const& row : st.changed) {
+        json bits = json::array();
+        for (bool b : row) bits.push_back(b ? 1 : 0);
+        changed.push_back(std::move(bits));
+    }
+    return {{"name", st.name},
+            {"segment", st.segment},
+            {"kind", st.kind},
+            {"explanation", explanation(st.name)},
+            {"stream", st.stream},
+            {"attention", st.attention},
+            {"weights", st.weights},
+            {"rows", st.decoded},
+            {"changed", std::move(changed)},
+            {"attends", st.attends}};
+}
+
+/// What the script reads: the text, the registers, every picture, every step.
+std::string page_data(plot_set const& p) {
+    json images = json::object();
+    for (auto const& f : p.figures) images[f.path] = "data:image/png;base64," + picture::base64(picture::render(f.map).png());
+    json steps = json::array();
+    for (auto const& st : p.steps) steps.push_back(step_json(st));
+    json const data{{"text", p.text},
+                    {"prompt_rows", p.prompt_rows},
+                    {"registers", p.registers},
+                    {"images", std::move(images)},
+                    {"steps", std::move(steps)}};
+    std::string const text = dump(data, std::numeric_limits<int>::max());
+    // Inside <script>, "</" would end the element.
+    std::string safe;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        safe += text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/' ? "<\\" : std::string(1, text[i]);
+    return safe;
+}
+
+std::string one_line(std::string const& s) {
+    std::string out;
+    for (char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+    return out;
+}
+
+}  // namespace
+
+/// Why a layer works, in a few sentences, by instruction (the name's first word).
+std::string explanation(std::string_view name) {
+    auto is = [&](std::string_view prefix) { return name.substr(0, prefix.size()) == prefix; };
+    if (is("embedding"))
+        return "Each row starts as the embedding of its token: a one-hot block over the 14 tokens, and the row's position as "
+               "sin and cos of 2&pi;&middot;p/100 in the <b>pos</b> register. Every other register is empty.";
+    if (is("find_and_store"))
+        return "Attention with a constant query. The key is the token block, and the query asks for one token ('+' or '='), so "
+               "the "
+               "row that holds it scores 57.2 and every other row 0; exp(&minus;57.2) rounds to exactly 0 in fixed point, so the "
+               "softmax puts weight 1 on that row. The value copies that row's <b>pos</b> into a cursor register: every row now "
+               "knows "
+               "where the operand (or the answer) starts.";
+    if (is("step_position"))
+        return "An MLP that moves cursors. A cursor is (sin, cos) of an angle; moving it k positions is a rotation, a linear map "
+               "R. "
+               "Each hidden unit computes GELU(1000 + x&middot;(R &minus; I)) &minus; 1000, and GELU is the identity that far "
+               "from 0, "
+               "so the update is exactly x&middot;(R &minus; I) and the cursor becomes x&middot;R.";
+    if (is("clear"))
+        return "An MLP that empties registers: x &minus;= GELU(128&middot;x)/128, which for x &isin; {0, 1} is exactly x. The "
+               "digit "
+               "registers hold exact 0s and 1s, so nothing is left behind.";
+    if (is("read_relative"))
+        return "Attention that reads the token under a cursor. The query is the cursor (rotated by the read's offset), the key "
+               "is each "
+               "row's position; the score is K&middot;cos(angle between them), largest at the row the cursor points at, and the "
+               "gap to "
+               "any other row (57.8) makes its softmax weight exactly 1. The value copies that row's token into a digit "
+               "register.";
+    if (is("add_with_carry"))
+        return "The adder: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only when left = "
+               "i, "
+               "right = j and carry = 0, and is far below GELU's zero otherwise; it writes the digit (i + j) mod 10 and the "
+               "carry. "
+               "Unit (i, j, carry) does the same for i + j + 1. Exactly one unit fires; the table is the whole addition.";
+    if (is("diff_pos"))
+        return "An MLP that measures how far the out cursor is from this row: distance += GELU(a) + GELU(&minus;a) with "
+               "a = 100&middot;&Delta;sin + 1000&middot;&Delta;cos. That is about 0.8&middot;a&sup2; near 0 and large elsewhere.";
+    if (is("is_zero"))
+        return "An MLP that turns the distance into a flag: exactly 1 when the distance is 0 and exactly 0 once it is 0.15 or "
+               "more "
+               "(every other answer row is at least 7.57 away).";
+    if (is("copy_on_match"))
+        return "An MLP that writes the output: final_i += GELU(100&middot;match + 100&middot;out_i &minus; 184)/16 fires only "
+               "when the "
+               "flag and digit i are both 1, so only the row the out cursor points at gets the digit. The unembedding reads "
+               "<b>final</b>: that row predicts this digit.";
+    if (is("carry_out"))
+        return "After the last digit pair the carry register holds the sum's top digit. This MLP clears <b>out</b>, writes the "
+               "carry "
+               "there as a one-hot digit (0 or 1) and steps the out cursor, so the copy that follows writes it one row further "
+               "on.";
+    if (is("end_token"))
+        return "The answer's end: clear <b>out</b>, write the end token there with a unit that has no input (GELU(128)/128 = 1), "
+               "and "
+               "step the out cursor, so the next copy puts the end token on the row after the carry digit and generation stops.";
+    return "";
+}
+
+std::string explain_html(plot_set const& p) {
+    std::string const prompt = p.text.substr(0, p.prompt_rows);
+    std::string html =
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    html += "<title>ctformer: how " + prompt + " is added, layer by layer</title>\n";
+    html += page_style;
+    html += "\n</head>\n<body>\n<header>\n<h1>ctformer: how <code>" + prompt + "</code> becomes <code>" +
+            one_line(p.text.substr(p.prompt_rows)) + "</code></h1>\n";
+    html += page_body;
+    html += "<script type=\"application/json\" id=\"data\">" + page_data(p) + "</script>\n";
+    html += page_script;
+    html += "\n</body>\n</html>\n";
+    return html;
+}
+
+}  // namespace ctformer::tools

@@ -1,0 +1,249 @@
+// tools/plot.cpp — the pictures of `ctformer plot` drawn from the numbers tools/plot.hpp gathers:
+// file names, axes, the weight, stream and attention heatmaps, and each step decoded.
+#include "plot.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "digits.hpp"
+
+namespace ctformer::tools {
+
+namespace {
+
+std::string token_label(char c) { return c == '\n' ? std::string("\\n") : c == ' ' ? std::string("sp") : std::string(1, c); }
+
+/// A file-name fragment for a layer name: find_and_store('+' → left_pos) → find_and_store_plus_to_left_pos.
+std::string slug(std::string_view name) {
+    std::string const a = picture::ascii(name);
+    std::string out;
+    auto put = [&](std::string_view w) {
+        if (!out.empty() && out.back() != '_') out += '_';
+        out += w;
+        out += '_';
+    };
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char const c = a[i];
+        if (c == '-' && i + 1 < a.size() && a[i + 1] == '>')
+            put("to"), ++i;  // an arrow
+        else if (c == '<' && i + 1 < a.size() && a[i + 1] == '-')
+            put("gets"), ++i;
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out += c;
+        else if (c >= 'A' && c <= 'Z')
+            out += static_cast<char>(c - 'A' + 'a');
+        else if (c == '+')
+            put("plus");
+        else if (c == '=')
+            put("eq");
+        else if (c == '-')
+            put("minus");
+        else if (!out.empty() && out.back() != '_')
+            out += '_';
+    }
+    std::string collapsed;
+    for (char c : out)
+        if (!(c == '_' && !collapsed.empty() && collapsed.back() == '_')) collapsed += c;
+    while (!collapsed.empty() && collapsed.back() == '_') collapsed.pop_back();
+    return collapsed;
+}
+
+/// The d_model axis: the token block and every register, with a label per column.
+picture::axis model_axis(plot_input const& in, std::string title) {
+    picture::axis a{std::move(title), {}, std::vector<std::string>(in.width)};
+    a.bands.push_back({0, vocab_size, "token"});
+    for (std::size_t i = 0; i < vocab_size; ++i) a.ticks[i] = token_label(vocabulary[i]);
+    for (auto const& [name, sl] : in.registers) {
+        a.bands.push_back({sl.offset, sl.width, name});
+        for (std::size_t i = 0; i < sl.width; ++i)
+            a.ticks[sl.offset + i] = sl.width == 2            ? (i == 0 ? "s" : "c")
+                                     : sl.width == vocab_size ? token_label(vocabulary[i])
+                                                              : "";
+    }
+    return a;
+}
+
+picture::axis index_axis(std::string title, std::size_t n, std::size_t every) {
+    picture::axis a{std::move(title), {}, std::vector<std::string>(n)};
+    for (std::size_t i = 0; i < n; i += every) a.ticks[i] = std::to_string(i);
+    return a;
+}
+
+picture::heatmap weight_map(std::string title, std::size_t rows, std::size_t cols, std::vector<double> values, picture::axis ra,
+                            picture::axis ca) {
+    picture::heatmap h;
+    h.title = std::move(title);
+    h.rows = rows, h.cols = cols;
+    h.colours = picture::scale::covering(values);
+    h.values = std::move(values);
+    h.row_axis = std::move(ra), h.col_axis = std::move(ca);
+    return h;
+}
+
+/// The pictures of one distinct layer's weights, named `base`_wq.png and so on.
+std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, std::string const& base) {
+    std::size_t const W = in.width;
+    std::string const name = picture::ascii(w.name);
+    auto const d_in = model_axis(in, "input column");
+    auto const d_out = model_axis(in, "output column (the update it adds)");
+    std::vector<figure> out;
+    if (w.attention) {
+        // The seed's heads are as wide as the stream, and its constructions use head dimension c
+        // for what stream column c holds: label them so.
+        auto const head = w.head == W ? model_axis(in, "head dimension (named as the stream column of that number)")
+                                      : index_axis("head dimension", w.head, w.head > 20 ? 10 : 1);
+        out.push_back({base + "_wq.png", weight_map(name + ": Wq (query = x Wq)", W, w.head, w.wq, d_in, head)});
+        out.push_back({base + "_wk.png", weight_map(name + ": Wk (key = x Wk)", W, w.head, w.wk, d_in, head)});
+        out.push_back(
+            {base + "_wv.png", weight_map(name + ": Wv (value = x Wv, added where attention looks)", W, W, w.wv, d_in, d_out)});
+        out.back().map.note = fmt::format("score = (q . k) x {:.6g}, then a causal softmax", w.score_scale);
+        return out;
+    }
+    std::size_t const H = w.hidden, every = H > 40 ? 10 : H > 10 ? 5 : 1;
+    auto with_bias = d_in;
+    with_bias.bands.push_back({W, 1, "bias"});
+    with_bias.ticks.push_back("b");
+    out.push_back({base + "_w1.png", weight_map(name + ": W1 and b1 (hidden = GELU(x W1 + b1))", W + 1, H, w.w1, with_bias,
+                                                index_axis("hidden unit", H, every))});
+    auto hidden = index_axis("hidden unit", H, every);
+    hidden.ticks.push_back("b");
+    hidden.bands.push_back({H, 1, "bias"});
+    out.push_back({base + "_w2.png", weight_map(name + ": W2 and b2 (update = hidden W2 + b2)", H + 1, W, w.w2, hidden, d_out)});
+    return out;
+}
+
+/// Every weight picture into `out`; returns each distinct layer's paths.
+std::vector<std::vector<std::string>> weight_figures(plot_input const& in, plot_set& out) {
+    std::vector<std::vector<std::string>> paths;
+    for (std::size_t d = 0; d < in.weights.size(); ++d) {
+        paths.emplace_back();
+        for (auto& f : layer_figures(in, in.weights[d], fmt::format("weights/{:02}_{}", d, slug(in.weights[d].name)))) {
+            paths.back().push_back(f.path);
+            out.figures.push_back(std::move(f));
+        }
+    }
+    picture::axis vocab{"next token", {}, {}};
+    for (char c : vocabulary) vocab.ticks.push_back(token_label(c));
+    out.figures.push_back(
+        {"weights/unembed.png", weight_map("unembedding: logits = x U, the next token is the argmax", in.width, vocab_size,
+                                           in.unembed, model_axis(in, "input column"), std::move(vocab))});
+    return paths;
+}
+
+/// The rows of the sequence, "position: token".
+picture::axis sequence_axis(plot_input const& in, std::string title) {
+    picture::axis seq{std::move(title), {}, {}};
+    for (std::size_t i = 0; i < in.tokens.size(); ++i)
+        seq.ticks.push_back(fmt::format("{}: {}", i, token_label(vocabulary[in.tokens[i]])));
+    return seq;
+}
+
+/// The stream after step s, its changes outlined, on one colour scale for all steps.
+picture::heatmap stream_map(plot_input const& in, std::size_t s, picture::scale const& colours) {
+    auto const& now = in.steps[s].stream;
+    picture::heatmap h;
+    h.title = fmt::format("step {}: the residual stream after {}", s, picture::ascii(in.steps[s].name));
+    h.rows = in.tokens.size(), h.cols = in.width;
+    for (fixed v : now) h.values.push_back(v.to_double());
+    h.marked.assign(now.size(), false);
+    for (std::size_t i = 0; s > 0 && i < now.size(); ++i) h.marked[i] = now[i] != in.steps[s - 1].stream[i];
+    h.row_axis = sequence_axis(in, "row (position: token)");
+    h.col_axis = model_axis(in, "column of the residual stream");
+    h.colours = colours;
+    h.note = s == 0 ? "the embedding: a one-hot token and sin/cos of the position" : "outlined: entries this layer changed";
+    h.max_height = 700;
+    return h;
+}
+
+/// Step s's attention pattern, the causal mask grey.
+picture::heatmap attention_map(plot_input const& in, std::size_t s) {
+    std::size_t const n = in.tokens.size();
+    picture::heatmap a;
+    a.title = fmt::format("step {}: attention of {}", s, picture::ascii(in.steps[s].name));
+    a.rows = a.cols = n;
+    a.mask.assign(n * n, false);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            a.values.push_back(fixed::from_raw(in.steps[s].pattern[i * n + j]).to_double());
+            a.mask[i * n + j] = j > i;
+        }
+    a.row_axis = sequence_axis(in, "row (position: token)");
+    a.col_axis = sequence_axis(in, "attended row");
+    a.colours = picture::scale{picture::scale::unit, 1, 0};
+    a.note = "grey: rows a row cannot see (causal mask)";
+    a.max_width = a.max_height = 700;
+    return a;
+}
+
+/// The row attention chose for row i at step s: "row 4", or "row 4 (0.870)" for a blend.
+std::string attended(plot_input const& in, std::size_t s, std::size_t i) {
+    auto const& p = in.steps[s].pattern;
+    if (p.empty()) return "";
+    std::size_t const n = in.tokens.size();
+    std::size_t best = 0;
+    for (std::size_t j = 1; j <= i; ++j)
+        if (p[i * n + j] > p[i * n + best]) best = j;
+    double const w = fixed::from_raw(p[i * n + best]).to_double();
+    return w == 1 ? fmt::format("row {}", best) : fmt::format("row {} ({:.3f})", best, w);
+}
+
+/// Every row's registers after step s in words, what the step changed, where attention looked.
+void decode_rows(plot_input const& in, std::size_t s, program_step& step) {
+    for (std::size_t i = 0; i < in.tokens.size(); ++i) {
+        fixed const* row = in.steps[s].stream.data() + i * in.width;
+        fixed const* before = s > 0 ? in.steps[s - 1].stream.data() + i * in.width : row;
+        std::vector<std::string> words{token_label(vocabulary[in.tokens[i]])};
+        std::vector<bool> changed{false};
+        for (auto const& [name, sl] : in.registers) {
+            words.push_back(decode(sl, row));
+            changed.push_back(!std::equal(row + sl.offset, row + sl.offset + sl.width, before + sl.offset));
+        }
+        step.decoded.push_back(std::move(words));
+        step.changed.push_back(std::move(changed));
+        step.attends.push_back(attended(in, s, i));
+    }
+}
+
+picture::scale stream_scale(plot_input const& in) {
+    std::vector<double> all;
+    for (auto const& step : in.steps)
+        for (fixed v : step.stream) all.push_back(v.to_double());
+    return picture::scale::covering(all);
+}
+
+}  // namespace
+
+plot_set make_plots(plot_input const& in) {
+    plot_set out;
+    out.registers.push_back("token");
+    for (auto const& r : in.registers) out.registers.push_back(r.name);
+    for (auto t : in.tokens) out.text += vocabulary[t];
+    out.text += '\n';
+    out.prompt_rows = in.prompt_rows;
+    auto const weight_paths = weight_figures(in, out);
+    auto const colours = stream_scale(in);
+    for (std::size_t s = 0; s < in.steps.size(); ++s) {
+        auto const& st = in.steps[s];
+        program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}};
+        if (s > 0) step.weights = weight_paths[st.distinct];
+        std::string const tag = fmt::format("{:02}_{}", s, slug(st.name));
+        step.stream = "stream/" + tag + ".png";
+        out.figures.push_back({step.stream, stream_map(in, s, colours)});
+        if (!st.pattern.empty()) {
+            step.attention = "attention/" + tag + ".png";
+            out.figures.push_back({step.attention, attention_map(in, s)});
+        }
+        decode_rows(in, s, step);
+        out.steps.push_back(std::move(step));
+    }
+    return out;
+}
+
+plot_set make_plots(std::string const& prompt, std::size_t digits) {
+    return with_digits(digits, [&](auto model) {
+        using Model = decltype(model);
+        return make_plots<Model>(parse_prompt<Model::digits>(prompt));
+    });
+}
+
+}  // namespace ctformer::tools
