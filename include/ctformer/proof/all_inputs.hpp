@@ -1,0 +1,1016 @@
+// ctformer/proof/all_inputs.hpp — the proof that the adder is right for every input: all 10^(2D)
+// additions of D-digit operands, from premises the compiler checks on the real compiled network.
+//
+// The idea (docs/proof.md tells it at length). Generation runs the forward pass on the rows from '='
+// on, one per answer token. Follow one such row through the program, layer by layer, holding its
+// residual as
+//   * a position part — pos, the cursors, distance: the same numbers for every input, and
+//   * digit registers — token, left, right, out, carry, final — each an exact one-hot (or zero, or
+//     for the one-column carry an exact 0 or 1) whose value is a *symbol*: the token of row j, the
+//     sum digit or carry of three other symbols, a constant.
+// At each layer the walk enumerates every value the digit registers the layer reads or writes can
+// hold (ten digits for a token of a digit row, two for a carry, ...), runs the real compiled layer
+// on each case, and checks that the position part comes out the same in every case, that each
+// written digit register is again an exact one-hot, and that its new value is one rule of the
+// cases — unchanged, a copy of one of the inputs, the sum digit or carry of three inputs, a
+// constant. Attention is checked to choose the same row with weight exactly 1 whatever the digits
+// (its queries and keys are evaluated for every token a row may hold). At the end the final
+// register's symbol must be the k-th digit of the schoolbook sum (built here independently), and
+// the unembedding must turn every value it can take into that token.
+//
+// Because a compiled layer's update is a function of the columns it reads (its sparse lists name
+// them), the cases enumerated cover every input; and every value met is the value of the real
+// fixed-point arithmetic, so nothing overflows on any input's path (an overflow throws, which in a
+// constant expression stops the build).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana.hpp>
+
+#include "ctformer/layers/margins.hpp"
+#include "ctformer/model/network.hpp"
+#include "ctformer/model/prompt.hpp"
+#include "ctformer/runtime/forward.hpp"
+
+namespace ctformer {
+
+/// The premises of the all-input proof (docs/proof.md), in the order the walk meets them.
+enum class premise : std::uint8_t {
+    dependency,  ///< (a) only digit registers can depend on the digits; queries and keys read none
+    selection,  ///< (b) every attention chooses one row with weight exactly 1, whatever the digits
+    pass,  ///< (c) a body layer maps every case of its digit registers by one rule, exactly
+    copy,  ///< (d) copy_on_match writes out into final in the matching row only
+    epilogue,  ///< (e) the epilogue's layers and the unembedding: carry digit, '\n', the token
+    answer,  ///< the final register holds the k-th digit of the sum, for every input
+};
+inline constexpr std::size_t premise_count = 6;
+
+constexpr std::string_view premise_name(premise p) {
+    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer"};
+    return names[static_cast<std::size_t>(p)];
+}
+
+/// What a premise claims, in one line (the prove command's table, docs/proof.md).
+constexpr std::string_view premise_claim(premise p) {
+    constexpr std::string_view claims[] = {
+        "positions, cursors, queries and keys do not depend on the digits",
+        "each attention gives one row weight exactly 1, the others 0, for every input",
+        "each body layer maps every case of its digit registers by one exact rule",
+        "copy_on_match copies out into final in the matching row, leaves it elsewhere",
+        "carry_out, end_token and the unembedding give the carry digit, '\\n', the token",
+        "the final register holds the sum's digit of its row, for every input",
+    };
+    return claims[static_cast<std::size_t>(p)];
+}
+
+/// Where the proof failed: a structural value, so that the diagnostic can show it as a template
+/// argument (see proven_for_all_inputs).
+struct proof_failure {
+    premise which = premise::dependency;
+    std::uint16_t digits = 0;
+    std::uint16_t row = 0;  ///< the answer row whose walk failed (0 for the structural analysis)
+    std::uint16_t pass = 0;  ///< 0 the prologue, 1..D the body passes, D + 1 the epilogue
+    std::uint16_t column = 0;  ///< the column concerned, where there is one
+    char layer[48]{};
+    char what[120]{};
+};
+
+/// Cases checked and the smallest margin met, for one premise.
+struct premise_tally {
+    std::uint64_t cases = 0;
+    fixed margin = no_margin_yet;  ///< no_margin_yet: the premise has no margin
+    constexpr void note(fixed m) {
+        if (m < margin) margin = m;
+    }
+};
+
+/// The outcome of the all-input proof for one digit count (or one of its rows).
+struct all_inputs_report {
+    bool holds = true;
+    proof_failure failure{};
+    std::array<premise_tally, premise_count> tally{};
+    std::uint64_t rows = 0;  ///< answer rows walked
+    constexpr premise_tally& operator[](premise p) { return tally[static_cast<std::size_t>(p)]; }
+    constexpr premise_tally const& operator[](premise p) const { return tally[static_cast<std::size_t>(p)]; }
+    constexpr void merge(all_inputs_report const& o) {
+        if (holds && !o.holds) holds = false, failure = o.failure;
+        for (std::size_t k = 0; k < premise_count; ++k) {
+            tally[k].cases += o.tally[k].cases;
+            tally[k].note(o.tally[k].margin);
+        }
+        rows += o.rows;
+    }
+};
+
+namespace detail {
+
+/// A bounded text buffer for diagnostics written in constant evaluation.
+template <std::size_t N>
+struct text_writer {
+    char (&buf)[N];
+    std::size_t n = 0;
+    constexpr text_writer& operator<<(std::string_view s) {
+        for (char c : s)
+            if (n + 1 < N) buf[n++] = c;
+        return *this;
+    }
+    constexpr text_writer& operator<<(long long v) {
+        char digits[24]{};
+        std::size_t k = 0;
+        bool const negative = v < 0;
+        unsigned long long u = negative ? 0ull - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+        do digits[k++] = static_cast<char>('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (negative) *this << "-";
+        while (k > 0) *this << std::string_view{&digits[--k], 1};
+        return *this;
+    }
+};
+
+/// What a symbol is: how a digit register's value is made from the operands' digits.
+enum class symbol_kind : std::uint8_t { zero, token_of, sum_digit, carry_of, constant };
+
+struct symbol {
+    symbol_kind kind = symbol_kind::zero;
+    std::uint16_t a = 0, b = 0, c = 0;  ///< token_of: a = row; constant: a = value; sum/carry: three symbols, sorted
+    constexpr bool operator==(symbol const&) const = default;
+};
+
+/// Values a register can hold, as a bit set: bit v + 1 for value v, v = −1 meaning "all zero".
+using value_set = std::uint32_t;
+inline constexpr int no_value = -1;  ///< a one-hot register that holds nothing
+inline constexpr int bad_value = -2;  ///< not an exact one-hot, zero, 0 or 1
+constexpr value_set value_bit(int v) { return value_set{1} << (v + 1); }
+inline constexpr value_set digit_values = 0x3FFu << 1;  // 0..9
+
+/// The name of the distinct layer at `slot` (prologue, body, epilogue).
+template <class Net>
+constexpr std::string_view distinct_layer_name(Net const& net, std::size_t slot) {
+    std::string_view name{};
+    std::size_t k = 0;
+    for_each_distinct_layer(net, [&](auto const& layer) {
+        if (k++ == slot) name = layer.name;
+    });
+    return name;
+}
+
+constexpr int popcount(std::uint64_t x) {
+    int n = 0;
+    for (; x; x &= x - 1) ++n;
+    return n;
+}
+
+}  // namespace detail
+
+/// The all-input prover for a network builder. Every function is constexpr: the compiler runs it
+/// in static_asserts (tests/proofs), the prove command at run time.
+template <class Build>
+class all_inputs {
+public:
+    static constexpr auto const& net = compiled_of<Build>;
+    using layout_type = std::remove_cvref_t<decltype(net.layout)>;
+    static constexpr std::size_t width = layout_type::width;
+    static constexpr std::size_t n_regs = layout_type::count + 1;  ///< the token block, then the layout's registers
+    using row = row_vector<width>;
+
+    /// Register names and slots: the token block first.
+    static constexpr auto registers = [] {
+        std::array<std::pair<std::string_view, slot>, n_regs> r{};
+        r[0] = {"token", slot{0, vocab_size}};
+        auto const e = compiled_of<Build>.layout.entries();
+        for (std::size_t i = 0; i + 1 < n_regs; ++i) r[i + 1] = e[i];
+        return r;
+    }();
+    static constexpr auto register_of = [] {
+        std::array<std::uint8_t, width> r{};
+        for (std::size_t g = 0; g < n_regs; ++g)
+            for (std::size_t i = 0; i < registers[g].second.width; ++i) r[registers[g].second[i]] = static_cast<std::uint8_t>(g);
+        return r;
+    }();
+
+    /// Premise (a), structural: which columns can depend on the digit tokens. A column does when a
+    /// hidden unit that reads such a column writes it, or an attention's value that reads such a
+    /// column is written to it. Queries and keys may read the token block only (the walk checks
+    /// that they come out the same for every digit); reading any other such column fails.
+    struct dependency_result {
+        std::array<bool, width> depends{};  ///< the column can depend on the digits
+        std::array<std::int16_t, width> via{};  ///< the slot of the layer that first made it so (−1: a token)
+        std::uint64_t cases = 0;  ///< (layer, unit or output) pairs examined
+        bool holds = true;
+        proof_failure failure{};
+    };
+    static constexpr dependency_result dependency = [] {
+        dependency_result d{};
+        for (std::size_t c = 0; c < width; ++c) d.depends[c] = c < vocab_size, d.via[c] = -1;
+        bool grew = true;
+        auto mark = [&](std::size_t c, std::size_t slot) {  // a register depends on the digits as a whole
+            if (d.depends[c]) return;
+            {
+                ctformer::slot const s = registers[register_of[c]].second;
+                for (std::size_t i = 0; i < s.width; ++i)
+                    if (!d.depends[s[i]]) d.depends[s[i]] = true, d.via[s[i]] = static_cast<std::int16_t>(slot);
+            }
+            grew = true;
+        };
+        while (grew) {
+            grew = false;
+            std::size_t slot = 0;
+            for_each_distinct_layer(net, [&](auto const& layer) {
+                using T = std::remove_cvref_t<decltype(layer)>;
+                if constexpr (T::is_attention) {
+                    for (std::size_t o = 0; o < T::n_outputs; ++o) {
+                        ++d.cases;
+                        for (std::size_t e = layer.v.start[o]; e < layer.v.start[o + 1]; ++e)
+                            if (d.depends[layer.v.index[e]]) mark(layer.out_cols[o], slot);
+                    }
+                } else {
+                    for (std::size_t u = 0; u < T::n_units; ++u) {
+                        ++d.cases;
+                        bool reads = false;
+                        for (std::size_t e = layer.in.start[u]; e < layer.in.start[u + 1]; ++e) reads |= d.depends[layer.in.index[e]];
+                        if (reads)
+                            for (std::size_t e = layer.out.start[u]; e < layer.out.start[u + 1]; ++e)
+                                mark(layer.out_cols[layer.out.index[e]], slot);
+                    }
+                }
+                ++slot;
+            });
+        }
+        std::size_t slot = 0;
+        for_each_distinct_layer(net, [&](auto const& layer) {
+            using T = std::remove_cvref_t<decltype(layer)>;
+            if constexpr (T::is_attention) {
+                auto check = [&](auto const& lists, std::string_view part) {
+                    for (std::size_t e = 0; e < lists.start[T::heads]; ++e) {
+                        std::size_t const c = lists.index[e];
+                        if (!d.holds || c < vocab_size || !d.depends[c]) continue;
+                        d.holds = false;
+                        d.failure.which = premise::dependency;
+                        d.failure.column = static_cast<std::uint16_t>(c);
+                        detail::text_writer<48>{d.failure.layer} << layer.name;
+                        detail::text_writer<120> w{d.failure.what};
+                        w << "its " << part << " reads column " << static_cast<long long>(c) << " ("
+                          << registers[register_of[c]].first << "), which depends on the digits through layer "
+                          << detail::distinct_layer_name(net, static_cast<std::size_t>(d.via[c]));
+                    }
+                };
+                check(layer.q, "query");
+                check(layer.k, "key");
+            }
+            ++slot;
+        });
+        (void)slot;
+        return d;
+    }();
+
+    /// Walks answer row `r` of a `digits`-digit addition (2D + 1 ≤ r ≤ 3D + 2) and proves that
+    /// for every pair of operands (and every answer token fed back before it) the row predicts the
+    /// token generation needs there.
+    static constexpr all_inputs_report prove_row(std::size_t digits, std::size_t r) {
+        walker w{digits, r};
+        w.seed(learnt_once());
+        w.run();
+        return w.report;
+    }
+
+    /// Every answer row of a `digits`-digit addition, one walk each.
+    static constexpr all_inputs_report prove(std::size_t digits) {
+        all_inputs_report total{};
+        total[premise::dependency].cases = dependency.cases;
+        if (!dependency.holds) {
+            total.holds = false;
+            total.failure = dependency.failure;
+            total.failure.digits = static_cast<std::uint16_t>(digits);
+            return total;
+        }
+        for (std::size_t r = 2 * digits + 1; r <= 3 * digits + 2; ++r) total.merge(prove_row(digits, r));
+        return total;
+    }
+
+private:
+    using symbol = detail::symbol;
+    using symbol_kind = detail::symbol_kind;
+    using value_set = detail::value_set;
+
+    /// Per distinct layer, bit j: row j's key comes out the same for each of the ten digits (an
+    /// attention key reads the row's embedding only, so one table serves every walk).
+    static constexpr auto digit_free_keys = [] {
+        std::array<std::uint64_t, network_shape<std::remove_cvref_t<decltype(net)>>::distinct> bits{};
+        std::size_t slot = 0;
+        for_each_distinct_layer(net, [&](auto const& layer) {
+            using T = std::remove_cvref_t<decltype(layer)>;
+            if constexpr (T::is_attention)
+                for (std::size_t j = 0; j < max_rows; ++j) {
+                    typename T::cache_entry first{};
+                    layer.fill_cache(first, embed(net.layout, 0, j));
+                    bool same = true;
+                    for (std::size_t t = 1; t < 10 && same; ++t) {
+                        typename T::cache_entry e{};
+                        layer.fill_cache(e, embed(net.layout, t, j));
+                        same = e.k == first.k;
+                    }
+                    if (same) bits[slot] |= std::uint64_t{1} << j;
+                }
+            ++slot;
+        });
+        return bits;
+    }();
+
+    /// Where the unembedding reads: the register whose value is the predicted token.
+    static constexpr std::size_t answer_register = [] {
+        std::size_t found = n_regs;
+        bool one = true;
+        for (std::size_t c = 0; c < width; ++c)
+            for (std::size_t t = 0; t < vocab_size; ++t)
+                if (compiled_of<Build>.unembed(c, t).raw != 0) {
+                    if (found != n_regs && found != register_of[c]) one = false;
+                    found = register_of[c];
+                }
+        return one ? found : n_regs;
+    }();
+
+    struct walker {
+        std::size_t digits;
+        std::size_t r;
+        all_inputs_report report{};
+        row base{};
+        std::array<std::uint16_t, n_regs> sym{};
+        std::array<symbol, 192> pool{};
+        std::size_t n_symbols = 0;
+        std::size_t pass = 0;
+        // Copies of the class's tables: in constant evaluation g++ copies a static constexpr
+        // aggregate on each access, so the hot loops read these.
+        std::array<bool, width> depends_ = dependency.depends;
+        std::array<slot, n_regs> reg_slot_ = [] {
+            std::array<slot, n_regs> r{};
+            for (std::size_t g = 0; g < n_regs; ++g) r[g] = registers[g].second;
+            return r;
+        }();
+        std::array<std::uint8_t, width> reg_of_ = register_of;
+
+        // ---- symbols -------------------------------------------------------------------------
+        constexpr std::uint16_t intern(symbol s) {
+            if (s.kind == symbol_kind::sum_digit || s.kind == symbol_kind::carry_of) {  // order-free
+                if (s.a > s.b) std::swap(s.a, s.b);
+                if (s.b > s.c) std::swap(s.b, s.c);
+                if (s.a > s.b) std::swap(s.a, s.b);
+            }
+            for (std::size_t i = 0; i < n_symbols; ++i)
+                if (pool[i] == s) return static_cast<std::uint16_t>(i);
+            if (n_symbols == pool.size()) throw std::length_error("ctformer::all_inputs: too many symbols");
+            pool[n_symbols] = s;
+            return static_cast<std::uint16_t>(n_symbols++);
+        }
+        /// The token row j holds: fixed for '+' and '=', any digit for an operand or answer digit.
+        constexpr value_set token_values(std::size_t j) const {
+            if (j == digits) return detail::value_bit(static_cast<int>(token::plus));
+            if (j == 2 * digits + 1) return detail::value_bit(static_cast<int>(token::equals));
+            return detail::digit_values;
+        }
+        constexpr int zero_value(std::size_t g) const { return reg_slot_[g].width == 1 ? 0 : detail::no_value; }
+        constexpr value_set values_of(std::uint16_t id, std::size_t g) const {
+            symbol const s = pool[id];
+            switch (s.kind) {
+                case symbol_kind::zero: return detail::value_bit(zero_value(g));
+                case symbol_kind::token_of: return token_values(s.a);
+                case symbol_kind::sum_digit: return detail::digit_values;
+                case symbol_kind::carry_of: return detail::value_bit(0) | detail::value_bit(1);
+                case symbol_kind::constant: return detail::value_bit(static_cast<int>(s.a));
+            }
+            return 0;
+        }
+
+        // ---- register values -----------------------------------------------------------------
+        constexpr void encode(row& x, std::size_t g, int v) const {
+            slot const s = reg_slot_[g];
+            if (s.width == 1) {
+                x[s[0]] = fixed::from_int(v);
+                return;
+            }
+            for (std::size_t i = 0; i < s.width; ++i) x[s[i]] = fixed{};
+            if (v >= 0) x[s[static_cast<std::size_t>(v)]] = fixed::from_int(1);
+        }
+        constexpr int decode(row const& x, std::size_t g) const {
+            slot const s = reg_slot_[g];
+            if (s.width == 1) {
+                std::int64_t const raw = x[s[0]].raw;
+                return raw == 0 ? 0 : raw == fixed::one_raw ? 1 : detail::bad_value;
+            }
+            int v = detail::no_value;
+            for (std::size_t i = 0; i < s.width; ++i) {
+                std::int64_t const raw = x[s[i]].raw;
+                if (raw == 0) continue;
+                if (raw != fixed::one_raw || v != detail::no_value) return detail::bad_value;
+                v = static_cast<int>(i);
+            }
+            return v;
+        }
+        /// The value of a register that held `old` once `delta` is added to it (bad_value when it
+        /// is not an exact one-hot, zero, 0 or 1).
+        static constexpr int decode_after(slot s, int old, std::array<std::int64_t, vocab_size> const& delta) {
+            std::int64_t const one = fixed::one_raw;
+            if (s.width == 1) {
+                std::int64_t const raw = std::int64_t{old} * one + delta[0];
+                return raw == 0 ? 0 : raw == one ? 1 : detail::bad_value;
+            }
+            int v = detail::no_value;
+            for (std::size_t i = 0; i < s.width; ++i) {
+                std::int64_t const raw = (static_cast<int>(i) == old ? one : 0) + delta[i];
+                if (raw == 0) continue;
+                if (raw != one || v != detail::no_value) return detail::bad_value;
+                v = static_cast<int>(i);
+            }
+            return v;
+        }
+        constexpr bool is_digit_register(std::size_t g) const { return depends_[reg_slot_[g].offset]; }
+        static constexpr int lowest(value_set s) {
+            for (int v = -1; v < 30; ++v)
+                if (s & detail::value_bit(v)) return v;
+            return detail::bad_value;
+        }
+        constexpr row embedding(std::size_t j, int tok) const { return embed(net.layout, static_cast<std::size_t>(tok), j); }
+        /// Row j's embedding with the lowest token it may hold, made once per walk (run() owns them).
+        constexpr row const& representative_embedding(std::size_t j) const { return representatives_[j]; }
+        row const* representatives_ = nullptr;
+
+        // ---- failure -------------------------------------------------------------------------
+        constexpr detail::text_writer<120> fail(premise p, std::string_view layer, std::size_t column = 0) {
+            report.holds = false;
+            proof_failure& f = report.failure;
+            f.which = p;
+            f.digits = static_cast<std::uint16_t>(digits);
+            f.row = static_cast<std::uint16_t>(r);
+            f.pass = static_cast<std::uint16_t>(pass);
+            f.column = static_cast<std::uint16_t>(column);
+            detail::text_writer<48>{f.layer} << layer;
+            return detail::text_writer<120>{f.what};
+        }
+
+        // ---- the cases of a layer ------------------------------------------------------------
+        /// A variable the cases range over: a digit register of this row, or the token of row j.
+        struct variable {
+            std::size_t reg = 0;  ///< the register (for a row token: the token block)
+            std::size_t token_row = SIZE_MAX;  ///< SIZE_MAX: this row's register
+            value_set values = 0;
+            std::uint16_t symbol = 0;
+            bool read = true;  ///< the layer reads it (false: written only, its old value enumerated)
+        };
+        struct case_set {
+            std::array<variable, 8> var{};
+            std::size_t n = 0;
+            constexpr void add(variable v) {
+                for (std::size_t i = 0; i < n; ++i)
+                    if (var[i].reg == v.reg && var[i].token_row == v.token_row) {
+                        var[i].read = var[i].read || v.read;
+                        return;
+                    }
+                var[n++] = v;
+            }
+        };
+        constexpr variable register_variable(std::size_t g, bool read) const {
+            return variable{g, SIZE_MAX, values_of(sym[g], g), sym[g], read};
+        }
+
+        /// The rule a written register's new value follows, learnt over all cases.
+        enum class rule : std::uint8_t { unchanged, copy, sum, carry, constant };
+        struct rule_set {
+            bool unchanged = true, constant = true, sum = true, carry = true;
+            std::array<bool, 8> copy{};
+            bool started = false;
+            int first = detail::bad_value;
+        };
+        struct learnt {  ///< what `cases` found for one written register
+            rule kind = rule::unchanged;
+            std::uint8_t var = 0;  ///< copy: the variable copied
+            int value = 0;  ///< constant: the value
+        };
+        /// A layer's rules for given value sets of its variables: a layer that reads no column of
+        /// the position part gives the same cases whenever the value sets are the same.
+        struct cache_entry {
+            std::size_t slot = SIZE_MAX;
+            std::array<value_set, 8> values{};
+            std::array<learnt, n_regs> rules{};
+        };
+        std::array<cache_entry, 8> cache{};
+        std::size_t n_cached = 0;
+
+        /// Does one rule still hold after a case where register g went from `old` to `now`?
+        static constexpr void observe(rule_set& rs, case_set const& cs, std::array<int, 8> const& value,
+                                      std::array<std::size_t, 8> const& reads, std::size_t n_read, int old, int now) {
+            if (!rs.started) {
+                rs.started = true;
+                rs.first = now;
+                for (std::size_t i = 0; i < cs.n; ++i) rs.copy[i] = true;
+            }
+            if (now != old) rs.unchanged = false;
+            if (now != rs.first) rs.constant = false;
+            for (std::size_t i = 0; i < cs.n; ++i)
+                if (!cs.var[i].read || now != value[i]) rs.copy[i] = false;
+            if (n_read == 3 && value[reads[0]] >= 0 && value[reads[1]] >= 0 && value[reads[2]] >= 0) {
+                int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
+                if (now != sum % 10) rs.sum = false;
+                if (now != sum / 10) rs.carry = false;
+            } else {
+                rs.sum = rs.carry = false;
+            }
+        }
+        static constexpr bool alive(rule_set const& rs) {
+            return rs.unchanged || rs.constant || rs.sum || rs.carry || any(rs.copy);
+        }
+
+        /// Runs `run(x, values)` on the cases of `cs` and learns, for each written digit register,
+        /// the rule its new value follows; checks that the position part comes out the same in
+        /// every case and that every written register holds an exact one-hot. Variables that no
+        /// hidden unit connects (`component`) are enumerated apart, the others at their lowest
+        /// value; a variable the layer writes but does not read is not enumerated: its new value
+        /// is its old value plus the update, for each old value. `kind` is the premise counted.
+        template <class Components, class Run>
+        constexpr bool cases(case_set const& cs, Components const& components_of, std::array<bool, n_regs> const& written,
+                             std::span<std::uint16_t const> out_cols, std::string_view layer, premise kind, std::size_t layer_slot,
+                             bool cacheable, Run const& run) {
+            std::array<std::uint16_t, width> position_writes{};  // the columns of the position part the layer writes
+            std::size_t n_position_writes = 0;
+            for (std::uint16_t c : out_cols)
+                if (!depends_[c]) position_writes[n_position_writes++] = c;
+            std::array<int, 8> value{};
+            std::array<learnt, n_regs> result{};
+            std::size_t hit = SIZE_MAX;
+            if (cacheable)
+                for (std::size_t e = 0; e < n_cached && hit == SIZE_MAX; ++e) {
+                    bool same = cache[e].slot == layer_slot;
+                    for (std::size_t i = 0; i < cs.n && same; ++i) same = cache[e].values[i] == cs.var[i].values;
+                    if (same) hit = e;
+                }
+            row lowest_row = base;
+            for (std::size_t i = 0; i < cs.n; ++i) {
+                value[i] = lowest(cs.var[i].values);
+                if (cs.var[i].token_row == SIZE_MAX) encode(lowest_row, cs.var[i].reg, value[i]);
+            }
+            row first = lowest_row;
+            run(first, value);  // the position part of every case must be this one
+            ++report[kind].cases;
+            if (hit != SIZE_MAX) {
+                result = cache[hit].rules;
+            } else {
+                std::array<std::uint8_t, 8> const component = components_of();
+                std::array<rule_set, n_regs> rules{};
+                for (std::size_t g = 0; g < n_regs; ++g) rules[g] = rule_set{};  // g++ 12 loses the NSDMIs of `rules{}` in constant evaluation
+                std::array<std::size_t, n_regs> own{};
+                for (std::size_t g = 0; g < n_regs; ++g) own[g] = SIZE_MAX;
+                for (std::size_t i = 0; i < cs.n; ++i)
+                    if (cs.var[i].token_row == SIZE_MAX) own[cs.var[i].reg] = i;
+                std::size_t n_components = 0;
+                for (std::size_t i = 0; i < cs.n; ++i)
+                    if (std::size_t{component[i]} + 1 > n_components) n_components = std::size_t{component[i]} + 1;
+                for (std::size_t comp = 0; comp < n_components; ++comp) {
+                    std::array<std::size_t, 8> reads{}, enumerated{};
+                    std::size_t n_read = 0, n_enum = 0, combos = 1;
+                    for (std::size_t i = 0; i < cs.n; ++i) {
+                        if (component[i] != comp) continue;
+                        if (cs.var[i].read) reads[n_read++] = i, enumerated[n_enum++] = i,
+                                                              combos *= static_cast<std::size_t>(detail::popcount(cs.var[i].values));
+                    }
+                    for (std::size_t k = 0; k < combos; ++k) {
+                        std::size_t rest = k;
+                        row x = lowest_row;
+                        for (std::size_t i = 0; i < cs.n; ++i) value[i] = lowest(cs.var[i].values);
+                        for (std::size_t t = 0; t < n_enum; ++t) {
+                            variable const& v = cs.var[enumerated[t]];
+                            std::size_t const radix = static_cast<std::size_t>(detail::popcount(v.values));
+                            std::size_t pick = rest % radix;
+                            rest /= radix;
+                            value_set s = v.values;
+                            while (pick-- > 0) s &= s - 1;
+                            value[enumerated[t]] = lowest(s);
+                            if (v.token_row == SIZE_MAX) encode(x, v.reg, value[enumerated[t]]);
+                        }
+                        std::array<int, 8> const before = value;  // each register's value before the layer
+                        run(x, value);
+                        ++report[kind].cases;
+                        for (std::size_t t = 0; t < n_position_writes; ++t) {
+                            std::size_t const c = position_writes[t];
+                            if (x[c] == first[c]) continue;
+                            auto w = fail(premise::dependency, layer, c);
+                            w << "column " << static_cast<long long>(c) << " (" << registers[reg_of_[c]].first
+                              << ") differs between cases: " << describe(cs, value);
+                            return false;
+                        }
+                        for (std::size_t g = 0; g < n_regs; ++g) {
+                            if (!written[g] || own[g] == SIZE_MAX || component[own[g]] != comp) continue;
+                            variable const& vg = cs.var[own[g]];
+                            // the old values: the case's, or every one of a register the layer does not read
+                            slot const sg = reg_slot_[g];
+                            std::array<std::int64_t, vocab_size> delta{};  // the update to the register
+                            int const held = before[own[g]];  // the register's value in x before the layer
+                            for (std::size_t i = 0; i < sg.width; ++i) {
+                                std::int64_t const had = sg.width == 1 ? std::int64_t{held} * fixed::one_raw
+                                                         : static_cast<int>(i) == held ? fixed::one_raw
+                                                                                       : 0;
+                                delta[i] = x[sg[i]].raw - had;
+                            }
+                            for (value_set olds = vg.read ? detail::value_bit(value[own[g]]) : vg.values; olds; olds &= olds - 1) {
+                                int const old = lowest(olds);
+                                int const now = decode_after(sg, old, delta);
+                                value[own[g]] = old;
+                                if (now == detail::bad_value) {
+                                    auto w = fail(kind, layer, sg.offset);
+                                    w << registers[g].first << " is not an exact one-hot after the layer: " << describe(cs, value);
+                                    return false;
+                                }
+                                observe(rules[g], cs, value, reads, n_read, old, now);
+                                if (!alive(rules[g])) {
+                                    auto w = fail(kind, layer, sg.offset);
+                                    w << registers[g].first << " follows no rule";
+                                    if (n_read == 3) {
+                                        int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
+                                        w << " (a sum digit would be " << static_cast<long long>(sum % 10) << ", a carry "
+                                          << static_cast<long long>(sum / 10) << ")";
+                                    }
+                                    w << ": " << describe(cs, value) << " gives " << static_cast<long long>(now);
+                                    return false;
+                                }
+                            }
+                        }
+                    }
+                    for (std::size_t g = 0; g < n_regs; ++g) {
+                        if (!written[g] || own[g] == SIZE_MAX || component[own[g]] != comp) continue;
+                        rule_set const& rs = rules[g];
+                        learnt& l = result[g];
+                        std::size_t copied = SIZE_MAX;
+                        for (std::size_t i = 0; i < cs.n && copied == SIZE_MAX; ++i)
+                            if (rs.copy[i] && i != own[g]) copied = i;
+                        if (rs.unchanged)
+                            l.kind = rule::unchanged;
+                        else if (copied != SIZE_MAX)
+                            l.kind = rule::copy, l.var = static_cast<std::uint8_t>(copied);
+                        else if (rs.sum || rs.carry)
+                            l.kind = rs.sum ? rule::sum : rule::carry, l.var = static_cast<std::uint8_t>(comp);
+                        else
+                            l.kind = rule::constant, l.value = rs.first;
+                        if (l.kind == rule::sum || l.kind == rule::carry) {  // remember the three inputs
+                            l.value = static_cast<int>(reads[0] | reads[1] << 3 | reads[2] << 6);
+                        }
+                    }
+                }
+                if (cacheable && n_cached < cache.size()) {
+                    cache_entry& e = cache[n_cached++];
+                    e.slot = layer_slot;
+                    for (std::size_t i = 0; i < cs.n; ++i) e.values[i] = cs.var[i].values;
+                    e.rules = result;
+                }
+            }
+            // the new symbols
+            for (std::size_t g = 0; g < n_regs; ++g) {
+                if (!written[g]) continue;
+                learnt const& l = result[g];
+                switch (l.kind) {
+                    case rule::unchanged: break;
+                    case rule::copy: sym[g] = cs.var[l.var].symbol; break;
+                    case rule::sum:
+                    case rule::carry:
+                        sym[g] = intern(symbol{l.kind == rule::sum ? symbol_kind::sum_digit : symbol_kind::carry_of,
+                                               cs.var[static_cast<std::size_t>(l.value & 7)].symbol,
+                                               cs.var[static_cast<std::size_t>(l.value >> 3 & 7)].symbol,
+                                               cs.var[static_cast<std::size_t>(l.value >> 6 & 7)].symbol});
+                        break;
+                    case rule::constant:
+                        sym[g] = l.value == zero_value(g) ? intern(symbol{symbol_kind::zero})
+                                                          : intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(l.value)});
+                        break;
+                }
+            }
+            // the new base: the position part of the cases, each digit register at its lowest value
+            for (std::size_t c = 0; c < width; ++c)
+                if (!depends_[c]) base[c] = first[c];
+            for (std::size_t g = 1; g < n_regs; ++g)
+                if (is_digit_register(g)) encode(base, g, lowest(values_of(sym[g], g)));
+            return true;
+        }
+        static constexpr bool any(std::array<bool, 8> const& a) {
+            for (bool b : a)
+                if (b) return true;
+            return false;
+        }
+        struct case_text {
+            char text[96]{};
+        };
+        /// "left=5 right=5 carry=1": a case, for a diagnostic.
+        constexpr std::string_view describe(case_set const& cs, std::array<int, 8> const& value) {
+            detail::text_writer<96> w{scratch.text};
+            w.n = 0;
+            for (std::size_t i = 0; i < cs.n; ++i) {
+                if (i > 0) w << " ";
+                if (cs.var[i].token_row != SIZE_MAX)
+                    w << "token[row " << static_cast<long long>(cs.var[i].token_row) << "]";
+                else
+                    w << registers[cs.var[i].reg].first;
+                w << "=" << static_cast<long long>(value[i]);
+            }
+            w << " (pass " << static_cast<long long>(pass) << ", row " << static_cast<long long>(r) << ")";
+            return {scratch.text, w.n};
+        }
+        case_text scratch{};
+
+        // ---- layers --------------------------------------------------------------------------
+        template <class Layer>
+        constexpr void add_read_registers(case_set& cs, Layer const& layer, std::span<std::uint16_t const> cols) const {
+            (void)layer;
+            for (std::uint16_t c : cols) {
+                std::size_t const g = reg_of_[c];
+                if (is_digit_register(g)) cs.add(register_variable(g, true));
+            }
+        }
+        template <class Layer>
+        constexpr std::array<bool, n_regs> written_registers(Layer const& layer) const {
+            std::array<bool, n_regs> w{};
+            for (auto c : layer.out_cols)
+                if (is_digit_register(reg_of_[c])) w[reg_of_[c]] = true;
+            return w;
+        }
+
+        /// Which variables hidden units connect (read or written by one unit): each group of
+        /// connected variables is enumerated apart.
+        template <class Layer>
+        constexpr std::array<std::uint8_t, 8> components(Layer const& layer, case_set const& cs) const {
+            using T = std::remove_cvref_t<Layer>;
+            std::array<std::uint8_t, 8> parent{};
+            for (std::size_t i = 0; i < 8; ++i) parent[i] = static_cast<std::uint8_t>(i);
+            auto find = [&](std::size_t i) {
+                while (parent[i] != i) i = parent[i];
+                return i;
+            };
+            std::array<std::size_t, n_regs> var_of_register{};
+            for (std::size_t g = 0; g < n_regs; ++g) var_of_register[g] = SIZE_MAX;
+            for (std::size_t i = 0; i < cs.n; ++i)
+                if (cs.var[i].token_row == SIZE_MAX) var_of_register[cs.var[i].reg] = i;
+            auto var_of = [&](std::size_t c) { return var_of_register[reg_of_[c]]; };
+            std::uint16_t const *const in_start = layer.in.start.data(), *const in_index = layer.in.index.data();
+            std::uint16_t const *const out_start = layer.out.start.data(), *const out_index = layer.out.index.data();
+            std::uint16_t const* const out_cols = layer.out_cols.data();
+            for (std::size_t u = 0; u < T::n_units; ++u) {
+                std::size_t joined = SIZE_MAX;
+                auto join = [&](std::size_t c) {
+                    std::size_t const v = var_of(c);
+                    if (v == SIZE_MAX) return;
+                    if (joined == SIZE_MAX)
+                        joined = find(v);
+                    else
+                        parent[find(v)] = static_cast<std::uint8_t>(joined);
+                };
+                for (std::size_t e = in_start[u]; e < in_start[u + 1]; ++e) join(in_index[e]);
+                for (std::size_t e = out_start[u]; e < out_start[u + 1]; ++e) join(out_cols[out_index[e]]);
+            }
+            std::array<std::uint8_t, 8> label{}, out{};
+            for (std::size_t i = 0; i < 8; ++i) label[i] = 0xFF;
+            std::uint8_t next = 0;
+            for (std::size_t i = 0; i < cs.n; ++i) {
+                std::size_t const root = find(i);
+                if (label[root] == 0xFF) label[root] = next++;
+                out[i] = label[root];
+            }
+            return out;
+        }
+
+        template <class Layer>
+        constexpr void mlp(Layer const& layer, premise kind, std::size_t layer_slot) {
+            case_set cs{};
+            add_read_registers(cs, layer, layer.read_columns());
+            auto const written = written_registers(layer);
+            for (std::size_t g = 0; g < n_regs; ++g)
+                if (written[g]) cs.add(register_variable(g, false));
+            bool position_free = true;  // reads no column of the position part: its cases depend on the value sets only
+            for (std::uint16_t c : layer.read_columns()) position_free = position_free && depends_[c];
+            margins m{};
+            cases(cs, [&] { return components(layer, cs); }, written, layer.out_cols, layer.name, kind, layer_slot, position_free,
+                  [&](row& x, auto const&) { layer.apply(x, nullptr, 0, &m); });
+            if (layer.reports_decision) report[kind].note(m.copy_input);
+        }
+
+        template <class Layer, std::size_t Slot>
+        constexpr void attention(Layer const& layer) {
+            using T = std::remove_cvref_t<Layer>;
+            std::size_t const n = r + 1;
+            std::array<typename T::cache_entry, max_rows> cache{};
+            for (std::size_t j = 0; j < n; ++j) layer.fill_cache(cache[j], representative_embedding(j));
+            // keys: the same for every digit a row may hold (a key reads the row's embedding only)
+            std::uint64_t const digit_free = digit_free_keys[Slot];
+            for (std::size_t j = 0; j < n; ++j) {
+                if (token_values(j) != detail::digit_values) continue;
+                report[premise::selection].cases += 10;
+                if (!(digit_free >> j & 1)) {
+                    fail(premise::selection, layer.name) << "the key of row " << static_cast<long long>(j)
+                                                         << " depends on which digit the row holds";
+                    return;
+                }
+            }
+            // the query: the same for every case of the digit registers it reads
+            {
+                case_set cs{};
+                add_read_registers(cs, layer, layer.read_columns());
+                std::array<std::int64_t, attention_probe::max_heads> q0{};
+                bool first = true, same = true;
+                cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, std::array<bool, n_regs>{}, {}, layer.name, premise::selection, Slot, false,
+                      [&](row& x, auto const&) {
+                    std::array<std::int64_t, attention_probe::max_heads> q{};
+                    layer.fill_query(x, q.data());
+                    if (first) q0 = q, first = false;
+                    same = same && q == q0;
+                });
+                if (!report.holds) return;
+                if (!same) {
+                    fail(premise::selection, layer.name) << "the query depends on the digits (pass " << static_cast<long long>(pass)
+                                                         << ", row " << static_cast<long long>(r) << ")";
+                    return;
+                }
+            }
+            // the choice: one row, weight exactly 1 (the scores are the same for every input)
+            margins m{};
+            attention_probe probe{};
+            row x = base;
+            auto const rep = [&](std::size_t j) { return representative_embedding(j); };
+            std::uint64_t const used = layer.apply(x, cache.data(), n, &m, rep, &probe);
+            ++report[premise::selection].cases;
+            if (detail::popcount(used) != 1 || m.attention_weight != fixed::from_int(1)) {
+                fail(premise::selection, layer.name)
+                    << "the chosen row gets weight " << static_cast<long long>(m.attention_weight.raw) << "/2^32, not 1 ("
+                    << static_cast<long long>(detail::popcount(used)) << " rows weighted; pass " << static_cast<long long>(pass)
+                    << ", row " << static_cast<long long>(r) << ")";
+                return;
+            }
+            if (n > 1) report[premise::selection].note(fixed::from_raw(probe.top - probe.second));
+            std::size_t chosen = 0;
+            while (!(used >> chosen & 1)) ++chosen;
+            // the value: the chosen row's embedding, for every token it may hold
+            case_set cs{};
+            bool value_reads_digits = false;
+            {
+                std::uint16_t const* const index = layer.v.index.data();
+                std::size_t const n_weights = layer.v.start.data()[T::n_outputs];
+                for (std::size_t e = 0; e < n_weights; ++e) value_reads_digits |= depends_[index[e]];
+            }
+            if (value_reads_digits) {
+                symbol_kind const k = symbol_kind::token_of;
+                cs.add(variable{0, chosen, token_values(chosen), intern(symbol{k, static_cast<std::uint16_t>(chosen)}), true});
+            }
+            auto const written = written_registers(layer);
+            for (std::size_t g = 0; g < n_regs; ++g)
+                if (written[g]) cs.add(register_variable(g, false));
+            cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, written, layer.out_cols, layer.name, premise::pass, Slot, false,
+                  [&](row& y, auto const& value) {
+                      // The chosen row has weight exactly 2^32 and every other row 0, for every input
+                      // (above), so apply adds round(2^32·v / 2^32) = v, the chosen row's value: formed
+                      // here by the layer's own value_of, and added as apply adds it.
+                      auto const v = layer.value_of(value_reads_digits ? embedding(chosen, value[0]) : representative_embedding(chosen));
+                      for (std::size_t o = 0; o < T::n_outputs; ++o)
+                          if (__builtin_add_overflow(y[layer.out_cols[o]].raw, v[o], &y[layer.out_cols[o]].raw))
+                              detail::throw_overflow("ctformer: residual overflows");
+                  });
+        }
+
+        /// The symbol the final register must hold in row r: the schoolbook sum's digit.
+        constexpr std::uint16_t expected_symbol() {
+            std::size_t const D = digits;
+            std::uint16_t carry = intern(symbol{symbol_kind::zero});
+            for (std::size_t k = 1; k <= D; ++k) {
+                auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(D - k)});
+                auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(2 * D + 1 - k)});
+                auto const digit = intern(symbol{symbol_kind::sum_digit, a, b, carry});
+                carry = intern(symbol{symbol_kind::carry_of, a, b, carry});
+                if (r == 2 * D + k) return digit;
+            }
+            if (r == 3 * D + 1) return carry;
+            return intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(token::newline)});
+        }
+
+        /// Starts with the rules another walk learnt for layers that read no position column.
+        constexpr void seed(walker const& other) {
+            cache = other.cache;
+            n_cached = other.n_cached;
+        }
+
+        constexpr void run() {
+            std::array<row, max_rows> representatives{};
+            for (std::size_t j = 0; j <= r && j < max_rows; ++j) representatives[j] = embedding(j, lowest(token_values(j)));
+            representatives_ = representatives.data();
+            walk();
+            representatives_ = nullptr;
+        }
+
+        constexpr void walk() {
+            report.rows = 1;
+            if (!dependency.holds) {
+                report.holds = false;
+                report.failure = dependency.failure;
+                return;
+            }
+            if (digits == 0 || r < 2 * digits + 1 || r > 3 * digits + 2 || r >= max_rows) {
+                fail(premise::answer, "") << "no such answer row";
+                return;
+            }
+            base = representative_embedding(r);
+            auto const zero = intern(symbol{symbol_kind::zero});
+            for (auto& s : sym) s = zero;
+            sym[0] = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(r)});
+            using shape = network_shape<std::remove_cvref_t<decltype(net)>>;
+            for_each_step(net, digits, [&](auto const& layer, program_step step, auto slot) {
+                if (!report.holds) return;
+                pass = step.segment;
+                using T = std::remove_cvref_t<decltype(layer)>;
+                if constexpr (T::is_attention) {
+                    attention<T, decltype(slot)::value>(layer);
+                } else {
+                    bool const copies = answer_register < n_regs && written_registers(layer)[answer_register];
+                    premise const kind = step.segment == digits + 1 ? premise::epilogue
+                                         : copies                   ? premise::copy
+                                                                    : premise::pass;
+                    mlp(layer, kind, decltype(slot)::value);
+                }
+            });
+            (void)sizeof(shape);
+            if (!report.holds) return;
+            if (answer_register == n_regs) {
+                fail(premise::answer, "unembed") << "the unembedding reads more than one register";
+                return;
+            }
+            // the final register: the sum's digit, and the unembedding turns each value into its token
+            std::uint16_t const want = expected_symbol();
+            ++report[premise::answer].cases;
+            if (sym[answer_register] != want) {
+                fail(premise::answer, "unembed") << registers[answer_register].first << " does not hold the "
+                                                 << (r == 3 * digits + 2 ? "end token" : "sum digit") << " of row "
+                                                 << static_cast<long long>(r);
+                return;
+            }
+            for (value_set s = values_of(sym[answer_register], answer_register); s; s &= s - 1) {
+                int const v = lowest(s);
+                row x = base;
+                encode(x, answer_register, v);
+                margins m{};
+                std::size_t const t = choose<all_inputs>(x, &m);
+                ++report[premise::epilogue].cases;
+                report[premise::epilogue].note(m.logit_gap);
+                if (static_cast<int>(t) != v) {
+                    fail(premise::epilogue, "unembed", registers[answer_register].second.offset)
+                        << "value " << static_cast<long long>(v) << " unembeds to token " << static_cast<long long>(t);
+                    return;
+                }
+            }
+        }
+    };
+
+    /// The rules of the layers that read no position column (clear, the add table), learnt once
+    /// per translation unit by the walk of the first answer row of a 2-digit addition, which meets
+    /// every value set they see in any walk (a walk whose value sets differ learns its own).
+    static constexpr walker const& learnt_once() { return learnt_once_; }
+    static constexpr walker learnt_once_ = [] {
+        walker w{2, 5};
+        w.run();
+        return w;
+    }();
+};
+
+namespace detail {
+/// Instantiated with the failure of an all-input proof, so that the diagnostic shows it:
+///   'struct ctformer::detail::all_inputs_fail<ctformer::proof_failure{ctformer::premise::pass, 16, 34, 2, 50, "add_with_carry", "out follows no rule ..."}, false>'
+/// (fields: premise, digits, row, pass, column, layer, what).
+template <proof_failure Failure, bool Holds>
+struct all_inputs_fail {
+    static_assert(Holds,
+                  "ctformer: a premise of the all-input proof fails; the template argument names it: premise, digits, "
+                  "answer row, pass (0 prologue, 1..D body, D + 1 epilogue), column, layer, and what went wrong");
+    static constexpr bool proven = Holds;
+};
+}  // namespace detail
+
+/// Every addition of D-digit operands proven, one constant evaluation per answer row. A failed
+/// premise stops the build at detail::all_inputs_fail, which names it:
+///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4, 9>);   // row 9 of D = 4
+template <class Build, std::size_t Digits, std::size_t Row>
+inline constexpr all_inputs_report all_inputs_row_report = all_inputs<Build>::prove_row(Digits, Row);
+
+template <class Build, std::size_t Digits, std::size_t Row>
+inline constexpr bool proven_row_for_all_inputs =
+    detail::all_inputs_fail<all_inputs_row_report<Build, Digits, Row>.failure,
+                            all_inputs_row_report<Build, Digits, Row>.holds>::proven;
+
+/// The structural premise (a), once per network.
+template <class Build>
+inline constexpr bool proven_dependency =
+    detail::all_inputs_fail<all_inputs<Build>::dependency.failure, all_inputs<Build>::dependency.holds>::proven;
+
+/// Every answer row of D-digit additions: the dependency premise, then rows 2D + 1 .. 3D + 2, each
+/// its own constant evaluation (g++ frees nothing within one).
+template <class Build, std::size_t Digits>
+inline constexpr bool proven_for_all_inputs = proven_dependency<Build> && []<std::size_t... K>(std::index_sequence<K...>) {
+    return (proven_row_for_all_inputs<Build, Digits, 2 * Digits + 1 + K> && ...);
+}(std::make_index_sequence<Digits + 2>{});
+
+}  // namespace ctformer
