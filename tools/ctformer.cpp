@@ -7,8 +7,10 @@
 //   ctformer plot 0999+0111= -o DIR     → PNG heatmaps: weights, the stream after each layer, attention
 //   ctformer explain 0999+0111= -o F    → one self-contained HTML page that steps through the layers
 //   ctformer bounds --digits 4          → the largest value of every layer over all valid prompts
+//   ctformer prove --digits 16          → the all-input proof at run time: every premise, its cases
 //
-// Exit status: 0 done, 1 an internal error (or bounds that do not fit), 2 bad usage: a malformed
+// Exit status: 0 done, 1 an internal error (or bounds that do not fit, or a premise of prove that
+// fails), 2 bad usage: a malformed
 // prompt, a bad option, an output that cannot be written.
 #include <cstdio>
 #include <exception>
@@ -31,7 +33,7 @@ int run_parsed(std::vector<ctformer::tools::command> const& commands) {
         for (auto const& c : commands)
             if (c.app->parsed()) return c.run();
         fmt::print(stderr,
-                   "ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds (see --help)\n");
+                   "ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds, prove (see --help)\n");
         return 2;
     } catch (ctformer::prompt_error const& e) {
         fmt::print(stderr, "ctformer: {}\n", e.what());
@@ -55,7 +57,7 @@ int ctformer_main(int argc, char** argv) {
     CLI::App app{"ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates"};
     app.require_subcommand(0, 1);
     std::vector<command> const commands{add_command(app),  trace_command(app),   export_command(app),
-                                        plot_command(app), explain_command(app), bounds_command(app)};
+                                        plot_command(app), explain_command(app), bounds_command(app), prove_command(app)};
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {

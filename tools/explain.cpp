@@ -57,6 +57,10 @@ constexpr std::string_view page_body = R"(<nav>
 <figure id="attention-figure"><img id="attention" alt="the attention pattern of this layer"><figcaption>The attention pattern: each row's softmax weight on each earlier row.</figcaption></figure>
 <div id="weights"></div>
 </section>
+<section id="every-input">
+<h3>Why this is right for every input, not just this prompt</h3>
+<p>Positions, cursors, queries and keys never depend on the digits, so every attention picks the same row, with weight exactly 1, whatever the operands are; the digit registers hold exact one-hots; and each layer maps every value they can hold by one rule (clear zeroes, a read copies a token, the add table gives the sum digit and the carry, copy_on_match copies on the matching row only). The all-input proof checks exactly this on the compiled layers, enumerating every value the registers a layer touches can hold, and so proves every D-digit addition right for D up to 16: <code>static_assert(ctformer::proven_for_all_inputs&lt;ctformer::seed_weights, 4&gt;)</code>, or <code>ctformer prove --digits 16</code> at run time. The argument in full: docs/proof.md in the repository.</p>
+</section>
 </main>
 )";
 

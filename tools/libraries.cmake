@@ -27,6 +27,7 @@ function(ctformer_tool_libraries)
         ${dir}/commands/plot.cpp
         ${dir}/commands/explain.cpp
         ${dir}/commands/bounds.cpp
+        ${dir}/commands/prove.cpp
         ${dir}/registers.cpp
         ${dir}/trace.cpp
         ${dir}/plot.cpp

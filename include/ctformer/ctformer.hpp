@@ -14,6 +14,7 @@
 #include "ctformer/model/registers.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
+#include "ctformer/proof/all_inputs.hpp"
 #include "ctformer/proof/bounds.hpp"
 #include "ctformer/proof/exhaustive.hpp"
 #include "ctformer/proof/premises.hpp"

@@ -5,3 +5,6 @@
 #include <ctformer/ctformer.hpp>
 
 inline constexpr bool proof_network_ready = ctformer::attention_reads_only_the_embedding(ctformer::adder<4>::net);
+// The all-input proof's structural premise and the rules it learns once per unit.
+inline constexpr bool all_inputs_ready = ctformer::all_inputs<ctformer::seed_weights>::dependency.holds &&
+                                         ctformer::all_inputs<ctformer::seed_weights>::learnt_once_holds();

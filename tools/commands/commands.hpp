@@ -87,4 +87,15 @@ struct bounds_options {
 int run_bounds(bounds_options const& o);
 command bounds_command(CLI::App& ctformer);
 
+// ctformer prove: the all-input proof at run time
+/// The largest D prove takes: beyond the adder's 16, so that it can show where the proof fails
+/// (every answer row must fit a forward pass of 64 rows).
+inline constexpr std::size_t max_digits_prove = 20;
+struct prove_options {
+    std::size_t digits = 4;
+    bool json = false;
+};
+int run_prove(prove_options const& o);
+command prove_command(CLI::App& ctformer);
+
 }  // namespace ctformer::tools

@@ -80,7 +80,7 @@ struct proof_failure {
     std::uint16_t pass = 0;  ///< 0 the prologue, 1..D the body passes, D + 1 the epilogue
     std::uint16_t column = 0;  ///< the column concerned, where there is one
     char layer[48]{};
-    char what[120]{};
+    char what[160]{};
 };
 
 /// Cases checked and the smallest margin met, for one premise.
@@ -117,9 +117,25 @@ template <std::size_t N>
 struct text_writer {
     char (&buf)[N];
     std::size_t n = 0;
+    /// Appends s; the arrows and minus signs of layer names become ASCII (a diagnostic prints other
+    /// bytes as octal escapes), anything else outside ASCII a '?'.
     constexpr text_writer& operator<<(std::string_view s) {
-        for (char c : s)
-            if (n + 1 < N) buf[n++] = c;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            auto const byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+            std::string_view ascii{&s[i], 1};
+            if (byte(i) >= 0x80) {
+                ascii = "?";
+                if (byte(i) == 0xE2 && i + 2 < s.size()) {
+                    unsigned const code = byte(i + 1) << 8 | byte(i + 2);
+                    ascii = code == 0x8692 ? "->" : code == 0x8690 ? "<-" : code == 0x8892 ? "-" : "?";
+                    i += 2;
+                } else {
+                    while (i + 1 < s.size() && (byte(i + 1) & 0xC0) == 0x80) ++i;
+                }
+            }
+            for (char c : ascii)
+                if (n + 1 < N) buf[n++] = c;
+        }
         return *this;
     }
     constexpr text_writer& operator<<(long long v) {
@@ -256,7 +272,7 @@ public:
                         d.failure.which = premise::dependency;
                         d.failure.column = static_cast<std::uint16_t>(c);
                         detail::text_writer<48>{d.failure.layer} << layer.name;
-                        detail::text_writer<120> w{d.failure.what};
+                        detail::text_writer<160> w{d.failure.what};
                         w << "its " << part << " reads column " << static_cast<long long>(c) << " ("
                           << registers[register_of[c]].first << "), which depends on the digits through layer "
                           << detail::distinct_layer_name(net, static_cast<std::size_t>(d.via[c]));
@@ -442,7 +458,7 @@ private:
         row const* representatives_ = nullptr;
 
         // ---- failure -------------------------------------------------------------------------
-        constexpr detail::text_writer<120> fail(premise p, std::string_view layer, std::size_t column = 0) {
+        constexpr detail::text_writer<160> fail(premise p, std::string_view layer, std::size_t column = 0) {
             report.holds = false;
             proof_failure& f = report.failure;
             f.which = p;
@@ -451,7 +467,7 @@ private:
             f.pass = static_cast<std::uint16_t>(pass);
             f.column = static_cast<std::uint16_t>(column);
             detail::text_writer<48>{f.layer} << layer;
-            return detail::text_writer<120>{f.what};
+            return detail::text_writer<160>{f.what};
         }
 
         // ---- the cases of a layer ------------------------------------------------------------
@@ -498,6 +514,7 @@ private:
             std::size_t slot = SIZE_MAX;
             std::array<value_set, 8> values{};
             std::array<learnt, n_regs> rules{};
+            std::uint64_t cases = 0;  ///< the cases the rules were learnt from
         };
         std::array<cache_entry, 8> cache{};
         std::size_t n_cached = 0;
@@ -557,8 +574,10 @@ private:
             row first = lowest_row;
             run(first, value);  // the position part of every case must be this one
             ++report[kind].cases;
+            std::uint64_t const counted_before = report[kind].cases;
             if (hit != SIZE_MAX) {
                 result = cache[hit].rules;
+                report[kind].cases += cache[hit].cases;  // covered by the cases the rules were learnt from
             } else {
                 std::array<std::uint8_t, 8> const component = components_of();
                 std::array<rule_set, n_regs> rules{};
@@ -665,6 +684,7 @@ private:
                     e.slot = layer_slot;
                     for (std::size_t i = 0; i < cs.n; ++i) e.values[i] = cs.var[i].values;
                     e.rules = result;
+                    e.cases = report[kind].cases - counted_before;
                 }
             }
             // the new symbols
@@ -966,9 +986,14 @@ private:
         }
     };
 
+public:
     /// The rules of the layers that read no position column (clear, the add table), learnt once
     /// per translation unit by the walk of the first answer row of a 2-digit addition, which meets
     /// every value set they see in any walk (a walk whose value sets differ learns its own).
+    /// (A precompiled header that evaluates it spares every unit the walk: tests/proofs/network.hpp.)
+    static constexpr bool learnt_once_holds() { return learnt_once_.report.holds; }
+
+private:
     static constexpr walker const& learnt_once() { return learnt_once_; }
     static constexpr walker learnt_once_ = [] {
         walker w{2, 5};
@@ -1006,11 +1031,17 @@ template <class Build>
 inline constexpr bool proven_dependency =
     detail::all_inputs_fail<all_inputs<Build>::dependency.failure, all_inputs<Build>::dependency.holds>::proven;
 
-/// Every answer row of D-digit additions: the dependency premise, then rows 2D + 1 .. 3D + 2, each
-/// its own constant evaluation (g++ frees nothing within one).
+/// Answer rows First..Last of D-digit additions, after the structural premise; each row its own
+/// constant evaluation (g++ frees nothing within one).
+template <class Build, std::size_t Digits, std::size_t First, std::size_t Last>
+inline constexpr bool proven_rows_for_all_inputs =
+    proven_dependency<Build> && []<std::size_t... K>(std::index_sequence<K...>) {
+        return (proven_row_for_all_inputs<Build, Digits, First + K> && ...);
+    }(std::make_index_sequence<Last + 1 - First>{});
+
+/// Every D-digit addition proven: the structural premise, then every answer row, 2D + 1 to 3D + 2.
+///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4>);   // all 10^8
 template <class Build, std::size_t Digits>
-inline constexpr bool proven_for_all_inputs = proven_dependency<Build> && []<std::size_t... K>(std::index_sequence<K...>) {
-    return (proven_row_for_all_inputs<Build, Digits, 2 * Digits + 1 + K> && ...);
-}(std::make_index_sequence<Digits + 2>{});
+inline constexpr bool proven_for_all_inputs = proven_rows_for_all_inputs<Build, Digits, 2 * Digits + 1, 3 * Digits + 2>;
 
 }  // namespace ctformer

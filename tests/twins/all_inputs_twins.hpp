@@ -1,0 +1,86 @@
+// The seed's network broken in the four ways the all-input proof must catch (issue: every kind of
+// proof has a twin that must fail). Each builder is the intact seed network when Broken is false,
+// so a must-fail unit and its intact twin compile the same code; tests/test_all_inputs.cpp checks
+// that the all-input proof and the enumeration (or the run-time checker) agree on each.
+#pragma once
+
+#include <cstddef>
+
+#include <boost/hana.hpp>
+#include <ctformer/ctformer.hpp>
+
+namespace twins {
+
+namespace hana = boost::hana;
+using ctformer::fixed;
+
+/// (i) One add-table unit wrong in one carry-in-1 case: digits (3, 4) with a carry in write 9
+/// instead of 8. Unit 2·(10·i + j) + 1 handles (i, j) with a carry.
+template <bool Broken>
+struct carry_unit {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            auto& table = ctformer::seed_body_layer<"add_with_carry">(w);
+            auto const out = ctformer::seed_layout[ctformer::reg::out];
+            constexpr std::size_t unit = 2 * (10 * 3 + 4) + 1;
+            table.w2.set(unit, out[8], fixed{});
+            table.w2.set(unit, out[9], fixed::from_ratio(1, 128));
+        }
+        return w;
+    }
+};
+
+/// (ii) A position constant that confuses two answer positions beyond row 40: the body's diff_pos
+/// weighs Δsin by −291 instead of 100, so 1000·Δcos − 291·Δsin nearly vanishes for rows 45 and 46
+/// (tan(2π·45.5/100) = −0.2905). Only additions of 15 digits or more have both as answer rows.
+template <bool Broken>
+struct long_sequence {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            auto& d = ctformer::seed_body_layer<"diff_pos">(w);
+            auto const pos = ctformer::seed_layout[ctformer::reg::pos];
+            auto const out_pos = ctformer::seed_layout[ctformer::reg::out_pos];
+            for (std::size_t u = 0; u < 2; ++u) {
+                fixed const sign = fixed::from_int(u == 0 ? 1 : -1);
+                d.w1.set(pos[0], u, sign * fixed::from_int(-291));
+                d.w1.set(out_pos[0], u, sign * fixed::from_int(291));
+            }
+        }
+        return w;
+    }
+};
+
+/// (iii) A cursor that depends on a digit register: the body's step_position also moves left_pos
+/// by 100 when the carry is set (the other digit registers are empty when the cursors step), so
+/// from the second pass on, a carry makes the read miss its digit.
+template <bool Broken>
+struct cursor_reads_digit {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            auto& step = ctformer::seed_body_layer<"step_position(left −1, right −1, out +1)">(w);
+            auto const carry = ctformer::seed_layout[ctformer::reg::carry];
+            auto const left_pos = ctformer::seed_layout[ctformer::reg::left_pos];
+            step.w1.set(carry[0], left_pos[0], fixed::from_int(100));
+        }
+        return w;
+    }
+};
+
+/// (iv) An attention whose chosen row gets weight below 1: find_and_store('+') scores the '+' row
+/// 8/√80 = 0.9 above the others instead of 57.2, so every row gets a share and left_pos is a blend.
+template <bool Broken>
+struct weak_choice {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            auto& find = hana::at_c<0>(w.prologue);
+            for (std::size_t t = 0; t < ctformer::vocab_size; ++t) find.wq.set(t, ctformer::token::plus, fixed::from_int(8));
+        }
+        return w;
+    }
+};
+
+}  // namespace twins
