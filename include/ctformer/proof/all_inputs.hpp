@@ -549,136 +549,51 @@ private:
         /// hidden unit connects (`component`) are enumerated apart, the others at their lowest
         /// value; a variable the layer writes but does not read is not enumerated: its new value
         /// is its old value plus the update, for each old value. `kind` is the premise counted.
+        /// What the steps of one layer's cases share.
+        struct layer_cases {
+            case_set const& cs;
+            std::array<bool, n_regs> const& written;
+            std::string_view layer;
+            premise kind;
+            std::array<std::uint16_t, width> position_writes{};  ///< the columns of the position part the layer writes
+            std::size_t n_position_writes = 0;
+            row lowest_row{};  ///< the base with every variable at its lowest value
+            row first{};  ///< the layer's output for that row: every case's position part must be this one
+            std::array<std::size_t, n_regs> own{};  ///< the variable holding each register (SIZE_MAX: none)
+        };
+
         template <class Components, class Run>
         constexpr bool cases(case_set const& cs, Components const& components_of, std::array<bool, n_regs> const& written,
                              std::span<std::uint16_t const> out_cols, std::string_view layer, premise kind, std::size_t layer_slot,
                              bool cacheable, Run const& run) {
-            std::array<std::uint16_t, width> position_writes{};  // the columns of the position part the layer writes
-            std::size_t n_position_writes = 0;
+            layer_cases lc{cs, written, layer, kind};
             for (std::uint16_t c : out_cols)
-                if (!depends_[c]) position_writes[n_position_writes++] = c;
+                if (!depends_[c]) lc.position_writes[lc.n_position_writes++] = c;
+            for (std::size_t g = 0; g < n_regs; ++g) lc.own[g] = SIZE_MAX;
+            for (std::size_t i = 0; i < cs.n; ++i)
+                if (cs.var[i].token_row == SIZE_MAX) lc.own[cs.var[i].reg] = i;
             std::array<int, 8> value{};
-            std::array<learnt, n_regs> result{};
-            std::size_t hit = SIZE_MAX;
-            if (cacheable)
-                for (std::size_t e = 0; e < n_cached && hit == SIZE_MAX; ++e) {
-                    bool same = cache[e].slot == layer_slot;
-                    for (std::size_t i = 0; i < cs.n && same; ++i) same = cache[e].values[i] == cs.var[i].values;
-                    if (same) hit = e;
-                }
-            row lowest_row = base;
+            lc.lowest_row = base;
             for (std::size_t i = 0; i < cs.n; ++i) {
                 value[i] = lowest(cs.var[i].values);
-                if (cs.var[i].token_row == SIZE_MAX) encode(lowest_row, cs.var[i].reg, value[i]);
+                if (cs.var[i].token_row == SIZE_MAX) encode(lc.lowest_row, cs.var[i].reg, value[i]);
             }
-            row first = lowest_row;
-            run(first, value);  // the position part of every case must be this one
+            lc.first = lc.lowest_row;
+            run(lc.first, value);
             ++report[kind].cases;
             std::uint64_t const counted_before = report[kind].cases;
+            std::array<learnt, n_regs> result{};
+            std::size_t const hit = cacheable ? cached_rules(cs, layer_slot) : SIZE_MAX;
             if (hit != SIZE_MAX) {
                 result = cache[hit].rules;
                 report[kind].cases += cache[hit].cases;  // covered by the cases the rules were learnt from
             } else {
                 std::array<std::uint8_t, 8> const component = components_of();
-                std::array<rule_set, n_regs> rules{};
-                for (std::size_t g = 0; g < n_regs; ++g) rules[g] = rule_set{};  // g++ 12 loses the NSDMIs of `rules{}` in constant evaluation
-                std::array<std::size_t, n_regs> own{};
-                for (std::size_t g = 0; g < n_regs; ++g) own[g] = SIZE_MAX;
-                for (std::size_t i = 0; i < cs.n; ++i)
-                    if (cs.var[i].token_row == SIZE_MAX) own[cs.var[i].reg] = i;
                 std::size_t n_components = 0;
                 for (std::size_t i = 0; i < cs.n; ++i)
                     if (std::size_t{component[i]} + 1 > n_components) n_components = std::size_t{component[i]} + 1;
-                for (std::size_t comp = 0; comp < n_components; ++comp) {
-                    std::array<std::size_t, 8> reads{}, enumerated{};
-                    std::size_t n_read = 0, n_enum = 0, combos = 1;
-                    for (std::size_t i = 0; i < cs.n; ++i) {
-                        if (component[i] != comp) continue;
-                        if (cs.var[i].read) reads[n_read++] = i, enumerated[n_enum++] = i,
-                                                              combos *= static_cast<std::size_t>(detail::popcount(cs.var[i].values));
-                    }
-                    for (std::size_t k = 0; k < combos; ++k) {
-                        std::size_t rest = k;
-                        row x = lowest_row;
-                        for (std::size_t i = 0; i < cs.n; ++i) value[i] = lowest(cs.var[i].values);
-                        for (std::size_t t = 0; t < n_enum; ++t) {
-                            variable const& v = cs.var[enumerated[t]];
-                            std::size_t const radix = static_cast<std::size_t>(detail::popcount(v.values));
-                            std::size_t pick = rest % radix;
-                            rest /= radix;
-                            value_set s = v.values;
-                            while (pick-- > 0) s &= s - 1;
-                            value[enumerated[t]] = lowest(s);
-                            if (v.token_row == SIZE_MAX) encode(x, v.reg, value[enumerated[t]]);
-                        }
-                        std::array<int, 8> const before = value;  // each register's value before the layer
-                        run(x, value);
-                        ++report[kind].cases;
-                        for (std::size_t t = 0; t < n_position_writes; ++t) {
-                            std::size_t const c = position_writes[t];
-                            if (x[c] == first[c]) continue;
-                            auto w = fail(premise::dependency, layer, c);
-                            w << "column " << static_cast<long long>(c) << " (" << registers[reg_of_[c]].first
-                              << ") differs between cases: " << describe(cs, value);
-                            return false;
-                        }
-                        for (std::size_t g = 0; g < n_regs; ++g) {
-                            if (!written[g] || own[g] == SIZE_MAX || component[own[g]] != comp) continue;
-                            variable const& vg = cs.var[own[g]];
-                            // the old values: the case's, or every one of a register the layer does not read
-                            slot const sg = reg_slot_[g];
-                            std::array<std::int64_t, vocab_size> delta{};  // the update to the register
-                            int const held = before[own[g]];  // the register's value in x before the layer
-                            for (std::size_t i = 0; i < sg.width; ++i) {
-                                std::int64_t const had = sg.width == 1 ? std::int64_t{held} * fixed::one_raw
-                                                         : static_cast<int>(i) == held ? fixed::one_raw
-                                                                                       : 0;
-                                delta[i] = x[sg[i]].raw - had;
-                            }
-                            for (value_set olds = vg.read ? detail::value_bit(value[own[g]]) : vg.values; olds; olds &= olds - 1) {
-                                int const old = lowest(olds);
-                                int const now = decode_after(sg, old, delta);
-                                value[own[g]] = old;
-                                if (now == detail::bad_value) {
-                                    auto w = fail(kind, layer, sg.offset);
-                                    w << registers[g].first << " is not an exact one-hot after the layer: " << describe(cs, value);
-                                    return false;
-                                }
-                                observe(rules[g], cs, value, reads, n_read, old, now);
-                                if (!alive(rules[g])) {
-                                    auto w = fail(kind, layer, sg.offset);
-                                    w << registers[g].first << " follows no rule";
-                                    if (n_read == 3) {
-                                        int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
-                                        w << " (a sum digit would be " << static_cast<long long>(sum % 10) << ", a carry "
-                                          << static_cast<long long>(sum / 10) << ")";
-                                    }
-                                    w << ": " << describe(cs, value) << " gives " << static_cast<long long>(now);
-                                    return false;
-                                }
-                            }
-                        }
-                    }
-                    for (std::size_t g = 0; g < n_regs; ++g) {
-                        if (!written[g] || own[g] == SIZE_MAX || component[own[g]] != comp) continue;
-                        rule_set const& rs = rules[g];
-                        learnt& l = result[g];
-                        std::size_t copied = SIZE_MAX;
-                        for (std::size_t i = 0; i < cs.n && copied == SIZE_MAX; ++i)
-                            if (rs.copy[i] && i != own[g]) copied = i;
-                        if (rs.unchanged)
-                            l.kind = rule::unchanged;
-                        else if (copied != SIZE_MAX)
-                            l.kind = rule::copy, l.var = static_cast<std::uint8_t>(copied);
-                        else if (rs.sum || rs.carry)
-                            l.kind = rs.sum ? rule::sum : rule::carry, l.var = static_cast<std::uint8_t>(comp);
-                        else
-                            l.kind = rule::constant, l.value = rs.first;
-                        if (l.kind == rule::sum || l.kind == rule::carry) {  // remember the three inputs
-                            l.value = static_cast<int>(reads[0] | reads[1] << 3 | reads[2] << 6);
-                        }
-                    }
-                }
+                for (std::size_t comp = 0; comp < n_components; ++comp)
+                    if (!learn_component(lc, component, comp, result, run)) return false;
                 if (cacheable && n_cached < cache.size()) {
                     cache_entry& e = cache[n_cached++];
                     e.slot = layer_slot;
@@ -687,7 +602,136 @@ private:
                     e.cases = report[kind].cases - counted_before;
                 }
             }
-            // the new symbols
+            assign_symbols(cs, written, result);
+            rebase(lc.first);
+            return true;
+        }
+
+        /// The cache entry of a layer that saw these value sets before (SIZE_MAX: none).
+        constexpr std::size_t cached_rules(case_set const& cs, std::size_t layer_slot) const {
+            for (std::size_t e = 0; e < n_cached; ++e) {
+                bool same = cache[e].slot == layer_slot;
+                for (std::size_t i = 0; i < cs.n && same; ++i) same = cache[e].values[i] == cs.var[i].values;
+                if (same) return e;
+            }
+            return SIZE_MAX;
+        }
+
+        /// Runs every case of the variables of one component (the others at their lowest value)
+        /// and learns the rule of each register it writes.
+        template <class Run>
+        constexpr bool learn_component(layer_cases const& lc, std::array<std::uint8_t, 8> const& component, std::size_t comp,
+                                       std::array<learnt, n_regs>& result, Run const& run) {
+            case_set const& cs = lc.cs;
+            std::array<rule_set, n_regs> rules{};
+            for (std::size_t g = 0; g < n_regs; ++g) rules[g] = rule_set{};  // g++ 12 loses the NSDMIs of `rules{}` in constant evaluation
+            std::array<std::size_t, 8> reads{};
+            std::size_t n_read = 0, combos = 1;
+            for (std::size_t i = 0; i < cs.n; ++i)
+                if (component[i] == comp && cs.var[i].read) {
+                    reads[n_read++] = i;
+                    combos *= static_cast<std::size_t>(detail::popcount(cs.var[i].values));
+                }
+            std::array<int, 8> value{};
+            for (std::size_t k = 0; k < combos; ++k) {
+                std::size_t rest = k;  // the k-th case, in mixed radix over the variables read
+                row x = lc.lowest_row;
+                for (std::size_t i = 0; i < cs.n; ++i) value[i] = lowest(cs.var[i].values);
+                for (std::size_t t = 0; t < n_read; ++t) {
+                    variable const& v = cs.var[reads[t]];
+                    std::size_t const radix = static_cast<std::size_t>(detail::popcount(v.values));
+                    std::size_t pick = rest % radix;
+                    rest /= radix;
+                    value_set s = v.values;
+                    while (pick-- > 0) s &= s - 1;
+                    value[reads[t]] = lowest(s);
+                    if (v.token_row == SIZE_MAX) encode(x, v.reg, value[reads[t]]);
+                }
+                std::array<int, 8> const before = value;  // each variable's value before the layer
+                run(x, value);
+                ++report[lc.kind].cases;
+                if (!check_case(lc, x, before, component, comp, reads, n_read, rules)) return false;
+            }
+            for (std::size_t g = 0; g < n_regs; ++g)
+                if (lc.written[g] && lc.own[g] != SIZE_MAX && component[lc.own[g]] == comp)
+                    result[g] = conclude(cs, rules[g], lc.own[g], reads);
+            return true;
+        }
+
+        /// One case's output x: the position part must be the first case's; each written register
+        /// of the component must be an exact one-hot for each of its old values, and must keep a
+        /// rule alive.
+        constexpr bool check_case(layer_cases const& lc, row const& x, std::array<int, 8> before,
+                                  std::array<std::uint8_t, 8> const& component, std::size_t comp,
+                                  std::array<std::size_t, 8> const& reads, std::size_t n_read, std::array<rule_set, n_regs>& rules) {
+            case_set const& cs = lc.cs;
+            for (std::size_t t = 0; t < lc.n_position_writes; ++t) {
+                std::size_t const c = lc.position_writes[t];
+                if (x[c] == lc.first[c]) continue;
+                fail(premise::dependency, lc.layer, c) << "column " << static_cast<long long>(c) << " ("
+                                                       << registers[reg_of_[c]].first
+                                                       << ") differs between cases: " << describe(cs, before);
+                return false;
+            }
+            for (std::size_t g = 0; g < n_regs; ++g) {
+                std::size_t const own = lc.own[g];
+                if (!lc.written[g] || own == SIZE_MAX || component[own] != comp) continue;
+                slot const sg = reg_slot_[g];
+                std::array<std::int64_t, vocab_size> delta{};  // what the layer added to the register
+                int const held = before[own];
+                for (std::size_t i = 0; i < sg.width; ++i) {
+                    std::int64_t const had = sg.width == 1 ? std::int64_t{held} * fixed::one_raw
+                                             : static_cast<int>(i) == held ? fixed::one_raw
+                                                                           : 0;
+                    delta[i] = x[sg[i]].raw - had;
+                }
+                // the old values: the case's, or every one of a register the layer does not read
+                std::array<int, 8> value = before;
+                for (value_set olds = cs.var[own].read ? detail::value_bit(held) : cs.var[own].values; olds; olds &= olds - 1) {
+                    int const old = lowest(olds);
+                    int const now = decode_after(sg, old, delta);
+                    value[own] = old;
+                    if (now == detail::bad_value) {
+                        fail(lc.kind, lc.layer, sg.offset)
+                            << registers[g].first << " is not an exact one-hot after the layer: " << describe(cs, value);
+                        return false;
+                    }
+                    observe(rules[g], cs, value, reads, n_read, old, now);
+                    if (alive(rules[g])) continue;
+                    auto w = fail(lc.kind, lc.layer, sg.offset);
+                    w << registers[g].first << " follows no rule";
+                    if (n_read == 3) {
+                        int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
+                        w << " (a sum digit would be " << static_cast<long long>(sum % 10) << ", a carry "
+                          << static_cast<long long>(sum / 10) << ")";
+                    }
+                    w << ": " << describe(cs, value) << " gives " << static_cast<long long>(now);
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// The rule a register followed in every case, the first that holds of: unchanged, a copy of
+        /// another variable, the sum digit or carry of the three variables read, a constant.
+        static constexpr learnt conclude(case_set const& cs, rule_set const& rs, std::size_t own, std::array<std::size_t, 8> const& reads) {
+            learnt l{};
+            std::size_t copied = SIZE_MAX;
+            for (std::size_t i = 0; i < cs.n && copied == SIZE_MAX; ++i)
+                if (rs.copy[i] && i != own) copied = i;
+            if (rs.unchanged)
+                l.kind = rule::unchanged;
+            else if (copied != SIZE_MAX)
+                l.kind = rule::copy, l.var = static_cast<std::uint8_t>(copied);
+            else if (rs.sum || rs.carry)  // the three inputs, three bits each
+                l.kind = rs.sum ? rule::sum : rule::carry, l.value = static_cast<int>(reads[0] | reads[1] << 3 | reads[2] << 6);
+            else
+                l.kind = rule::constant, l.value = rs.first;
+            return l;
+        }
+
+        /// Each written register gets the symbol of its rule.
+        constexpr void assign_symbols(case_set const& cs, std::array<bool, n_regs> const& written, std::array<learnt, n_regs> const& result) {
             for (std::size_t g = 0; g < n_regs; ++g) {
                 if (!written[g]) continue;
                 learnt const& l = result[g];
@@ -707,13 +751,16 @@ private:
                         break;
                 }
             }
-            // the new base: the position part of the cases, each digit register at its lowest value
+        }
+
+        /// The new base: the position part of the layer's output, each digit register at its lowest value.
+        constexpr void rebase(row const& first) {
             for (std::size_t c = 0; c < width; ++c)
                 if (!depends_[c]) base[c] = first[c];
             for (std::size_t g = 1; g < n_regs; ++g)
                 if (is_digit_register(g)) encode(base, g, lowest(values_of(sym[g], g)));
-            return true;
         }
+
         static constexpr bool any(std::array<bool, 8> const& a) {
             for (bool b : a)
                 if (b) return true;
