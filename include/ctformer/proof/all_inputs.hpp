@@ -861,61 +861,84 @@ private:
             if (layer.reports_decision) report[kind].note(m.copy_input);
         }
 
+        /// An attention layer: its keys and query do not depend on the digits, it chooses one row
+        /// with weight exactly 1, and it adds that row's value for every token the row may hold.
         template <class Layer, std::size_t Slot>
         constexpr void attention(Layer const& layer) {
             using T = std::remove_cvref_t<Layer>;
             std::size_t const n = r + 1;
             std::array<typename T::cache_entry, max_rows> cache{};
             for (std::size_t j = 0; j < n; ++j) layer.fill_cache(cache[j], representative_embedding(j));
-            // keys: the same for every digit a row may hold (a key reads the row's embedding only)
+            if (!keys_are_digit_free<Slot>(layer, n) || !query_is_digit_free<Slot>(layer)) return;
+            std::size_t const chosen = choose_row(layer, cache.data(), n);
+            if (chosen != SIZE_MAX) add_value<Slot>(layer, chosen);
+        }
+
+        /// Every row's key is the same for each digit the row may hold (a key reads the row's
+        /// embedding only: one table, digit_free_keys, serves every walk).
+        template <std::size_t Slot, class Layer>
+        constexpr bool keys_are_digit_free(Layer const& layer, std::size_t n) {
             std::uint64_t const digit_free = digit_free_keys[Slot];
             for (std::size_t j = 0; j < n; ++j) {
                 if (token_values(j) != detail::digit_values) continue;
                 report[premise::selection].cases += 10;
-                if (!(digit_free >> j & 1)) {
-                    fail(premise::selection, layer.name) << "the key of row " << static_cast<long long>(j)
-                                                         << " depends on which digit the row holds";
-                    return;
-                }
+                if (digit_free >> j & 1) continue;
+                fail(premise::selection, layer.name) << "the key of row " << static_cast<long long>(j)
+                                                     << " depends on which digit the row holds";
+                return false;
             }
-            // the query: the same for every case of the digit registers it reads
-            {
-                case_set cs{};
-                add_read_registers(cs, layer, layer.read_columns());
-                std::array<std::int64_t, attention_probe::max_heads> q0{};
-                bool first = true, same = true;
-                cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, std::array<bool, n_regs>{}, {}, layer.name, premise::selection, Slot, false,
-                      [&](row& x, auto const&) {
-                    std::array<std::int64_t, attention_probe::max_heads> q{};
-                    layer.fill_query(x, q.data());
-                    if (first) q0 = q, first = false;
-                    same = same && q == q0;
-                });
-                if (!report.holds) return;
-                if (!same) {
-                    fail(premise::selection, layer.name) << "the query depends on the digits (pass " << static_cast<long long>(pass)
-                                                         << ", row " << static_cast<long long>(r) << ")";
-                    return;
-                }
-            }
-            // the choice: one row, weight exactly 1 (the scores are the same for every input)
+            return true;
+        }
+
+        /// The query is the same for every case of the digit registers it reads.
+        template <std::size_t Slot, class Layer>
+        constexpr bool query_is_digit_free(Layer const& layer) {
+            case_set cs{};
+            add_read_registers(cs, layer, layer.read_columns());
+            std::array<std::int64_t, attention_probe::max_heads> q0{};
+            bool first = true, same = true;
+            cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, std::array<bool, n_regs>{}, {}, layer.name, premise::selection, Slot,
+                  false, [&](row& x, auto const&) {
+                      std::array<std::int64_t, attention_probe::max_heads> q{};
+                      layer.fill_query(x, q.data());
+                      if (first) q0 = q, first = false;
+                      same = same && q == q0;
+                  });
+            if (!report.holds) return false;
+            if (same) return true;
+            fail(premise::selection, layer.name) << "the query depends on the digits (pass " << static_cast<long long>(pass) << ", row "
+                                                 << static_cast<long long>(r) << ")";
+            return false;
+        }
+
+        /// The real attention on the base row: the row it gives weight exactly 1, every other row
+        /// getting 0 (SIZE_MAX, and the proof fails, otherwise). Its scores are the same for every
+        /// input (keys and query above), so its choice is too.
+        template <class Layer, class Cache>
+        constexpr std::size_t choose_row(Layer const& layer, Cache const* cache, std::size_t n) {
             margins m{};
             attention_probe probe{};
             row x = base;
             auto const rep = [&](std::size_t j) { return representative_embedding(j); };
-            std::uint64_t const used = layer.apply(x, cache.data(), n, &m, rep, &probe);
+            std::uint64_t const used = layer.apply(x, cache, n, &m, rep, &probe);
             ++report[premise::selection].cases;
             if (detail::popcount(used) != 1 || m.attention_weight != fixed::from_int(1)) {
                 fail(premise::selection, layer.name)
                     << "the chosen row gets weight " << static_cast<long long>(m.attention_weight.raw) << "/2^32, not 1 ("
-                    << static_cast<long long>(detail::popcount(used)) << " rows weighted; pass " << static_cast<long long>(pass)
-                    << ", row " << static_cast<long long>(r) << ")";
-                return;
+                    << static_cast<long long>(detail::popcount(used)) << " rows weighted; pass " << static_cast<long long>(pass) << ", row "
+                    << static_cast<long long>(r) << ")";
+                return SIZE_MAX;
             }
             if (n > 1) report[premise::selection].note(fixed::from_raw(probe.top - probe.second));
             std::size_t chosen = 0;
             while (!(used >> chosen & 1)) ++chosen;
-            // the value: the chosen row's embedding, for every token it may hold
+            return chosen;
+        }
+
+        /// The chosen row's value added to the row, for every token the chosen row may hold.
+        template <std::size_t Slot, class Layer>
+        constexpr void add_value(Layer const& layer, std::size_t chosen) {
+            using T = std::remove_cvref_t<Layer>;
             case_set cs{};
             bool value_reads_digits = false;
             {
@@ -933,8 +956,8 @@ private:
             cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, written, layer.out_cols, layer.name, premise::pass, Slot, false,
                   [&](row& y, auto const& value) {
                       // The chosen row has weight exactly 2^32 and every other row 0, for every input
-                      // (above), so apply adds round(2^32·v / 2^32) = v, the chosen row's value: formed
-                      // here by the layer's own value_of, and added as apply adds it.
+                      // (choose_row), so apply adds round(2^32·v / 2^32) = v, the chosen row's value:
+                      // formed here by the layer's own value_of, and added as apply adds it.
                       auto const v = layer.value_of(value_reads_digits ? embedding(chosen, value[0]) : representative_embedding(chosen));
                       for (std::size_t o = 0; o < T::n_outputs; ++o)
                           if (__builtin_add_overflow(y[layer.out_cols[o]].raw, v[o], &y[layer.out_cols[o]].raw))
