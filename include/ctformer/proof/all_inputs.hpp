@@ -1084,7 +1084,8 @@ private:
 namespace detail {
 /// Instantiated with the failure of an all-input proof, so that the diagnostic shows it:
 ///   'struct ctformer::detail::all_inputs_fail<ctformer::proof_failure{ctformer::premise::pass, 16, 34, 2, 50, "add_with_carry", "out follows no rule ..."}, false>'
-/// (fields: premise, digits, row, pass, column, layer, what).
+/// (fields: premise, digits, row, pass, column, layer, what; clang++ prints the premise as its
+/// number: 0 dependency, 1 selection, 2 pass, 3 copy, 4 epilogue, 5 answer).
 template <proof_failure Failure, bool Holds>
 struct all_inputs_fail {
     static_assert(Holds,
