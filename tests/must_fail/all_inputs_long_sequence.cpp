@@ -1,7 +1,7 @@
 // Must not compile with CTFORMER_BREAK: a diff_pos constant (−291·Δsin instead of 100·Δsin)
 // confuses answer positions beyond row 40. The all-input proof of D = 4 still holds for the broken
 // network (asserted in both variants), and that of D = 16 fails: the proof does not sample.
-// expect: all_inputs_fail<(ctformer::)?proof_failure.(ctformer::premise::copy|3), 16, [0-9]+, [0-9]+, 66, .copy_on_match., .final is not an exact
+// expect: all_inputs_fail<(ctformer::)?proof_failure.(ctformer::premise::copy|3), 16, [0-9]+, [0-9]+, 66, .*final is not an exact
 #include <ctformer/proof/all_inputs.hpp>
 
 #include "../twins/all_inputs_twins.hpp"
