@@ -796,9 +796,7 @@ private:
         case_text scratch{};
 
         // ---- layers --------------------------------------------------------------------------
-        template <class Layer>
-        constexpr void add_read_registers(case_set& cs, Layer const& layer, std::span<std::uint16_t const> cols) const {
-            (void)layer;
+        constexpr void add_read_registers(case_set& cs, std::span<std::uint16_t const> cols) const {
             for (std::uint16_t c : cols) {
                 std::size_t const g = reg_of_[c];
                 if (is_digit_register(g)) cs.add(register_variable(g, true));
@@ -858,7 +856,7 @@ private:
         template <class Layer>
         constexpr void mlp(Layer const& layer, premise kind, std::size_t layer_slot) {
             case_set cs{};
-            add_read_registers(cs, layer, layer.read_columns());
+            add_read_registers(cs, layer.read_columns());
             auto const written = written_registers(layer);
             for (std::size_t g = 0; g < n_regs; ++g)
                 if (written[g]) cs.add(register_variable(g, false));
@@ -903,7 +901,7 @@ private:
         template <std::size_t Slot, class Layer>
         constexpr bool query_is_digit_free(Layer const& layer) {
             case_set cs{};
-            add_read_registers(cs, layer, layer.read_columns());
+            add_read_registers(cs, layer.read_columns());
             std::array<std::int64_t, attention_probe::max_heads> q0{};
             bool first = true, same = true;
             cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, std::array<bool, n_regs>{}, {}, layer.name, premise::selection, Slot,
@@ -1018,7 +1016,6 @@ private:
             auto const zero = intern(symbol{symbol_kind::zero});
             for (auto& s : sym) s = zero;
             sym[0] = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(r)});
-            using shape = network_shape<std::remove_cvref_t<decltype(net)>>;
             for_each_step(net, digits, [&](auto const& layer, program_step step, auto slot) {
                 if (!report.holds) return;
                 pass = step.segment;
@@ -1033,7 +1030,6 @@ private:
                     mlp(layer, kind, decltype(slot)::value);
                 }
             });
-            (void)sizeof(shape);
             if (!report.holds) return;
             if (answer_register == n_regs) {
                 fail(premise::answer, "unembed") << "the unembedding reads more than one register";
