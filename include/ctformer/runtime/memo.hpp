@@ -433,33 +433,35 @@ private:
                 else
                     changed[n_changed++] = j;
             }
-        std::array<row, max_changed> before{}, after{};  // the changed rows' embeddings then and now
-        for (std::size_t c = 0; c < n_changed; ++c) {
-            before[c] = embed(Model::net.layout, dest_.tokens[changed[c]], changed[c]);
-            after[c] = s.embedding(changed[c]);
+        for (std::size_t slot = 0; slot < shape::distinct; ++slot) {
+            keys_unchanged_[slot] = reusable;
+            values_changed_[slot] = 0;
         }
+        if (n_changed == 0 || !reusable) return;
         std::array<std::uint64_t, shape::distinct> used{};  // per layer: the rows some step gave a weight
         for (std::size_t k = 0; k < program_io<Model>::steps; ++k) used[slot_of(k)] |= dest_.used_rows.data()[k];
-        hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
-            auto const& layer = Seq::distinct_layer(slot);
-            using layer_t = std::remove_cvref_t<decltype(layer)>;
-            if constexpr (layer_t::is_attention) {
-                keys_unchanged_[slot] = reusable;
-                values_changed_[slot] = 0;
-                auto const& cache = s.cache(slot);
-                for (std::size_t c = 0; c < n_changed && keys_unchanged_[slot]; ++c) {
-                    std::size_t const j = changed[c];
+        for (std::size_t c = 0; c < n_changed; ++c) {
+            // The changed row's embedding now, and then: they differ only in the token's column.
+            std::size_t const j = changed[c];
+            row const after = s.embedding(j);
+            row before = after;
+            before[s.token(j)] = fixed{};
+            before[dest_.tokens[j]] = fixed::from_int(1);
+            hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
+                auto const& layer = Seq::distinct_layer(slot);
+                using layer_t = std::remove_cvref_t<decltype(layer)>;
+                if constexpr (layer_t::is_attention) {
+                    if (!keys_unchanged_[slot]) return;
                     if (io.keys_read_tokens[slot]) {
                         typename layer_t::cache_entry key{};
-                        layer.fill_key(key, before[c]);
-                        keys_unchanged_[slot] = key.k == cache[j].k;
+                        layer.fill_key(key, before);
+                        keys_unchanged_[slot] = key.k == s.cache(slot)[j].k;
                     }
-                    if (io.values_read_tokens[slot] && ((used[slot] >> j) & 1u) &&
-                        layer.value_of(before[c]) != layer.value_of(after[c]))
+                    if (io.values_read_tokens[slot] && ((used[slot] >> j) & 1u) && layer.value_of(before) != layer.value_of(after))
                         values_changed_[slot] |= std::uint64_t{1} << j;
                 }
-            }
-        });
+            });
+        }
     }
     /// Does attention step k see the keys and values of the recorded pass: every changed row has its
     /// old key, and a changed row whose value changed got weight 0 at this step?
