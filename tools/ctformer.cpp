@@ -9,12 +9,15 @@
 //   ctformer bounds --digits 4          → the largest value of every layer over all valid prompts
 //   ctformer prove --digits 16          → the all-input proof at run time: every premise, its cases
 //
-// Exit status: 0 done, 1 an internal error (or bounds that do not fit, or a premise of prove that
-// fails), 2 bad usage: a malformed
-// prompt, a bad option, an output that cannot be written.
+// Exit status (tools/io.hpp): 0 done; 1 a check that fails (bounds that do not fit, a premise of
+// prove that fails); 2 bad usage (a malformed prompt, a bad option); 4 an output or system failure
+// (a file or stdout that cannot be written, out of memory).
+#include <csignal>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include <fmt/core.h>
@@ -27,41 +30,57 @@
 
 namespace {
 
-/// Runs the parsed command; a user's error is exit status 2 with its message, anything else 1.
+/// Runs the parsed command: its status, or that of the error that stopped it, with the message.
 int run_parsed(std::vector<ctformer::tools::command> const& commands) {
+    using namespace ctformer::tools;
     try {
         for (auto const& c : commands)
             if (c.app->parsed()) return c.run();
-        fmt::print(stderr,
-                   "ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds, prove (see --help)\n");
-        return 2;
+        tell("ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds, prove (see --help)\n");
+        return exit_usage;
     } catch (ctformer::prompt_error const& e) {
-        fmt::print(stderr, "ctformer: {}\n", e.what());
-        return 2;
-    } catch (ctformer::tools::output_error const& e) {
-        fmt::print(stderr, "ctformer: {}\n", e.what());
-        return 2;
-    } catch (std::invalid_argument const& e) {
-        fmt::print(stderr, "ctformer: {}\n", e.what());
-        return 2;
+        tell(fmt::format("ctformer: {}\n", e.what()));
+        return exit_usage;
+    } catch (std::invalid_argument const& e) {  // input_error, a digit count out of range
+        tell(fmt::format("ctformer: {}\n", e.what()));
+        return exit_usage;
+    } catch (system_failure const& e) {  // output_error: a file or stdout that cannot be written
+        tell(fmt::format("ctformer: {}\n", e.what()));
+        return exit_failure;
+    } catch (std::bad_alloc const&) {
+        tell("ctformer: out of memory\n");
+        return exit_failure;
+    } catch (std::system_error const& e) {  // fmt's failed writes to stdout, a thread that cannot start
+        tell(fmt::format("ctformer: {}\n", e.what()));
+        return exit_failure;
     } catch (std::exception const& e) {
-        fmt::print(stderr, "ctformer: internal error: {}\n", e.what());
-        return 1;
+        tell(fmt::format("ctformer: internal error: {}\n", e.what()));
+        return exit_failure;
     }
 }
 
 }  // namespace
 
 int ctformer_main(int argc, char** argv) {
+    // A write past `ulimit -f` then fails with EFBIG and is reported (exit status 4); by default
+    // SIGXFSZ would kill the process with the work unsaved.
+    std::signal(SIGXFSZ, SIG_IGN);
     using namespace ctformer::tools;
     CLI::App app{"ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates"};
     app.require_subcommand(0, 1);
     std::vector<command> const commands{add_command(app),  trace_command(app),   export_command(app),
                                         plot_command(app), explain_command(app), bounds_command(app), prove_command(app)};
+    int status = exit_ok;
     try {
         app.parse(argc, argv);
+        status = run_parsed(commands);
     } catch (CLI::ParseError const& e) {
-        return app.exit(e) == 0 ? 0 : 2;
+        status = app.exit(e) == 0 ? exit_ok : exit_usage;
+    } catch (std::exception const&) {  // while reporting an error: memory, a message that cannot be formatted
+        tell("ctformer: cannot report an error\n");
+        status = exit_failure;
     }
-    return run_parsed(commands);
+    // Everything printed must have reached stdout: a full disk or a closed stdout is a failure.
+    if (!flush_outputs()) return exit_failure;
+    return status;
 }

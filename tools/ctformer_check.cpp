@@ -4,11 +4,16 @@
 // comes from doing less of the same arithmetic: the compiled sparse layers, the cached-embedding
 // rows, the prompt tree walk (check_block), and threads. The parts live in tools/check/.
 //
-// Exit status: 0 every checked pair right, 1 a pair is wrong (or an internal error), 2 bad usage,
+// Exit status (tools/io.hpp): 0 complete and every pair right; 1 a pair is wrong; 2 bad usage or a
+// bad input file; 3 incomplete (a merge that lacks parts); 4 an output or system failure (the
+// report or the --resume file cannot be written, out of memory, a thread cannot start);
 // 130 interrupted.
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <system_error>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -48,7 +53,21 @@ void add_options(CLI::App& app, check_options& o) {
     app.add_flag("--json", o.json, "print the report as JSON on stdout");
     app.add_option("--resume", o.resume,
                    "keep the finished work in FILE (written every 5 s and at the end); if FILE exists, skip what it holds");
-    app.add_option("--max-failures", o.max_failures, "list at most this many failures")->check(CLI::Range(0, 1000000));
+    app.add_option("--max-failures", o.max_failures, "list at most this many failures")->check(CLI::Range(0, 100000));
+}
+
+/// No option is taken silently: an empty value, or an option the chosen mode would ignore, is an error.
+void check_given(CLI::App const& app, check_options const& o) {
+    for (char const* name : {"--left", "--right", "--shard", "--resume"}) {
+        auto const* opt = app.get_option(name);
+        if (opt->count() > 0 && opt->as<std::string>().empty()) throw usage_error(fmt::format("{}: the value is empty", name));
+    }
+    for (auto const& f : o.merge)
+        if (f.empty()) throw usage_error("--merge: a file name is empty");
+    if (!o.merge.empty())
+        for (char const* name : {"--digits", "--threads"})
+            if (app.get_option(name)->count() > 0)
+                throw usage_error(fmt::format("--merge combines finished reports; it takes no {} (the parts say what they checked)", name));
 }
 
 /// The check the options describe, before it runs: digits, ranges, sample, shard.
@@ -79,7 +98,7 @@ report run_check(check_options const& o) {
         if (!o.left.empty() || !o.right.empty() || o.seed_set || o.sample || !o.shard.empty() || !o.resume.empty())
             throw usage_error(
                 "--merge combines finished reports; it takes no --left, --right, --seed-set, --sample, --shard or --resume");
-        return ctformer::tools::check::merge_reports(o.merge);
+        return ctformer::tools::check::merge_reports(o.merge, o.max_failures);
     }
     report r = plan(o);
     ctformer::tools::check::sweep(r, {o.threads, o.max_failures, o.resume});
@@ -88,32 +107,69 @@ report run_check(check_options const& o) {
 
 }  // namespace
 
+namespace {
+
+/// The status of a finished check: a wrong answer first, then an interrupt, then a shortfall.
+int status_of(report const& r) {
+    using namespace ctformer::tools;
+    if (r.wrong() > 0) return exit_wrong;
+    if (ctformer::tools::check::interrupted()) return exit_interrupted;
+    if (!r.complete) return exit_incomplete;
+    return exit_ok;
+}
+
+/// Runs the check and prints its report; the status, or that of the error that stopped it.
+int run_and_report(CLI::App const& app, check_options const& o) {
+    using namespace ctformer::tools;
+    try {
+        check_given(app, o);
+        report const r = run_check(o);
+        if (o.json)
+            print_out(report_json(r));
+        else
+            check::print_report(r);
+        return status_of(r);
+    } catch (std::invalid_argument const& e) {  // usage_error, input_error, a digit count out of range
+        tell(fmt::format("ctformer-check: {}\n", e.what()));
+        return exit_usage;
+    } catch (system_failure const& e) {  // output_error: a file or stdout that cannot be written
+        tell(fmt::format("ctformer-check: {}\n", e.what()));
+        return exit_failure;
+    } catch (std::bad_alloc const&) {
+        tell("ctformer-check: out of memory\n");
+        return exit_failure;
+    } catch (std::system_error const& e) {  // a thread that cannot start, fmt's failed writes to stdout
+        tell(fmt::format("ctformer-check: {}\n", e.what()));
+        return exit_failure;
+    } catch (std::exception const& e) {
+        tell(fmt::format("ctformer-check: internal error: {}\n", e.what()));
+        return exit_failure;
+    }
+}
+
+}  // namespace
+
 int ctformer_check_main(int argc, char** argv) {
+    // A write past `ulimit -f` then fails with EFBIG and is reported (exit status 4); by default
+    // SIGXFSZ would kill the process with the work unsaved.
+    std::signal(SIGXFSZ, SIG_IGN);
+    using namespace ctformer::tools;
     CLI::App app{
         "ctformer-check: check the constexpr adder on every input with the same forward pass the proofs use.\n"
-        "Exit status: 0 all checked pairs right, 1 a pair is wrong, 2 bad usage, 130 interrupted."};
+        "Exit status: 0 complete and every pair right, 1 a pair is wrong, 2 bad usage or a bad input file,\n"
+        "3 incomplete (a merge that lacks parts), 4 an output or system failure, 130 interrupted."};
     check_options o;
     add_options(app, o);
+    int status = exit_ok;
     try {
         app.parse(argc, argv);
+        status = run_and_report(app, o);
     } catch (CLI::ParseError const& e) {
-        return app.exit(e) == 0 ? 0 : 2;
+        status = app.exit(e) == 0 ? exit_ok : exit_usage;
+    } catch (std::exception const&) {  // while reporting an error
+        tell("ctformer-check: cannot report an error\n");
+        status = exit_failure;
     }
-    report r;
-    try {
-        r = run_check(o);
-    } catch (std::invalid_argument const& e) {  // usage_error and a digit count out of range
-        fmt::print(stderr, "ctformer-check: {}\n", e.what());
-        return 2;
-    } catch (std::exception const& e) {
-        fmt::print(stderr, "ctformer-check: internal error: {}\n", e.what());
-        return 1;
-    }
-    if (o.json)
-        fmt::print("{}", ctformer::tools::report_json(r));
-    else
-        ctformer::tools::check::print_report(r);
-    if (r.wrong() > 0) return 1;
-    if (ctformer::tools::check::interrupted()) return 130;
-    return 0;
+    if (!flush_outputs()) return exit_failure;  // the report must have reached stdout
+    return status;
 }

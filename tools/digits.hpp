@@ -32,10 +32,16 @@ decltype(auto) with_digits(std::size_t d, F&& f) {
 }
 
 /// The digit count a prompt is written for: D when its length is 2D+2 for some D in [1, 8], else
-/// the seed's 4 (so that the parser reports a malformed prompt against the usual shape).
+/// the seed's 4 (so that the parser reports a malformed prompt against the usual shape). A prompt
+/// shaped like an addition of more digits than the tools take is an error that says so.
 inline std::size_t digits_of_prompt(std::string const& prompt) {
-    if (prompt.size() % 2 == 0 && prompt.size() >= 2 * min_digits + 2 && prompt.size() <= 2 * max_digits + 2)
-        return (prompt.size() - 2) / 2;
+    if (prompt.size() % 2 == 0 && prompt.size() >= 2 * min_digits + 2) {
+        std::size_t const d = (prompt.size() - 2) / 2;
+        if (d <= max_digits) return d;
+        if (prompt[d] == '+' && prompt.back() == '=')
+            throw std::invalid_argument("the prompt's operands have " + std::to_string(d) + " digits; the tools take 1 to " +
+                                        std::to_string(max_digits));
+    }
     return 4;
 }
 

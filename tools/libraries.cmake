@@ -1,6 +1,6 @@
 # The tools' code as static libraries, so that the programs' main()s (tools/main/) and the
 # fuzzers (tests/fuzz) link the same code:
-#   <prefix>json      tools/json.cpp: the tools' JSON (nlohmann-json)
+#   <prefix>json      tools/json.cpp, tools/io.cpp: the tools' JSON (nlohmann-json), files and exit status
 #   <prefix>ctformer  ctformer_main() (tools/mains.hpp): the dispatcher, tools/commands/, pictures
 #   <prefix>check     ctformer_check_main(): tools/ctformer_check.cpp, tools/check/, the report
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile and link options...]) defines them; tools/
@@ -16,7 +16,7 @@ function(ctformer_tool_libraries)
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
-    add_library(${json} STATIC ${dir}/json.cpp)
+    add_library(${json} STATIC ${dir}/json.cpp ${dir}/io.cpp)
     target_link_libraries(${json} PUBLIC nlohmann_json::nlohmann_json)
     add_library(${tool} STATIC
         ${dir}/ctformer.cpp
@@ -46,6 +46,7 @@ function(ctformer_tool_libraries)
         ${dir}/check/resume.cpp
         ${dir}/check/merge.cpp
         ${dir}/check/print.cpp
+        ${dir}/check/verify.cpp
         ${dir}/report.cpp)
     target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads)
     foreach(lib ${json} ${tool} ${check})

@@ -2,9 +2,10 @@
 // does the fuzzer of their arguments (tests/fuzz/fuzz_args.cpp). Each returns the exit status.
 #pragma once
 
-/// `ctformer`: 0 done, 1 an internal error or a failed check (bounds), 2 bad usage or unwritable output.
+/// `ctformer`: 0 done, 1 a failed check (bounds, prove), 2 bad usage, 4 an output or system failure
+/// (tools/io.hpp).
 int ctformer_main(int argc, char** argv);
 
-/// `ctformer-check`: 0 every checked pair right, 1 a pair wrong (or an internal error), 2 bad usage,
-/// 130 interrupted.
+/// `ctformer-check`: 0 complete and every pair right, 1 a pair wrong, 2 bad usage or a bad input
+/// file, 3 incomplete, 4 an output or system failure, 130 interrupted (tools/io.hpp).
 int ctformer_check_main(int argc, char** argv);

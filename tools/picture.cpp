@@ -4,10 +4,11 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <stdexcept>
 
 #include <fmt/core.h>
+
+#include "io.hpp"
 
 #include <zlib.h>
 
@@ -101,9 +102,7 @@ std::vector<unsigned char> canvas::png() const {
 
 void canvas::write_png(std::string const& path) const {
     auto const bytes = png();
-    std::ofstream f(path, std::ios::binary);
-    if (f) f.write(reinterpret_cast<char const*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!f) throw std::runtime_error(fmt::format("cannot write {}", path));
+    write_file_atomically(path, {reinterpret_cast<char const*>(bytes.data()), bytes.size()});
 }
 
 std::string scale::legend() const {

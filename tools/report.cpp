@@ -146,6 +146,8 @@ report read_report(std::string const& text_of_file) {
     for (auto const& f : array(j, "failures")) r.failures.push_back({text(f, "prompt"), text(f, "expected"), text(f, "got")});
     if (r.right > r.checked || r.checked > r.total)
         throw json_error("inconsistent counts (right ≤ checked ≤ total does not hold)");
+    if (u64(field(j, "wrong"), "wrong") != r.wrong())
+        throw json_error("\"wrong\": " + field(j, "wrong").dump() + ", but checked − correct is " + std::to_string(r.wrong()));
     return r;
 }
 

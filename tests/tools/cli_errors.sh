@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Bad usage of the tools: each case must exit with status 2 and say what is wrong on stderr.
+# (Outputs that cannot be written, exit status 4, are in hostile.sh.)
 # usage: cli_errors.sh path/to/ctformer path/to/ctformer-check
 set -u
 ctformer=$1 check=$2
@@ -33,9 +34,7 @@ expect "--output"                               "$ctformer" plot 0999+0111=
 expect "--digits"                               "$ctformer" bounds --digits 9
 expect "not expected: 0999\+0111="              "$ctformer" bounds 0999+0111=
 expect "character '-' at position 4"            "$ctformer" plot 0999-0111= -o /tmp/ctformer-never-written
-expect "cannot create the directory /dev/null/x" "$ctformer" plot 0999+0111= -o /dev/null/x
 expect "--output"                               "$ctformer" explain 0999+0111=
-expect "cannot (create the directory|write) /dev/null/walk" "$ctformer" explain 0999+0111= -o /dev/null/walk/w.html
 expect "the first operand has 3 digits"         "$ctformer" explain 099+0111= -o /tmp/ctformer-never-written.html
 expect "--digits"                               "$check" --digits 0
 expect "--digits"                               "$check" --digits 9

@@ -12,14 +12,13 @@
 
 #include <ctformer/ctformer.hpp>
 
+#include "../io.hpp"
 #include "../report.hpp"
 
 namespace ctformer::tools::check {
 
-/// Bad usage: exit status 2, with the message.
-struct usage_error : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
-};
+/// Bad usage or a bad input file: exit status 2, with the message.
+using usage_error = input_error;
 
 // --- options (options.cpp) -------------------------------------------------------------------
 
@@ -28,6 +27,54 @@ std::pair<std::uint64_t, std::uint64_t> parse_range(std::string const& text, std
 
 /// "K/N" with 1 ≤ K ≤ N; returned 0-based.
 std::pair<std::uint64_t, std::uint64_t> parse_shard(std::string const& text);
+
+// --- the pairs of a check (sweep.cpp) --------------------------------------------------------
+
+/// The pairs of a check are numbered: row-major over the two ranges, or the sample's draws.
+/// The number of pairs in the whole check (every shard).
+std::uint64_t pair_count(report const& r);
+
+/// Pair number i of the check.
+std::pair<std::uint64_t, std::uint64_t> pair_at(report const& r, std::uint64_t i);
+
+/// The numbers [begin, end) of the pairs shard k of the check holds.
+std::pair<std::uint64_t, std::uint64_t> shard_span(report const& r, std::uint64_t k);
+
+/// Σ pair_hash over the pairs numbered [i0, i1), as report::pairs_digest counts them.
+std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1);
+
+/// What the network generates for a + b with D digits, as the checker records a failure; and
+/// whether that is the right answer.
+std::pair<failure, bool> recheck(std::size_t digits, std::uint64_t a, std::uint64_t b);
+
+/// The pair (a, b) of a failure's prompt; throws usage_error naming `where` unless it is a
+/// prompt of `digits`-digit operands.
+std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, std::size_t digits, std::string const& where);
+
+/// Whether (a, b) is one of the pairs numbered [i0, i1) (a sample: one of the ranges' pairs).
+bool pair_in(report const& r, std::uint64_t a, std::uint64_t b, std::uint64_t i0, std::uint64_t i1);
+
+// --- blocks ----------------------------------------------------------------------------------
+
+/// A set of block numbers as sorted, disjoint, non-adjacent [first, last] ranges: the finished
+/// work of a check, in proportion to how scattered it is, not to the size of the check.
+class block_set {
+public:
+    using range = std::pair<std::uint64_t, std::uint64_t>;
+    block_set() = default;
+    /// From a file's ranges; throws usage_error (naming `where`) unless they are sorted, disjoint
+    /// and within [0, blocks).
+    block_set(std::vector<range> const& ranges, std::uint64_t blocks, std::string const& where);
+    void insert(std::uint64_t b);
+    bool contains(std::uint64_t b) const;
+    std::uint64_t size() const;  ///< blocks held
+    std::vector<range> const& ranges() const { return ranges_; }
+    /// The blocks of [0, blocks) not held, as ranges.
+    std::vector<range> complement(std::uint64_t blocks) const;
+
+private:
+    std::vector<range> ranges_;
+};
 
 // --- the sweep (sweep.cpp) -------------------------------------------------------------------
 
@@ -46,8 +93,9 @@ struct sweep_options {
 };
 
 /// Checks the pairs `r` describes (digits, ranges or sample, shard) and fills in what it found;
-/// stops early, with r.complete false, on SIGINT or SIGTERM. Throws usage_error for a --resume
-/// file of another check.
+/// stops early, with r.complete false, on SIGINT or SIGTERM. Throws usage_error for a bad --resume
+/// file, output_error when it cannot be written (before any work starts, or at a save: the work
+/// stops and the file keeps its last good state), and rethrows what stopped a worker.
 void sweep(report& r, sweep_options const& o);
 
 /// Whether SIGINT or SIGTERM stopped a sweep.
@@ -59,31 +107,37 @@ bool interrupted();
 /// short by an interrupt is not done: a resumed run checks it again from its start.
 struct resume_state {
     std::string file;
-    std::vector<bool> done;  ///< per block
+    block_set done;
     tally found;  ///< over the done blocks, this run's and earlier runs'
     std::uint64_t resumed = 0;  ///< pairs the file held when this run started
     report earlier;  ///< what the file held when this run started
 };
 
-/// Loads a --resume file into `rs` for the check `r` describes with `blocks` blocks of `block`
-/// pairs, or leaves `rs` empty when the file does not exist yet. The file must describe the
-/// same check.
-void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t blocks);
+/// Loads a --resume file into `rs` for the check `r` describes (pairs [begin, end) in blocks of
+/// `block`), or leaves `rs` empty when the file does not exist yet. Throws usage_error, naming the
+/// file and the field, unless the file describes the same check and agrees with itself: its
+/// counts with its blocks, its pairs_digest with the digest of the pairs those blocks cover
+/// (recomputed), each failure it lists with what the network generates.
+void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end);
 
-/// Writes the resume file: the report of the done blocks and their list. Written to a temporary
-/// file first and renamed, so an interrupt never leaves a half-written file.
+/// Writes the resume file (write_file_atomically): the report of the done blocks and their
+/// ranges. Throws output_error when it cannot; the file then keeps what it held.
 void save_resume(resume_state const& rs, report const& base, std::uint64_t block);
 
 // --- merging and printing (merge.cpp, print.cpp) ----------------------------------------------
 
 /// The reports of a sharded check's parts as one; throws usage_error for unreadable files, parts
-/// of different checks and a shard given twice.
-report merge_reports(std::vector<std::string> const& files);
+/// of different checks, a shard given twice or out of range, and a part that does not agree with
+/// itself (as load_resume). The result is incomplete when a part is, or a shard is missing.
+report merge_reports(std::vector<std::string> const& files, std::size_t max_failures);
 
 /// The report in words, on stdout.
 void print_report(report const& r);
 
-/// A file's whole text; throws usage_error naming `option` when it cannot be read.
-std::string read_text(std::string const& file, char const* option);
+/// Checks what a report says against itself and the network: the description of the check
+/// (digits the tools take, a known mode, ranges within them, the shard), its counts (the total is
+/// its shards' share), its margins, and its failures (each is run again and must be one). Throws
+/// usage_error naming `where` (the option and the file) and the field.
+void verify_report(report const& r, std::string const& where);
 
 }  // namespace ctformer::tools::check

@@ -1,8 +1,6 @@
 // tools/check/merge.cpp — ctformer-check --merge: the reports of a sharded check's parts as one.
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/core.h>
 
@@ -44,25 +42,33 @@ void add_part(report& out, report const& r) {
     out.logit_gap = std::min(out.logit_gap, r.logit_gap);
 }
 
+/// A part, read (bounded) and checked against itself and the network; a complete part's digest
+/// is recomputed from the pairs of its shards.
 report read_part(std::string const& file) {
+    std::string const where = fmt::format("--merge \"{}\"", file);
+    report r;
     try {
-        return read_report(read_text(file, "--merge"));
+        r = read_report(read_file_bounded(file, "--merge"));
     } catch (json_error const& e) {
-        throw usage_error(fmt::format("--merge: \"{}\" is not a ctformer-check report: {}", file, e.what()));
+        throw usage_error(fmt::format("{}: not a ctformer-check report: {}", where, e.what()));
     }
+    verify_report(r, where);
+    if (r.complete) {
+        std::uint64_t digest = 0;
+        for (auto k : r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards) {
+            auto const [begin, end] = shard_span(r, k);
+            digest += digest_of(r, begin, end);
+        }
+        if (digest != r.pairs_digest)
+            throw usage_error(fmt::format("{}: \"pairs_digest\": {} is not the digest of the pairs of its shards ({})", where,
+                                          r.pairs_digest, digest));
+    }
+    return r;
 }
 
 }  // namespace
 
-std::string read_text(std::string const& file, char const* option) {
-    std::ifstream in(file);
-    if (!in) throw usage_error(fmt::format("{}: cannot read \"{}\"", option, file));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-report merge_reports(std::vector<std::string> const& files) {
+report merge_reports(std::vector<std::string> const& files, std::size_t max_failures) {
     report out;
     std::set<std::uint64_t> seen;
     for (std::size_t i = 0; i < files.size(); ++i) {
@@ -71,17 +77,18 @@ report merge_reports(std::vector<std::string> const& files) {
             out = empty_merge(r);
         else if (!r.same_check(out))
             throw usage_error(fmt::format(
-                "--merge: \"{}\" is a part of a different check (digits, ranges, sample or shard count differ)", files[i]));
+                "--merge \"{}\": a part of a different check (digits, ranges, sample or shard count differ)", files[i]));
         for (auto s : r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards) {
             if (!seen.insert(s).second)
                 throw usage_error(
-                    fmt::format("--merge: shard {}/{} appears twice (again in \"{}\")", s + 1, out.shards, files[i]));
+                    fmt::format("--merge \"{}\": shard {}/{} appears twice", files[i], s + 1, out.shards));
             out.merged_shards.push_back(s);
         }
         add_part(out, r);
     }
     std::sort(out.merged_shards.begin(), out.merged_shards.end());
     out.complete = out.complete && out.merged_shards.size() == out.shards;
+    if (out.failures.size() > max_failures) out.failures.resize(max_failures);
     return out;
 }
 

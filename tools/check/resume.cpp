@@ -1,8 +1,9 @@
-// tools/check/resume.cpp — ctformer-check --resume FILE: the blocks done so far and what they found.
+// tools/check/resume.cpp — ctformer-check --resume FILE: the blocks done so far and what they found,
+// kept as ranges of blocks, and checked against the check itself when read back.
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <iterator>
+
+#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -11,58 +12,120 @@
 
 namespace ctformer::tools::check {
 
-namespace {
+// --- block_set -----------------------------------------------------------------------------
 
-/// Marks the blocks the file lists as done; each must lie inside this check and appear once.
-void mark_done(resume_state& rs, std::uint64_t blocks) {
-    for (auto const& [first, last] : rs.earlier.done_blocks) {
+block_set::block_set(std::vector<range> const& ranges, std::uint64_t blocks, std::string const& where) {
+    for (auto const& [first, last] : ranges) {
         if (first > last || last >= blocks)
-            throw usage_error(fmt::format("--resume: \"{}\" names a block outside this check", rs.file));
-        for (std::uint64_t b = first; b <= last; ++b) {
-            if (rs.done[b]) throw usage_error(fmt::format("--resume: \"{}\" names block {} twice", rs.file, b));
-            rs.done[b] = true;
-        }
+            throw usage_error(fmt::format("{}: \"done_blocks\": [{}, {}] is not a range of blocks within this check's {}", where,
+                                          first, last, blocks));
+        if (!ranges_.empty() && first <= ranges_.back().second + 1)
+            throw usage_error(fmt::format("{}: \"done_blocks\": [{}, {}] is not after [{}, {}]: ranges must be sorted, apart and "
+                                          "name each block once",
+                                          where, first, last, ranges_.back().first, ranges_.back().second));
+        ranges_.emplace_back(first, last);
     }
 }
 
-/// The done blocks as [first, last] ranges.
-std::vector<std::pair<std::uint64_t, std::uint64_t>> done_ranges(std::vector<bool> const& done) {
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
-    for (std::uint64_t b = 0; b < done.size(); ++b) {
-        if (!done[b]) continue;
-        if (!out.empty() && out.back().second + 1 == b)
-            out.back().second = b;
-        else
-            out.emplace_back(b, b);
+void block_set::insert(std::uint64_t b) {
+    // the first range that ends at or after b - 1 (a range ending at b - 1 is extended)
+    auto it = std::lower_bound(ranges_.begin(), ranges_.end(), b, [](range const& r, std::uint64_t v) { return r.second + 1 < v; });
+    if (it != ranges_.end() && it->first <= b && b <= it->second) return;  // held already
+    if (it != ranges_.end() && it->second + 1 == b) {
+        it->second = b;
+        auto next = std::next(it);
+        if (next != ranges_.end() && next->first == b + 1) {  // b joins two ranges
+            it->second = next->second;
+            ranges_.erase(next);
+        }
+        return;
     }
+    if (it != ranges_.end() && it->first == b + 1) {
+        it->first = b;
+        return;
+    }
+    ranges_.insert(it, {b, b});
+}
+
+bool block_set::contains(std::uint64_t b) const {
+    auto const it = std::lower_bound(ranges_.begin(), ranges_.end(), b, [](range const& r, std::uint64_t v) { return r.second < v; });
+    return it != ranges_.end() && it->first <= b;
+}
+
+std::uint64_t block_set::size() const {
+    std::uint64_t n = 0;
+    for (auto const& [first, last] : ranges_) n += last - first + 1;
+    return n;
+}
+
+std::vector<block_set::range> block_set::complement(std::uint64_t blocks) const {
+    std::vector<range> out;
+    std::uint64_t next = 0;
+    for (auto const& [first, last] : ranges_) {
+        if (first > next) out.emplace_back(next, first - 1);
+        next = last + 1;
+    }
+    if (next < blocks) out.emplace_back(next, blocks - 1);
     return out;
 }
+
+// --- the file --------------------------------------------------------------------------------
+
+namespace {
 
 /// The smaller of an earlier run's margin (if it checked anything) and this run's (if it did).
 double least(bool earlier_checked, double earlier, bool any_new, fixed now, double none) {
     return std::min(earlier_checked ? earlier : none, any_new ? now.to_double() : none);
 }
 
+/// The pairs the done blocks cover, and their digest, as this check numbers them.
+std::pair<std::uint64_t, std::uint64_t> covered(report const& r, block_set const& done, std::uint64_t block, std::uint64_t begin,
+                                                std::uint64_t end) {
+    std::uint64_t pairs = 0, digest = 0;
+    for (auto const& [first, last] : done.ranges()) {
+        std::uint64_t const i0 = begin + first * block, i1 = std::min(end, begin + (last + 1) * block);
+        pairs += i1 - i0;
+        digest += digest_of(r, i0, i1);
+    }
+    return {pairs, digest};
+}
+
 }  // namespace
 
-void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t blocks) {
-    std::ifstream in(rs.file);
-    rs.done.assign(blocks, false);
-    if (!in) return;
-    std::stringstream ss;
-    ss << in.rdbuf();
+void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end) {
+    std::string const where = fmt::format("--resume \"{}\"", rs.file);
+    std::string text;
     try {
-        rs.earlier = read_report(ss.str());
-    } catch (json_error const& e) {
-        throw usage_error(fmt::format("--resume: \"{}\" is not a ctformer-check resume file: {}", rs.file, e.what()));
+        text = read_file_bounded(rs.file, "--resume");
+    } catch (input_error const&) {
+        if (access(rs.file.c_str(), F_OK) != 0) return;  // no file yet: a new run
+        throw;
     }
+    try {
+        rs.earlier = read_report(text);
+    } catch (json_error const& e) {
+        throw usage_error(fmt::format("{}: not a ctformer-check resume file: {}", where, e.what()));
+    }
+    if (rs.earlier.block == 0) throw usage_error(fmt::format("{}: a report, not a resume file: no \"block\" field", where));
+    verify_report(rs.earlier, where);
     if (!rs.earlier.same_check(r) || rs.earlier.shard != r.shard)
-        throw usage_error(
-            fmt::format("--resume: \"{}\" belongs to a different check (digits, ranges, sample or shard differ)", rs.file));
+        throw usage_error(fmt::format("{}: belongs to a different check (digits, ranges, sample or shard differ)", where));
     if (rs.earlier.block != block)
-        throw usage_error(
-            fmt::format("--resume: \"{}\" was written with blocks of {} pairs, not {}", rs.file, rs.earlier.block, block));
-    mark_done(rs, blocks);
+        throw usage_error(fmt::format("{}: \"block\": written with blocks of {} pairs, not {}", where, rs.earlier.block, block));
+    rs.done = block_set(rs.earlier.done_blocks, (end - begin + block - 1) / block, where);
+    auto const [pairs, digest] = covered(r, rs.done, block, begin, end);
+    if (rs.earlier.checked != pairs)
+        throw usage_error(fmt::format("{}: \"checked\": {} pairs, but its done blocks hold {}", where, rs.earlier.checked, pairs));
+    if (rs.earlier.pairs_digest != digest)
+        throw usage_error(fmt::format("{}: \"pairs_digest\": {} is not the digest of the pairs its done blocks hold ({})", where,
+                                      rs.earlier.pairs_digest, digest));
+    for (auto const& f : rs.earlier.failures) {
+        auto const [a, b] = parse_failure_pair(f, rs.earlier.digits, where);
+        bool held = false;  // the failure's pair must be one of the done blocks' pairs
+        for (auto const& [first, last] : rs.done.ranges())
+            held = held || pair_in(r, a, b, begin + first * block, std::min(end, begin + (last + 1) * block));
+        if (!held) throw usage_error(fmt::format("{}: \"failures\": {} is not a pair of its done blocks", where, f.prompt));
+    }
     rs.found.checked = rs.earlier.checked;
     rs.found.right = rs.earlier.right;
     rs.found.digest = rs.earlier.pairs_digest;
@@ -76,23 +139,17 @@ void save_resume(resume_state const& rs, report const& base, std::uint64_t block
     out.right = rs.found.right;
     out.pairs_digest = rs.found.digest;
     out.failures = rs.found.failures;
-    out.complete = std::all_of(rs.done.begin(), rs.done.end(), [](bool d) { return d; });
+    std::uint64_t const blocks = (base.total + block - 1) / block;
+    out.complete = rs.done.size() == blocks;
     out.block = block;
-    out.done_blocks = done_ranges(rs.done);
+    out.done_blocks = rs.done.ranges();
     margins const& m = rs.found.margin;
     bool const had = rs.earlier.checked > 0, any_new = rs.found.checked > rs.resumed;
     out.attention_weight = least(had, rs.earlier.attention_weight, any_new, m.attention_weight, 1.0);
     out.attention_gap = least(had, rs.earlier.attention_gap, any_new, m.attention_gap, 1e30);
     out.copy_input = least(had, rs.earlier.copy_input, any_new, m.copy_input, 1e30);
     out.logit_gap = least(had, rs.earlier.logit_gap, any_new, m.logit_gap, 1e30);
-    std::string const tmp = rs.file + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::trunc);
-        f << report_json(out);
-        if (!f) throw std::runtime_error(fmt::format("--resume: cannot write \"{}\"", tmp));
-    }
-    if (std::rename(tmp.c_str(), rs.file.c_str()) != 0)
-        throw std::runtime_error(fmt::format("--resume: cannot replace \"{}\"", rs.file));
+    write_file_atomically(rs.file, report_json(out));
 }
 
 }  // namespace ctformer::tools::check

@@ -2,14 +2,18 @@
 // the two ranges, or the sample's draws), a shard takes its share of the numbers, and worker
 // threads take blocks of 4096 in turn, checking each with check_block (the prompt tree walk over
 // one a and a run of b): the very forward pass the static_asserts evaluate, on the CPU. A monitor
-// thread shows the progress and saves the --resume file every 5 s.
+// thread shows the progress and saves the --resume file every 5 s. No exception leaves a thread:
+// the first one stops the sweep and sweep() rethrows it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <exception>
 #include <cstdio>
 #include <mutex>
+#include <system_error>
 #include <thread>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -22,9 +26,10 @@ namespace ctformer::tools::check {
 
 namespace {
 
-std::atomic<bool> stop_requested{false};
+std::atomic<bool> stop_requested{false};  // SIGINT or SIGTERM
+std::atomic<bool> abort_requested{false};  // a worker or a save failed: the others stop too
 extern "C" void on_signal(int) { stop_requested.store(true); }
-bool stopping() { return stop_requested.load(std::memory_order_relaxed); }
+bool stopping() { return stop_requested.load(std::memory_order_relaxed) || abort_requested.load(std::memory_order_relaxed); }
 
 constexpr std::uint64_t block = 4096;
 using steady = std::chrono::steady_clock;
@@ -71,10 +76,8 @@ void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_
     };
     std::uint64_t const width = r.right_hi - r.right_lo + 1;
     if (r.mode == "sample") {
-        std::uint64_t const left_n = r.left_hi - r.left_lo + 1;
         for (std::uint64_t i = i0; i < i1 && !stopping(); ++i) {
-            std::uint64_t const h = splitmix64(r.rng_seed * 0x100000001b3ull ^ i);
-            std::uint64_t const a = r.left_lo + h % left_n, b = r.right_lo + splitmix64(h) % width;
+            auto const [a, b] = pair_at(r, i);
             check_block<Model>(a, b, b + 1, on_result, stopping);
         }
         return;
@@ -110,15 +113,17 @@ class sweep_run {
 public:
     sweep_run(report& r, sweep_options const& o, pairs_checker check)
         : r_(r), o_(o), check_(check), resuming_(!o.resume_file.empty()) {
-        std::uint64_t const width = r.right_hi - r.right_lo + 1;
-        std::uint64_t const space = r.mode == "sample" ? r.sample : (r.left_hi - r.left_lo + 1) * width;
-        begin_ = space / r.shards * r.shard + std::min(r.shard, space % r.shards);
-        end_ = begin_ + space / r.shards + (r.shard < space % r.shards ? 1 : 0);
+        std::tie(begin_, end_) = shard_span(r, r.shard);
         r.total = end_ - begin_;
+        blocks_ = (r.total + block - 1) / block;
         rs_.file = o.resume_file;
-        if (resuming_) load_resume(rs_, r, block, (r.total + block - 1) / block);
-        done_before_ = rs_.done;
-        next_ = begin_;
+        if (resuming_) {
+            load_resume(rs_, r, block, begin_, end_);
+            check_writable(rs_.file);  // before any work: a run must be able to keep what it does
+            save_resume(rs_, r_, block);
+        }
+        todo_ = rs_.done.complement(blocks_);
+        for (auto const& [first, last] : todo_) todo_end_.push_back((todo_end_.empty() ? 0 : todo_end_.back()) + last - first + 1);
         progress_ = rs_.resumed;
     }
 
@@ -126,37 +131,76 @@ public:
         t0_ = steady::now();
         std::vector<tally> states(o_.threads);
         std::vector<std::thread> pool;
-        for (unsigned t = 0; t < o_.threads; ++t) pool.emplace_back([this, &states, t] { work(states[t]); });
+        pool.reserve(o_.threads);
+        for (unsigned t = 0; t < o_.threads && !stopping(); ++t) start([&] { pool.emplace_back([this, &states, t] { work(states[t]); }); }, t);
         std::atomic<bool> done{false};
-        std::thread watcher([&] { monitor(done); });
+        std::thread watcher;
+        start([&] { watcher = std::thread([&] { monitor(done); }); }, o_.threads);
         for (auto& t : pool) t.join();
         done.store(true);
-        watcher.join();
+        if (watcher.joinable()) watcher.join();
         r_.elapsed_s = seconds(steady::now() - t0_);
+        if (error_) std::rethrow_exception(error_);
         finish(states);
     }
 
 private:
-    /// A worker: takes the next block until none is left, skipping those a --resume file holds.
-    void work(tally& st) {
-        while (!stopping()) {
-            std::uint64_t const i0 = next_.fetch_add(block);
-            if (i0 >= end_) break;
-            std::uint64_t const i1 = std::min(end_, i0 + block), id = (i0 - begin_) / block;
-            if (resuming_ && done_before_[id]) continue;  // counted in progress_ already
-            tally blk;
-            check_(r_, i0, i1, o_.max_failures, blk);
-            st.merge(blk, o_.max_failures);
-            if (resuming_ && blk.checked == i1 - i0) {
-                std::lock_guard<std::mutex> lock(resume_mutex_);
-                rs_.found.merge(blk, o_.max_failures);
-                rs_.done[id] = true;
+    /// Block id of the k-th block still to do.
+    std::uint64_t todo_block(std::uint64_t k) const {
+        auto const it = std::upper_bound(todo_end_.begin(), todo_end_.end(), k);
+        std::size_t const r = static_cast<std::size_t>(it - todo_end_.begin());
+        std::uint64_t const before = r == 0 ? 0 : todo_end_[r - 1];
+        return todo_[r].first + (k - before);
+    }
+
+    /// A worker: takes the next block still to do until none is left.
+    void work(tally& st) noexcept {
+        try {
+            std::uint64_t const n = todo_end_.empty() ? 0 : todo_end_.back();
+            while (!stopping()) {
+                std::uint64_t const k = next_.fetch_add(1);
+                if (k >= n) break;
+                std::uint64_t const id = todo_block(k);
+                std::uint64_t const i0 = begin_ + id * block, i1 = std::min(end_, i0 + block);
+                tally blk;
+                check_(r_, i0, i1, o_.max_failures, blk);
+                st.merge(blk, o_.max_failures);
+                if (resuming_ && blk.checked == i1 - i0) {
+                    std::lock_guard<std::mutex> lock(resume_mutex_);
+                    rs_.found.merge(blk, o_.max_failures);
+                    rs_.done.insert(id);
+                }
+                progress_.fetch_add(i1 - i0, std::memory_order_relaxed);
             }
-            progress_.fetch_add(i1 - i0, std::memory_order_relaxed);
+        } catch (...) {
+            fail(std::current_exception());
         }
     }
 
-    void monitor(std::atomic<bool> const& done) {
+    /// Starts thread `t` (the workers, then the monitor); one that cannot start stops the others.
+    template <class Start>
+    void start(Start&& go, unsigned t) noexcept {
+        try {
+            go();
+        } catch (std::exception const& e) {
+            try {
+                fail(std::make_exception_ptr(system_failure(
+                    t < o_.threads ? fmt::format("cannot start worker thread {} of {}: {}", t + 1, o_.threads, e.what())
+                                   : fmt::format("cannot start the progress thread: {}", e.what()))));
+            } catch (...) {
+                fail(std::current_exception());
+            }
+        }
+    }
+
+    /// The first failure stops every worker; run() rethrows it.
+    void fail(std::exception_ptr e) noexcept {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!error_) error_ = e;
+        abort_requested.store(true);
+    }
+
+    void monitor(std::atomic<bool> const& done) noexcept {
         bool const tty = isatty(STDERR_FILENO) != 0;
         auto last_line = t0_, last_save = t0_;
         while (!done.load()) {
@@ -164,32 +208,39 @@ private:
             auto const now = steady::now();
             if (resuming_ && seconds(now - last_save) >= 5) {
                 last_save = now;
-                std::lock_guard<std::mutex> lock(resume_mutex_);
-                save_resume(rs_, r_, block);
+                try {
+                    std::lock_guard<std::mutex> lock(resume_mutex_);
+                    save_resume(rs_, r_, block);
+                } catch (...) {
+                    fail(std::current_exception());
+                }
             }
             if (tty)
                 show_progress(now, true);
             else if (seconds(now - last_line) >= 10)
                 last_line = now, show_progress(now, false);
         }
-        if (tty) fmt::print(stderr, "\r{}\r", std::string(100, ' '));
+        if (tty) tell("\r" + std::string(100, ' ') + "\r");
     }
 
-    /// A progress bar on a terminal, else a line.
-    void show_progress(steady::time_point now, bool bar) const {
-        double const secs = seconds(now - t0_);
-        std::uint64_t const p = std::min(progress_.load(), r_.total);
-        double const rate = secs > 0 ? static_cast<double>(p - std::min(p, rs_.resumed)) / secs : 0;
-        double const eta = rate > 0 ? static_cast<double>(r_.total - p) / rate : 0;
-        double const frac = r_.total ? static_cast<double>(p) / static_cast<double>(r_.total) : 1;
-        if (!bar) {
-            fmt::print(stderr, "ctformer-check: {}/{} ({:.1f}%), {:.0f}/s, ETA {}\n", p, r_.total, 100 * frac, rate,
-                       format_duration(eta));
-            return;
+    /// A progress bar on a terminal, else a line; a line that cannot be written is dropped.
+    void show_progress(steady::time_point now, bool bar) const noexcept {
+        try {
+            double const secs = seconds(now - t0_);
+            std::uint64_t const p = std::min(progress_.load(), r_.total);
+            double const rate = secs > 0 ? static_cast<double>(p - std::min(p, rs_.resumed)) / secs : 0;
+            double const eta = rate > 0 ? static_cast<double>(r_.total - p) / rate : 0;
+            double const frac = r_.total ? static_cast<double>(p) / static_cast<double>(r_.total) : 1;
+            if (!bar) {
+                tell(fmt::format("ctformer-check: {}/{} ({:.1f}%), {:.0f}/s, ETA {}\n", p, r_.total, 100 * frac, rate,
+                                 format_duration(eta)));
+                return;
+            }
+            auto const filled = static_cast<std::size_t>(frac * 30);
+            tell(fmt::format("\r[{}{}] {:5.1f}% {}/{} {:.0f}/s ETA {}  ", std::string(filled, '#'), std::string(30 - filled, '.'),
+                             100 * frac, p, r_.total, rate, format_duration(eta)));
+        } catch (...) {  // out of memory for a line: no line
         }
-        auto const filled = static_cast<std::size_t>(frac * 30);
-        fmt::print(stderr, "\r[{}{}] {:5.1f}% {}/{} {:.0f}/s ETA {}  ", std::string(filled, '#'), std::string(30 - filled, '.'),
-                   100 * frac, p, r_.total, rate, format_duration(eta));
     }
 
     /// What the workers found into the report; with --resume, what the file now holds (whole
@@ -215,15 +266,66 @@ private:
     sweep_options const& o_;
     pairs_checker check_;
     bool resuming_;
-    std::uint64_t begin_ = 0, end_ = 0;
+    std::uint64_t begin_ = 0, end_ = 0, blocks_ = 0;
     resume_state rs_;
-    std::vector<bool> done_before_;  ///< the blocks the --resume file held at the start (read without a lock)
-    std::mutex resume_mutex_;
+    std::vector<block_set::range> todo_;  ///< the blocks to do: all, or those the --resume file does not hold
+    std::vector<std::uint64_t> todo_end_;  ///< blocks to do up to and including each range of todo_
+    std::mutex resume_mutex_, error_mutex_;
+    std::exception_ptr error_;
     std::atomic<std::uint64_t> next_{0}, progress_{0};
     steady::time_point t0_;
 };
 
 }  // namespace
+
+std::uint64_t pair_count(report const& r) {
+    return r.mode == "sample" ? r.sample : (r.left_hi - r.left_lo + 1) * (r.right_hi - r.right_lo + 1);
+}
+
+std::pair<std::uint64_t, std::uint64_t> pair_at(report const& r, std::uint64_t i) {
+    std::uint64_t const width = r.right_hi - r.right_lo + 1;
+    if (r.mode == "sample") {
+        std::uint64_t const h = splitmix64(r.rng_seed * 0x100000001b3ull ^ i);
+        return {r.left_lo + h % (r.left_hi - r.left_lo + 1), r.right_lo + splitmix64(h) % width};
+    }
+    return {r.left_lo + i / width, r.right_lo + i % width};
+}
+
+std::pair<std::uint64_t, std::uint64_t> shard_span(report const& r, std::uint64_t k) {
+    std::uint64_t const space = pair_count(r);
+    std::uint64_t const begin = space / r.shards * k + std::min(k, space % r.shards);
+    return {begin, begin + space / r.shards + (k < space % r.shards ? 1 : 0)};
+}
+
+std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1) {
+    std::uint64_t digest = 0;
+    if (r.mode == "sample") {
+        for (std::uint64_t i = i0; i < i1; ++i) {
+            auto const [a, b] = pair_at(r, i);
+            digest += pair_hash(a, b);
+        }
+        return digest;
+    }
+    std::uint64_t const width = r.right_hi - r.right_lo + 1;
+    for (std::uint64_t i = i0; i < i1;) {  // row by row
+        std::uint64_t const a = r.left_lo + i / width, col = i % width;
+        std::uint64_t const len = std::min(i1 - i, width - col);
+        for (std::uint64_t b = r.right_lo + col; b < r.right_lo + col + len; ++b) digest += pair_hash(a, b);
+        i += len;
+    }
+    return digest;
+}
+
+std::pair<failure, bool> recheck(std::size_t digits, std::uint64_t a, std::uint64_t b) {
+    return with_digits(digits, [&](auto model) {
+        using Model = decltype(model);
+        std::pair<failure, bool> out;
+        check_block<Model>(
+            a, b, b + 1, [&](addition_result const& res, margins const&) { out = {failure_of<Model::digits>(res), res.right}; },
+            [] { return false; });
+        return out;
+    });
+}
 
 void tally::merge(tally const& o, std::size_t max_failures) {
     checked += o.checked;

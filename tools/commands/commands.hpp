@@ -1,7 +1,7 @@
 // tools/commands/commands.hpp — the commands of `ctformer`, one file each in tools/commands/: their
 // options, the function that runs each one (returning the exit status), and how each registers
-// itself as a subcommand. What they share: errors that are the user's (exit status 2), the
-// output files, the prompt options.
+// itself as a subcommand. What they share: the output files (written whole or not at all, see
+// tools/io.hpp), the prompt options.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "../io.hpp"
+
 namespace ctformer::tools {
 
 /// A subcommand of `ctformer`: its CLI11 app, whose options are bound to the command's own
@@ -19,11 +21,6 @@ namespace ctformer::tools {
 struct command {
     CLI::App* app = nullptr;
     std::function<int()> run;
-};
-
-/// A failure to write the output (a path that cannot be created or written): exit status 2.
-struct output_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
 };
 
 /// Creates `dir` and its parents; throws output_error.

@@ -1,6 +1,4 @@
 // tools/commands/common.cpp — what the commands share (tools/commands/commands.hpp).
-#include <fstream>
-
 #include <fmt/core.h>
 
 #include "../digits.hpp"
@@ -16,9 +14,7 @@ void make_directory(std::filesystem::path const& dir) {
 
 void write_file(std::filesystem::path const& path, std::string const& text) {
     if (path.has_parent_path()) make_directory(path.parent_path());
-    std::ofstream out(path, std::ios::binary);
-    if (out) out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out) throw output_error(fmt::format("cannot write {}", path.string()));
+    write_file_atomically(path.string(), text);
 }
 
 void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits) {

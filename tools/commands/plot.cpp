@@ -11,13 +11,7 @@ namespace {
 
 void write_pictures(plot_set const& p, std::filesystem::path const& root) {
     for (char const* sub : {"weights", "stream", "attention"}) make_directory(root / sub);
-    for (auto const& f : p.figures) {
-        try {
-            picture::render(f.map).write_png((root / f.path).string());
-        } catch (std::runtime_error const& e) {
-            throw output_error(e.what());
-        }
-    }
+    for (auto const& f : p.figures) picture::render(f.map).write_png((root / f.path).string());
 }
 
 }  // namespace

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The tools against a hostile user: write failures, edited and forged files, unbounded inputs.
+# Each case names the exit status it must end with (tools/io.hpp: 0 done, 1 wrong, 2 bad usage or
+# a bad input file, 3 incomplete, 4 an output or system failure) and a pattern its message (stderr,
+# then stdout) must match; some also check that a file was left as it was.
+# usage: hostile.sh path/to/ctformer path/to/ctformer-check work-directory
+set -u
+ctformer=$1 check=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+fails=0 count=0
+table=()
+
+# run CODE REGEX COMMAND...: COMMAND runs in bash (so it may redirect or set limits).
+run() {
+  local code=$1 regex=$2 cmd=$3 out rc
+  out=$(timeout 120 bash -c "$cmd" 2>&1); rc=$?
+  count=$((count + 1))
+  table+=("$rc  $cmd")
+  if [ "$rc" -ne "$code" ]; then
+    echo "FAIL: [$cmd] exited $rc, expected $code: $out"; fails=$((fails + 1))
+  elif [ -n "$regex" ] && ! grep -Eq -- "$regex" <<< "$out"; then
+    echo "FAIL: [$cmd]: the message does not match /$regex/: $out"; fails=$((fails + 1))
+  fi
+}
+# same FILE SUM: the file still has the checksum SUM.
+same() {
+  if [ "$(cksum < "$1")" != "$2" ]; then echo "FAIL: $1 was changed"; fails=$((fails + 1)); fi
+}
+# edit FROM TO PYTHON-EXPRESSION: TO is FROM's JSON with the expression applied to it as `j`.
+edit() {
+  python3 -c "import json,sys; j=json.load(open(sys.argv[1])); $3; json.dump(j, open(sys.argv[2],'w'))" "$1" "$2"
+}
+C="'$check'" T="'$ctformer'"
+
+# --- the files the cases start from ----------------------------------------------------------
+"$check" --digits 2 --json > whole2.json || exit 1
+"$check" --digits 2 --json --shard 1/3 > part1.json && "$check" --digits 2 --json --shard 2/3 > part2.json &&
+  "$check" --digits 2 --json --shard 3/3 > part3.json || exit 1
+"$check" --digits 1 --json --shard 1/3 > d1part1.json || exit 1
+# a resume file of a partial run: the first 4 of 25 blocks of every 3-digit addition, written by
+# the checker itself (an interrupted run), then the same with the blocks' ranges edited
+"$check" --digits 3 --json --resume partial.json > /dev/null &
+pid=$!; sleep 1.5; kill -INT $pid; wait $pid
+[ -f partial.json ] || { echo "FAIL: no resume file to start from"; exit 1; }
+python3 -c "import json; j=json.load(open('partial.json')); assert 0 < j['checked'] < 10**6, j['checked']" || exit 1
+
+# --- 1. write failures -----------------------------------------------------------------------
+run 4 "cannot write the output to stdout: No space left" "$T add 0999+0111= > /dev/full"
+run 4 "cannot write.*No space left" "$T trace 0999+0111= > /dev/full"
+run 4 "cannot write.*No space left" "$T export --json > /dev/full"
+run 4 "cannot write the output to stdout: Bad file descriptor" "$T add 0999+0111= >&-"
+run 4 "cannot write.*No space left" "$T prove --digits 3 > /dev/full"
+run 2 "" "$T add 0999-0111= 2>&-"            # the message cannot be written; the status stays 2
+run 4 "cannot write the output to stdout: No space left" "$C --digits 1 > /dev/full"
+run 4 "cannot write.*No space left" "$C --digits 1 --json > /dev/full"
+run 4 "cannot write the output to stdout: Bad file descriptor" "$C --digits 1 >&-"
+run 0 "" "$C --digits 2 2>&-"                # a progress line that cannot be written stops nothing
+run 2 "" "$C --digits 9 2>&-"
+run 4 "cannot write .*/no/such/dir/state.json.*No such file" "$C --digits 3 --resume $work/no/such/dir/state.json"
+run 2 "--resume: \".*\": is a directory, not a file" "$C --digits 1 --resume $work"
+run 4 "cannot create the directory /dev/null/x" "$T plot 0999+0111= -o /dev/null/x"
+run 4 "cannot (create the directory|write) .*/dev/null/walk" "$T explain 0999+0111= -o /dev/null/walk/w.html"
+# a file size limit (ulimit -f) stands in for a full disk: writes fail with EFBIG
+cp partial.json limited.json; sum=$(cksum < limited.json)
+run 4 "cannot write .*limited.json.*File too large; the file is left as it was" "ulimit -f 0; $C --digits 3 --resume limited.json"
+same limited.json "$sum"
+echo old > page.html; sum=$(cksum < page.html)
+run 4 "cannot write .*page.html.*File too large" "ulimit -f 0; $T explain 0999+0111= -o page.html"
+same page.html "$sum"
+run 4 "cannot write .*File too large" "ulimit -f 0; $T plot 0999+0111= -o pictures"
+run 4 "cannot write the output to stdout: File too large" "ulimit -f 0; $C --digits 1 --json > report.json"
+# a real full disk, where this machine lets the test mount a small tmpfs
+mkdir -p small
+if mount -t tmpfs -o size=16k tmpfs small 2> /dev/null; then
+  cp partial.json small/state.json && sum=$(cksum < small/state.json)
+  head -c 12000 /dev/zero > small/filler 2> /dev/null  # the disk is nearly full: the next save cannot fit
+  run 4 "cannot write .*state.json.*No space left on device; the file is left as it was" "$C --digits 3 --resume small/state.json"
+  same small/state.json "$sum"
+  run 4 "cannot write the output to stdout: No space left" "$C --digits 2 --json > small/report.json"
+  umount small
+else
+  echo "note: cannot mount a tmpfs here; the full-disk cases ran under ulimit -f only"
+fi
+
+# --- 2. files that are not trusted -----------------------------------------------------------
+edit partial.json r1.json "j['done_blocks'][-1][1] += 1"
+run 2 "\"checked\": .* but its done blocks hold" "$C --digits 3 --resume r1.json"
+edit partial.json r2.json "j['done_blocks'] = [[0, 300]]"
+run 2 "\"done_blocks\": \[0, 300\] is not a range of blocks" "$C --digits 3 --resume r2.json"
+edit partial.json r3.json "j['done_blocks'] = [[0, 1], [1, 2]]"
+run 2 "ranges must be sorted, apart" "$C --digits 3 --resume r3.json"
+edit partial.json r4.json "j['pairs_digest'] = (j['pairs_digest'] + 1) % 2**64"
+run 2 "\"pairs_digest\": .* is not the digest" "$C --digits 3 --resume r4.json"
+edit partial.json r5.json "j['correct'] -= 1; j['wrong'] += 1; j['failures'] = [{'prompt': '001+002=', 'expected': '3000\\n', 'got': '4000\\n'}]"
+run 2 "\"failures\": 001\+002= .*the network generates 3000" "$C --digits 3 --resume r5.json"
+head -c 200 partial.json > r6.json
+run 2 "not a ctformer-check resume file" "$C --digits 3 --resume r6.json"
+: > r7.json
+run 2 "not a ctformer-check resume file" "$C --digits 3 --resume r7.json"
+run 2 "a report, not a resume file" "cp whole2.json r8.json; $C --digits 2 --resume r8.json"
+edit partial.json r9.json "j['digits'] = 9"
+run 2 "\"digits\": 9 is not a digit count the tools take" "$C --digits 3 --resume r9.json"
+edit partial.json r10.json "j['wrong'] = 5"
+run 2 "\"wrong\": 5, but checked − correct is 0" "$C --digits 3 --resume r10.json"
+edit partial.json r11.json "j['block'] = 100"
+run 2 "\"block\": written with blocks of 100 pairs" "$C --digits 3 --resume r11.json"
+run 2 "belongs to a different check" "$C --digits 3 --left 0..5 --resume partial.json"
+edit part3.json m1.json "j['shard'] = [5, 3]"
+run 2 "\"shard\": \[5, 3\] is not a shard" "$C --merge part1.json part2.json m1.json"
+edit part3.json m2.json "j['mode'] = 'everything'"
+run 2 "\"mode\": \"everything\" is neither" "$C --merge part1.json part2.json m2.json"
+edit part3.json m3.json "j['digits'] = 12"
+run 2 "\"digits\": 12 is not a digit count" "$C --merge part1.json part2.json m3.json"
+run 3 "merged from 2 of 3 shards|INCOMPLETE" "$C --merge part1.json part2.json"
+run 2 "shard 2/3 appears twice" "$C --merge part1.json part2.json part2.json"
+run 2 "a part of a different check" "$C --merge part1.json d1part1.json"
+edit part3.json m4.json "j['pairs_digest'] = 12345"
+run 2 "\"pairs_digest\": 12345 is not the digest of the pairs of its shards" "$C --merge part1.json part2.json m4.json"
+edit part3.json m5.json "j['total'] += 10; j['checked'] += 10; j['correct'] += 10"
+run 2 "\"total\": .* but this check's share is" "$C --merge part1.json part2.json m5.json"
+edit part3.json m6.json "j['correct'] -= 1; j['wrong'] += 1; j['failures'] = [{'prompt': '99+99=', 'expected': '891\\n', 'got': '881\\n'}]"
+run 2 "\"failures\": 99\+99= .*the network generates 891" "$C --merge part1.json part2.json m6.json"
+sed 's/"mode": "range"/"mode": "r\\u00zz"/' part3.json > m7.json
+run 2 "not a ctformer-check report: .*(escape|\\\\u)" "$C --merge part1.json part2.json m7.json"
+run 0 "checked 10000 of 10000: 10000 right" "$C --merge part1.json part2.json part3.json"
+
+# --- 3. resources: inputs are bounded, every digit count can be resumed ----------------------
+run 2 "--merge: \"/dev/zero\": larger than 64 MiB" "$C --merge /dev/zero"
+run 2 "--resume: \"/dev/zero\": larger than 64 MiB" "$C --digits 2 --resume /dev/zero"
+run 2 "is a directory, not a file" "$C --merge $work"
+head -c $((65 << 20)) /dev/zero | tr '\0' ' ' > big.json
+run 2 "larger than 64 MiB" "$C --merge big.json"
+rm -f big.json
+if ldd "$check" | grep -q libasan; then  # AddressSanitizer reserves terabytes of address space
+  echo "note: a sanitized build; the ulimit -v cases are left out"
+else
+  run 4 "cannot start worker thread" "ulimit -v 400000; $C --digits 2 --threads 1000"
+  python3 -c "print('[' + '1,' * 30000000 + '1]')" > numbers.json   # 60 MB: under the cap, over the memory limit
+  run 4 "out of memory" "ulimit -v 150000; $C --merge numbers.json"
+  rm -f numbers.json
+fi
+# a check of 10^16 pairs starts, saves a resume file of a few hundred bytes and resumes
+"$check" --digits 8 --resume d8.json > /dev/null 2>&1 &
+pid=$!; sleep 2; kill -INT $pid; wait $pid; rc=$?
+count=$((count + 1)); table+=("$rc  ctformer-check --digits 8 --resume d8.json (SIGINT after 2 s)")
+size=$(stat -c %s d8.json 2> /dev/null || echo 0)
+if [ "$rc" -ne 130 ] || [ "$size" -eq 0 ] || [ "$size" -gt 4000 ]; then
+  echo "FAIL: the 8-digit check with --resume exited $rc and left a file of $size bytes"; fails=$((fails + 1))
+fi
+run 130 "" "timeout --preserve-status -s INT 2 $C --digits 8 --resume d8.json"
+python3 -c "import json; j=json.load(open('d8.json')); assert j['checked'] > 0 and j['complete'] is False" ||
+  { echo "FAIL: the resumed 8-digit file holds no work"; fails=$((fails + 1)); }
+
+# --- 4. nothing accepted silently ------------------------------------------------------------
+run 2 "--left: the value is empty" "$C --left ''"
+run 2 "--resume: the value is empty" "$C --digits 1 --resume ''"
+run 2 "--shard: the value is empty" "$C --shard ''"
+run 2 "--merge: a file name is empty" "$C --merge ''"
+run 2 "takes no --digits" "$C --merge part1.json part2.json part3.json --digits 2"
+run 2 "takes no --threads" "$C --merge part1.json part2.json part3.json --threads 2"
+run 2 "operands have 9 digits; the tools take 1 to 8" "$T add 123456789+123456789="
+
+echo "exit status and command of each case:"
+printf '  %s\n' "${table[@]}"
+echo "$count hostile cases, $((count - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,72 @@
+// tools/io.hpp — what both tools promise about their files, their output and their exit status.
+//
+// Exit status, the same in `ctformer` and `ctformer-check` (README: Exit status):
+//   0    done: complete, and every answer (or proof) right
+//   1    a wrong answer: a pair the network adds wrong, a bound that does not fit, a proof that fails
+//   2    bad usage or a bad input file (the message names the option, the file and the field)
+//   3    incomplete: a merge that lacks parts, a total short of the requested range
+//   4    an output or system failure: cannot write, out of memory, cannot start work
+//   130  interrupted (SIGINT or SIGTERM)
+// A check that is both wrong and incomplete exits 1.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ctformer::tools {
+
+enum exit_status : int {
+    exit_ok = 0,
+    exit_wrong = 1,
+    exit_usage = 2,
+    exit_incomplete = 3,
+    exit_failure = 4,
+    exit_interrupted = 130,
+};
+
+/// The user's mistake: a bad option or a bad input file (exit status 2). The message names what.
+struct input_error : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+/// The system refused what the work needs: memory, a thread (exit status 4).
+struct system_failure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Output that cannot be written: a file, a directory, stdout (exit status 4).
+struct output_error : system_failure {
+    using system_failure::system_failure;
+};
+
+/// The largest file the tools read (a report, a resume file, a merge part): 64 MiB.
+inline constexpr std::uint64_t max_input_bytes = std::uint64_t{64} << 20;
+
+/// The whole of `path`; throws input_error naming `option`, the file and why when it cannot be
+/// read or holds more than `max_bytes` (read no further than that: /dev/zero ends in an error).
+std::string read_file_bounded(std::string const& path, char const* option, std::uint64_t max_bytes = max_input_bytes);
+
+/// Writes `content` to `path` so that `path` holds either what it held before or all of the new
+/// content: a temporary file in the same directory is written, flushed, fsync'd, closed and
+/// checked, then renamed over `path`. Throws output_error naming the path and the reason; the
+/// temporary file is removed and `path` is left as it was.
+void write_file_atomically(std::string const& path, std::string_view content);
+
+/// Throws output_error if a file cannot be created next to `path` (its directory is missing or
+/// not writable), so that a run finds out before it starts its work, not at its first save.
+void check_writable(std::string const& path);
+
+/// Writes to stdout; throws output_error when it cannot (a full disk, a closed stdout).
+void print_out(std::string_view text);
+
+/// A message on stderr, best effort: it never throws, so an error that cannot be reported still
+/// ends with its own exit status, not an abort.
+void tell(std::string_view message) noexcept;
+
+/// Flushes stdout and stderr. Returns false, after telling why on stderr, when what was written
+/// to stdout did not all reach it.
+bool flush_outputs() noexcept;
+
+}  // namespace ctformer::tools
