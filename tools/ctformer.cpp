@@ -66,7 +66,9 @@ int ctformer_main(int argc, char** argv) {
     // SIGXFSZ would kill the process with the work unsaved.
     std::signal(SIGXFSZ, SIG_IGN);
     using namespace ctformer::tools;
-    CLI::App app{"ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates"};
+    CLI::App app{
+        "ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates.\n"
+        "Exit status: 0 done, 1 a check that fails (bounds, prove), 2 bad usage, 4 an output or system failure."};
     app.require_subcommand(0, 1);
     std::vector<command> const commands{add_command(app),  trace_command(app),   export_command(app),
                                         plot_command(app), explain_command(app), bounds_command(app), prove_command(app)};
