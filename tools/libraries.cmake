@@ -35,9 +35,9 @@ function(ctformer_tool_libraries)
         ${dir}/picture.cpp)
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,
-    # and instantiates the network for every digit count: -O1 builds it in about 60% of -O3's time.
-    # The checker's library keeps the build type's level: its speed is the main job's.
-    target_compile_options(${tool} PRIVATE -O1)
+    # and instantiates the network for every digit count: in a Release build, -O1 builds it in about
+    # 60% of -O3's time. The checker's library keeps the build type's level: its speed is the main job's.
+    target_compile_options(${tool} PRIVATE $<$<CONFIG:Release>:-O1>)
     target_link_libraries(${tool} PUBLIC ${json} CLI11::CLI11 fmt::fmt PRIVATE ZLIB::ZLIB)
     add_library(${check} STATIC
         ${dir}/ctformer_check.cpp
