@@ -37,10 +37,16 @@ C="'$check'" T="'$ctformer'"
 "$check" --digits 2 --json --shard 1/3 > part1.json && "$check" --digits 2 --json --shard 2/3 > part2.json &&
   "$check" --digits 2 --json --shard 3/3 > part3.json || exit 1
 "$check" --digits 1 --json --shard 1/3 > d1part1.json || exit 1
-# a resume file of a partial run: the first 4 of 25 blocks of every 3-digit addition, written by
-# the checker itself (an interrupted run), then the same with the blocks' ranges edited
-"$check" --digits 3 --json --resume partial.json > /dev/null &
-pid=$!; sleep 1.5; kill -INT $pid; wait $pid
+# a resume file of a partial run of every 3-digit addition, written by the checker itself (an
+# interrupted run); the cases below edit copies of it
+# (interrupted once a save holds some work: at any build speed, a sanitized one included)
+"$check" --digits 3 --threads 1 --json --resume partial.json > /dev/null &
+pid=$!
+for _ in $(seq 600); do
+  sleep 0.5
+  python3 -c "import json,sys; sys.exit(0 if json.load(open('partial.json'))['checked'] > 0 else 1)" 2> /dev/null && break
+done
+kill -INT $pid; wait $pid
 [ -f partial.json ] || { echo "FAIL: no resume file to start from"; exit 1; }
 python3 -c "import json; j=json.load(open('partial.json')); assert 0 < j['checked'] < 10**6, j['checked']" || exit 1
 
