@@ -13,7 +13,7 @@ table=()
 # run CODE REGEX COMMAND...: COMMAND runs in bash (so it may redirect or set limits).
 run() {
   local code=$1 regex=$2 cmd=$3 out rc
-  out=$(timeout 120 bash -c "$cmd" 2>&1); rc=$?
+  out=$(timeout 900 bash -c "$cmd" 2>&1); rc=$?
   count=$((count + 1))
   table+=("$rc  $cmd")
   if [ "$rc" -ne "$code" ]; then
