@@ -15,9 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
-#include <new>
 #include <stdexcept>
-#include <system_error>
 #include <vector>
 
 #include <fmt/core.h>
@@ -38,24 +36,8 @@ int run_parsed(std::vector<ctformer::tools::command> const& commands) {
             if (c.app->parsed()) return c.run();
         tell("ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds, prove (see --help)\n");
         return exit_usage;
-    } catch (ctformer::prompt_error const& e) {
-        tell(fmt::format("ctformer: {}\n", e.what()));
-        return exit_usage;
-    } catch (std::invalid_argument const& e) {  // input_error, a digit count out of range
-        tell(fmt::format("ctformer: {}\n", e.what()));
-        return exit_usage;
-    } catch (system_failure const& e) {  // output_error: a file or stdout that cannot be written
-        tell(fmt::format("ctformer: {}\n", e.what()));
-        return exit_failure;
-    } catch (std::bad_alloc const&) {
-        tell("ctformer: out of memory\n");
-        return exit_failure;
-    } catch (std::system_error const& e) {  // fmt's failed writes to stdout, a thread that cannot start
-        tell(fmt::format("ctformer: {}\n", e.what()));
-        return exit_failure;
-    } catch (std::exception const& e) {
-        tell(fmt::format("ctformer: internal error: {}\n", e.what()));
-        return exit_failure;
+    } catch (...) {
+        return exit_status_of_error("ctformer");
     }
 }
 

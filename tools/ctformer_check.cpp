@@ -12,8 +12,6 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
-#include <new>
-#include <system_error>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -105,10 +103,6 @@ report run_check(check_options const& o) {
     return r;
 }
 
-}  // namespace
-
-namespace {
-
 /// The status of a finished check: a wrong answer first, then an interrupt, then a shortfall.
 int status_of(report const& r) {
     using namespace ctformer::tools;
@@ -129,21 +123,8 @@ int run_and_report(CLI::App const& app, check_options const& o) {
         else
             check::print_report(r);
         return status_of(r);
-    } catch (std::invalid_argument const& e) {  // usage_error, input_error, a digit count out of range
-        tell(fmt::format("ctformer-check: {}\n", e.what()));
-        return exit_usage;
-    } catch (system_failure const& e) {  // output_error: a file or stdout that cannot be written
-        tell(fmt::format("ctformer-check: {}\n", e.what()));
-        return exit_failure;
-    } catch (std::bad_alloc const&) {
-        tell("ctformer-check: out of memory\n");
-        return exit_failure;
-    } catch (std::system_error const& e) {  // a thread that cannot start, fmt's failed writes to stdout
-        tell(fmt::format("ctformer-check: {}\n", e.what()));
-        return exit_failure;
-    } catch (std::exception const& e) {
-        tell(fmt::format("ctformer-check: internal error: {}\n", e.what()));
-        return exit_failure;
+    } catch (...) {
+        return exit_status_of_error("ctformer-check");
     }
 }
 

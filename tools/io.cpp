@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <string>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -120,6 +122,37 @@ void tell(std::string_view message) noexcept {
     std::fwrite(message.data(), 1, message.size(), stderr);
     std::fflush(stderr);
     std::clearerr(stderr);
+}
+
+int exit_status_of_error(std::string_view tool) noexcept {
+    auto say = [&](char const* what, char const* detail) {
+        tell(tool);
+        tell(": ");
+        tell(what);
+        tell(detail);
+        tell("\n");
+    };
+    try {
+        throw;
+    } catch (std::invalid_argument const& e) {
+        say("", e.what());
+        return exit_usage;
+    } catch (std::bad_alloc const&) {
+        say("out of memory", "");
+        return exit_failure;
+    } catch (system_failure const& e) {
+        say("", e.what());
+        return exit_failure;
+    } catch (std::system_error const& e) {
+        say("", e.what());
+        return exit_failure;
+    } catch (std::exception const& e) {
+        say("internal error: ", e.what());
+        return exit_failure;
+    } catch (...) {
+        say("internal error", "");
+        return exit_failure;
+    }
 }
 
 bool flush_outputs() noexcept {

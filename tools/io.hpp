@@ -65,6 +65,12 @@ void print_out(std::string_view text);
 /// ends with its own exit status, not an abort.
 void tell(std::string_view message) noexcept;
 
+/// Call in a catch block: tells the error in flight on stderr, prefixed with `tool`, and returns its
+/// exit status: 2 for bad usage or a bad input (std::invalid_argument: input_error, a malformed
+/// prompt, a digit count out of range), 4 for what the system refused (system_failure, bad_alloc,
+/// std::system_error: fmt's failed writes, a thread that cannot start) and for anything else.
+int exit_status_of_error(std::string_view tool) noexcept;
+
 /// Flushes stdout and stderr. Returns false, after telling why on stderr, when what was written
 /// to stdout did not all reach it.
 bool flush_outputs() noexcept;
