@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "check/check.hpp"
+#include "digits.hpp"
 #include "mains.hpp"
 
 namespace {
@@ -38,7 +39,8 @@ struct check_options {
 };
 
 void add_options(CLI::App& app, check_options& o) {
-    app.add_option("--digits,-d", o.digits, "operand digit count D (1-8)")->check(CLI::Range(1, 8));
+    app.add_option("--digits,-d", o.digits, "operand digit count D (1-16; a check of every pair needs D ≤ 9, beyond it give ranges or --sample)")
+        ->check(CLI::Range(ctformer::tools::min_digits, ctformer::tools::max_digits));
     app.add_option("--left", o.left, "first operands, inclusive range A..B (default 0..10^D-1)");
     app.add_option("--right", o.right, "second operands, inclusive range C..D (default 0..10^D-1)");
     app.add_flag("--seed-set", o.seed_set, "the seed notebook's own set: both operands 0..999 (4 digits)");
@@ -87,6 +89,11 @@ report plan(check_options const& o) {
         r.rng_seed = o.rng_seed;
     }
     if (!o.shard.empty()) std::tie(r.shard, r.shards) = ctformer::tools::check::parse_shard(o.shard);
+    if (!ctformer::tools::check::pair_count_fits(r))
+        throw usage_error(fmt::format(
+            "{}-digit additions: the range {}..{} + {}..{} holds more than 2^64 pairs, more than the checker counts; give "
+            "narrower --left and --right ranges or --sample N",
+            o.digits, r.left_lo, r.left_hi, r.right_lo, r.right_hi));
     return r;
 }
 

@@ -1,8 +1,10 @@
 # The tools' code as static libraries, so that the programs' main()s (tools/main/) and the
 # fuzzers (tests/fuzz) link the same code:
 #   <prefix>json      tools/json.cpp, tools/io.cpp: the tools' JSON (nlohmann-json), files and exit status
-#   <prefix>ctformer  ctformer_main() (tools/mains.hpp): the dispatcher, tools/commands/, pictures
-#   <prefix>check     ctformer_check_main(): tools/ctformer_check.cpp, tools/check/, the report
+#   <prefix>ctformer  ctformer_main() (tools/mains.hpp): the dispatcher, tools/commands/, pictures,
+#                     and per digit count what the commands run (tools/adders/ctformer_adder.cpp.in)
+#   <prefix>check     ctformer_check_main(): tools/ctformer_check.cpp, tools/check/, the report,
+#                     and per digit count the checker's walk (tools/adders/check_adder.cpp.in)
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile and link options...]) defines them; tools/
 # uses the prefix ctformer_tools_, the fuzzers their own with the sanitizers' options.
 find_package(CLI11 REQUIRED)
@@ -16,6 +18,29 @@ function(ctformer_tool_libraries)
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
+    # What the programs run for each digit count D = 1..16 (ctformer::max_digits; tools/digits.hpp
+    # checks the count), in units generated from tools/adders/*.cpp.in, four digit counts to a unit:
+    # every adder<D> is instantiated once, not once per command, and the units build in parallel.
+    # (A unit costs about 6 s before its first D and 4.3 s per D with g++: one unit per D would
+    # cost 1.7 times as much in all.)
+    set(ctformer_adder_units "")
+    set(check_adder_units "")
+    foreach(first RANGE 1 16 4)
+        math(EXPR last "${first} + 3")
+        set(ADDER_DEFINITIONS "")
+        set(CHECK_DEFINITIONS "")
+        foreach(DIGITS RANGE ${first} ${last})
+            string(APPEND ADDER_DEFINITIONS "CTFORMER_DEFINE_ADDER_OPS(${DIGITS})\n")
+            string(APPEND CHECK_DEFINITIONS "CTFORMER_DEFINE_CHECK_OPS(${DIGITS})\n")
+        endforeach()
+        set(DIGIT_COUNTS "${first} to ${last}")
+        set(unit ${CMAKE_BINARY_DIR}/tools/adders/ctformer_adders_${first}_${last}.cpp)
+        configure_file(${dir}/adders/ctformer_adder.cpp.in ${unit} @ONLY)
+        list(APPEND ctformer_adder_units ${unit})
+        set(unit ${CMAKE_BINARY_DIR}/tools/adders/check_adders_${first}_${last}.cpp)
+        configure_file(${dir}/adders/check_adder.cpp.in ${unit} @ONLY)
+        list(APPEND check_adder_units ${unit})
+    endforeach()
     add_library(${json} STATIC ${dir}/json.cpp ${dir}/io.cpp)
     target_link_libraries(${json} PUBLIC nlohmann_json::nlohmann_json)
     add_library(${tool} STATIC
@@ -32,7 +57,9 @@ function(ctformer_tool_libraries)
         ${dir}/trace.cpp
         ${dir}/plot.cpp
         ${dir}/explain.cpp
-        ${dir}/picture.cpp)
+        ${dir}/picture.cpp
+        ${dir}/adders.cpp
+        ${ctformer_adder_units})
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,
     # and instantiates the network for every digit count: in a Release build, -O1 builds it in about
@@ -47,7 +74,9 @@ function(ctformer_tool_libraries)
         ${dir}/check/merge.cpp
         ${dir}/check/print.cpp
         ${dir}/check/verify.cpp
-        ${dir}/report.cpp)
+        ${dir}/check/adders.cpp
+        ${dir}/report.cpp
+        ${check_adder_units})
     target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads)
     foreach(lib ${json} ${tool} ${check})
         target_include_directories(${lib} PUBLIC ${dir})

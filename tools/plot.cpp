@@ -239,11 +239,6 @@ plot_set make_plots(plot_input const& in) {
     return out;
 }
 
-plot_set make_plots(std::string const& prompt, std::size_t digits) {
-    return with_digits(digits, [&](auto model) {
-        using Model = decltype(model);
-        return make_plots<Model>(parse_prompt<Model::digits>(prompt));
-    });
-}
+plot_set make_plots(std::string const& prompt, std::size_t digits) { return adder_for(digits).plots(prompt); }
 
 }  // namespace ctformer::tools

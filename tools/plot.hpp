@@ -182,7 +182,7 @@ plot_set make_plots(prompt_tokens<Model::digits> const& prompt) {
     return make_plots(plot_input_of<Model>(prompt));
 }
 
-/// make_plots for a prompt of `digits` digits (1 to 8), parsed at run time (tools/plot.cpp);
+/// make_plots for a prompt of `digits` digits (1 to 16), parsed at run time (tools/plot.cpp);
 /// throws prompt_error for a malformed prompt, std::invalid_argument for a bad digit count.
 plot_set make_plots(std::string const& prompt, std::size_t digits);
 

@@ -25,19 +25,21 @@ expect "empty"                                  "$ctformer" add ""
 expect "byte 0xc3 at position 2"                "$ctformer" add $'09\xc3\xa99+0111='
 expect "' ' \(space\) at position 4"            "$ctformer" add "0999 0111="
 expect "5000 characters"                        "$ctformer" add "$(printf '1%.0s' {1..5000})"
-expect "--digits"                               "$ctformer" add 0999+0111= --digits 9
+expect "--digits"                               "$ctformer" add 0999+0111= --digits 17
 expect "--tokens"                               "$ctformer" add 0999+0111= --tokens 0
 expect "--tokens"                               "$ctformer" add 0999+0111= --tokens x
 expect "not expected: frobnicate"            "$ctformer" frobnicate
 expect "--bogus"                                "$ctformer" add 0999+0111= --bogus
 expect "--output"                               "$ctformer" plot 0999+0111=
-expect "--digits"                               "$ctformer" bounds --digits 9
+expect "--digits"                               "$ctformer" bounds --digits 17
 expect "not expected: 0999\+0111="              "$ctformer" bounds 0999+0111=
 expect "character '-' at position 4"            "$ctformer" plot 0999-0111= -o /tmp/ctformer-never-written
 expect "--output"                               "$ctformer" explain 0999+0111=
 expect "the first operand has 3 digits"         "$ctformer" explain 099+0111= -o /tmp/ctformer-never-written.html
 expect "--digits"                               "$check" --digits 0
-expect "--digits"                               "$check" --digits 9
+expect "--digits"                               "$check" --digits 17
+expect "more than 2\^64 pairs"                 "$check" --digits 10
+expect "more than 2\^64 pairs"                 "$check" --digits 16 --left 0..99999
 expect "range is empty"                         "$check" --left 5..2
 expect "more digits"                            "$check" --left 0..10000
 expect "expected A..B"                          "$check" --left abc

@@ -31,8 +31,12 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(std::string const& text);
 // --- the pairs of a check (sweep.cpp) --------------------------------------------------------
 
 /// The pairs of a check are numbered: row-major over the two ranges, or the sample's draws.
-/// The number of pairs in the whole check (every shard).
+/// The number of pairs in the whole check (every shard); only for a check whose count fits.
 std::uint64_t pair_count(report const& r);
+
+/// Whether the number of pairs fits the 64 bits the checker counts in (a range check of more than
+/// 9-digit operands may not: every pair of 10-digit operands is 10^20).
+bool pair_count_fits(report const& r);
 
 /// Pair number i of the check.
 std::pair<std::uint64_t, std::uint64_t> pair_at(report const& r, std::uint64_t i);
@@ -86,6 +90,18 @@ struct tally {
     void merge(tally const& o, std::size_t max_failures);
 };
 
+/// Checks the pairs numbered [i0, i1) of the check `r` describes into `out`.
+using pairs_checker = void (*)(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out);
+
+/// What the checker runs for the D-digit adder, compiled once per digit count (check/pairs.hpp).
+struct check_ops {
+    pairs_checker check_pairs = nullptr;
+    std::pair<failure, bool> (*recheck)(std::uint64_t a, std::uint64_t b) = nullptr;
+};
+
+/// The operations for `digits` digits (check/adders.cpp); throws std::invalid_argument outside [1, 16].
+check_ops const& check_ops_for(std::size_t digits);
+
 struct sweep_options {
     unsigned threads = 1;
     std::size_t max_failures = 20;
@@ -100,6 +116,9 @@ void sweep(report& r, sweep_options const& o);
 
 /// Whether SIGINT or SIGTERM stopped a sweep.
 bool interrupted();
+
+/// Whether the workers are to stop: SIGINT, SIGTERM, or a worker or a save that failed.
+bool stopping();
 
 // --- the --resume file (resume.cpp) -----------------------------------------------------------
 

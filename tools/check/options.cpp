@@ -16,7 +16,7 @@ bool digits_only(std::string const& s, std::size_t max_length) {
 std::pair<std::uint64_t, std::uint64_t> parse_range(std::string const& text, std::uint64_t limit, char const* option) {
     auto const dots = text.find("..");
     auto number = [&](std::string const& s) {
-        if (!digits_only(s, 12))
+        if (!digits_only(s, 19))  // 19 digits always fit 64 bits
             throw usage_error(fmt::format("{} \"{}\": expected A..B with non-negative integers A ≤ B", option, text));
         return std::stoull(s);
     };

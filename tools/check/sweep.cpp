@@ -19,7 +19,6 @@
 
 #include <fmt/core.h>
 
-#include "../digits.hpp"
 #include "check.hpp"
 
 namespace ctformer::tools::check {
@@ -29,7 +28,6 @@ namespace {
 std::atomic<bool> stop_requested{false};  // SIGINT or SIGTERM
 std::atomic<bool> abort_requested{false};  // a worker or a save failed: the others stop too
 extern "C" void on_signal(int) { stop_requested.store(true); }
-bool stopping() { return stop_requested.load(std::memory_order_relaxed) || abort_requested.load(std::memory_order_relaxed); }
 
 constexpr std::uint64_t block = 4096;
 using steady = std::chrono::steady_clock;
@@ -46,49 +44,6 @@ std::uint64_t splitmix64(std::uint64_t x) {
 std::string format_duration(double s) {
     auto const t = static_cast<std::uint64_t>(s);
     return fmt::format("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
-}
-
-template <std::size_t D>
-failure failure_of(addition_result const& res) {
-    failure f;
-    for (auto id : make_prompt<D>(res.a, res.b).ids) f.prompt += vocabulary[id];
-    for (char c : expected_answer<D>(res.a, res.b)) f.expected += c;
-    for (char c : res.got) {
-        if (c == 0) break;
-        f.got += c;
-    }
-    return f;
-}
-
-/// Checks the pairs numbered [i0, i1) of the check `r` describes into `out`.
-using pairs_checker = void (*)(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out);
-
-template <class Model>
-void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out) {
-    auto on_result = [&](addition_result const& res, margins const& m) {
-        ++out.checked;
-        out.margin.merge(m);
-        out.digest += pair_hash(res.a, res.b);
-        if (res.right)
-            ++out.right;
-        else if (out.failures.size() < max_failures)
-            out.failures.push_back(failure_of<Model::digits>(res));
-    };
-    std::uint64_t const width = r.right_hi - r.right_lo + 1;
-    if (r.mode == "sample") {
-        for (std::uint64_t i = i0; i < i1 && !stopping(); ++i) {
-            auto const [a, b] = pair_at(r, i);
-            check_block<Model>(a, b, b + 1, on_result, stopping);
-        }
-        return;
-    }
-    // split [i0, i1) at row boundaries: each piece is one a and a run of b
-    for (std::uint64_t i = i0; i < i1 && !stopping();) {
-        std::uint64_t const row = i / width, col = i % width;
-        std::uint64_t const len = std::min(i1 - i, width - col);
-        check_block<Model>(r.left_lo + row, r.right_lo + col, r.right_lo + col + len, on_result, stopping);
-        i += len;
-    }
 }
 
 /// The smallest margins into the report: this run's, if it checked anything, and those of the
@@ -282,6 +237,11 @@ std::uint64_t pair_count(report const& r) {
     return r.mode == "sample" ? r.sample : (r.left_hi - r.left_lo + 1) * (r.right_hi - r.right_lo + 1);
 }
 
+bool pair_count_fits(report const& r) {
+    std::uint64_t n = 0;
+    return r.mode == "sample" || !__builtin_mul_overflow(r.left_hi - r.left_lo + 1, r.right_hi - r.right_lo + 1, &n);
+}
+
 std::pair<std::uint64_t, std::uint64_t> pair_at(report const& r, std::uint64_t i) {
     std::uint64_t const width = r.right_hi - r.right_lo + 1;
     if (r.mode == "sample") {
@@ -317,14 +277,7 @@ std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1) {
 }
 
 std::pair<failure, bool> recheck(std::size_t digits, std::uint64_t a, std::uint64_t b) {
-    return with_digits(digits, [&](auto model) {
-        using Model = decltype(model);
-        std::pair<failure, bool> out;
-        check_block<Model>(
-            a, b, b + 1, [&](addition_result const& res, margins const&) { out = {failure_of<Model::digits>(res), res.right}; },
-            [] { return false; });
-        return out;
-    });
+    return check_ops_for(digits).recheck(a, b);
 }
 
 void tally::merge(tally const& o, std::size_t max_failures) {
@@ -338,11 +291,12 @@ void tally::merge(tally const& o, std::size_t max_failures) {
 
 bool interrupted() { return stop_requested.load(); }
 
+bool stopping() { return stop_requested.load(std::memory_order_relaxed) || abort_requested.load(std::memory_order_relaxed); }
+
 void sweep(report& r, sweep_options const& o) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    auto const check = with_digits(r.digits, [](auto model) -> pairs_checker { return &check_pairs<decltype(model)>; });
-    sweep_run(r, o, check).run();
+    sweep_run(r, o, check_ops_for(r.digits).check_pairs).run();
 }
 
 }  // namespace ctformer::tools::check

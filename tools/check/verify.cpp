@@ -26,6 +26,7 @@ void check_description(report const& r, std::string const& where) {
     if (r.right_lo > r.right_hi || r.right_hi >= limit)
         bad(where, "right", fmt::format("[{}, {}] is not a range of {}-digit operands", r.right_lo, r.right_hi, r.digits));
     if (r.mode == "range" && r.sample != 0) bad(where, "sample", "a range check draws no sample");
+    if (!pair_count_fits(r)) bad(where, "left", "the ranges hold more than 2^64 pairs, more than a check counts");
     if (r.mode == "sample" && (r.sample < 1 || r.sample > (std::uint64_t{1} << 40)))
         bad(where, "sample", fmt::format("{} is not a sample size (1 to 2^40)", r.sample));
     if (r.shards < 1 || r.shard >= r.shards) bad(where, "shard", fmt::format("[{}, {}] is not a shard K of N parts", r.shard, r.shards));

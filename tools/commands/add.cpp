@@ -25,18 +25,16 @@ std::string sum_of(std::string_view answer) {
 }  // namespace
 
 int run_add(add_options const& o) {
-    return with_digits(digits_for(o.digits, o.prompt), [&](auto model) {
-        using Model = decltype(model);
-        auto const g = generate<Model>(o.prompt, o.tokens == 0 ? Model::answer_length : o.tokens);
-        // The text ends with the end token '\n' when the network produced it.
-        fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");
-        fmt::print("sum (the answer's digits read back to front): {}\n", sum_of(g.answer()));
-        if (o.margins)
-            fmt::print("margins: attention weight {:.6f}, attention gap {:.3f}, copy input {:.3f}, logit gap {:.6f}\n",
-                       g.margin.attention_weight.to_double(), g.margin.attention_gap.to_double(), g.margin.copy_input.to_double(),
-                       g.margin.logit_gap.to_double());
-        return 0;
-    });
+    adder_ops const& adder = adder_for(digits_for(o.digits, o.prompt));
+    auto const g = adder.generate(o.prompt, o.tokens == 0 ? adder.answer_length : o.tokens);
+    // The text ends with the end token '\n' when the network produced it.
+    fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");
+    fmt::print("sum (the answer's digits read back to front): {}\n", sum_of(g.answer()));
+    if (o.margins)
+        fmt::print("margins: attention weight {:.6f}, attention gap {:.3f}, copy input {:.3f}, logit gap {:.6f}\n",
+                   g.margin.attention_weight.to_double(), g.margin.attention_gap.to_double(), g.margin.copy_input.to_double(),
+                   g.margin.logit_gap.to_double());
+    return 0;
 }
 
 command add_command(CLI::App& ctformer) {

@@ -12,15 +12,13 @@
 namespace ctformer::tools {
 
 int run_trace(trace_options const& o) {
-    return with_digits(digits_for(o.digits, o.prompt), [&](auto model) {
-        using Model = decltype(model);
-        auto const t = trace<Model>(parse_prompt<Model::digits>(o.prompt), o.tokens == 0 ? Model::answer_length : o.tokens);
-        if (o.json)
-            fmt::print("{}", trace_json(t));
-        else
-            print_trace(t);
-        return 0;
-    });
+    adder_ops const& adder = adder_for(digits_for(o.digits, o.prompt));
+    auto const t = adder.trace(o.prompt, o.tokens == 0 ? adder.answer_length : o.tokens);
+    if (o.json)
+        fmt::print("{}", trace_json(t));
+    else
+        print_trace(t);
+    return 0;
 }
 
 command trace_command(CLI::App& ctformer) {

@@ -1,0 +1,71 @@
+// tools/check/pairs.hpp — check_ops (check.hpp) for one adder<D>: the checker's walk over a
+// check's pairs and the recheck of one pair. Included only by the units tools/libraries.cmake
+// generates from tools/adders/check_adder.cpp.in, one per digit count.
+#pragma once
+
+#include <algorithm>
+
+#include "check.hpp"
+
+namespace ctformer::tools::check {
+
+/// A wrong answer as the report records it.
+template <std::size_t D>
+failure failure_of(addition_result const& res) {
+    failure f;
+    for (auto id : make_prompt<D>(res.a, res.b).ids) f.prompt += vocabulary[id];
+    for (char c : expected_answer<D>(res.a, res.b)) f.expected += c;
+    for (char c : res.got) {
+        if (c == 0) break;
+        f.got += c;
+    }
+    return f;
+}
+
+template <class Model>
+void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out) {
+    auto on_result = [&](addition_result const& res, margins const& m) {
+        ++out.checked;
+        out.margin.merge(m);
+        out.digest += pair_hash(res.a, res.b);
+        if (res.right)
+            ++out.right;
+        else if (out.failures.size() < max_failures)
+            out.failures.push_back(failure_of<Model::digits>(res));
+    };
+    std::uint64_t const width = r.right_hi - r.right_lo + 1;
+    if (r.mode == "sample") {
+        for (std::uint64_t i = i0; i < i1 && !stopping(); ++i) {
+            auto const [a, b] = pair_at(r, i);
+            check_block<Model>(a, b, b + 1, on_result, stopping);
+        }
+        return;
+    }
+    // split [i0, i1) at row boundaries: each piece is one a and a run of b
+    for (std::uint64_t i = i0; i < i1 && !stopping();) {
+        std::uint64_t const row = i / width, col = i % width;
+        std::uint64_t const len = std::min(i1 - i, width - col);
+        check_block<Model>(r.left_lo + row, r.right_lo + col, r.right_lo + col + len, on_result, stopping);
+        i += len;
+    }
+}
+
+template <class Model>
+std::pair<failure, bool> recheck_pair(std::uint64_t a, std::uint64_t b) {
+    std::pair<failure, bool> out;
+    check_block<Model>(
+        a, b, b + 1, [&](addition_result const& res, margins const&) { out = {failure_of<Model::digits>(res), res.right}; },
+        [] { return false; });
+    return out;
+}
+
+}  // namespace ctformer::tools::check
+
+/// Defines check_ops_D(), the table entry of D digits (tools/check/adders.cpp).
+#define CTFORMER_DEFINE_CHECK_OPS(D)                                                                    \
+    namespace ctformer::tools::check {                                                                  \
+    check_ops const& check_ops_##D() {                                                                  \
+        static constexpr check_ops ops{&check_pairs<adder<D>>, &recheck_pair<adder<D>>};                \
+        return ops;                                                                                     \
+    }                                                                                                   \
+    }
