@@ -30,6 +30,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -517,16 +518,28 @@ private:
             std::uint8_t var = 0;  ///< copy: the variable copied
             int value = 0;  ///< constant: the value
         };
-        /// A layer's rules for given value sets of its variables: a layer that reads no column of
-        /// the position part gives the same cases whenever the value sets are the same.
+        /// What, beyond the value sets of its variables, decides a layer's cases: nothing for a
+        /// layer that reads no column of the position part; for an attention's value (add_value),
+        /// the value it adds for each token the chosen row may hold.
+        struct fingerprint {
+            std::array<std::int64_t, 160> v{};
+            std::size_t n = 0;
+            constexpr bool operator==(fingerprint const&) const = default;
+        };
+        /// A layer's rules for given value sets of its variables and a given fingerprint: the
+        /// cases, and so the rules, are the same whenever both are.
         struct cache_entry {
             std::size_t slot = SIZE_MAX;
             std::array<value_set, 8> values{};
+            fingerprint print{};
             std::array<learnt, n_regs> rules{};
             std::uint64_t cases = 0;  ///< the cases the rules were learnt from
+            fixed margin = no_margin_yet;  ///< the smallest decision margin those cases met
         };
-        std::array<cache_entry, 8> cache{};
+        std::array<cache_entry, 16> cache{};
         std::size_t n_cached = 0;
+        std::size_t last_entry = SIZE_MAX;  ///< the cache entry the last cases() used or filled (SIZE_MAX: none)
+        bool last_hit = false;  ///< whether that entry was a hit
 
         /// Does one rule still hold after a case where register g went from `old` to `now`?
         static constexpr void observe(rule_set& rs, case_set const& cs, std::array<int, 8> const& value,
@@ -574,7 +587,7 @@ private:
         template <class Components, class Run>
         constexpr bool cases(case_set const& cs, Components const& components_of, std::array<bool, n_regs> const& written,
                              std::span<std::uint16_t const> out_cols, std::string_view layer, premise kind, std::size_t layer_slot,
-                             bool cacheable, Run const& run) {
+                             bool cacheable, Run const& run, fingerprint const* print = nullptr) {
             layer_cases lc{cs, written, layer, kind};
             for (std::uint16_t c : out_cols)
                 if (!depends_[c]) lc.position_writes[lc.n_position_writes++] = c;
@@ -592,7 +605,10 @@ private:
             ++report[kind].cases;
             std::uint64_t const counted_before = report[kind].cases;
             std::array<learnt, n_regs> result{};
-            std::size_t const hit = cacheable ? cached_rules(cs, layer_slot) : SIZE_MAX;
+            fingerprint const none{};
+            fingerprint const& key = print ? *print : none;
+            std::size_t const hit = cacheable ? cached_rules(cs, layer_slot, key) : SIZE_MAX;
+            last_entry = hit, last_hit = hit != SIZE_MAX;
             if (hit != SIZE_MAX) {
                 result = cache[hit].rules;
                 report[kind].cases += cache[hit].cases;  // covered by the cases the rules were learnt from
@@ -604,24 +620,27 @@ private:
                 for (std::size_t comp = 0; comp < n_components; ++comp)
                     if (!learn_component(lc, component, comp, result, run)) return false;
                 if (cacheable && n_cached < cache.size()) {
+                    last_entry = n_cached;
                     cache_entry& e = cache[n_cached++];
                     e.slot = layer_slot;
                     for (std::size_t i = 0; i < cs.n; ++i) e.values[i] = cs.var[i].values;
+                    e.print = key;
                     e.rules = result;
                     e.cases = report[kind].cases - counted_before;
                 }
             }
             assign_symbols(cs, written, result);
-            rebase(lc.first);
+            rebase(lc);
             return true;
         }
 
-        /// The cache entry of a layer that saw these value sets before (SIZE_MAX: none).
-        constexpr std::size_t cached_rules(case_set const& cs, std::size_t layer_slot) const {
+        /// The cache entry of a layer that saw these value sets and this fingerprint before
+        /// (SIZE_MAX: none).
+        constexpr std::size_t cached_rules(case_set const& cs, std::size_t layer_slot, fingerprint const& print) const {
             for (std::size_t e = 0; e < n_cached; ++e) {
                 bool same = cache[e].slot == layer_slot;
                 for (std::size_t i = 0; i < cs.n && same; ++i) same = cache[e].values[i] == cs.var[i].values;
-                if (same) return e;
+                if (same && cache[e].print == print) return e;
             }
             return SIZE_MAX;
         }
@@ -762,12 +781,14 @@ private:
             }
         }
 
-        /// The new base: the position part of the layer's output, each digit register at its lowest value.
-        constexpr void rebase(row const& first) {
-            for (std::size_t c = 0; c < width; ++c)
-                if (!depends_[c]) base[c] = first[c];
+        /// The new base: the position part of the layer's output, each digit register at its lowest
+        /// value. Only what the layer wrote can have changed: the position columns it writes (the
+        /// others are the base's in its output) and the digit registers it writes (the others keep
+        /// their symbols).
+        constexpr void rebase(layer_cases const& lc) {
+            for (std::size_t t = 0; t < lc.n_position_writes; ++t) base[lc.position_writes[t]] = lc.first[lc.position_writes[t]];
             for (std::size_t g = 1; g < n_regs; ++g)
-                if (is_digit_register(g)) encode(base, g, lowest(values_of(sym[g], g)));
+                if (lc.written[g] && is_digit_register(g)) encode(base, g, lowest(values_of(sym[g], g)));
         }
 
         static constexpr bool any(std::array<bool, 8> const& a) {
@@ -860,12 +881,22 @@ private:
             auto const written = written_registers(layer);
             for (std::size_t g = 0; g < n_regs; ++g)
                 if (written[g]) cs.add(register_variable(g, false));
-            bool position_free = true;  // reads no column of the position part: its cases depend on the value sets only
-            for (std::uint16_t c : layer.read_columns()) position_free = position_free && depends_[c];
+            // The layer's update is a function of the columns it reads: its cases, and so its rules,
+            // depend on the value sets of the digit registers and on the values of the position
+            // part's columns it reads (copy_on_match: the match flag), which make the fingerprint.
+            fingerprint print{};
+            for (std::uint16_t c : layer.read_columns())
+                if (!depends_[c]) {
+                    if (print.n == print.v.size()) throw std::length_error("ctformer::all_inputs: an MLP reads too many position columns");
+                    print.v[print.n++] = base[c].raw;
+                }
             margins m{};
-            cases(cs, [&] { return components(layer, cs); }, written, layer.out_cols, layer.name, kind, layer_slot, position_free,
-                  [&](row& x, auto const&) { layer.apply(x, nullptr, 0, &m); });
-            if (layer.reports_decision) report[kind].note(m.copy_input);
+            cases(cs, [&] { return components(layer, cs); }, written, layer.out_cols, layer.name, kind, layer_slot, true,
+                  [&](row& x, auto const&) { layer.apply(x, nullptr, 0, &m); }, &print);
+            if (!layer.reports_decision) return;
+            // a reused entry's cases met its margin; the first case, run here, met m's
+            if (last_entry != SIZE_MAX && !last_hit) cache[last_entry].margin = m.copy_input;
+            report[kind].note(last_hit ? std::min(cache[last_entry].margin, m.copy_input) : m.copy_input);
         }
 
         /// An attention layer: its keys and query do not depend on the digits, it chooses one row
@@ -960,7 +991,17 @@ private:
             auto const written = written_registers(layer);
             for (std::size_t g = 0; g < n_regs; ++g)
                 if (written[g]) cs.add(register_variable(g, false));
-            cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, written, layer.out_cols, layer.name, premise::pass, Slot, false,
+            // Each case adds the value of the chosen row with one of its tokens to the row; whether
+            // the case passes and what it teaches depend on those values and the value sets only,
+            // so a pass whose chosen row adds the same values (a read whose cursor moved to another
+            // digit row) reuses the rules learnt for them.
+            static_assert(T::n_outputs * 10 <= std::tuple_size_v<decltype(fingerprint{}.v)>, "ctformer::all_inputs: an attention writes too many columns for the fingerprint");
+            fingerprint print{};
+            for (value_set t = value_reads_digits ? token_values(chosen) : 1; t; t &= t - 1) {
+                auto const v = layer.value_of(value_reads_digits ? embedding(chosen, lowest(t)) : representative_embedding(chosen));
+                for (std::size_t o = 0; o < T::n_outputs; ++o) print.v[print.n++] = v[o];
+            }
+            cases(cs, [] { return std::array<std::uint8_t, 8>{}; }, written, layer.out_cols, layer.name, premise::pass, Slot, true,
                   [&](row& y, auto const& value) {
                       // The chosen row has weight exactly 2^32 and every other row 0, for every input
                       // (choose_row), so apply adds round(2^32·v / 2^32) = v, the chosen row's value:
@@ -969,7 +1010,8 @@ private:
                       for (std::size_t o = 0; o < T::n_outputs; ++o)
                           if (__builtin_add_overflow(y[layer.out_cols[o]].raw, v[o], &y[layer.out_cols[o]].raw))
                               detail::throw_overflow("ctformer: residual overflows");
-                  });
+                  },
+                  &print);
         }
 
         /// The symbol the final register must hold in row r: the schoolbook sum's digit.
