@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "json.hpp"
+#include "narrate.hpp"
 #include "picture.hpp"
 
 namespace ctformer::tools {
@@ -22,6 +23,7 @@ main { padding: 0.5em 1em 2em 1em; }
 #about { max-width: 60em; }
 #layer-name { font-family: monospace; font-size: 1.2em; margin: 0.6em 0 0.2em 0; }
 #segment { color: #666; margin: 0; }
+#narration { font-family: monospace; background: #eef4ff; padding: 0.4em 0.6em; border-left: 3px solid #6a8fd8; }
 table { border-collapse: collapse; font-family: monospace; font-size: 0.9em; margin: 0.5em 0; }
 th, td { border: 1px solid #ddd; padding: 0.15em 0.5em; text-align: right; }
 th { background: #f0f0f0; }
@@ -45,6 +47,7 @@ constexpr std::string_view page_body = R"(<nav>
 <section id="about">
 <h2 id="layer-name"></h2>
 <p id="segment"></p>
+<p id="narration"></p>
 <p id="explanation"></p>
 </section>
 <section>
@@ -88,6 +91,7 @@ function show(step) {
   where.dataset.step = String(current);
   document.getElementById("layer-name").textContent = s.name;
   document.getElementById("segment").textContent = s.kind === "embedding" ? "before the first layer" : s.segment + " \u00b7 " + s.kind;
+  document.getElementById("narration").textContent = s.narration;
   document.getElementById("explanation").innerHTML = s.explanation;
   const table = document.getElementById("registers");
   table.replaceChildren();
@@ -132,7 +136,7 @@ show(Number(fragment.get("step") || 0));
 for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
 </script>)";
 
-json step_json(program_step const& st) {
+json step_json(program_step const& st, std::string const& narration) {
     json changed = json::array();
     for (auto const& row : st.changed) {
         json bits = json::array();
@@ -142,6 +146,7 @@ json step_json(program_step const& st) {
     return {{"name", st.name},
             {"segment", st.segment},
             {"kind", st.kind},
+            {"narration", narration},
             {"explanation", explanation(st.name)},
             {"stream", st.stream},
             {"attention", st.attention},
@@ -156,7 +161,8 @@ std::string page_data(plot_set const& p) {
     json images = json::object();
     for (auto const& f : p.figures) images[f.path] = "data:image/png;base64," + picture::base64(picture::render(f.map).png());
     json steps = json::array();
-    for (auto const& st : p.steps) steps.push_back(step_json(st));
+    std::vector<std::string> const narration = narrate(p);
+    for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k]));
     json const data{{"text", p.text},
                     {"prompt_rows", p.prompt_rows},
                     {"registers", p.registers},

@@ -57,6 +57,7 @@ function(ctformer_tool_libraries)
         ${dir}/trace.cpp
         ${dir}/plot.cpp
         ${dir}/explain.cpp
+        ${dir}/narrate.cpp
         ${dir}/picture.cpp
         ${dir}/adders.cpp
         ${ctformer_adder_units})

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The walkthrough's per-step narration says what each step did with that prompt's values: the
+# carry chain of 0999+0111= (steps 9 and 17), and the carry-out of 9999+0001=.
+#   narration.sh CTFORMER WORK_DIR
+set -uo pipefail
+ctformer=$1
+work=$2
+mkdir -p "$work"
+fails=0
+expect() {  # expect PAGE TEXT
+    grep -qF -- "$2" "$1" || { echo "FAIL: $1 lacks: $2"; fails=$((fails + 1)); }
+}
+"$ctformer" explain 0999+0111= -o "$work/chain.html" >/dev/null || exit 1
+"$ctformer" explain 9999+0001= -o "$work/carry_out.html" >/dev/null || exit 1
+expect "$work/chain.html" "rows 9–14: 9 (row 3) + 1 (row 8) + carry 0 = 10 → out 0, carry becomes 1."
+expect "$work/chain.html" "rows 9–14: 9 (row 2) + 1 (row 7) + carry 1 = 11 → out 1, carry stays 1."
+expect "$work/chain.html" "rows 9–14: left, right and out emptied; the carry (1) is not cleared and travels on."
+expect "$work/chain.html" "row 9: match flag 1: the out cursor points at this row; rows 10–14: match flag 0."
+expect "$work/chain.html" "row 10: final ← 1 (out, copied: the flag is 1 here)"
+expect "$work/carry_out.html" "rows 9–14: 9 (row 0) + 0 (row 5) + carry 1 = 10 → out 0, carry stays 1."
+expect "$work/carry_out.html" "rows 9–14: out ← the carry as a digit, 1; out_pos @12 → @13."
+expect "$work/carry_out.html" "row 13: final ← 1 (out, copied: the flag is 1 here)"
+echo "narration: $fails failures"
+[ "$fails" -eq 0 ]
