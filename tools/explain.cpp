@@ -3,6 +3,7 @@
 #include "explain.hpp"
 
 #include <limits>
+#include <stdexcept>
 
 #include "json.hpp"
 #include "narrate.hpp"
@@ -37,6 +38,7 @@ figcaption { color: #555; font-size: 0.9em; }
 
 /// The page's body from the navigation to the pictures, filled in by the script.
 constexpr std::string_view page_body = R"(<nav>
+<select id="preset" aria-label="prompt"></select>
 <button id="prev" type="button">&#9664; previous</button>
 <input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
 <button id="next" type="button">next &#9654;</button>
@@ -71,11 +73,29 @@ constexpr std::string_view page_body = R"(<nav>
 /// buttons, the slider and the arrow keys, and follows the #step=N and #next=N fragments.
 constexpr std::string_view page_script = R"(<script>
 "use strict";
-const data = JSON.parse(document.getElementById("data").textContent);
-const last = data.steps.length - 1;
+const prompts = JSON.parse(document.getElementById("data").textContent).prompts;
 const slider = document.getElementById("slider");
-slider.max = String(last);
-let current = 0;
+const chooser = document.getElementById("preset");
+let data = prompts[0], last = 0, current = 0;
+prompts.forEach((p, i) => {
+  const o = document.createElement("option");
+  o.value = String(i);
+  o.textContent = p.label;
+  chooser.append(o);
+});
+chooser.hidden = prompts.length < 2;
+/// Shows prompt i (a preset, or the prompt of the command line) from its first step.
+function choose(i) {
+  data = prompts[Math.max(0, Math.min(prompts.length - 1, i))];
+  chooser.value = String(prompts.indexOf(data));
+  last = data.steps.length - 1;
+  slider.max = String(last);
+  const t = document.getElementById("title");
+  t.replaceChildren("ctformer: how ", cell("code", data.text.slice(0, data.prompt_rows)), " becomes ",
+                    cell("code", data.text.slice(data.prompt_rows).replace("\n", "\\n")));
+  document.title = "ctformer: how " + data.text.slice(0, data.prompt_rows) + " is added, layer by layer";
+  show(0);
+}
 function cell(tag, text, cls) {
   const e = document.createElement(tag);
   e.textContent = text;
@@ -131,7 +151,9 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "ArrowRight") show(current + 1);
   if (e.key === "ArrowLeft") show(current - 1);
 });
+chooser.addEventListener("change", () => choose(Number(chooser.value)));
 const fragment = new URLSearchParams(location.hash.slice(1));
+choose(Number(fragment.get("preset") || 0));
 show(Number(fragment.get("step") || 0));
 for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
 </script>)";
@@ -156,18 +178,26 @@ json step_json(program_step const& st, std::string const& narration) {
             {"attends", st.attends}};
 }
 
-/// What the script reads: the text, the registers, every picture, every step.
-std::string page_data(plot_set const& p) {
+/// What the script reads of one prompt: the text, the registers, every picture, every step.
+json prompt_data(plot_set const& p, std::string const& label) {
     json images = json::object();
     for (auto const& f : p.figures) images[f.path] = "data:image/png;base64," + picture::base64(picture::render(f.map).png());
     json steps = json::array();
     std::vector<std::string> const narration = narrate(p);
     for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k]));
-    json const data{{"text", p.text},
-                    {"prompt_rows", p.prompt_rows},
-                    {"registers", p.registers},
-                    {"images", std::move(images)},
-                    {"steps", std::move(steps)}};
+    return {{"label", label},
+            {"text", p.text},
+            {"prompt_rows", p.prompt_rows},
+            {"registers", p.registers},
+            {"images", std::move(images)},
+            {"steps", std::move(steps)}};
+}
+
+/// What the script reads: every prompt's data.
+std::string page_data(std::vector<explained_prompt> const& prompts) {
+    json list = json::array();
+    for (auto const& [label, p] : prompts) list.push_back(prompt_data(p, label));
+    json const data{{"prompts", std::move(list)}};
     std::string const text = dump(data, std::numeric_limits<int>::max());
     // Inside <script>, "</" would end the element.
     std::string safe;
@@ -244,17 +274,29 @@ std::string explanation(std::string_view name) {
     return "";
 }
 
-std::string explain_html(plot_set const& p) {
+std::vector<std::pair<std::string, std::string>> const& explain_presets() {
+    static std::vector<std::pair<std::string, std::string>> const presets{
+        {"a carry chain: 0999+0111=", "0999+0111="},
+        {"a carry-out: 9999+0001=", "9999+0001="},
+        {"no carry: 1234+4321=", "1234+4321="},
+        {"8 digits: 98765432+12345678=", "98765432+12345678="},
+    };
+    return presets;
+}
+
+std::string explain_html(std::vector<explained_prompt> const& prompts) {
+    if (prompts.empty()) throw std::invalid_argument("ctformer explain: no prompt to explain");
+    plot_set const& p = prompts.front().second;
     std::string const prompt = p.text.substr(0, p.prompt_rows);
     std::string html =
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     html += "<title>ctformer: how " + prompt + " is added, layer by layer</title>\n";
     html += page_style;
-    html += "\n</head>\n<body>\n<header>\n<h1>ctformer: how <code>" + prompt + "</code> becomes <code>" +
+    html += "\n</head>\n<body>\n<header>\n<h1 id=\"title\">ctformer: how <code>" + prompt + "</code> becomes <code>" +
             one_line(p.text.substr(p.prompt_rows)) + "</code></h1>\n";
     html += page_body;
-    html += "<script type=\"application/json\" id=\"data\">" + page_data(p) + "</script>\n";
+    html += "<script type=\"application/json\" id=\"data\">" + page_data(prompts) + "</script>\n";
     html += page_script;
     html += "\n</body>\n</html>\n";
     return html;

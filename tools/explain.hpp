@@ -3,12 +3,15 @@
 // prompt with previous/next buttons, a slider and the arrow keys, showing the pictures beside the
 // decoded registers and a short explanation of each instruction.
 //
-// The page reads its location's fragment: #step=N opens step N; #next=N presses "next" N times
-// after loading (the browser test uses it to step through the page the way a reader does).
+// The page reads its location's fragment: #preset=K opens prompt K, #step=N opens step N; #next=N
+// presses "next" N times after loading (the browser test uses it to step through the page the way a
+// reader does).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "plot.hpp"
 
@@ -17,7 +20,14 @@ namespace ctformer::tools {
 /// Why a layer works, in a few sentences of HTML, by instruction (the name's first word).
 std::string explanation(std::string_view name);
 
-/// The page for the pictures and decoded steps of one prompt.
-std::string explain_html(plot_set const& p);
+/// A prompt for the page: its label in the page's chooser and its pictures and decoded steps.
+using explained_prompt = std::pair<std::string, plot_set>;
+
+/// The page for one prompt or several (the first shown first; a chooser switches between them,
+/// and the fragment #preset=K opens prompt K).
+std::string explain_html(std::vector<explained_prompt> const& prompts);
+
+/// The presets of `ctformer explain --presets`: a carry chain, a carry-out, no carry, a long prompt.
+std::vector<std::pair<std::string, std::string>> const& explain_presets();
 
 }  // namespace ctformer::tools

@@ -35,6 +35,7 @@ expect "--digits"                               "$ctformer" bounds --digits 17
 expect "not expected: 0999\+0111="              "$ctformer" bounds 0999+0111=
 expect "character '-' at position 4"            "$ctformer" plot 0999-0111= -o /tmp/ctformer-never-written
 expect "--output"                               "$ctformer" explain 0999+0111=
+expect "give a prompt, --presets, or both"      "$ctformer" explain -o /tmp/ctformer-never-written.html
 expect "the first operand has 3 digits"         "$ctformer" explain 099+0111= -o /tmp/ctformer-never-written.html
 expect "--digits"                               "$check" --digits 0
 expect "--digits"                               "$check" --digits 17

@@ -28,6 +28,18 @@ grep -q '<img id="stream" alt="the residual stream after this step" src="data:im
   || { echo "FAIL: step 9 shows no stream picture"; fails=$((fails + 1)); }
 # Past the end: the page stays at the last step.
 browser --dump-dom "$url#next=60" | grep -q 'data-step="44"' || { echo "FAIL: pressing next past the end leaves the last step"; fails=$((fails + 1)); }
+# The presets: the chooser lists them, and #preset=1 (the carry-out 9999+0001=) switches the title,
+# the table and the narration to that prompt.
+"$ctformer" explain --presets -o "$work/presets.html" >/dev/null
+purl="file://$work/presets.html"
+dom=$(browser --dump-dom "$purl#preset=1&step=37")
+grep -q '<option value="3">8 digits: 98765432+12345678=</option>' <<< "$dom" || { echo "FAIL: the chooser does not list the presets"; fails=$((fails + 1)); }
+grep -q '<h1 id="title">ctformer: how <code>9999+0001=</code> becomes <code>00001\\n</code></h1>' <<< "$dom" \
+  || { echo "FAIL: #preset=1 does not show 9999+0001="; fails=$((fails + 1)); }
+grep -q 'out ← the carry as a digit, 1' <<< "$dom" || { echo "FAIL: step 37 of 9999+0001= does not narrate the carry-out"; fails=$((fails + 1)); }
+grep -q '<tr><td>0</td><td>9</td>' <<< "$dom" || { echo "FAIL: the table of 9999+0001= does not start with row 0 '9'"; fails=$((fails + 1)); }
+browser --screenshot="$work/preset1.png" "$purl#preset=1&step=9" >/dev/null
+"$png_check" --min-size 1000x800 --min-colours 50 --min-ink 0.05 --differ "$work/step9.png" "$work/preset1.png" || fails=$((fails + 1))
 "$png_check" --min-size 1000x800 --min-colours 50 --min-ink 0.05 --differ "$work/step0.png" "$work/step9.png" || fails=$((fails + 1))
 [ "$fails" -eq 0 ] && echo "the walkthrough steps forward in $("$chromium" --version)"
 exit "$fails"

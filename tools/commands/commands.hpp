@@ -69,10 +69,11 @@ struct plot_options {
 int run_plot(plot_options const& o);
 command plot_command(CLI::App& ctformer);
 
-// ctformer explain PROMPT -o FILE: the walkthrough page
+// ctformer explain [PROMPT] [--presets] -o FILE: the walkthrough page
 struct explain_options {
     std::string prompt, file;
     std::size_t digits = 0;
+    bool presets = false;
 };
 int run_explain(explain_options const& o);
 command explain_command(CLI::App& ctformer);

@@ -1,17 +1,28 @@
 // tools/commands/explain.cpp — `ctformer explain 0999+0111= -o FILE`: one self-contained HTML page
-// that steps through the layers for a prompt (tools/explain.hpp).
+// that steps through the layers for a prompt (tools/explain.hpp); with --presets, also for the
+// presets, with a chooser.
+#include <stdexcept>
+
 #include <fmt/core.h>
 
+#include "../digits.hpp"
 #include "../explain.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
 
 int run_explain(explain_options const& o) {
-    plot_set const p = make_plots(o.prompt, digits_for(o.digits, o.prompt));
-    std::string const html = explain_html(p);
+    if (o.prompt.empty() && !o.presets) throw std::invalid_argument("explain: give a prompt, --presets, or both");
+    if (o.prompt.empty() && o.digits != 0) throw std::invalid_argument("explain: --digits applies to a prompt given on the command line");
+    std::vector<explained_prompt> prompts;
+    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt)));
+    if (o.presets)
+        for (auto const& [label, prompt] : explain_presets()) prompts.emplace_back(label, make_plots(prompt, digits_of_prompt(prompt)));
+    std::string const html = explain_html(prompts);
     write_file(o.file, html);
-    fmt::print("{}: {} steps, {} KiB\n", o.file, p.steps.size(), html.size() / 1024);
+    std::size_t steps = 0;
+    for (auto const& [label, p] : prompts) steps += p.steps.size();
+    fmt::print("{}: {} prompt{}, {} steps, {} KiB\n", o.file, prompts.size(), prompts.size() == 1 ? "" : "s", steps, html.size() / 1024);
     return 0;
 }
 
@@ -19,7 +30,11 @@ command explain_command(CLI::App& ctformer) {
     auto o = std::make_shared<explain_options>();
     auto* app =
         ctformer.add_subcommand("explain", "write one self-contained HTML page that steps through the layers for a prompt");
-    add_prompt_options(*app, o->prompt, o->digits);
+    app->add_option("prompt", o->prompt, "the prompt, e.g. 0999+0111= (shown first; optional with --presets)");
+    app->add_option("--digits,-d", o->digits, "operand digit count D of the prompt (1-16; default: read from the prompt)")
+        ->check(CLI::Range(min_digits, max_digits));
+    app->add_flag("--presets", o->presets,
+                  "also the presets, a chooser switching between them: a carry chain, a carry-out, no carry, 8 digits");
     app->add_option("--output,-o", o->file, "the HTML file to write, e.g. walkthrough.html")->required();
     return {app, [o] { return run_explain(*o); }};
 }
