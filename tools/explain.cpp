@@ -34,6 +34,10 @@ figure { margin: 0.8em 0; }
 figure img { max-width: 100%; border: 1px solid #ddd; background: #fff; }
 figcaption { color: #555; font-size: 0.9em; }
 .pictures { display: flex; flex-direction: column; }
+#grids { display: flex; gap: 1.5em; flex-wrap: wrap; }
+table.grid td { min-width: 2.6em; color: #888; }
+table.grid td.fires { background: #b8e6b0; color: #000; font-weight: bold; }
+table.grid caption { font-size: 0.9em; color: #555; }
 </style>)";
 
 /// The page's body from the navigation to the pictures, filled in by the script.
@@ -51,6 +55,11 @@ constexpr std::string_view page_body = R"(<nav>
 <p id="segment"></p>
 <p id="narration"></p>
 <p id="explanation"></p>
+</section>
+<section id="units" hidden>
+<h3>Which hidden unit fired (in the row of '=')</h3>
+<p id="fired"></p>
+<div id="grids"></div>
 </section>
 <section>
 <h3>The registers of every row after this step, decoded</h3>
@@ -71,7 +80,7 @@ constexpr std::string_view page_body = R"(<nav>
 
 /// The script that shows a step: reads the data, fills the table and the pictures, steps on the
 /// buttons, the slider and the arrow keys, and follows the #step=N and #next=N fragments.
-constexpr std::string_view page_script = R"(<script>
+constexpr std::string_view page_script = R"js(<script>
 "use strict";
 const prompts = JSON.parse(document.getElementById("data").textContent).prompts;
 const slider = document.getElementById("slider");
@@ -113,6 +122,7 @@ function show(step) {
   document.getElementById("segment").textContent = s.kind === "embedding" ? "before the first layer" : s.segment + " \u00b7 " + s.kind;
   document.getElementById("narration").textContent = s.narration;
   document.getElementById("explanation").innerHTML = s.explanation;
+  showUnits(s.fired);
   const table = document.getElementById("registers");
   table.replaceChildren();
   const head = document.createElement("tr");
@@ -144,6 +154,39 @@ function show(step) {
     weights.append(f);
   }
 }
+/// The winning hidden unit against the runner-up; for the add table, its two 10×10 grids of
+/// pre-activations (rows: the left digit i, columns: the right digit j), the units at or above 0 green.
+function showUnits(f) {
+  const section = document.getElementById("units");
+  section.hidden = !f;
+  if (!f) return;
+  const fmt = (v) => v.toFixed(3);
+  document.getElementById("fired").textContent = f.winner + " at " + fmt(f.winner_pre) + "; the runner-up " + f.runner +
+    " at " + fmt(f.runner_pre) + ": a margin of " + fmt(f.winner_pre - f.runner_pre) + " (GELU is exactly 0 below −7)";
+  const grids = document.getElementById("grids");
+  grids.replaceChildren();
+  (f.grids || []).forEach((g, c) => {
+    const t = document.createElement("table");
+    t.className = "grid";
+    t.append(cell("caption", c === 0 ? "units (i, j, no carry): carry in 0" : "units (i, j, carry in): carry in 1"));
+    const head = document.createElement("tr");
+    head.append(cell("th", "i\\j"));
+    for (let j = 0; j < 10; ++j) head.append(cell("th", String(j)));
+    t.append(head);
+    for (let i = 0; i < 10; ++i) {
+      const tr = document.createElement("tr");
+      tr.append(cell("th", String(i)));
+      for (let j = 0; j < 10; ++j) {
+        const v = g[10 * i + j];
+        const td = cell("td", String(Math.round(v)), v >= 0 ? "fires" : "");
+        td.title = "(" + i + ", " + j + ", " + (c === 0 ? "no carry" : "carry in") + "): pre-activation " + fmt(v);
+        tr.append(td);
+      }
+      t.append(tr);
+    }
+    grids.append(t);
+  });
+}
 document.getElementById("prev").addEventListener("click", () => show(current - 1));
 document.getElementById("next").addEventListener("click", () => show(current + 1));
 slider.addEventListener("input", () => show(Number(slider.value)));
@@ -156,7 +199,39 @@ const fragment = new URLSearchParams(location.hash.slice(1));
 choose(Number(fragment.get("preset") || 0));
 show(Number(fragment.get("step") || 0));
 for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
-</script>)";
+</script>)js";
+
+/// Which hidden unit fired in the '=' row (an MLP step): the winner and the runner-up with their
+/// pre-activations; for the add table, every unit's pre-activation on two 10×10 grids (left digit
+/// by right digit; carry in 0 and 1). Null for a step without hidden units.
+json fired_json(program_step const& st) {
+    std::vector<double> const& pre = st.hidden_pre;
+    // the layers that decide by one unit firing: the add table (one unit per digit pair and carry)
+    // and the copy (one unit per token it may copy)
+    if (pre.size() < 2 || (st.name != "add_with_carry" && st.name != "copy_on_match")) return nullptr;
+    std::size_t best = 0, second = 1;
+    if (pre[second] > pre[best]) std::swap(best, second);
+    for (std::size_t u = 2; u < pre.size(); ++u) {
+        if (pre[u] > pre[best])
+            second = best, best = u;
+        else if (pre[u] > pre[second])
+            second = u;
+    }
+    json j{{"winner", st.hidden_labels[best]},
+           {"winner_pre", number(pre[best])},
+           {"runner", st.hidden_labels[second]},
+           {"runner_pre", number(pre[second])}};
+    if (st.name == "add_with_carry" && pre.size() == 200) {
+        json grids = json::array();
+        for (std::size_t c = 0; c < 2; ++c) {
+            json g = json::array();
+            for (std::size_t ij = 0; ij < 100; ++ij) g.push_back(number(pre[2 * ij + c]));
+            grids.push_back(std::move(g));
+        }
+        j["grids"] = std::move(grids);
+    }
+    return j;
+}
 
 json step_json(program_step const& st, std::string const& narration) {
     json changed = json::array();
@@ -169,6 +244,7 @@ json step_json(program_step const& st, std::string const& narration) {
             {"segment", st.segment},
             {"kind", st.kind},
             {"narration", narration},
+            {"fired", fired_json(st)},
             {"explanation", explanation(st.name)},
             {"stream", st.stream},
             {"attention", st.attention},
@@ -246,10 +322,10 @@ std::string explanation(std::string_view name) {
                "register.";
     if (is("add_with_carry"))
         return "The adder: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only when left = "
-               "i, "
-               "right = j and carry = 0, and is far below GELU's zero otherwise; it writes the digit (i + j) mod 10 and the "
-               "carry. "
-               "Unit (i, j, carry) does the same for i + j + 1. Exactly one unit fires; the table is the whole addition.";
+               "i, right = j and carry = 0 (at most &minus;372 otherwise, far below GELU's zero at &minus;7): it writes the digit "
+               "(i + j) mod 10 into <b>out</b> and, when i + j &ge; 10, sets the carry. Unit (i, j, carry in) reaches 128 only when "
+               "the carry is 1 as well: it writes (i + j + 1) mod 10 and clears the carry when i + j + 1 &lt; 10 (else the carry "
+               "stays 1). Exactly one unit fires; the table is the whole addition, carry included.";
     if (is("diff_pos"))
         return "An MLP that measures how far the out cursor is from this row: distance += GELU(a) + GELU(&minus;a) with "
                "a = 100&middot;&Delta;sin + 1000&middot;&Delta;cos. That is about 0.8&middot;a&sup2; near 0 and large elsewhere.";

@@ -204,6 +204,30 @@ void decode_rows(plot_input const& in, std::size_t s, program_step& step) {
     }
 }
 
+/// What hidden unit u of an MLP means: for the add table, the digit pair and carry it fires for
+/// (units 2·(10 i + j) and 2·(10 i + j) + 1: no carry, carry in; model/instructions.hpp).
+std::string unit_label(std::string_view layer, std::size_t u) {
+    if (layer == "add_with_carry" && u < 200)
+        return fmt::format("({}, {}, {})", u / 20, u / 2 % 10, u % 2 == 0 ? "no carry" : "carry in");
+    if (layer == "copy_on_match" && u < vocab_size) return fmt::format("copy of {}", token_label(vocabulary[u]));
+    return fmt::format("unit {}", u);
+}
+
+/// The pre-activations of step s's hidden units in the '=' row, from the stream before the step.
+void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
+    auto const& st = in.steps[s];
+    if (s == 0 || st.attention) return;
+    layer_weights const& w = in.weights[st.distinct];
+    std::size_t const W = in.width, H = w.hidden, r = in.prompt_rows - 1;
+    fixed const* const x = in.steps[s - 1].stream.data() + r * W;
+    for (std::size_t u = 0; u < H; ++u) {
+        double pre = w.w1[W * H + u];  // b1, the last row
+        for (std::size_t c = 0; c < W; ++c) pre += x[c].to_double() * w.w1[c * H + u];
+        step.hidden_pre.push_back(pre);
+        step.hidden_labels.push_back(unit_label(st.name, u));
+    }
+}
+
 picture::scale stream_scale(plot_input const& in) {
     std::vector<double> all;
     for (auto const& step : in.steps)
@@ -224,7 +248,7 @@ plot_set make_plots(plot_input const& in) {
     auto const colours = stream_scale(in);
     for (std::size_t s = 0; s < in.steps.size(); ++s) {
         auto const& st = in.steps[s];
-        program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}};
+        program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}, {}, {}};
         if (s > 0) step.weights = weight_paths[st.distinct];
         std::string const tag = fmt::format("{:02}_{}", s, slug(st.name));
         step.stream = "stream/" + tag + ".png";
@@ -234,6 +258,7 @@ plot_set make_plots(plot_input const& in) {
             out.figures.push_back({step.attention, attention_map(in, s)});
         }
         decode_rows(in, s, step);
+        hidden_units(in, s, step);
         out.steps.push_back(std::move(step));
     }
     return out;

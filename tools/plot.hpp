@@ -38,6 +38,11 @@ struct program_step {
     std::vector<std::vector<std::string>> decoded;  ///< [row][register]: the registers in words
     std::vector<std::vector<bool>> changed;  ///< [row][register]: did this step change it
     std::vector<std::string> attends;  ///< [row]: the row attention chose ("" if none)
+    /// An MLP step: each hidden unit's pre-activation in the first row generation reads (the '='),
+    /// from the stream before the step, and what each unit means ("(9, 1, carry in)" for the add
+    /// table, "unit 5" where it has no name).
+    std::vector<double> hidden_pre;
+    std::vector<std::string> hidden_labels;
 };
 
 struct plot_set {

@@ -26,6 +26,12 @@ dom=$(browser --dump-dom "$url#next=9")
 grep -q '<h2 id="layer-name">add_with_carry</h2>' <<< "$dom" || { echo "FAIL: step 9 does not show add_with_carry"; fails=$((fails + 1)); }
 grep -q '<img id="stream" alt="the residual stream after this step" src="data:image/png;base64,' <<< "$dom" \
   || { echo "FAIL: step 9 shows no stream picture"; fails=$((fails + 1)); }
+# Which unit fired: step 9 shows the add table's two 10x10 grids with unit (9, 1, no carry) firing.
+grep -q '<caption>units (i, j, no carry): carry in 0</caption>' <<< "$dom" || { echo "FAIL: step 9 shows no grid of the add table"; fails=$((fails + 1)); }
+grep -q '<td class="fires" title="(9, 1, no carry): pre-activation 128.000">128</td>' <<< "$dom" \
+  || { echo "FAIL: step 9's grid does not show unit (9, 1, no carry) firing at 128"; fails=$((fails + 1)); }
+grep -q '<p id="fired">(9, 1, no carry) at 128.000; the runner-up (9, 1, carry in) at -205.000: a margin of 333.000' <<< "$dom" \
+  || { echo "FAIL: step 9 does not name the unit that fired and the runner-up"; fails=$((fails + 1)); }
 # Past the end: the page stays at the last step.
 browser --dump-dom "$url#next=60" | grep -q 'data-step="44"' || { echo "FAIL: pressing next past the end leaves the last step"; fails=$((fails + 1)); }
 # The presets: the chooser lists them, and #preset=1 (the carry-out 9999+0001=) switches the title,

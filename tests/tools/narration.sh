@@ -20,5 +20,9 @@ expect "$work/chain.html" "row 10: final ← 1 (out, copied: the flag is 1 here)
 expect "$work/carry_out.html" "rows 9–14: 9 (row 0) + 0 (row 5) + carry 1 = 10 → out 0, carry stays 1."
 expect "$work/carry_out.html" "rows 9–14: out ← the carry as a digit, 1; out_pos @12 → @13."
 expect "$work/carry_out.html" "row 13: final ← 1 (out, copied: the flag is 1 here)"
+# which unit fired, in the row of '=': the add table's unit for the digits and the carry, against the runner-up
+expect "$work/chain.html" '"fired": {"winner": "(9, 1, no carry)", "winner_pre": 128, "runner": "(9, 1, carry in)", "runner_pre": -205'
+expect "$work/chain.html" '"fired": {"winner": "(9, 1, carry in)", "winner_pre": 128, "runner": "(0, 1, carry in)", "runner_pre": -205'
+expect "$work/chain.html" '"fired": {"winner": "copy of 0", "winner_pre": 16, "runner": "copy of 1", "runner_pre": -84'
 echo "narration: $fails failures"
 [ "$fails" -eq 0 ]
