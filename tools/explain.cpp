@@ -71,6 +71,11 @@ constexpr std::string_view page_body = R"(<nav>
 <figure id="attention-figure"><img id="attention" alt="the attention pattern of this layer"><figcaption>The attention pattern: each row's softmax weight on each earlier row.</figcaption></figure>
 <div id="weights"></div>
 </section>
+<section id="diagrams">
+<h3>What each instruction reads and writes, and the cursors and the carry pass by pass</h3>
+<div id="dataflow"></div>
+<div id="timeline"></div>
+</section>
 <section id="every-input">
 <h3>Why this is right for every input, not just this prompt</h3>
 <p>Positions, cursors, queries and keys never depend on the digits, so every attention picks the same row, with weight exactly 1, whatever the operands are; the digit registers hold exact one-hots; and each layer maps every value they can hold by one rule (clear zeroes, a read copies a token, the add table gives the sum digit and the carry, copy_on_match copies on the matching row only). The all-input proof checks exactly this on the compiled layers, enumerating every value the registers a layer touches can hold, and so proves every D-digit addition right for D up to 16: <code>static_assert(ctformer::proven_for_all_inputs&lt;ctformer::seed_weights, 4&gt;)</code>, or <code>ctformer prove --digits 16</code> at run time. The argument in full: docs/proof.md in the repository.</p>
@@ -103,6 +108,8 @@ function choose(i) {
   t.replaceChildren("ctformer: how ", cell("code", data.text.slice(0, data.prompt_rows)), " becomes ",
                     cell("code", data.text.slice(data.prompt_rows).replace("\n", "\\n")));
   document.title = "ctformer: how " + data.text.slice(0, data.prompt_rows) + " is added, layer by layer";
+  document.getElementById("dataflow").innerHTML = data.diagrams["dataflow.svg"];
+  document.getElementById("timeline").innerHTML = data.diagrams["timeline.svg"];
   show(0);
 }
 function cell(tag, text, cls) {
@@ -261,8 +268,11 @@ json prompt_data(plot_set const& p, std::string const& label) {
     json steps = json::array();
     std::vector<std::string> const narration = narrate(p);
     for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k]));
+    json diagrams = json::object();
+    for (auto const& [path, svg] : p.diagrams) diagrams[path] = svg;
     return {{"label", label},
             {"text", p.text},
+            {"diagrams", std::move(diagrams)},
             {"prompt_rows", p.prompt_rows},
             {"registers", p.registers},
             {"images", std::move(images)},

@@ -58,6 +58,7 @@ function(ctformer_tool_libraries)
         ${dir}/plot.cpp
         ${dir}/explain.cpp
         ${dir}/narrate.cpp
+        ${dir}/dataflow.cpp
         ${dir}/picture.cpp
         ${dir}/adders.cpp
         ${ctformer_adder_units})

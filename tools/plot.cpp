@@ -2,6 +2,8 @@
 // file names, axes, the weight, stream and attention heatmaps, and each step decoded.
 #include "plot.hpp"
 
+#include "dataflow.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -245,6 +247,7 @@ plot_set make_plots(plot_input const& in) {
     out.text += '\n';
     out.prompt_rows = in.prompt_rows;
     auto const weight_paths = weight_figures(in, out);
+    out.diagrams = {{"dataflow.svg", dataflow_svg(in)}, {"timeline.svg", timeline_svg(in)}};
     auto const colours = stream_scale(in);
     for (std::size_t s = 0; s < in.steps.size(); ++s) {
         auto const& st = in.steps[s];

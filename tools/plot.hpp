@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -50,6 +51,7 @@ struct plot_set {
     std::size_t prompt_rows = 0;
     std::vector<std::string> registers;  ///< "token" and the register names
     std::vector<figure> figures;
+    std::vector<std::pair<std::string, std::string>> diagrams;  ///< (path, SVG text): dataflow.svg, timeline.svg
     std::vector<program_step> steps;
 };
 

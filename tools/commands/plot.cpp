@@ -12,6 +12,7 @@ namespace {
 void write_pictures(plot_set const& p, std::filesystem::path const& root) {
     for (char const* sub : {"weights", "stream", "attention"}) make_directory(root / sub);
     for (auto const& f : p.figures) picture::render(f.map).write_png((root / f.path).string());
+    for (auto const& [path, svg] : p.diagrams) write_file(root / path, svg);
 }
 
 }  // namespace
@@ -23,8 +24,8 @@ int run_plot(plot_options const& o) {
     for (auto const& s : p.steps) attention += !s.attention.empty();
     fmt::print(
         "{} pictures in {}: weights/ (each distinct layer and the unembedding), stream/ (the embedding and {} layers), "
-        "attention/ ({})\n",
-        p.figures.size(), o.directory, p.steps.size() - 1, attention);
+        "attention/ ({}), dataflow.svg and timeline.svg\n",
+        p.figures.size() + p.diagrams.size(), o.directory, p.steps.size() - 1, attention);
     return 0;
 }
 
