@@ -30,6 +30,8 @@ th, td { border: 1px solid #ddd; padding: 0.15em 0.5em; text-align: right; }
 th { background: #f0f0f0; }
 td.changed { background: #ffe9a8; font-weight: bold; }
 tr.predicts td:first-child { background: #dff0d8; }
+tr.unread td { color: #999; background: #f4f4f4; }
+.legend { color: #666; font-size: 0.9em; max-width: 60em; }
 figure { margin: 0.8em 0; }
 figure img { max-width: 100%; border: 1px solid #ddd; background: #fff; }
 figcaption { color: #555; font-size: 0.9em; }
@@ -63,7 +65,9 @@ constexpr std::string_view page_body = R"(<nav>
 </section>
 <section>
 <h3>The registers of every row after this step, decoded</h3>
-<p>@p: a cursor pointing at position p; a digit: the one-hot token a register holds; &middot;: empty. Highlighted: what this step changed. Green: rows whose prediction is part of the answer.</p>
+<p>@p: a cursor pointing at position p; a digit: the one-hot token a register holds; &middot;: empty. Highlighted: what this step changed. Green: rows whose prediction is part of the answer. Hover a cell for its exact values and the step that last wrote it.</p>
+<p class="legend">Grey rows, before '=': attention is causal, so these rows see only part of the prompt. Their find layers average over the rows they can see, so their cursors are blends (@99.50: between two positions), the digits they read are blends (0(0.500): half a one-hot digit) and so are their flags. Nothing reads what these rows compute: attention reads only the token and position of other rows.</p>
+<p id="inspected"></p>
 <table id="registers"></table>
 </section>
 <section class="pictures">
@@ -139,9 +143,13 @@ function show(step) {
   table.append(head);
   s.rows.forEach((values, i) => {
     const tr = document.createElement("tr");
-    if (i >= data.prompt_rows - 1) tr.className = "predicts";
+    tr.className = i >= data.prompt_rows - 1 ? "predicts" : "unread";
     tr.append(cell("td", String(i)));
-    values.forEach((v, c) => tr.append(cell("td", v, s.changed[i][c] ? "changed" : "")));
+    values.forEach((v, c) => {
+      const td = cell("td", v, s.changed[i][c] ? "changed" : "");
+      td.title = describe(i, c);
+      tr.append(td);
+    });
     const next = data.text[i + 1] === "\n" ? "\\n" : data.text[i + 1];
     tr.append(cell("td", s.attends[i]), cell("td", i >= data.prompt_rows - 1 && current === last ? next : ""));
     table.append(tr);
@@ -161,6 +169,22 @@ function show(step) {
     weights.append(f);
   }
 }
+/// What a cell of the table holds: its register and columns, each entry's exact value (decimal and
+/// raw Q31.32; one-hot registers list their nonzero entries), and the step that last wrote it.
+function describe(row, g) {
+  const sl = data.slots[g], raw = data.steps[current].raw;
+  const entries = [];
+  for (let k = 0; k < sl.width; ++k) {
+    const r = raw[row * data.width + sl.offset + k];
+    if (sl.width <= 2 || r !== "0") entries.push("col " + (sl.offset + k) + " = " + Number(BigInt(r)) / 4294967296 + " (raw " + r + ")");
+  }
+  let wrote = "the embedding";
+  for (let k = current; k > 0; --k)
+    if (data.steps[k].changed[row][g]) { wrote = "step " + k + " (" + data.steps[k].name + ")"; break; }
+  return "row " + row + ", " + sl.name + " (columns " + sl.offset + "\u2013" + (sl.offset + sl.width - 1) + "): " +
+    (entries.length ? entries.join("; ") : "all 0") + "; last written by " + wrote;
+}
+window.ctformerCell = (row, name) => describe(row, data.slots.findIndex((sl) => sl.name === name));
 /// The winning hidden unit against the runner-up; for the add table, its two 10×10 grids of
 /// pre-activations (rows: the left digit i, columns: the right digit j), the units at or above 0 green.
 function showUnits(f) {
@@ -205,6 +229,10 @@ chooser.addEventListener("change", () => choose(Number(chooser.value)));
 const fragment = new URLSearchParams(location.hash.slice(1));
 choose(Number(fragment.get("preset") || 0));
 show(Number(fragment.get("step") || 0));
+if (fragment.get("inspect")) {  // #inspect=ROW,REGISTER: what hovering that cell shows, into #inspected
+  const [row, name] = fragment.get("inspect").split(",");
+  document.getElementById("inspected").textContent = window.ctformerCell(Number(row), name);
+}
 for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
 </script>)js";
 
@@ -240,6 +268,13 @@ json fired_json(program_step const& st) {
     return j;
 }
 
+/// The raw Q31.32 values as strings: a script's numbers hold 53 bits, a raw value 64.
+json raw_json(std::vector<std::int64_t> const& raw) {
+    json out = json::array();
+    for (std::int64_t v : raw) out.push_back(std::to_string(v));
+    return out;
+}
+
 json step_json(program_step const& st, std::string const& narration) {
     json changed = json::array();
     for (auto const& row : st.changed) {
@@ -251,6 +286,7 @@ json step_json(program_step const& st, std::string const& narration) {
             {"segment", st.segment},
             {"kind", st.kind},
             {"narration", narration},
+            {"raw", raw_json(st.raw)},
             {"fired", fired_json(st)},
             {"explanation", explanation(st.name)},
             {"stream", st.stream},
@@ -270,8 +306,12 @@ json prompt_data(plot_set const& p, std::string const& label) {
     for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k]));
     json diagrams = json::object();
     for (auto const& [path, svg] : p.diagrams) diagrams[path] = svg;
+    json slots = json::array();
+    for (auto const& sl : p.slots) slots.push_back({{"name", sl.name}, {"offset", sl.at.offset}, {"width", sl.at.width}});
     return {{"label", label},
             {"text", p.text},
+            {"width", p.width},
+            {"slots", std::move(slots)},
             {"diagrams", std::move(diagrams)},
             {"prompt_rows", p.prompt_rows},
             {"registers", p.registers},

@@ -5,7 +5,8 @@
 //
 // The page reads its location's fragment: #preset=K opens prompt K, #step=N opens step N; #next=N
 // presses "next" N times after loading (the browser test uses it to step through the page the way a
-// reader does).
+// reader does); #inspect=ROW,REGISTER writes what hovering that cell shows (its exact values, raw
+// Q31.32 too, and the step that last wrote it) into the paragraph #inspected.
 #pragma once
 
 #include <string>

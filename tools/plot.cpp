@@ -243,6 +243,9 @@ plot_set make_plots(plot_input const& in) {
     plot_set out;
     out.registers.push_back("token");
     for (auto const& r : in.registers) out.registers.push_back(r.name);
+    out.slots.push_back({"token", slot{0, vocab_size}});
+    out.slots.insert(out.slots.end(), in.registers.begin(), in.registers.end());
+    out.width = in.width;
     for (auto t : in.tokens) out.text += vocabulary[t];
     out.text += '\n';
     out.prompt_rows = in.prompt_rows;
@@ -251,7 +254,7 @@ plot_set make_plots(plot_input const& in) {
     auto const colours = stream_scale(in);
     for (std::size_t s = 0; s < in.steps.size(); ++s) {
         auto const& st = in.steps[s];
-        program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}, {}, {}};
+        program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}, {}, {}, {}};
         if (s > 0) step.weights = weight_paths[st.distinct];
         std::string const tag = fmt::format("{:02}_{}", s, slug(st.name));
         step.stream = "stream/" + tag + ".png";
@@ -262,6 +265,7 @@ plot_set make_plots(plot_input const& in) {
         }
         decode_rows(in, s, step);
         hidden_units(in, s, step);
+        for (fixed v : st.stream) step.raw.push_back(v.raw);
         out.steps.push_back(std::move(step));
     }
     return out;

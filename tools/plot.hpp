@@ -44,12 +44,15 @@ struct program_step {
     /// table, "unit 5" where it has no name).
     std::vector<double> hidden_pre;
     std::vector<std::string> hidden_labels;
+    std::vector<std::int64_t> raw;  ///< the stream after the step, rows × W, raw Q31.32
 };
 
 struct plot_set {
     std::string text;  ///< the sequence's tokens (prompt and generated answer)
     std::size_t prompt_rows = 0;
     std::vector<std::string> registers;  ///< "token" and the register names
+    std::vector<named_slot> slots;  ///< their columns: the token block, then the registers
+    std::size_t width = 0;  ///< W, the stream's width
     std::vector<figure> figures;
     std::vector<std::pair<std::string, std::string>> diagrams;  ///< (path, SVG text): dataflow.svg, timeline.svg
     std::vector<program_step> steps;

@@ -32,6 +32,15 @@ grep -q '<td class="fires" title="(9, 1, no carry): pre-activation 128.000">128<
   || { echo "FAIL: step 9's grid does not show unit (9, 1, no carry) firing at 128"; fails=$((fails + 1)); }
 grep -q '<p id="fired">(9, 1, no carry) at 128.000; the runner-up (9, 1, carry in) at -205.000: a margin of 333.000' <<< "$dom" \
   || { echo "FAIL: step 9 does not name the unit that fired and the runner-up"; fails=$((fails + 1)); }
+# Hovering a cell: the page's hook (#inspect=ROW,REGISTER writes what the cell's tooltip says into
+# #inspected) gives row 9's right_pos after step 17; its values must be those ctformer trace --json
+# prints for that row after that layer (layer 16, the 17th right_pos of the trace's first token).
+tip=$(browser --dump-dom "$url#step=17&inspect=9,right_pos" | grep -o '<p id="inspected">[^<]*' || true)
+want=$("$ctformer" trace 0999+0111= --json --tokens 1 | grep -o '"right_pos": \[[^]]*\]' | sed -n 17p | sed 's/.*\[//; s/\]//; s/, / /')
+if [ -z "$want" ] || ! grep -qF "col 18 = ${want% *} (raw" <<< "$tip" || ! grep -qF "col 19 = ${want#* } (raw" <<< "$tip"; then
+  echo "FAIL: the tooltip of row 9's right_pos at step 17 ($tip) is not what ctformer trace --json gives ($want)"; fails=$((fails + 1))
+fi
+grep -qF "last written by step 14 (step_position" <<< "$tip" || { echo "FAIL: the tooltip does not name the step that last wrote right_pos"; fails=$((fails + 1)); }
 # Past the end: the page stays at the last step.
 browser --dump-dom "$url#next=60" | grep -q 'data-step="44"' || { echo "FAIL: pressing next past the end leaves the last step"; fails=$((fails + 1)); }
 # The presets: the chooser lists them, and #preset=1 (the carry-out 9999+0001=) switches the title,
@@ -43,7 +52,7 @@ grep -q '<option value="3">8 digits: 98765432+12345678=</option>' <<< "$dom" || 
 grep -q '<h1 id="title">ctformer: how <code>9999+0001=</code> becomes <code>00001\\n</code></h1>' <<< "$dom" \
   || { echo "FAIL: #preset=1 does not show 9999+0001="; fails=$((fails + 1)); }
 grep -q 'out ← the carry as a digit, 1' <<< "$dom" || { echo "FAIL: step 37 of 9999+0001= does not narrate the carry-out"; fails=$((fails + 1)); }
-grep -q '<tr><td>0</td><td>9</td>' <<< "$dom" || { echo "FAIL: the table of 9999+0001= does not start with row 0 '9'"; fails=$((fails + 1)); }
+grep -q '<tr class="unread"><td>0</td><td title="row 0, token[^"]*">9</td>' <<< "$dom" || { echo "FAIL: the table of 9999+0001= does not start with row 0 '9'"; fails=$((fails + 1)); }
 browser --screenshot="$work/preset1.png" "$purl#preset=1&step=9" >/dev/null
 "$png_check" --min-size 1000x800 --min-colours 50 --min-ink 0.05 --differ "$work/step9.png" "$work/preset1.png" || fails=$((fails + 1))
 "$png_check" --min-size 1000x800 --min-colours 50 --min-ink 0.05 --differ "$work/step0.png" "$work/step9.png" || fails=$((fails + 1))
