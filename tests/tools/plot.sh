@@ -11,7 +11,12 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 out=$("$ctformer" plot 0999+0111= -o "$work/d4")
 echo "$out"
 [ "$(find "$work/d4" -name '*.png' | wc -l)" -eq 102 ] || fail "expected 102 pictures for D = 4"
-grep -q "^102 pictures in" <<< "$out" || fail "the summary does not say 102 pictures"
+grep -q "^104 pictures in" <<< "$out" || fail "the summary does not say 104 pictures (102 PNGs and two diagrams)"
+for svg in dataflow timeline; do
+  grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$work/d4/$svg.svg" && grep -q '</svg>' "$work/d4/$svg.svg" || fail "$svg.svg is not an SVG document"
+done
+grep -q '>copy_on_match<\|> *[0-9]* copy_on_match<' "$work/d4/dataflow.svg" || fail "dataflow.svg has no lane for copy_on_match"
+grep -q 'carry 1' "$work/d4/timeline.svg" || fail "timeline.svg shows no carry of 1 for 0999+0111="
 # 20 distinct layers: 5 attention (3 files each), 15 MLPs (2 each), and the unembedding
 [ "$(ls "$work/d4/weights" | wc -l)" -eq 46 ] || fail "expected 46 weight pictures"
 [ "$(ls "$work/d4/stream" | wc -l)" -eq 45 ] || fail "expected 45 stream pictures (the embedding and 44 layers)"
