@@ -77,7 +77,8 @@ std::string row_phrase(plot_set const& p, std::size_t k, std::size_t r) {
         std::string const& c_in = before.value(r, "carry");
         std::string const& c_out = now.value(r, "carry");
         std::string sum;
-        if (l.size() == 1 && rt.size() == 1 && c_in.size() == 1 && std::isdigit(l[0]) && std::isdigit(rt[0]) && std::isdigit(c_in[0]))
+        auto digit = [](std::string const& v) { return v.size() == 1 && v[0] >= '0' && v[0] <= '9'; };
+        if (digit(l) && digit(rt) && digit(c_in))
             sum = fmt::format(" = {}", (l[0] - '0') + (rt[0] - '0') + (c_in[0] - '0'));
         return fmt::format("{}{} + {}{} + carry {}{} → out {}, carry {} {}", l, source(left), rt, source(right), c_in, sum,
                            now.value(r, "out"), c_in == c_out ? "stays" : "becomes", c_out);
