@@ -9,12 +9,10 @@ CTFORMER_EACH_DIGIT_COUNT(CTFORMER_DECLARE_ADDER_OPS)
 #undef CTFORMER_DECLARE_ADDER_OPS
 
 adder_ops const& adder_for(std::size_t d) {
-    require_digits(d);
 #define CTFORMER_ADDER_OPS_ENTRY(D) &adder_ops_##D,
     static adder_ops const& (*const table[])() = {CTFORMER_EACH_DIGIT_COUNT(CTFORMER_ADDER_OPS_ENTRY)};
 #undef CTFORMER_ADDER_OPS_ENTRY
-    static_assert(std::size(table) == max_digits, "CTFORMER_EACH_DIGIT_COUNT lists every digit count the tools take");
-    return table[d - 1]();
+    return digit_table_entry(table, d);
 }
 
 }  // namespace ctformer::tools

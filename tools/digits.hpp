@@ -68,4 +68,13 @@ adder_ops const& adder_for(std::size_t d);
 #define CTFORMER_EACH_DIGIT_COUNT(X) \
     X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16)
 
+/// Entry d of a table of accessors, one per digit count in the order CTFORMER_EACH_DIGIT_COUNT
+/// lists them; throws std::invalid_argument outside [1, 16].
+template <class Ops, std::size_t N>
+Ops const& digit_table_entry(Ops const& (*const (&table)[N])(), std::size_t d) {
+    static_assert(N == max_digits, "CTFORMER_EACH_DIGIT_COUNT lists every digit count the tools take");
+    require_digits(d);
+    return table[d - 1]();
+}
+
 }  // namespace ctformer::tools

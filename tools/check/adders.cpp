@@ -10,12 +10,10 @@ CTFORMER_EACH_DIGIT_COUNT(CTFORMER_DECLARE_CHECK_OPS)
 #undef CTFORMER_DECLARE_CHECK_OPS
 
 check_ops const& check_ops_for(std::size_t digits) {
-    require_digits(digits);
 #define CTFORMER_CHECK_OPS_ENTRY(D) &check_ops_##D,
     static check_ops const& (*const table[])() = {CTFORMER_EACH_DIGIT_COUNT(CTFORMER_CHECK_OPS_ENTRY)};
 #undef CTFORMER_CHECK_OPS_ENTRY
-    static_assert(std::size(table) == max_digits, "CTFORMER_EACH_DIGIT_COUNT lists every digit count the tools take");
-    return table[digits - 1]();
+    return digit_table_entry(table, digits);
 }
 
 }  // namespace ctformer::tools::check
