@@ -38,7 +38,7 @@ struct no_observer {
 ///  * replays(s, layer, slot, k, x, m, used): may layer k add a recorded update instead of running?
 ///  * prepare(k, report): layer k runs; where it reports what it does;
 ///  * record(k, used, m): layer k ran;
-///  * end_segment(segment, x), end(s, i).
+///  * end_segment(segment, x), end(s, i, x).
 struct no_reuse {
     static constexpr bool reuses = false;  ///< forward skips the hooks
 };
@@ -79,7 +79,7 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
         });
         if constexpr (reuses) reuse.end_segment(segment, x);
     });
-    if constexpr (reuses) reuse.end(s, i);
+    if constexpr (reuses) reuse.end(s, i, x);
     return x;
 }
 

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <vector>
 
 #include <boost/hana.hpp>
 
@@ -39,6 +40,8 @@ struct column_set {
     std::uint64_t lo = 0, hi = 0;
     static constexpr column_set all() { return {~std::uint64_t{0}, ~std::uint64_t{0}}; }
     constexpr void add(std::size_t c) { (c < 64 ? lo : hi) |= std::uint64_t{1} << (c % 64); }
+    constexpr void drop(std::size_t c) { (c < 64 ? lo : hi) &= ~(std::uint64_t{1} << (c % 64)); }
+    constexpr bool within(column_set const& o) const { return (lo & ~o.lo) == 0 && (hi & ~o.hi) == 0; }
     constexpr bool meets(column_set const& o) const { return (lo & o.lo) != 0 || (hi & o.hi) != 0; }
     constexpr bool contains(std::size_t c) const { return (((c < 64 ? lo : hi) >> (c % 64)) & 1u) != 0; }
     constexpr void unite(column_set const& o) { lo |= o.lo, hi |= o.hi; }
@@ -62,6 +65,10 @@ struct program_io {
     std::array<bool, shape::distinct> keys_read_tokens{},
         values_read_tokens{};  ///< attention: can a row's key (value) change with its token?
     std::size_t max_writes = 1;
+    /// For a run of segments ending at `last`: the columns segment sg writes that no segment after
+    /// it, up to `last`, writes again (final_writes[last][sg], final_write_count[last][sg]).
+    std::array<std::array<std::array<std::uint16_t, width>, segments>, segments> final_writes{};
+    std::array<std::array<std::uint16_t, segments>, segments> final_write_count{};
 
     static constexpr program_io make() {
         program_io o{};
@@ -83,6 +90,16 @@ struct program_io {
             for (std::size_t c = 0; c < width; ++c)
                 if (o.segment_writes[sg].contains(c))
                     o.segment_write_list[sg][o.segment_write_count[sg]++] = static_cast<std::uint16_t>(c);
+        for (std::size_t last = 0; last < segments; ++last) {
+            column_set later{};
+            for (std::size_t sg = last + 1; sg-- > 0;) {
+                for (std::size_t w = 0; w < o.segment_write_count[sg]; ++w) {
+                    std::uint16_t const c = o.segment_write_list[sg][w];
+                    if (!later.contains(c)) o.final_writes[last][sg][o.final_write_count[last][sg]++] = c;
+                }
+                later.unite(o.segment_writes[sg]);
+            }
+        }
         return o;
     }
 };
@@ -183,11 +200,13 @@ public:
                 segment + 1 < program_io<Model>::segments ? first_step_of(segment + 1) : program_io<Model>::steps;
             for (std::size_t k = first; k < last; ++k)
                 if (attention_step(k) && !attention_unchanged(slot_of(k), k)) return false;
-            auto const& list = io.segment_write_list[segment];
-            for (std::size_t w = 0; w < io.segment_write_count[segment]; ++w) x[list[w]] = dest_.segment_out[segment][list[w]];
+            // The recorded output is written into x later, once for a run of replayed segments
+            // (flush): the body's passes write the same columns, so only the last pass's values count.
+            (void)x;
+            if (!pending_) pending_first_ = segment;
+            pending_ = true;
+            pending_last_ = segment;
             if (m) m->merge(dest_.segment_margins[segment]);
-            if (prev_ok_)
-                for (std::size_t k = first; k < last; ++k) compare(moved_prev_, *prev_, k, dest_, k);
             return true;
         } else {
             (void)segment, (void)first, (void)x, (void)m;
@@ -199,6 +218,7 @@ public:
     template <class Seq, class Layer, class Slot, class Row>
     constexpr bool replays(Seq const& s, Layer const& layer, Slot slot, std::size_t k, Row& x, margins* m, std::uint64_t& used) {
         if constexpr (AcrossPrompts) {
+            flush(x);
             if (same_ok_ && same_row_holds(layer, slot, k, x)) {
                 add_recorded(x, dest_, k);
                 if (prev_ok_) compare(moved_prev_, *prev_, k, dest_, k);
@@ -313,10 +333,14 @@ public:
         }
     }
 
-    template <class Seq>
-    constexpr void end(Seq const& s, std::size_t i) {
-        if constexpr (AcrossPrompts)
+    template <class Seq, class Row>
+    constexpr void end(Seq const& s, std::size_t i, Row& x) {
+        if constexpr (AcrossPrompts) {
+            flush(x);
             for (std::size_t j = 0; j <= i; ++j) dest_.tokens[j] = s.token(j);
+        } else {
+            (void)x;
+        }
         dest_.valid = true;
         dest_.row = i;
         dest_.version = s.version();
@@ -349,6 +373,34 @@ private:
                                 [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
         return a;
     }();
+
+    /// Writes the recorded outputs of the pending run of replayed segments into x: each column
+    /// from the last segment of the run that writes it. Against the previous row's pass, such a
+    /// column is moved exactly when its value differs from that row's after the same segment (the
+    /// previous row has run or replayed every segment of this prompt already, and a later segment
+    /// of the run does not write the column).
+    template <class Row>
+    constexpr void flush(Row& x) {
+        if (!pending_) return;
+        pending_ = false;
+        auto const& lists = io.final_writes[pending_last_];
+        auto const& counts = io.final_write_count[pending_last_];
+        column_set differ{};
+        for (std::size_t sg = pending_first_; sg <= pending_last_; ++sg) {
+            std::uint16_t const* const list = lists[sg].data();
+            std::size_t const n = counts[sg];
+            fixed const* const ours = dest_.segment_out[sg].data();
+            fixed* const xp = x.data();
+            for (std::size_t w = 0; w < n; ++w) xp[list[w]] = ours[list[w]];
+            if (prev_ok_) {
+                fixed const* const theirs = prev_->segment_out[sg].data();
+                for (std::size_t w = 0; w < n; ++w)
+                    if (ours[list[w]].raw != theirs[list[w]].raw) differ.add(list[w]);
+            }
+            if (prev_ok_) moved_prev_.remove(io.segment_writes[sg]);
+        }
+        if (prev_ok_) moved_prev_.unite(differ);
+    }
 
     constexpr void merge_layer(margins* m, margins const& lm) {
         if (m) m->merge(lm);
@@ -438,31 +490,66 @@ private:
             values_changed_[slot] = 0;
         }
         if (n_changed == 0 || !reusable) return;
-        std::array<std::uint64_t, shape::distinct> used{};  // per layer: the rows some step gave a weight
-        for (std::size_t k = 0; k < program_io<Model>::steps; ++k) used[slot_of(k)] |= dest_.used_rows.data()[k];
         for (std::size_t c = 0; c < n_changed; ++c) {
-            // The changed row's embedding now, and then: they differ only in the token's column.
             std::size_t const j = changed[c];
-            row const after = s.embedding(j);
-            row before = after;
-            before[s.token(j)] = fixed{};
-            before[dest_.tokens[j]] = fixed::from_int(1);
-            hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
-                auto const& layer = Seq::distinct_layer(slot);
-                using layer_t = std::remove_cvref_t<decltype(layer)>;
-                if constexpr (layer_t::is_attention) {
-                    if (!keys_unchanged_[slot]) return;
-                    if (io.keys_read_tokens[slot]) {
-                        typename layer_t::cache_entry key{};
-                        layer.fill_key(key, before);
-                        keys_unchanged_[slot] = key.k == s.cache(slot)[j].k;
-                    }
-                    if (io.values_read_tokens[slot] && ((used[slot] >> j) & 1u) && layer.value_of(before) != layer.value_of(after))
-                        values_changed_[slot] |= std::uint64_t{1} << j;
-                }
-            });
+            token_change const e = change_of(s, j, dest_.tokens[j], s.token(j));
+            for (std::size_t slot = 0; slot < shape::distinct; ++slot) {
+                if ((e.key >> slot) & 1u) keys_unchanged_[slot] = false;
+                if ((e.value >> slot) & 1u) values_changed_[slot] |= std::uint64_t{1} << j;
+            }
         }
     }
+
+    /// What changing row j's token from `before` to `after` changes: per distinct attention layer
+    /// (bit slot), its key and its value. Their embeddings differ only in the token's column, and
+    /// only a key or value that reads the token block can change.
+    struct token_change {
+        std::uint64_t key = 0, value = 0;
+    };
+    static_assert(shape::distinct <= 64, "ctformer::memo_reuse: token_change holds 64 layers");
+    template <class Seq>
+    static constexpr token_change compute_change(std::size_t j, std::size_t before_token, std::size_t after_token) {
+        row const after = embed(Model::net.layout, after_token, j);
+        row before = after;
+        before[after_token] = fixed{};
+        before[before_token] = fixed::from_int(1);
+        token_change e{};
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
+            auto const& layer = Seq::distinct_layer(slot);
+            using layer_t = std::remove_cvref_t<decltype(layer)>;
+            if constexpr (layer_t::is_attention) {
+                if (io.keys_read_tokens[slot]) {
+                    typename layer_t::cache_entry kb{}, ka{};
+                    layer.fill_key(kb, before);
+                    layer.fill_key(ka, after);
+                    if (kb.k != ka.k) e.key |= std::uint64_t{1} << slot;
+                }
+                if (io.values_read_tokens[slot] && layer.value_of(before) != layer.value_of(after))
+                    e.value |= std::uint64_t{1} << slot;
+            }
+        });
+        return e;
+    }
+    /// compute_change; at run time from a table of every (row, token, token), filled once per
+    /// network on first use (the same computation, done once instead of once per pass).
+    template <class Seq>
+    static constexpr token_change change_of(Seq const&, std::size_t j, std::size_t before, std::size_t after) {
+        if (std::is_constant_evaluated()) return compute_change<Seq>(j, before, after);
+        return change_table<Seq>()[(j * vocab_size + before) * vocab_size + after];
+    }
+    template <class Seq>
+    static std::vector<token_change> const& change_table() {
+        static std::vector<token_change> const table = [] {
+            std::vector<token_change> t(max_rows * vocab_size * vocab_size);
+            for (std::size_t r = 0; r < max_rows; ++r)
+                for (std::size_t b = 0; b < vocab_size; ++b)
+                    for (std::size_t a = 0; a < vocab_size; ++a)
+                        t[(r * vocab_size + b) * vocab_size + a] = compute_change<Seq>(r, b, a);
+            return t;
+        }();
+        return table;
+    }
+
     /// Does attention step k see the keys and values of the recorded pass: every changed row has its
     /// old key, and a changed row whose value changed got weight 0 at this step?
     constexpr bool attention_unchanged(std::size_t slot, std::size_t k) const {
@@ -500,6 +587,8 @@ private:
     attention_probe const* prev_probes_ = nullptr;
     std::size_t i_ = 0;
     bool prev_ok_ = false, same_ok_ = false;
+    bool pending_ = false;  ///< replayed segments whose output is not yet in x (flush)
+    std::size_t pending_first_ = 0, pending_last_ = 0;
     column_set moved_prev_{}, moved_same_{};
     // Across prompts only (one element otherwise):
     std::array<bool, row_memo<Model, AcrossPrompts>::across(shape::distinct)>
