@@ -40,8 +40,6 @@ struct column_set {
     std::uint64_t lo = 0, hi = 0;
     static constexpr column_set all() { return {~std::uint64_t{0}, ~std::uint64_t{0}}; }
     constexpr void add(std::size_t c) { (c < 64 ? lo : hi) |= std::uint64_t{1} << (c % 64); }
-    constexpr void drop(std::size_t c) { (c < 64 ? lo : hi) &= ~(std::uint64_t{1} << (c % 64)); }
-    constexpr bool within(column_set const& o) const { return (lo & ~o.lo) == 0 && (hi & ~o.hi) == 0; }
     constexpr bool meets(column_set const& o) const { return (lo & o.lo) != 0 || (hi & o.hi) != 0; }
     constexpr bool contains(std::size_t c) const { return (((c < 64 ? lo : hi) >> (c % 64)) & 1u) != 0; }
     constexpr void unite(column_set const& o) { lo |= o.lo, hi |= o.hi; }
@@ -392,14 +390,13 @@ private:
             fixed const* const ours = dest_.segment_out[sg].data();
             fixed* const xp = x.data();
             for (std::size_t w = 0; w < n; ++w) xp[list[w]] = ours[list[w]];
-            if (prev_ok_) {
-                fixed const* const theirs = prev_->segment_out[sg].data();
-                for (std::size_t w = 0; w < n; ++w)
-                    if (ours[list[w]].raw != theirs[list[w]].raw) differ.add(list[w]);
-            }
-            if (prev_ok_) moved_prev_.remove(io.segment_writes[sg]);
+            if (!prev_ok_) continue;  // then every column is moved for the previous row already
+            fixed const* const theirs = prev_->segment_out[sg].data();
+            for (std::size_t w = 0; w < n; ++w)
+                if (ours[list[w]].raw != theirs[list[w]].raw) differ.add(list[w]);
+            moved_prev_.remove(io.segment_writes[sg]);
         }
-        if (prev_ok_) moved_prev_.unite(differ);
+        moved_prev_.unite(differ);
     }
 
     constexpr void merge_layer(margins* m, margins const& lm) {
