@@ -39,14 +39,18 @@ C="'$check'" T="'$ctformer'"
 "$check" --digits 1 --json --shard 1/3 > d1part1.json || exit 1
 # a resume file of a partial run of every 3-digit addition, written by the checker itself (an
 # interrupted run); the cases below edit copies of it
-# (interrupted once a save holds some work: at any build speed, a sanitized one included)
-"$check" --digits 3 --threads 1 --json --resume partial.json > /dev/null &
-pid=$!
-for _ in $(seq 600); do
-  sleep 0.5
+# (interrupted a moment after its first save, which comes before any work; the interrupt's save
+# keeps the blocks done by then. The moment doubles until that holds some work, so a fast build
+# cannot finish first and a slow one, a sanitized one included, gets the time it needs.)
+for delay in 0.2 0.4 0.8 1.6 3.2 6.4 12.8; do
+  rm -f partial.json
+  "$check" --digits 3 --threads 1 --json --resume partial.json > /dev/null &
+  pid=$!
+  for _ in $(seq 600); do [ -s partial.json ] && break; sleep 0.1; done
+  sleep "$delay"
+  kill -INT $pid 2> /dev/null; wait $pid
   python3 -c "import json,sys; sys.exit(0 if json.load(open('partial.json'))['checked'] > 0 else 1)" 2> /dev/null && break
 done
-kill -INT $pid; wait $pid
 [ -f partial.json ] || { echo "FAIL: no resume file to start from"; exit 1; }
 python3 -c "import json; j=json.load(open('partial.json')); assert 0 < j['checked'] < 10**6, j['checked']" || exit 1
 
