@@ -71,6 +71,7 @@ function(ctformer_tool_libraries)
     add_library(${check} STATIC
         ${dir}/ctformer_check.cpp
         ${dir}/check/options.cpp
+        ${dir}/check/cli.cpp
         ${dir}/check/sweep.cpp
         ${dir}/check/resume.cpp
         ${dir}/check/merge.cpp

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -102,10 +104,43 @@ struct check_ops {
 /// The operations for `digits` digits (check/adders.cpp); throws std::invalid_argument outside [1, 16].
 check_ops const& check_ops_for(std::size_t digits);
 
+/// A run of a check's pairs handed out as one unit of work: block `id`, pairs numbered [i0, i1).
+struct block_job {
+    std::uint64_t id = 0, i0 = 0, i1 = 0;
+};
+
+/// A sweep as other processes see it (ctformer-check-mpi's worker ranks): they take blocks from
+/// the same queue as the sweep's own threads, and hand back what they found.
+class block_source {
+public:
+    /// The next block still to do; none when every block is handed out or the sweep is stopping.
+    virtual std::optional<block_job> next_block() = 0;
+    /// What another process found in a block it was handed: all of its pairs when `whole`, else
+    /// the first `found.checked` (it was interrupted). A --resume file keeps whole blocks only.
+    virtual void block_done(block_job const& job, tally const& found, bool whole) = 0;
+    /// Another process failed: the sweep stops, and sweep() throws `e`.
+    virtual void remote_failure(std::exception_ptr e) = 0;
+
+protected:
+    ~block_source() = default;
+};
+
+/// Serves a sweep's blocks to other processes. sweep() runs serve() on a thread of its own beside
+/// its workers and joins it before it reports: serve() returns when every other process has
+/// finished (or, once the sweep stops, when it gives up waiting for those that do not).
+class block_server {
+public:
+    virtual void serve(block_source& source) = 0;
+
+protected:
+    ~block_server() = default;
+};
+
 struct sweep_options {
     unsigned threads = 1;
     std::size_t max_failures = 20;
     std::string resume_file;  ///< empty: no --resume
+    block_server* server = nullptr;  ///< other processes that share the work, if any
 };
 
 /// Checks the pairs `r` describes (digits, ranges or sample, shard) and fills in what it found;
@@ -113,6 +148,10 @@ struct sweep_options {
 /// file, output_error when it cannot be written (before any work starts, or at a save: the work
 /// stops and the file keeps its last good state), and rethrows what stopped a worker.
 void sweep(report& r, sweep_options const& o);
+
+/// From now on SIGINT and SIGTERM stop the work (stopping(), interrupted()) instead of the
+/// process; sweep() calls it, and so does a process that works for another's sweep.
+void catch_stop_signals();
 
 /// Whether SIGINT or SIGTERM stopped a sweep.
 bool interrupted();

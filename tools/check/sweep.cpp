@@ -1,12 +1,14 @@
 // tools/check/sweep.cpp — the sweep over a check's pairs. The pairs are numbered (row-major over
 // the two ranges, or the sample's draws), a shard takes its share of the numbers, and worker
 // threads take blocks of 4096 in turn, checking each with check_block (the prompt tree walk over
-// one a and a run of b): the very forward pass the static_asserts evaluate, on the CPU. A monitor
-// thread shows the progress and saves the --resume file every 5 s. No exception leaves a thread:
-// the first one stops the sweep and sweep() rethrows it.
+// one a and a run of b): the very forward pass the static_asserts evaluate, on the CPU. Other
+// processes (ctformer-check-mpi's ranks) may take blocks from the same queue through a
+// block_server's thread. A monitor thread shows the progress and saves the --resume file every
+// 5 s. No exception leaves a thread: the first one stops the sweep and sweep() rethrows it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <exception>
 #include <cstdio>
@@ -64,7 +66,7 @@ void set_margins(report& r, margins const& m, bool any_new, report const& earlie
 }
 
 /// One sweep: the shard's share of the pairs, the workers, the monitor, the result.
-class sweep_run {
+class sweep_run final : public block_source {
 public:
     sweep_run(report& r, sweep_options const& o, pairs_checker check)
         : r_(r), o_(o), check_(check), resuming_(!o.resume_file.empty()) {
@@ -88,13 +90,19 @@ public:
         std::vector<std::thread> pool;
         pool.reserve(o_.threads);
         for (unsigned t = 0; t < o_.threads && !stopping(); ++t) start([&] { pool.emplace_back([this, &states, t] { work(states[t]); }); }, t);
-        std::atomic<bool> done{false};
         std::thread watcher;
-        start([&] { watcher = std::thread([&] { monitor(done); }); }, o_.threads);
+        start([&] { watcher = std::thread([&] { monitor(); }); }, o_.threads);
+        std::thread server;
+        if (o_.server) start([&] { server = std::thread([this] { serve(); }); }, o_.threads + 1);
         for (auto& t : pool) t.join();
-        done.store(true);
+        if (server.joinable()) server.join();
+        r_.elapsed_s = seconds(steady::now() - t0_);  // the work's time, not the monitor's wake-up
+        {
+            std::lock_guard<std::mutex> lock(monitor_mutex_);
+            done_ = true;
+        }
+        wake_monitor_.notify_one();
         if (watcher.joinable()) watcher.join();
-        r_.elapsed_s = seconds(steady::now() - t0_);
         if (error_) std::rethrow_exception(error_);
         finish(states);
     }
@@ -108,25 +116,56 @@ private:
         return todo_[r].first + (k - before);
     }
 
+public:
+    std::optional<block_job> next_block() override {
+        std::uint64_t const n = todo_end_.empty() ? 0 : todo_end_.back();
+        if (stopping()) return std::nullopt;
+        std::uint64_t const k = next_.fetch_add(1);
+        if (k >= n) return std::nullopt;
+        std::uint64_t const id = todo_block(k);
+        std::uint64_t const i0 = begin_ + id * block;
+        return block_job{id, i0, std::min(end_, i0 + block)};
+    }
+
+    void block_done(block_job const& job, tally const& found, bool whole) override {
+        {
+            std::lock_guard<std::mutex> lock(resume_mutex_);
+            remote_.merge(found, o_.max_failures);
+        }
+        record(job, found, whole);
+    }
+
+    void remote_failure(std::exception_ptr e) override { fail(e); }
+
+private:
+    /// A finished block into the --resume state (whole blocks only) and the progress.
+    void record(block_job const& job, tally const& found, bool whole) {
+        if (resuming_ && whole) {
+            std::lock_guard<std::mutex> lock(resume_mutex_);
+            rs_.found.merge(found, o_.max_failures);
+            rs_.done.insert(job.id);
+        }
+        progress_.fetch_add(job.i1 - job.i0, std::memory_order_relaxed);
+    }
+
     /// A worker: takes the next block still to do until none is left.
     void work(tally& st) noexcept {
         try {
-            std::uint64_t const n = todo_end_.empty() ? 0 : todo_end_.back();
-            while (!stopping()) {
-                std::uint64_t const k = next_.fetch_add(1);
-                if (k >= n) break;
-                std::uint64_t const id = todo_block(k);
-                std::uint64_t const i0 = begin_ + id * block, i1 = std::min(end_, i0 + block);
+            while (auto const job = next_block()) {
                 tally blk;
-                check_(r_, i0, i1, o_.max_failures, blk);
+                check_(r_, job->i0, job->i1, o_.max_failures, blk);
                 st.merge(blk, o_.max_failures);
-                if (resuming_ && blk.checked == i1 - i0) {
-                    std::lock_guard<std::mutex> lock(resume_mutex_);
-                    rs_.found.merge(blk, o_.max_failures);
-                    rs_.done.insert(id);
-                }
-                progress_.fetch_add(i1 - i0, std::memory_order_relaxed);
+                record(*job, blk, blk.checked == job->i1 - job->i0);
             }
+        } catch (...) {
+            fail(std::current_exception());
+        }
+    }
+
+    /// The thread that serves blocks to other processes.
+    void serve() noexcept {
+        try {
+            o_.server->serve(*this);
         } catch (...) {
             fail(std::current_exception());
         }
@@ -140,8 +179,9 @@ private:
         } catch (std::exception const& e) {
             try {
                 fail(std::make_exception_ptr(system_failure(
-                    t < o_.threads ? fmt::format("cannot start worker thread {} of {}: {}", t + 1, o_.threads, e.what())
-                                   : fmt::format("cannot start the progress thread: {}", e.what()))));
+                    t < o_.threads    ? fmt::format("cannot start worker thread {} of {}: {}", t + 1, o_.threads, e.what())
+                    : t == o_.threads ? fmt::format("cannot start the progress thread: {}", e.what())
+                                      : fmt::format("cannot start the thread that serves other processes: {}", e.what()))));
             } catch (...) {
                 fail(std::current_exception());
             }
@@ -155,11 +195,15 @@ private:
         abort_requested.store(true);
     }
 
-    void monitor(std::atomic<bool> const& done) noexcept {
+    /// Every 250 ms until the work is done (and at once then): the progress, the periodic save.
+    void monitor() noexcept {
         bool const tty = isatty(STDERR_FILENO) != 0;
         auto last_line = t0_, last_save = t0_;
-        while (!done.load()) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        for (;;) {
+            {
+                std::unique_lock<std::mutex> lock(monitor_mutex_);
+                if (wake_monitor_.wait_for(lock, std::chrono::milliseconds(250), [this] { return done_; })) break;
+            }
             auto const now = steady::now();
             if (resuming_ && seconds(now - last_save) >= 5) {
                 last_save = now;
@@ -208,6 +252,7 @@ private:
             r_.resumed = rs_.resumed;
         } else {
             for (auto const& st : states) all.merge(st, o_.max_failures);
+            all.merge(remote_, o_.max_failures);
         }
         r_.checked = all.checked;
         r_.right = all.right;
@@ -223,9 +268,12 @@ private:
     bool resuming_;
     std::uint64_t begin_ = 0, end_ = 0, blocks_ = 0;
     resume_state rs_;
+    tally remote_;  ///< what other processes found (under resume_mutex_)
     std::vector<block_set::range> todo_;  ///< the blocks to do: all, or those the --resume file does not hold
     std::vector<std::uint64_t> todo_end_;  ///< blocks to do up to and including each range of todo_
-    std::mutex resume_mutex_, error_mutex_;
+    std::mutex resume_mutex_, error_mutex_, monitor_mutex_;
+    std::condition_variable wake_monitor_;
+    bool done_ = false;  ///< the workers have finished (under monitor_mutex_)
     std::exception_ptr error_;
     std::atomic<std::uint64_t> next_{0}, progress_{0};
     steady::time_point t0_;
@@ -293,9 +341,13 @@ bool interrupted() { return stop_requested.load(); }
 
 bool stopping() { return stop_requested.load(std::memory_order_relaxed) || abort_requested.load(std::memory_order_relaxed); }
 
-void sweep(report& r, sweep_options const& o) {
+void catch_stop_signals() {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+}
+
+void sweep(report& r, sweep_options const& o) {
+    catch_stop_signals();
     sweep_run(r, o, check_ops_for(r.digits).check_pairs).run();
 }
 

@@ -1,0 +1,77 @@
+// tools/check/cli.cpp — the checkers' command line (cli.hpp).
+#include "cli.hpp"
+
+#include <tuple>
+
+#include <fmt/core.h>
+
+#include "../digits.hpp"
+#include "check.hpp"
+
+namespace ctformer::tools::check::cli {
+
+void add_options(CLI::App& app, check_options& o, std::string const& threads_help) {
+    app.add_option("--digits,-d", o.digits, "operand digit count D (1-16; a check of every pair needs D ≤ 9, beyond it give ranges or --sample)")
+        ->check(CLI::Range(min_digits, max_digits));
+    app.add_option("--left", o.left, "first operands, inclusive range A..B (default 0..10^D-1)");
+    app.add_option("--right", o.right, "second operands, inclusive range C..D (default 0..10^D-1)");
+    app.add_flag("--seed-set", o.seed_set, "the seed notebook's own set: both operands 0..999 (4 digits)");
+    auto* sample = app.add_option("--sample", o.sample, "check N random pairs from the ranges instead of all")
+                       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    app.add_option("--rng-seed", o.rng_seed, "the random seed of --sample's pairs")->needs(sample);
+    app.add_option("--threads,-j", o.threads, "worker threads (default: " + threads_help + ")")->check(CLI::Range(1, 1024));
+    app.add_option("--shard", o.shard, "check part K of N disjoint parts (K/N, 1 ≤ K ≤ N)");
+    app.add_option("--merge", o.merge, "combine the JSON reports of a sharded check into one")->expected(1, -1);
+    app.add_flag("--json", o.json, "print the report as JSON on stdout");
+    app.add_option("--resume", o.resume,
+                   "keep the finished work in FILE (written every 5 s and at the end); if FILE exists, skip what it holds");
+    app.add_option("--max-failures", o.max_failures, "list at most this many failures")->check(CLI::Range(0, 100000));
+}
+
+void check_given(CLI::App const& app, check_options const& o) {
+    for (char const* name : {"--left", "--right", "--shard", "--resume"}) {
+        auto const* opt = app.get_option(name);
+        if (opt->count() > 0 && opt->as<std::string>().empty()) throw usage_error(fmt::format("{}: the value is empty", name));
+    }
+    for (auto const& f : o.merge)
+        if (f.empty()) throw usage_error("--merge: a file name is empty");
+    if (!o.merge.empty())
+        for (char const* name : {"--digits", "--threads"})
+            if (app.get_option(name)->count() > 0)
+                throw usage_error(fmt::format("--merge combines finished reports; it takes no {} (the parts say what they checked)", name));
+}
+
+report plan(check_options const& o) {
+    report r;
+    r.digits = o.digits;
+    std::uint64_t const limit = ctformer::power_of_ten(o.digits);
+    r.left_hi = r.right_hi = limit - 1;
+    if (o.seed_set) {
+        if (o.digits != 4 || !o.left.empty() || !o.right.empty())
+            throw usage_error("--seed-set is the seed's 4-digit set 0..999 + 0..999; it takes no --digits, --left or --right");
+        r.left_hi = r.right_hi = 999;
+    }
+    if (!o.left.empty()) std::tie(r.left_lo, r.left_hi) = parse_range(o.left, limit, "--left");
+    if (!o.right.empty()) std::tie(r.right_lo, r.right_hi) = parse_range(o.right, limit, "--right");
+    if (o.sample) {
+        r.mode = "sample";
+        r.sample = o.sample;
+        r.rng_seed = o.rng_seed;
+    }
+    if (!o.shard.empty()) std::tie(r.shard, r.shards) = parse_shard(o.shard);
+    if (!pair_count_fits(r))
+        throw usage_error(fmt::format(
+            "{}-digit additions: the range {}..{} + {}..{} holds more than 2^64 pairs, more than the checker counts; give "
+            "narrower --left and --right ranges or --sample N",
+            o.digits, r.left_lo, r.left_hi, r.right_lo, r.right_hi));
+    return r;
+}
+
+int status_of(report const& r) {
+    if (r.wrong() > 0) return exit_wrong;
+    if (interrupted()) return exit_interrupted;
+    if (!r.complete) return exit_incomplete;
+    return exit_ok;
+}
+
+}  // namespace ctformer::tools::check::cli
