@@ -32,8 +32,8 @@ td.changed { background: #ffe9a8; font-weight: bold; }
 tr.predicts td:first-child { background: #dff0d8; }
 tr.unread td { color: #999; background: #f4f4f4; }
 .legend { color: #666; font-size: 0.9em; max-width: 60em; }
-figure { margin: 0.8em 0; }
-figure img { max-width: 100%; border: 1px solid #ddd; background: #fff; }
+figure { margin: 0.8em 0; overflow-x: auto; }
+figure img { max-width: none; border: 1px solid #ddd; background: #fff; }  /* at their own size: labels 14 px */
 figcaption { color: #555; font-size: 0.9em; }
 .pictures { display: flex; flex-direction: column; }
 #grids { display: flex; gap: 1.5em; flex-wrap: wrap; }

@@ -107,6 +107,9 @@ void canvas::write_png(std::string const& path) const {
 
 std::string scale::legend() const {
     if (kind == unit) return "colour: the value on viridis, linear from 0 (dark) to 1 (yellow)";
+    if (kind == signed_linear)
+        return fmt::format("colour: linear, u = v / {:.4g}; blue < 0 < red, white = exactly 0, any nonzero value at least |u| = 0.08",
+                           largest);
     return fmt::format(
         "colour: signed log scale, u = sign(v) log10(1 + |v|/{:g}) / log10(1 + {:.4g}/{:g}); blue < 0 < red, white = exactly 0, "
         "any nonzero value at least |u| = 0.08",
@@ -132,10 +135,13 @@ std::string base64(std::vector<unsigned char> const& bytes) {
 namespace {
 
 /// Where render() puts things: the sizes of the labels, the grid's corner and cells, the colour bar.
+/// Every label is drawn at scale 2 (14 px high); cells grow until their labels fit.
 struct frame {
     static constexpr int s = 2, pad = 10;  ///< text scale, margin
+    static constexpr int line = 16;  ///< the room one label needs across it: 14 px and a gap
+    static constexpr int min_legend_width = 640;  ///< the legend wraps at the picture's width, but not narrower
     int th = canvas::text_height(s);
-    int cw = 0, ch = 0, tick_scale = 1;
+    int cw = 0, ch = 0, tick_scale = s;
     bool row_ticks = false, col_ticks = false, col_ticks_vertical = false;
     int row_title_w = 0, row_band_w = 0, col_tick_h = 0;
     int gx = 0, gy = 0, gw = 0, gh = 0;  ///< the grid
@@ -151,22 +157,65 @@ int widest(Items const& items, Name name, int scale) {
     return w;
 }
 
-std::string const& band_name(band const& b) { return b.name; }
 std::string const& tick_name(std::string const& t) { return t; }
+
+/// A band's label: its name, and with a scale of its own, the largest |value| that scale covers.
+std::string band_label(heatmap const& h, std::size_t i) {
+    auto const& b = h.col_axis.bands[i];
+    return h.band_scales.empty() ? b.name : fmt::format("{} max {:.3g}", b.name, h.band_scales[i].largest);
+}
+
+/// The cell size along one axis: `fit` (the grid's share of the target size), grown so that a
+/// tick label fits each cell and each band's name fits the band.
+int cell_size(int fit, axis const& a) {
+    int c = fit;
+    std::size_t gap = a.ticks.size(), last = a.ticks.size();  // the fewest cells between two labelled ticks
+    for (std::size_t i = 0; i < a.ticks.size(); ++i)
+        if (!a.ticks[i].empty()) {
+            if (last < a.ticks.size()) gap = std::min(gap, i - last);
+            last = i;
+        }
+    if (last < a.ticks.size()) c = std::max(c, (frame::line + static_cast<int>(gap) - 1) / static_cast<int>(gap));
+    for (auto const& b : a.bands)
+        if (!b.name.empty() && b.count > 0) c = std::max(c, (frame::line + static_cast<int>(b.count) - 1) / static_cast<int>(b.count));
+    return c;
+}
+
+/// `text` broken into lines of at most `width` pixels, at spaces.
+std::vector<std::string> wrap(std::string const& text, int width) {
+    std::vector<std::string> lines{""};
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t const space = text.find(' ', i);
+        std::string const word = text.substr(i, space == std::string::npos ? std::string::npos : space - i);
+        std::string const joined = lines.back().empty() ? word : lines.back() + " " + word;
+        if (!lines.back().empty() && canvas::text_width(joined, frame::s) > width)
+            lines.push_back(word);
+        else
+            lines.back() = joined;
+        if (space == std::string::npos) break;
+        i = space + 1;
+    }
+    return lines;
+}
 
 frame measure(heatmap const& h) {
     frame f;
-    int const s = frame::s,
-              cell = std::clamp(std::min(h.max_width / static_cast<int>(h.cols), h.max_height / static_cast<int>(h.rows)), 2, 36);
-    f.cw = f.ch = cell;
-    f.tick_scale = cell >= 16 ? 2 : 1;
-    f.row_ticks = !h.row_axis.ticks.empty() && f.ch >= 8;
-    f.col_ticks = !h.col_axis.ticks.empty() && f.cw >= 8;
+    int const s = frame::s, cols = static_cast<int>(h.cols), rows = static_cast<int>(h.rows);
+    int const fit = std::clamp(std::min(h.max_width / cols, h.max_height / rows), 2, 36);
+    // a narrow matrix (a layer with two hidden units, the unembedding's 14 columns) gets wider
+    // cells, up to 64 px, so that it is not a sliver beside its legend
+    f.cw = cell_size(std::max(fit, std::min(64, 320 / cols)), h.col_axis);
+    f.ch = cell_size(std::max(fit, std::min(64, 160 / rows)), h.row_axis);
+    f.row_ticks = !h.row_axis.ticks.empty();
+    f.col_ticks = !h.col_axis.ticks.empty();
     f.row_title_w = h.row_axis.title.empty() ? 0 : f.th + 8;
-    f.row_band_w = h.row_axis.bands.empty() ? 0 : widest(h.row_axis.bands, band_name, s) + 10;
+    f.row_band_w = h.row_axis.bands.empty() ? 0 : widest(h.row_axis.bands, [](band const& b) { return b.name; }, s) + 10;
     int const row_tick_w = f.row_ticks ? widest(h.row_axis.ticks, tick_name, f.tick_scale) + 6 : 0;
     int const col_title_h = h.col_axis.title.empty() ? 0 : f.th + 8;
-    int const col_band_h = h.col_axis.bands.empty() ? 0 : widest(h.col_axis.bands, band_name, s) + 10;
+    int col_band_h = 0;
+    for (std::size_t i = 0; i < h.col_axis.bands.size(); ++i)
+        col_band_h = std::max(col_band_h, canvas::text_width(band_label(h, i), s) + 10);
     int const col_tick_w = f.col_ticks ? widest(h.col_axis.ticks, tick_name, f.tick_scale) : 0;
     f.col_ticks_vertical = col_tick_w > f.cw - 2;
     f.col_tick_h = !f.col_ticks ? 0 : (f.col_ticks_vertical ? col_tick_w : canvas::text_height(f.tick_scale)) + 6;
@@ -174,23 +223,32 @@ frame measure(heatmap const& h) {
     f.gy = frame::pad + f.th + 10 + col_title_h + col_band_h + f.col_tick_h;
     f.gw = static_cast<int>(h.cols) * f.cw, f.gh = static_cast<int>(h.rows) * f.ch;
     f.bar_h = std::max(std::min(f.gh, 400), 160), f.bar_x = f.gx + f.gw + 24;
-    f.legend = {h.colours.legend()};
-    if (!h.note.empty()) f.legend.push_back(h.note);
     f.legend_y = f.gy + std::max(f.gh, f.bar_h) + 16;
     f.width = f.bar_x + f.bar_w + 8 + canvas::text_width("-0.000e+00", s) + frame::pad;
-    for (auto const& l : f.legend) f.width = std::max(f.width, frame::pad + canvas::text_width(l, s) + frame::pad);
-    f.width = std::max(f.width, frame::pad + canvas::text_width(h.title, s) + frame::pad);
+    f.width = std::max({f.width, frame::min_legend_width, frame::pad + canvas::text_width(h.title, s) + frame::pad});
+    std::vector<std::string> legend{
+        h.band_scales.empty()
+            ? h.colours.legend()
+            : "colour: each register on a linear scale of its own, u = v / (the register's largest |v|, after its name); "
+              "blue < 0 < red, white = exactly 0, any nonzero value at least |u| = 0.08"};
+    if (!h.note.empty()) legend.push_back(h.note);
+    for (auto const& l : legend)
+        for (auto& line : wrap(l, f.width - 2 * frame::pad)) f.legend.push_back(std::move(line));
     f.height = f.legend_y + static_cast<int>(f.legend.size()) * (f.th + 8) + frame::pad;
     return f;
 }
 
 /// The cells, the rules between bands, a frame around them and the marked cells' outlines.
 void draw_grid(canvas& c, heatmap const& h, frame const& f) {
+    std::vector<scale const*> column_scale(h.cols, &h.colours);
+    for (std::size_t b = 0; b < h.band_scales.size() && b < h.col_axis.bands.size(); ++b)
+        for (std::size_t k = h.col_axis.bands[b].start; k < h.col_axis.bands[b].start + h.col_axis.bands[b].count && k < h.cols; ++k)
+            column_scale[k] = &h.band_scales[b];
     for (std::size_t r = 0; r < h.rows; ++r)
         for (std::size_t k = 0; k < h.cols; ++k) {
             std::size_t const i = r * h.cols + k;
             int const x = f.gx + static_cast<int>(k) * f.cw, y = f.gy + static_cast<int>(r) * f.ch;
-            c.fill(x, y, x + f.cw, y + f.ch, !h.mask.empty() && h.mask[i] ? masked : h.colours.colour(h.values[i]));
+            c.fill(x, y, x + f.cw, y + f.ch, !h.mask.empty() && h.mask[i] ? masked : column_scale[k]->colour(h.values[i]));
         }
     if (f.cw >= 4) {
         for (auto const& b : h.col_axis.bands)
@@ -208,7 +266,9 @@ void draw_grid(canvas& c, heatmap const& h, frame const& f) {
         for (std::size_t k = 0; k < h.cols; ++k)
             if (h.marked[r * h.cols + k]) {
                 int const x = f.gx + static_cast<int>(k) * f.cw, y = f.gy + static_cast<int>(r) * f.ch;
-                c.outline(x, y, x + f.cw, y + f.ch, ink);
+                rgb const cell = c.at(x + f.cw / 2, y + f.ch / 2);
+                bool const dark = 299 * cell.r + 587 * cell.g + 114 * cell.b < 128 * 1000;  // ITU-R 601 luma
+                c.outline(x, y, x + f.cw, y + f.ch, dark ? rgb{255, 215, 0} : ink);  // gold on dark cells
             }
 }
 
@@ -227,11 +287,14 @@ void draw_row_labels(canvas& c, axis const& a, frame const& f, std::size_t rows)
 }
 
 /// Column labels: the axis title, band names (vertical), ticks.
-void draw_col_labels(canvas& c, axis const& a, frame const& f, std::size_t cols) {
+void draw_col_labels(canvas& c, heatmap const& h, frame const& f) {
+    axis const& a = h.col_axis;
+    std::size_t const cols = h.cols;
     if (!a.title.empty()) c.text(f.gx, frame::pad + f.th + 10, a.title, frame::s);
-    for (auto const& b : a.bands) {
+    for (std::size_t i = 0; i < a.bands.size(); ++i) {
+        auto const& b = a.bands[i];
         int const mid = f.gx + static_cast<int>(b.start) * f.cw + static_cast<int>(b.count) * f.cw / 2;
-        c.text(mid - f.th / 2, f.gy - f.col_tick_h - 6, b.name, frame::s, ink, true);
+        c.text(mid - f.th / 2, f.gy - f.col_tick_h - 6, band_label(h, i), frame::s, ink, true);
     }
     if (!f.col_ticks) return;
     for (std::size_t k = 0; k < cols && k < a.ticks.size(); ++k) {
@@ -247,7 +310,7 @@ void draw_col_labels(canvas& c, axis const& a, frame const& f, std::size_t cols)
 
 /// The colour bar: top = the largest value, bottom = the smallest, with five labelled ticks.
 void draw_colour_bar(canvas& c, scale const& colours, frame const& f) {
-    bool const signed_bar = colours.kind == scale::signed_log;
+    bool const signed_bar = colours.kind != scale::unit;
     for (int y = 0; y < f.bar_h; ++y) {
         double const t = 1.0 - static_cast<double>(y) / (f.bar_h - 1);  // 1 at the top
         double const u = signed_bar ? 2 * t - 1 : t;
@@ -272,8 +335,9 @@ canvas render(heatmap const& h) {
     c.text(frame::pad, frame::pad, h.title, frame::s);
     draw_grid(c, h, f);
     draw_row_labels(c, h.row_axis, f, h.rows);
-    draw_col_labels(c, h.col_axis, f, h.cols);
-    draw_colour_bar(c, h.colours, f);
+    draw_col_labels(c, h, f);
+    // with a scale per band, the bar shows the fraction of each band's largest |value|
+    draw_colour_bar(c, h.band_scales.empty() ? h.colours : scale{scale::signed_linear, 1, 0}, f);
     for (std::size_t i = 0; i < f.legend.size(); ++i)
         c.text(frame::pad, f.legend_y + static_cast<int>(i) * (f.th + 8), f.legend[i], frame::s);
     return c;

@@ -112,11 +112,12 @@ inline rgb diverging(double u) {
 // ------------------------------------------------------------------------------------------
 
 /// How values become colours. `signed_log`: u = sign(v)·log10(1 + |v|/t) / log10(1 + M/t), linear
-/// for |v| ≲ t and logarithmic above, so that entries of 0.01 and of 10^4 in one matrix both show;
-/// every nonzero value gets at least |u| = 0.08, so nothing nonzero looks like zero. `unit`: v ∈
-/// [0, 1] linear on viridis (softmax weights).
+/// for |v| ≲ t and logarithmic above, so that entries of 0.01 and of 10^4 in one matrix both show.
+/// `signed_linear`: u = v / M, so that 0.5, 0.7 and 1 are three colours (a register's values). On
+/// both, every nonzero value gets at least |u| = 0.08, so nothing nonzero looks like zero. `unit`:
+/// v ∈ [0, 1] linear on viridis (softmax weights).
 struct scale {
-    enum kind_t { signed_log, unit } kind = signed_log;
+    enum kind_t { signed_log, unit, signed_linear } kind = signed_log;
     double largest = 1;  ///< M: the largest |v| the scale covers
     double linear = 0.01;  ///< t
 
@@ -125,15 +126,17 @@ struct scale {
         for (double v : values) m = std::max(m, std::fabs(v));
         return scale{signed_log, m > 0 ? m : 1, linear};
     }
-    double position(double v) const {  // u ∈ [−1, 1] (signed_log) or [0, 1] (unit)
+    double position(double v) const {  // u ∈ [−1, 1] (signed_log, signed_linear) or [0, 1] (unit)
         if (kind == unit) return std::clamp(v, 0.0, 1.0);
         if (v == 0) return 0;
-        double u = std::log10(1 + std::fabs(v) / linear) / std::log10(1 + largest / linear);
+        double u = kind == signed_linear ? std::fabs(v) / largest
+                                         : std::log10(1 + std::fabs(v) / linear) / std::log10(1 + largest / linear);
         u = std::clamp(std::max(u, 0.08), 0.0, 1.0);
         return v < 0 ? -u : u;
     }
     double value_at(double u) const {  // the inverse of position, for the colour bar's ticks
         if (kind == unit) return u;
+        if (kind == signed_linear) return u * largest;
         double const a = linear * (std::pow(10.0, std::fabs(u) * std::log10(1 + largest / linear)) - 1);
         return u < 0 ? -a : a;
     }
@@ -165,9 +168,13 @@ struct heatmap {
     std::vector<bool> marked;  ///< optional: cells outlined (e.g. changed by this layer)
     axis row_axis, col_axis;
     scale colours;
+    /// Optional, one per column band (col_axis.bands): each band on a scale of its own (a
+    /// register's values, so that its 0.5 and its 1 differ); the colour bar then shows the fraction
+    /// of each band's largest |value|, and the bands' names say their largest.
+    std::vector<scale> band_scales;
     std::string note;  ///< one more legend line
-    int max_width = 1600;  ///< the grid's target size in pixels
-    int max_height = 1000;
+    int max_width = 1600;  ///< the grid's target size in pixels: cells shrink to fit it, but not
+    int max_height = 1000;  ///< below the size their labels need (every label is 14 px high)
 };
 
 /// Draws the heatmap with its labels, colour bar and legend.

@@ -5,6 +5,7 @@
 #include "dataflow.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "digits.hpp"
@@ -82,6 +83,22 @@ picture::heatmap weight_map(std::string title, std::size_t rows, std::size_t col
     return h;
 }
 
+/// What hidden unit u of an MLP means: for the add table, the digit pair and carry it fires for
+/// (units 2·(10 i + j) and 2·(10 i + j) + 1: no carry, carry in; model/instructions.hpp).
+std::string unit_label(std::string_view layer, std::size_t u) {
+    if (layer == "add_with_carry" && u < 200)
+        return fmt::format("({}, {}, {})", u / 20, u / 2 % 10, u % 2 == 0 ? "no carry" : "carry in");
+    if (layer == "copy_on_match" && u < vocab_size) return fmt::format("copy of {}", token_label(vocabulary[u]));
+    return fmt::format("unit {}", u);
+}
+
+/// The hidden units of an MLP, each labelled by what it means (unit_label), then the bias row.
+picture::axis hidden_axis(std::string_view layer, std::size_t H) {
+    picture::axis a{"hidden unit", {}, {}};
+    for (std::size_t u = 0; u < H; ++u) a.ticks.push_back(unit_label(layer, u));
+    return a;
+}
+
 /// The pictures of one distinct layer's weights, named `base`_wq.png and so on.
 std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, std::string const& base) {
     std::size_t const W = in.width;
@@ -101,14 +118,18 @@ std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, 
         out.back().map.note = fmt::format("score = (q . k) x {:.6g}, then a causal softmax", w.score_scale);
         return out;
     }
-    std::size_t const H = w.hidden, every = H > 40 ? 10 : H > 10 ? 5 : 1;
+    // Both pictures have a row per hidden unit, labelled by meaning: W1 is drawn transposed.
+    std::size_t const H = w.hidden;
     auto with_bias = d_in;
     with_bias.bands.push_back({W, 1, "bias"});
     with_bias.ticks.push_back("b");
-    out.push_back({base + "_w1.png", weight_map(name + ": W1 and b1 (hidden = GELU(x W1 + b1))", W + 1, H, w.w1, with_bias,
-                                                index_axis("hidden unit", H, every))});
-    auto hidden = index_axis("hidden unit", H, every);
-    hidden.ticks.push_back("b");
+    std::vector<double> w1t((W + 1) * H);
+    for (std::size_t c = 0; c <= W; ++c)
+        for (std::size_t u = 0; u < H; ++u) w1t[u * (W + 1) + c] = w.w1[c * H + u];
+    out.push_back({base + "_w1.png", weight_map(name + ": W1 and b1, a row per hidden unit (hidden = GELU(x W1 + b1))", H, W + 1,
+                                                std::move(w1t), hidden_axis(w.name, H), with_bias)});
+    auto hidden = hidden_axis(w.name, H);
+    hidden.ticks.push_back("b2");
     hidden.bands.push_back({H, 1, "bias"});
     out.push_back({base + "_w2.png", weight_map(name + ": W2 and b2 (update = hidden W2 + b2)", H + 1, W, w.w2, hidden, d_out)});
     return out;
@@ -140,8 +161,9 @@ picture::axis sequence_axis(plot_input const& in, std::string title) {
     return seq;
 }
 
-/// The stream after step s, its changes outlined, on one colour scale for all steps.
-picture::heatmap stream_map(plot_input const& in, std::size_t s, picture::scale const& colours) {
+/// The stream after step s, its changes outlined, each register on a colour scale of its own,
+/// the same for all steps.
+picture::heatmap stream_map(plot_input const& in, std::size_t s, std::vector<picture::scale> const& colours) {
     auto const& now = in.steps[s].stream;
     picture::heatmap h;
     h.title = fmt::format("step {}: the residual stream after {}", s, picture::ascii(in.steps[s].name));
@@ -151,7 +173,7 @@ picture::heatmap stream_map(plot_input const& in, std::size_t s, picture::scale 
     for (std::size_t i = 0; s > 0 && i < now.size(); ++i) h.marked[i] = now[i] != in.steps[s - 1].stream[i];
     h.row_axis = sequence_axis(in, "row (position: token)");
     h.col_axis = model_axis(in, "column of the residual stream");
-    h.colours = colours;
+    h.band_scales = colours;
     h.note = s == 0 ? "the embedding: a one-hot token and sin/cos of the position" : "outlined: entries this layer changed";
     h.max_height = 700;
     return h;
@@ -206,15 +228,6 @@ void decode_rows(plot_input const& in, std::size_t s, program_step& step) {
     }
 }
 
-/// What hidden unit u of an MLP means: for the add table, the digit pair and carry it fires for
-/// (units 2·(10 i + j) and 2·(10 i + j) + 1: no carry, carry in; model/instructions.hpp).
-std::string unit_label(std::string_view layer, std::size_t u) {
-    if (layer == "add_with_carry" && u < 200)
-        return fmt::format("({}, {}, {})", u / 20, u / 2 % 10, u % 2 == 0 ? "no carry" : "carry in");
-    if (layer == "copy_on_match" && u < vocab_size) return fmt::format("copy of {}", token_label(vocabulary[u]));
-    return fmt::format("unit {}", u);
-}
-
 /// The pre-activations of step s's hidden units in the '=' row, from the stream before the step.
 void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
     auto const& st = in.steps[s];
@@ -230,11 +243,19 @@ void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
     }
 }
 
-picture::scale stream_scale(plot_input const& in) {
-    std::vector<double> all;
-    for (auto const& step : in.steps)
-        for (fixed v : step.stream) all.push_back(v.to_double());
-    return picture::scale::covering(all);
+/// A linear scale per column band of model_axis (the token block, then each register), each
+/// covering that band's values over every step.
+std::vector<picture::scale> stream_scales(plot_input const& in) {
+    std::vector<picture::scale> out;
+    for (auto const& b : model_axis(in, "").bands) {
+        double m = 0;
+        for (auto const& step : in.steps)
+            for (std::size_t r = 0; r < in.tokens.size(); ++r)
+                for (std::size_t c = b.start; c < b.start + b.count; ++c)
+                    m = std::max(m, std::fabs(step.stream[r * in.width + c].to_double()));
+        out.push_back(picture::scale{picture::scale::signed_linear, m > 0 ? m : 1, 0});
+    }
+    return out;
 }
 
 }  // namespace
@@ -251,7 +272,7 @@ plot_set make_plots(plot_input const& in) {
     out.prompt_rows = in.prompt_rows;
     auto const weight_paths = weight_figures(in, out);
     out.diagrams = {{"dataflow.svg", dataflow_svg(in)}, {"timeline.svg", timeline_svg(in)}};
-    auto const colours = stream_scale(in);
+    auto const colours = stream_scales(in);
     for (std::size_t s = 0; s < in.steps.size(); ++s) {
         auto const& st = in.steps[s];
         program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}, {}, {}, {}};

@@ -25,6 +25,13 @@ for f in stream/00_embedding.png stream/09_add_with_carry.png stream/44_copy_on_
          attention/07_read_relative_left_pos_to_left.png weights/08_add_with_carry_w1.png weights/unembed.png; do
   [ -f "$work/d4/$f" ] || fail "missing $f"
 done
+# Readable: every label 14 px high, so a labelled row or column is at least 16 px (the add table's
+# 200 hidden units and bias: 201 rows; the stream's 80 columns).
+size() { python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(*struct.unpack('>II', d[16:24]))" "$1"; }
+read -r w h <<< "$(size "$work/d4/weights/08_add_with_carry_w2.png")"
+[ "$h" -ge $((201 * 16)) ] || fail "the add table's W2 is $h px tall: its 201 labelled rows need 16 px each"
+read -r w h <<< "$(size "$work/d4/stream/09_add_with_carry.png")"
+[ "$w" -ge $((80 * 16)) ] || fail "a stream picture is $w px wide: its 80 labelled columns need 16 px each"
 "$png_check" --min-colours 20 --min-ink 0.005 $(find "$work/d4" -name '*.png' | sort) > "$work/check.txt" || { grep FAIL "$work/check.txt"; fail "a picture is blank or unreadable"; }
 "$png_check" --differ "$work/d4/stream/08_read_relative_right_pos_to_right.png" "$work/d4/stream/09_add_with_carry.png" >/dev/null \
   || fail "add_with_carry changes the stream but not its picture"
