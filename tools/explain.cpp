@@ -72,6 +72,7 @@ constexpr std::string_view page_body = R"(<nav>
 </section>
 <section class="pictures">
 <figure><img id="stream" alt="the residual stream after this step"><figcaption>The residual stream: one row per token, one column per entry of the 80-wide row, grouped by register. Outlined cells changed in this step.</figcaption></figure>
+<figure id="strip-figure"><div id="strip"></div><figcaption>Where the selected row looks (click a token to select its row): an arc to each row it attends to, as wide as the softmax weight. Hover an arc or a token for its score before the softmax and its gap to the best score; exp of a gap below &minus;22.9 is exactly 0 in fixed point, so those rows get weight 0.</figcaption></figure>
 <figure id="attention-figure"><img id="attention" alt="the attention pattern of this layer"><figcaption>The attention pattern: each row's softmax weight on each earlier row.</figcaption></figure>
 <div id="weights"></div>
 </section>
@@ -157,6 +158,7 @@ function show(step) {
   document.getElementById("stream").src = data.images[s.stream];
   const af = document.getElementById("attention-figure");
   af.hidden = !s.attention;
+  drawStrip(s);
   if (s.attention) document.getElementById("attention").src = data.images[s.attention];
   const weights = document.getElementById("weights");
   weights.replaceChildren();
@@ -168,6 +170,70 @@ function show(step) {
     f.append(img, cell("figcaption", "weights: " + w));
     weights.append(f);
   }
+}
+let selected = -1;  // the row the attention strip shows; -1: the row of '='
+/// The attention strip: the tokens in a line, arcs from the selected row to the rows it attends to
+/// (width: the softmax weight), and each score before the softmax with its gap to the best.
+function drawStrip(s) {
+  const figure = document.getElementById("strip-figure"), strip = document.getElementById("strip");
+  figure.hidden = !s.pattern.length;
+  strip.replaceChildren();
+  if (!s.pattern.length) return;
+  const n = data.text.length - 1, row = selected >= 0 && selected < n ? selected : data.prompt_rows - 1;
+  const ns = "http://www.w3.org/2000/svg", step = 44, base = 150, fmt = (v) => Number(v.toPrecision(6)).toString();
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", String(step * n + 20));
+  svg.setAttribute("height", String(base + 40));
+  svg.setAttribute("font-family", "monospace");
+  svg.setAttribute("font-size", "16");
+  const x = (j) => 10 + step * j + step / 2;
+  let best = -Infinity;
+  for (let j = 0; j <= row; ++j) best = Math.max(best, s.scores[row * n + j]);
+  const why = (j) => "row " + row + " → row " + j + ": weight " + fmt(s.pattern[row * n + j]) + ", score " +
+    fmt(s.scores[row * n + j]) + ", gap to the best " + fmt(s.scores[row * n + j] - best);
+  for (let j = 0; j <= row; ++j) {
+    const w = s.pattern[row * n + j];
+    if (w < 0.0005) continue;
+    const path = document.createElementNS(ns, "path"), h = Math.min((base - 26) / 2, 14 + Math.abs(row - j) * 6);
+    path.setAttribute("d", "M " + x(row) + " " + (base - 22) + " Q " + (x(row) + x(j)) / 2 + " " + (base - 22 - 2 * h) + " " + x(j) + " " + (base - 22));
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "#b2182b");
+    path.setAttribute("stroke-width", String(1 + 9 * w));
+    path.setAttribute("class", "arc");
+    path.dataset.from = String(row);
+    path.dataset.to = String(j);
+    path.dataset.weight = fmt(w);
+    const t = document.createElementNS(ns, "title");
+    t.textContent = why(j);
+    path.append(t);
+    svg.append(path);
+  }
+  for (let j = 0; j < n; ++j) {
+    const g = document.createElementNS(ns, "g"), box = document.createElementNS(ns, "rect"), label = document.createElementNS(ns, "text");
+    box.setAttribute("x", String(10 + step * j + 3));
+    box.setAttribute("y", String(base - 20));
+    box.setAttribute("width", String(step - 6));
+    box.setAttribute("height", "30");
+    box.setAttribute("fill", j === row ? "#ffe9a8" : j > row ? "#eee" : "#fff");
+    box.setAttribute("stroke", "#888");
+    label.setAttribute("x", String(x(j)));
+    label.setAttribute("y", String(base));
+    label.setAttribute("text-anchor", "middle");
+    label.textContent = data.text[j] === "\n" ? "\\n" : data.text[j];
+    const num = document.createElementNS(ns, "text");
+    num.setAttribute("x", String(x(j)));
+    num.setAttribute("y", String(base + 30));
+    num.setAttribute("text-anchor", "middle");
+    num.setAttribute("font-size", "12");
+    num.textContent = String(j);
+    const t = document.createElementNS(ns, "title");
+    t.textContent = j > row ? "row " + j + ": after row " + row + ", hidden by the causal mask" : why(j);
+    g.append(t, box, label, num);
+    g.style.cursor = "pointer";
+    g.addEventListener("click", () => { selected = j; drawStrip(s); });
+    svg.append(g);
+  }
+  strip.append(svg);
 }
 /// What a cell of the table holds: its register and columns, each entry's exact value (decimal and
 /// raw Q31.32; one-hot registers list their nonzero entries), and the step that last wrote it.
@@ -228,6 +294,7 @@ document.addEventListener("keydown", (e) => {
 chooser.addEventListener("change", () => choose(Number(chooser.value)));
 const fragment = new URLSearchParams(location.hash.slice(1));
 choose(Number(fragment.get("preset") || 0));
+if (fragment.get("row")) selected = Number(fragment.get("row"));  // #row=R: the attention strip's row
 show(Number(fragment.get("step") || 0));
 if (fragment.get("inspect")) {  // #inspect=ROW,REGISTER: what hovering that cell shows, into #inspected
   const [row, name] = fragment.get("inspect").split(",");
@@ -275,6 +342,13 @@ json raw_json(std::vector<std::int64_t> const& raw) {
     return out;
 }
 
+/// Values rounded to 6 significant digits, as JSON numbers (the attention strip's tooltips).
+json rounded(std::vector<double> const& v) {
+    json out = json::array();
+    for (double x : v) out.push_back(number(std::stod(fmt::format("{:.6g}", x))));
+    return out;
+}
+
 json step_json(program_step const& st, std::string const& narration) {
     json changed = json::array();
     for (auto const& row : st.changed) {
@@ -294,7 +368,9 @@ json step_json(program_step const& st, std::string const& narration) {
             {"weights", st.weights},
             {"rows", st.decoded},
             {"changed", std::move(changed)},
-            {"attends", st.attends}};
+            {"attends", st.attends},
+            {"pattern", rounded(st.attention_weights)},
+            {"scores", rounded(st.attention_scores)}};
 }
 
 /// What the script reads of one prompt: the text, the registers, every picture, every step.

@@ -45,6 +45,10 @@ struct program_step {
     std::vector<double> hidden_pre;
     std::vector<std::string> hidden_labels;
     std::vector<std::int64_t> raw;  ///< the stream after the step, rows × W, raw Q31.32
+    /// An attention step: rows × rows, each row's softmax weight on each row, and its scores before
+    /// the softmax (q·k × the score scale, in double precision from the weights and the stream
+    /// before the step; 0 where the causal mask hides the row).
+    std::vector<double> attention_weights, attention_scores;
 };
 
 struct plot_set {

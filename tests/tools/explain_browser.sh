@@ -41,6 +41,19 @@ if [ -z "$want" ] || ! grep -qF "col 18 = ${want% *} (raw" <<< "$tip" || ! grep 
   echo "FAIL: the tooltip of row 9's right_pos at step 17 ($tip) is not what ctformer trace --json gives ($want)"; fails=$((fails + 1))
 fi
 grep -qF "last written by step 14 (step_position" <<< "$tip" || { echo "FAIL: the tooltip does not name the step that last wrote right_pos"; fails=$((fails + 1)); }
+# The attention strip: at step 7 (read_relative left_pos -> left, pass 1) the row of '=' (9)
+# attends to row 3 (the last digit of 0999) with weight 1; at step 2 (find '=') row 12, selected by
+# #row=12, attends to row 9 with the score the tour gives (57.2, 512/sqrt(80)) and every other row
+# scores 0: a gap of -57.2, past exp's zero at -22.9.
+dom=$(browser --dump-dom "$url#step=7")
+grep -q 'class="arc" data-from="9" data-to="3" data-weight="1"><title>row 9 → row 3: weight 1, score ' <<< "$dom" \
+  || { echo "FAIL: step 7's attention strip has no arc from row 9 to row 3 of weight 1"; fails=$((fails + 1)); }
+[ "$(grep -o 'class="arc"' <<< "$dom" | wc -l)" = 1 ] || { echo "FAIL: step 7's strip should have one arc"; fails=$((fails + 1)); }
+dom=$(browser --dump-dom "$url#step=2&row=12")
+grep -q '<title>row 12 → row 9: weight 1, score 57.2433, gap to the best 0</title>' <<< "$dom" \
+  || { echo "FAIL: step 2's strip does not show row 12's score 57.2433 on row 9"; fails=$((fails + 1)); }
+grep -q '<title>row 12 → row 4: weight 0, score 0, gap to the best -57.2433</title>' <<< "$dom" \
+  || { echo "FAIL: step 2's strip does not show row 4's gap of -57.2433"; fails=$((fails + 1)); }
 # Past the end: the page stays at the last step.
 browser --dump-dom "$url#next=60" | grep -q 'data-step="44"' || { echo "FAIL: pressing next past the end leaves the last step"; fails=$((fails + 1)); }
 # The presets: the chooser lists them, and #preset=1 (the carry-out 9999+0001=) switches the title,
