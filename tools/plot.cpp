@@ -243,28 +243,10 @@ void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
     }
 }
 
-/// Step s's attention weights and scores (an attention step): every row against every row it can see.
+/// Step s's attention weights and scores (an attention step), as the reference pass computed them.
 void attention_scores(plot_input const& in, std::size_t s, program_step& step) {
-    auto const& st = in.steps[s];
-    if (st.pattern.empty()) return;
-    layer_weights const& w = in.weights[st.distinct];
-    std::size_t const n = in.tokens.size(), W = in.width, H = w.head;
-    fixed const* const x = in.steps[s - 1].stream.data();
-    std::vector<double> q(n * H), k(n * H);
-    for (std::size_t r = 0; r < n; ++r)
-        for (std::size_t c = 0; c < W; ++c) {
-            double const v = x[r * W + c].to_double();
-            if (v == 0) continue;
-            for (std::size_t d = 0; d < H; ++d) q[r * H + d] += v * w.wq[c * H + d], k[r * H + d] += v * w.wk[c * H + d];
-        }
-    step.attention_scores.assign(n * n, 0);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j <= i; ++j) {
-            double dot = 0;
-            for (std::size_t d = 0; d < H; ++d) dot += q[i * H + d] * k[j * H + d];
-            step.attention_scores[i * n + j] = dot * w.score_scale;
-        }
-    for (std::int64_t p : st.pattern) step.attention_weights.push_back(fixed::from_raw(p).to_double());
+    for (std::int64_t p : in.steps[s].pattern) step.attention_weights.push_back(fixed::from_raw(p).to_double());
+    for (std::int64_t v : in.steps[s].scores) step.attention_scores.push_back(fixed::from_raw(v).to_double());
 }
 
 /// A linear scale per column band of model_axis (the token block, then each register), each

@@ -46,8 +46,8 @@ struct program_step {
     std::vector<std::string> hidden_labels;
     std::vector<std::int64_t> raw;  ///< the stream after the step, rows × W, raw Q31.32
     /// An attention step: rows × rows, each row's softmax weight on each row, and its scores before
-    /// the softmax (q·k × the score scale, in double precision from the weights and the stream
-    /// before the step; 0 where the causal mask hides the row).
+    /// the softmax ((q·k) × the score scale, from the reference pass; 0 where the causal mask hides
+    /// the row).
     std::vector<double> attention_weights, attention_scores;
 };
 
@@ -81,6 +81,7 @@ struct stream_step {
     std::size_t distinct = 0;  ///< its layer's index in plot_input::weights (steps > 0)
     std::vector<fixed> stream;  ///< rows × W
     std::vector<std::int64_t> pattern;  ///< attention: rows × rows softmax weights, raw Q31.32
+    std::vector<std::int64_t> scores;  ///< attention: rows × rows scores before the softmax, raw Q31.32
 };
 
 /// Every number the pictures show.
@@ -159,12 +160,14 @@ std::vector<stream_step> run_program(std::vector<std::uint8_t> const& tokens) {
     };
     std::vector<row_vector<W>> embedded(n);
     for (std::size_t i = 0; i < n; ++i) embedded[i] = embed(net.layout, tokens[i], i);
-    std::vector<stream_step> steps{{"embedding", "embedding", false, 0, stream(embedded.data()), {}}};
-    auto observe = [&](auto const& layer, row_vector<W> const* rows, std::size_t, std::int64_t const* pattern) {
+    std::vector<stream_step> steps{{"embedding", "embedding", false, 0, stream(embedded.data()), {}, {}}};
+    auto observe = [&](auto const& layer, row_vector<W> const* rows, std::size_t, std::int64_t const* pattern,
+                       std::int64_t const* scores) {
         using L = std::remove_cvref_t<decltype(layer)>;
-        stream_step step{std::string(layer.name), "", L::is_attention, 0, {}, {}};
+        stream_step step{std::string(layer.name), "", L::is_attention, 0, {}, {}, {}};
         std::tie(step.distinct, step.segment) = place_of<Model>(steps.size() - 1);
         if (pattern) step.pattern.assign(pattern, pattern + n * n);
+        if (scores) step.scores.assign(scores, scores + n * n);
         step.stream = stream(rows);
         steps.push_back(std::move(step));
     };

@@ -43,10 +43,11 @@ struct mlp_weights {
 };
 
 /// `pattern`, if given, receives the softmax weights: pattern[i·n + j] is row i's weight on row j
-/// (raw Q31.32; 0 above the diagonal).
+/// (raw Q31.32; 0 above the diagonal). `score_pattern`, if given, receives the scores the softmax
+/// takes, (q_i · k_j) × score_scale, in the same layout.
 template <std::size_t Dm, std::size_t Dh>
 constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* rows, std::size_t n, margins* m = nullptr,
-                           std::int64_t* pattern = nullptr) {
+                           std::int64_t* pattern = nullptr, std::int64_t* score_pattern = nullptr) {
     constexpr std::size_t cap = max_rows;
     if (n > cap) throw domain_error("ctformer::dense_apply: more rows than the reference path holds");
     std::array<row_vector<Dh>, cap> q{}, k{};
@@ -66,6 +67,8 @@ constexpr void dense_apply(attention_weights<Dm, Dh> const& w, row_vector<Dm>* r
         softmax(scores.data(), weights.data(), i + 1, m);
         if (pattern)
             for (std::size_t j = 0; j < n; ++j) pattern[i * n + j] = j <= i ? weights[j] : 0;
+        if (score_pattern)
+            for (std::size_t j = 0; j < n; ++j) score_pattern[i * n + j] = j <= i ? scores[j] : 0;
         for (std::size_t c = 0; c < Dm; ++c) {
             accumulator acc;
             for (std::size_t j = 0; j <= i; ++j) acc.add(weights[j], v[j][c].raw);

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include <boost/hana.hpp>
 
@@ -26,7 +27,9 @@ struct reference_rows {
 
 /// Runs tokens[0..n) through every dense layer of the program. `observe(layer, rows, n, pattern)`
 /// is called after each layer; for an attention layer `pattern` holds its softmax weights
-/// (pattern[i·n + j]: row i's weight on row j), for an MLP it is null.
+/// (pattern[i·n + j]: row i's weight on row j), for an MLP it is null. An `observe` that takes a
+/// fifth argument also gets the attention's scores before the softmax, in the same layout (raw
+/// Q31.32; null for an MLP).
 template <class Model, class Observe>
 constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m, Observe&& observe) {
     auto const& net = Model::dense;
@@ -34,14 +37,23 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
     if (n > max_rows) throw domain_error("ctformer::reference_forward: sequence longer than max_rows");
     r.n = n;
     for (std::size_t i = 0; i < n; ++i) r.rows[i] = embed(net.layout, tokens[i], i);
-    std::array<std::int64_t, max_rows * max_rows> pattern{};
+    std::array<std::int64_t, max_rows * max_rows> pattern{}, scores{};
+    std::int64_t const* const none = nullptr;
     for_each_layer(net, Model::digits, [&](auto const& layer) {
+        constexpr bool wants_scores =
+            std::is_invocable_v<Observe&, decltype(layer), decltype(r.rows.data()), std::size_t, std::int64_t const*, std::int64_t const*>;
         if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
-            dense_apply(layer, r.rows.data(), n, m, pattern.data());
-            observe(layer, r.rows.data(), n, pattern.data());
+            dense_apply(layer, r.rows.data(), n, m, pattern.data(), wants_scores ? scores.data() : nullptr);
+            if constexpr (wants_scores)
+                observe(layer, r.rows.data(), n, pattern.data(), scores.data());
+            else
+                observe(layer, r.rows.data(), n, pattern.data());
         } else {
             dense_apply(layer, r.rows.data(), n, m);
-            observe(layer, r.rows.data(), n, static_cast<std::int64_t const*>(nullptr));
+            if constexpr (wants_scores)
+                observe(layer, r.rows.data(), n, none, none);
+            else
+                observe(layer, r.rows.data(), n, none);
         }
     });
     return r;
