@@ -3,6 +3,7 @@
 #include "explain.hpp"
 
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 #include "json.hpp"
@@ -34,7 +35,11 @@ tr.unread td { color: #999; background: #f4f4f4; }
 .legend { color: #666; font-size: 0.9em; max-width: 60em; }
 figure { margin: 0.8em 0; overflow-x: auto; }
 figure img { max-width: none; border: 1px solid #ddd; background: #fff; }  /* at their own size: labels 14 px */
-figcaption { color: #555; font-size: 0.9em; }
+figcaption { color: #555; font-size: 0.9em; max-width: 60em; }
+#stream svg { background: #fff; border: 1px solid #ddd; }
+#stream rect.cell:hover { stroke: #000; stroke-width: 2; }
+#cell-tip { position: fixed; z-index: 2; max-width: 34em; background: #fffbe6; border: 1px solid #b89b2a; padding: 0.3em 0.5em;
+  font-family: monospace; font-size: 0.9em; pointer-events: none; }
 .pictures { display: flex; flex-direction: column; }
 #grids { display: flex; gap: 1.5em; flex-wrap: wrap; }
 table.grid td { min-width: 2.6em; color: #888; }
@@ -71,7 +76,7 @@ constexpr std::string_view page_body = R"(<nav>
 <table id="registers"></table>
 </section>
 <section class="pictures">
-<figure><img id="stream" alt="the residual stream after this step"><figcaption>The residual stream: one row per token, one column per entry of the 80-wide row, grouped by register. Outlined cells changed in this step.</figcaption></figure>
+<figure id="stream-figure"><div id="stream"></div><div id="cell-tip" role="tooltip" hidden></div><figcaption>The residual stream: one row per token, one cell per entry of the 80-wide row, grouped by register. Each register has a colour scale of its own, from 0 (white) to its largest |value| over every step (full red, or blue below 0), written after its name. Gold outlines: cells this step changed. Hover a cell for its register and column, its exact value (decimal, and raw Q31.32: the integer that is the value times 2<sup>32</sup>) and the step that last wrote it. Grey rows, before '=', are rows whose outputs nothing reads (the legend above the table says why their values are blends).</figcaption></figure>
 <figure id="strip-figure"><div id="strip"></div><figcaption>Where the selected row looks (click a token to select its row): an arc to each row it attends to, as wide as the softmax weight. Hover an arc or a token for its score before the softmax and its gap to the best score; exp of a gap below &minus;22.9 is exactly 0 in fixed point, so those rows get weight 0.</figcaption></figure>
 <figure id="attention-figure"><img id="attention" alt="the attention pattern of this layer"><figcaption>The attention pattern: each row's softmax weight on each earlier row.</figcaption></figure>
 <div id="weights"></div>
@@ -155,7 +160,7 @@ function show(step) {
     tr.append(cell("td", s.attends[i]), cell("td", i >= data.prompt_rows - 1 && current === last ? next : ""));
     table.append(tr);
   });
-  document.getElementById("stream").src = data.images[s.stream];
+  drawStream();
   const af = document.getElementById("attention-figure");
   af.hidden = !s.attention;
   drawStrip(s);
@@ -171,6 +176,100 @@ function show(step) {
     weights.append(f);
   }
 }
+const vocabulary = "0123456789+= \n";
+/// Q31.32 as an exact decimal string: raw / 2^32 has at most 32 decimal places (2^-32 = 5^32 / 10^32).
+function exact(r) {
+  const v = BigInt(r), neg = v < 0n, a = neg ? -v : v;
+  const frac = ((a & 0xffffffffn) * 5n ** 32n).toString().padStart(32, "0").replace(/0+$/, "");
+  return (neg ? "-" : "") + (a >> 32n).toString() + (frac ? "." + frac : "");
+}
+const value = (r) => Number(BigInt(r)) / 4294967296;
+/// Per prompt: each register's largest |value| over every row and step (its colour scale).
+function registerScales() {
+  if (data.scales) return data.scales;
+  data.scales = data.slots.map((sl) => {
+    let m = 0;
+    for (const st of data.steps)
+      for (let i = 0; i * data.width < st.raw.length; ++i)
+        for (let k = 0; k < sl.width; ++k) m = Math.max(m, Math.abs(value(st.raw[i * data.width + sl.offset + k])));
+    return m;
+  });
+  return data.scales;
+}
+function slotOf(col) { return data.slots.findIndex((sl) => col >= sl.offset && col < sl.offset + sl.width); }
+function entryName(sl, k) {
+  if (sl.width === vocabulary.length) return "'" + (vocabulary[k] === "\n" ? "\\n" : vocabulary[k]) + "'";
+  if (sl.width === 2) return k === 0 ? "sin" : "cos";
+  return "";
+}
+/// What hovering a cell of the stream shows: row, register and column, the exact value, and the
+/// step that last changed it (the embedding when no layer has).
+function describeCell(row, col) {
+  const g = slotOf(col), sl = data.slots[g], k = col - sl.offset, at = row * data.width + col;
+  const r = data.steps[current].raw[at];
+  let wrote = "the embedding (step 0)";
+  for (let t = current; t > 0; --t)
+    if (data.steps[t].raw[at] !== data.steps[t - 1].raw[at]) { wrote = "step " + t + " (" + data.steps[t].name + ")"; break; }
+  const token = data.text[row] === "\n" ? "\\n" : data.text[row], name = entryName(sl, k);
+  return "row " + row + " ('" + token + "'), " + sl.name + (name ? " " + name : "") + ", column " + col +
+    ": value " + value(r) + ", exactly " + exact(r) + " (raw Q31.32 " + r + "); last written by " + wrote;
+}
+window.ctformerStreamCell = describeCell;
+/// The residual stream after the current step as SVG cells: rows by columns, registers as bands,
+/// each on its own colour scale; cells this step changed outlined; rows before '=' greyed.
+function drawStream() {
+  const box = document.getElementById("stream"), s = data.steps[current], prev = data.steps[Math.max(0, current - 1)];
+  const scales = registerScales(), ns = "http://www.w3.org/2000/svg", cw = 16, ch = 24, left = 64, top = 132;
+  const rows = s.raw.length / data.width, svg = document.createElementNS(ns, "svg");
+  const el = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [a, v] of Object.entries(attrs)) e.setAttribute(a, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  svg.setAttribute("width", String(left + cw * data.width + 90));
+  svg.setAttribute("height", String(top + ch * rows + 8));
+  svg.setAttribute("font-family", "monospace");
+  svg.setAttribute("font-size", "12");
+  data.slots.forEach((sl, g) => {  // the band's name and scale, and each entry's name (a token; sin, cos)
+    const x0 = left + cw * sl.offset, label = sl.name + " max " + Number(scales[g].toPrecision(3)), ly = top - 22;
+    svg.append(el("text", {x: x0 + cw * sl.width / 2, y: ly, transform: "rotate(-55 " + (x0 + cw * sl.width / 2) + " " + ly + ")"}, label));
+    svg.append(el("line", {x1: x0, y1: top - 18, x2: x0, y2: top + ch * rows, stroke: "#444", "stroke-width": 1}));
+    for (let k = 0; k < sl.width; ++k) {
+      const name = entryName(sl, k).replace(/'/g, "");
+      svg.append(el("text", {x: x0 + cw * k + cw / 2, y: top - 5, "text-anchor": "middle", fill: "#555"}, name === " " ? "\u2423" : name === "\\n" ? "\u21b5" : name.slice(0, 1)));
+    }
+  });
+  for (let i = 0; i < rows; ++i) {
+    const y = top + ch * i, unread = i < data.prompt_rows - 1, token = data.text[i] === "\n" ? "\\n" : data.text[i];
+    svg.append(el("text", {x: left - 6, y: y + ch * 0.7, "text-anchor": "end", fill: unread ? "#999" : "#000"}, i + " '" + token + "'"));
+    for (let c = 0; c < data.width; ++c) {
+      const at = i * data.width + c, g = slotOf(c), v = value(s.raw[at]), t = scales[g] > 0 ? Math.min(1, Math.abs(v) / scales[g]) : 0;
+      const [r0, g0, b0] = v >= 0 ? [178, 24, 43] : [33, 102, 172];
+      const mix = (a) => Math.round(255 + (a - 255) * t);
+      const changed = current > 0 && s.raw[at] !== prev.raw[at];
+      svg.append(el("rect", {x: left + cw * c + 0.5, y: y + 0.5, width: cw - 1, height: ch - 1, class: "cell", "data-row": i, "data-col": c,
+        fill: "rgb(" + mix(r0) + "," + mix(g0) + "," + mix(b0) + ")", stroke: changed ? "#e0a800" : "#ddd", "stroke-width": changed ? 2 : 0.5}));
+    }
+    if (unread) {
+      svg.append(el("rect", {x: left, y: y, width: cw * data.width, height: ch, fill: "#bbb", "fill-opacity": 0.55, "pointer-events": "none"}));
+      svg.append(el("text", {x: left + cw * data.width + 6, y: y + ch * 0.7, fill: "#999"}, "not read"));
+    }
+  }
+  box.replaceChildren(svg);
+}
+/// Hovering a stream cell: the tooltip beside the pointer.
+document.getElementById("stream").addEventListener("mouseover", (e) => {
+  const tip = document.getElementById("cell-tip"), t = e.target;
+  if (!t.dataset || t.dataset.col === undefined) { tip.hidden = true; return; }
+  tip.textContent = describeCell(Number(t.dataset.row), Number(t.dataset.col));
+  tip.dataset.row = t.dataset.row;
+  tip.dataset.col = t.dataset.col;
+  tip.style.left = (e.clientX + 14) + "px";
+  tip.style.top = (e.clientY + 14) + "px";
+  tip.hidden = false;
+});
+document.getElementById("stream").addEventListener("mouseleave", () => { document.getElementById("cell-tip").hidden = true; });
 let selected = -1;  // the row the attention strip shows; -1: the row of '='
 /// The attention strip: the tokens in a line, arcs from the selected row to the rows it attends to
 /// (width: the softmax weight), and each score before the softmax with its gap to the best.
@@ -301,6 +400,12 @@ if (fragment.get("inspect")) {  // #inspect=ROW,REGISTER: what hovering that cel
   document.getElementById("inspected").textContent = window.ctformerCell(Number(row), name);
 }
 for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
+if (fragment.get("hover")) {  // #hover=ROW,COL: a real mouseover on that cell of the stream, as the pointer gives
+  const [row, col] = fragment.get("hover").split(",");
+  const target = document.querySelector('#stream rect[data-row="' + Number(row) + '"][data-col="' + Number(col) + '"]');
+  const at = target.getBoundingClientRect();
+  target.dispatchEvent(new MouseEvent("mouseover", {bubbles: true, clientX: at.left + 4, clientY: at.top + 4}));
+}
 </script>)js";
 
 /// Which hidden unit fired in the '=' row (an MLP step): the winner and the runner-up with their
@@ -363,7 +468,6 @@ json step_json(program_step const& st, std::string const& narration) {
             {"raw", raw_json(st.raw)},
             {"fired", fired_json(st)},
             {"explanation", explanation(st.name)},
-            {"stream", st.stream},
             {"attention", st.attention},
             {"weights", st.weights},
             {"rows", st.decoded},
@@ -375,8 +479,12 @@ json step_json(program_step const& st, std::string const& narration) {
 
 /// What the script reads of one prompt: the text, the registers, every picture, every step.
 json prompt_data(plot_set const& p, std::string const& label) {
+    // The page draws the stream itself, as cells one can hover; the other pictures go in as PNGs.
+    std::set<std::string> streams;
+    for (auto const& st : p.steps) streams.insert(st.stream);
     json images = json::object();
-    for (auto const& f : p.figures) images[f.path] = "data:image/png;base64," + picture::base64(picture::render(f.map).png());
+    for (auto const& f : p.figures)
+        if (!streams.count(f.path)) images[f.path] = "data:image/png;base64," + picture::base64(picture::render(f.map).png());
     json steps = json::array();
     std::vector<std::string> const narration = narrate(p);
     for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k]));
@@ -426,9 +534,10 @@ std::string explanation(std::string_view name) {
         return "Attention with a constant query. The key is the token block, and the query asks for one token ('+' or '='), so "
                "the "
                "row that holds it scores 57.2 and every other row 0; exp(&minus;57.2) rounds to exactly 0 in fixed point, so the "
-               "softmax puts weight 1 on that row. The value copies that row's <b>pos</b> into a cursor register: every row now "
-               "knows "
-               "where the operand (or the answer) starts.";
+               "softmax puts weight 1 on that row. The value copies that row's <b>pos</b> into a cursor register: every row from that "
+               "token on now knows where the operand (or the answer) starts. Attention is causal, so a row before the token sees "
+               "no row that holds it: it scores 0 on every row it sees and averages their positions (the grey rows' blended "
+               "cursors).";
     if (is("step_position"))
         return "An MLP that moves cursors. A cursor is (sin, cos) of an angle; moving it k positions is a rotation, a linear map "
                "R. "
@@ -436,9 +545,10 @@ std::string explanation(std::string_view name) {
                "from 0, "
                "so the update is exactly x&middot;(R &minus; I) and the cursor becomes x&middot;R.";
     if (is("clear"))
-        return "An MLP that empties registers: x &minus;= GELU(128&middot;x)/128, which for x &isin; {0, 1} is exactly x. The "
-               "digit "
-               "registers hold exact 0s and 1s, so nothing is left behind.";
+        return "An MLP that empties <b>left</b>, <b>right</b> and <b>out</b>: x &minus;= GELU(128&middot;x)/128, which for "
+               "x &isin; {0, 1} is exactly x (GELU(0) = 0, and GELU is the identity above 7). In the rows from '=' on these "
+               "registers hold exact 0s and 1s, so nothing is left behind. It has no unit for <b>carry</b>: the carry the last "
+               "pass's add left there must reach this pass's add.";
     if (is("read_relative"))
         return "Attention that reads the token under a cursor. The query is the cursor (rotated by the read's offset), the key "
                "is each "
@@ -450,7 +560,7 @@ std::string explanation(std::string_view name) {
         return "The adder: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only when left = "
                "i, right = j and carry = 0 (at most &minus;372 otherwise, far below GELU's zero at &minus;7): it writes the digit "
                "(i + j) mod 10 into <b>out</b> and, when i + j &ge; 10, sets the carry. Unit (i, j, carry in) reaches 128 only when "
-               "the carry is 1 as well: it writes (i + j + 1) mod 10 and clears the carry when i + j + 1 &lt; 10 (else the carry "
+               "the carry is 1 as well (at most &minus;205 otherwise): it writes (i + j + 1) mod 10 and clears the carry when i + j + 1 &lt; 10 (else the carry "
                "stays 1). Exactly one unit fires; the table is the whole addition, carry included.";
     if (is("diff_pos"))
         return "An MLP that measures how far the out cursor is from this row: distance += GELU(a) + GELU(&minus;a) with "

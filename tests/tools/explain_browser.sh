@@ -21,11 +21,14 @@ for step in 0 9; do
   fi
   browser --screenshot="$work/step$step.png" "$url#next=$step" >/dev/null
 done
-# Step 9 is the first add_with_carry: its name and its stream picture must be on show.
+# Step 9 is the first add_with_carry: its name and the stream, 15 rows of 80 cells, must be on show,
+# with the cells it changed outlined (out and carry of the rows from '=' on).
 dom=$(browser --dump-dom "$url#next=9")
 grep -q '<h2 id="layer-name">add_with_carry</h2>' <<< "$dom" || { echo "FAIL: step 9 does not show add_with_carry"; fails=$((fails + 1)); }
-grep -q '<img id="stream" alt="the residual stream after this step" src="data:image/png;base64,' <<< "$dom" \
-  || { echo "FAIL: step 9 shows no stream picture"; fails=$((fails + 1)); }
+cells=$(grep -o '<rect[^>]*class="cell"' <<< "$dom" | wc -l)
+[ "$cells" = 1200 ] || { echo "FAIL: step 9's stream has $cells cells, not 15 rows of 80"; fails=$((fails + 1)); }
+grep -q 'data-row="9" data-col="[0-9]*" fill="[^"]*" stroke="#e0a800"' <<< "$dom" \
+  || { echo "FAIL: step 9's stream outlines no changed cell in row 9"; fails=$((fails + 1)); }
 # Which unit fired: step 9 shows the add table's two 10x10 grids with unit (9, 1, no carry) firing.
 grep -q '<caption>units (i, j, no carry): carry in 0</caption>' <<< "$dom" || { echo "FAIL: step 9 shows no grid of the add table"; fails=$((fails + 1)); }
 grep -q '<td class="fires" title="(9, 1, no carry): pre-activation 128.000">128</td>' <<< "$dom" \
@@ -41,6 +44,17 @@ if [ -z "$want" ] || ! grep -qF "col 18 = ${want% *} (raw" <<< "$tip" || ! grep 
   echo "FAIL: the tooltip of row 9's right_pos at step 17 ($tip) is not what ctformer trace --json gives ($want)"; fails=$((fails + 1))
 fi
 grep -qF "last written by step 14 (step_position" <<< "$tip" || { echo "FAIL: the tooltip does not name the step that last wrote right_pos"; fails=$((fails + 1)); }
+# Hovering a cell of the stream: a real mouseover event (#hover=ROW,COL dispatches it on that cell) on
+# row 9's column 18 (right_pos sin) after step 17 shows the same value, exactly, with its raw Q31.32
+# (value times 2^32) and the step that last wrote it.
+tip=$(browser --dump-dom "$url#step=17&hover=9,18" | grep -o '<div id="cell-tip" role="tooltip" data-row="9" data-col="18"[^>]*>[^<]*' || true)
+raw=$(grep -o 'raw Q31.32 -\?[0-9]*' <<< "$tip" | grep -o -- '-\?[0-9]*$' || true)
+if [ -z "$raw" ] || ! grep -qF "value ${want% *}" <<< "$tip" \
+   || ! awk -v r="$raw" -v w="${want% *}" 'BEGIN { d = r / 4294967296 - w; exit !(d < 1e-12 && d > -1e-12) }'; then
+  echo "FAIL: hovering row 9, column 18 at step 17 shows ($tip), not ctformer trace --json's ${want% *}"; fails=$((fails + 1))
+fi
+grep -qF "row 9 ('='), right_pos sin, column 18" <<< "$tip" && grep -qF "last written by step 14 (step_position" <<< "$tip" \
+  || { echo "FAIL: the stream's tooltip does not name the cell and the step that last wrote it ($tip)"; fails=$((fails + 1)); }
 # The attention strip: at step 7 (read_relative left_pos -> left, pass 1) the row of '=' (9)
 # attends to row 3 (the last digit of 0999) with weight 1; at step 2 (find '=') row 12, selected by
 # #row=12, attends to row 9 with the score the tour gives (57.2, 512/sqrt(80)) and every other row

@@ -35,7 +35,8 @@ void print_report(report const& r) {
     if (r.resumed > 0) fmt::print("resumed: {} of these pairs were checked by earlier runs (--resume)\n", r.resumed);
     if (r.elapsed_s > 0) {
         double const rate = static_cast<double>(r.checked - std::min(r.checked, r.resumed)) / r.elapsed_s;
-        fmt::print("elapsed {:.2f} s, {:.0f} additions/s ({:.0f}x the seed notebook's 114/s)\n", r.elapsed_s, rate, rate / 114.0);
+        // The seed notebook's own log: 10^6 additions in 3:33:21, 78.12 it/s (its last cell's progress bar).
+        fmt::print("elapsed {:.2f} s, {:.0f} additions/s ({:.0f}x the seed notebook's 78/s)\n", r.elapsed_s, rate, rate / 78.12);
     }
     if (r.checked > 0)
         fmt::print(
