@@ -4,8 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
+#include <string_view>
 #include <vector>
 
 #include <ctformer/ctformer.hpp>
@@ -29,21 +32,43 @@ int digit_of(row const& x, slot s) {
     return v;
 }
 
-/// The stream after every step of 0999+0111= followed by its answer 01110 (step 0: the embedding).
-std::vector<std::array<row, max_rows>> tour_steps() {
-    std::string_view const text = "0999+0111=01110";
+/// The stream after every step of a prompt followed by its answer (step 0: the embedding), and each
+/// attention step's softmax weights (pattern[step][i·n + j], raw; empty for an MLP step).
+template <class Model = A>
+struct traced {
+    std::vector<std::array<row, max_rows>> steps;
+    std::vector<std::vector<std::int64_t>> pattern;
+};
+
+template <class Model = A>
+traced<Model> trace_of(std::string_view text) {
     std::array<std::uint8_t, max_rows> tokens{};
     for (std::size_t i = 0; i < text.size(); ++i) tokens[i] = static_cast<std::uint8_t>(vocabulary.find(text[i]));
-    std::vector<std::array<row, max_rows>> steps;
+    traced<Model> t;
     std::array<row, max_rows> first{};
     for (std::size_t i = 0; i < text.size(); ++i) first[i] = embed(regs, tokens[i], i);
-    steps.push_back(first);
-    reference_forward<A>(tokens.data(), text.size(), nullptr, [&](auto const&, row const* rows, std::size_t n, std::int64_t const*) {
+    t.steps.push_back(first);
+    t.pattern.emplace_back();
+    reference_forward<Model>(tokens.data(), text.size(), nullptr, [&](auto const&, row const* rows, std::size_t n, std::int64_t const* p) {
         std::array<row, max_rows> s{};
         for (std::size_t i = 0; i < n; ++i) s[i] = rows[i];
-        steps.push_back(s);
+        t.steps.push_back(s);
+        t.pattern.push_back(p ? std::vector<std::int64_t>(p, p + n * n) : std::vector<std::int64_t>{});
     });
-    return steps;
+    return t;
+}
+
+/// The stream after every step of 0999+0111= followed by its answer 01110.
+std::vector<std::array<row, max_rows>> tour_steps() { return trace_of("0999+0111=01110").steps; }
+
+/// How far, in ulp, a cursor (sin, cos) is from the nearest exact position.
+std::int64_t cursor_error(row const& x, slot s) {
+    std::int64_t best = INT64_MAX;
+    for (std::int64_t p = 0; p < position_period; ++p) {
+        auto const a = position_angle(p, position_period);
+        best = std::min(best, std::max(std::abs(x[s[0]].raw - a.sin.raw), std::abs(x[s[1]].raw - a.cos.raw)));
+    }
+    return best;
 }
 
 }  // namespace
@@ -91,6 +116,8 @@ TEST_CASE("tour: the margins the tour quotes", "[tour]") {
     auto const g = add<A>("0999+0111=");
     CHECK(std::abs(g.margin.attention_gap.to_double() - 57.243) < 0.0005);
     CHECK(g.margin.copy_input == fixed::from_int(16));
+    CHECK(g.margin.attention_weight == fixed::from_int(1));  // every attention row picks one row, weight exactly 1
+    CHECK(g.margin.logit_gap == fixed::from_int(1));
     // exp rounds to exactly 0 below -22.9 (and not above -22.8)
     CHECK(exp_nonpositive(fixed::from_double(-22.9)) == fixed{});
     CHECK(exp_nonpositive(fixed::from_double(-22.8)) != fixed{});
@@ -104,7 +131,7 @@ TEST_CASE("tour: the add table fires one unit at 128; every other unit stays at 
             if (layer.name != std::string_view("add_with_carry")) return;
             found = true;
             constexpr std::size_t H = decltype(layer.w1)::cols;
-            double highest_quiet = -1e18;
+            double highest_quiet = -1e18, highest_quiet_no_carry = -1e18;  // even units: no carry in
             for (int i = -1; i < 10; ++i)
                 for (int j = -1; j < 10; ++j)
                     for (int c = 0; c < 2; ++c) {
@@ -118,13 +145,16 @@ TEST_CASE("tour: the add table fires one unit at 128; every other unit stays at 
                             for (std::size_t k = 0; k < 80; ++k) pre += x[k].to_double() * layer.w1(k, u).to_double();
                             if (pre == 128)
                                 ++firing;
-                            else
+                            else {
                                 highest_quiet = std::max(highest_quiet, pre);
+                                if (u % 2 == 0) highest_quiet_no_carry = std::max(highest_quiet_no_carry, pre);
+                            }
                         }
                         INFO("left " << i << " right " << j << " carry " << c);
                         CHECK(firing == (i >= 0 && j >= 0 ? 1 : 0));
                     }
-            CHECK(highest_quiet == -205);  // 198 below GELU's flat zero at -7 (the carry units; the others -372, 365 below)
+            CHECK(highest_quiet == -205);  // 198 below GELU's flat zero at -7: the carry-in units
+            CHECK(highest_quiet_no_carry == -372);  // 365 below it: the no-carry units
         }
     });
     CHECK(found);
@@ -144,4 +174,65 @@ TEST_CASE("tour: copy_on_match fires while |a| < 0.1268 in diff_pos", "[tour]") 
     for (int k = 0; k < 50; ++k) (copy_input((lo + hi) / 2) > 0 ? lo : hi) = (lo + hi) / 2;
     CHECK(std::abs(lo - 0.1268) < 0.00005);
     CHECK(std::abs(lo / 2200 - 5.8e-5) < 0.05e-5);  // the cursor error it tolerates: a moves ≤ 1100 per unit in each position
+}
+
+TEST_CASE("tour: the find layer's weights: rows 0-3 spread evenly, every row from 4 on on row 4 ('+'), exactly", "[tour]") {
+    auto const t = trace_of("0999+0111=01110");
+    auto const& w = t.pattern[1];  // step 1: find '+'
+    std::size_t const n = 15;
+    REQUIRE(w.size() == n * n);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j <= i; ++j) {
+            INFO("row " << i << " on row " << j);
+            if (i < 4)
+                CHECK(std::abs(fixed::from_raw(w[i * n + j]).to_double() - 1.0 / static_cast<double>(i + 1)) < 1e-9);
+            else
+                CHECK(w[i * n + j] == (j == 4 ? fixed::one_raw : 0));
+        }
+}
+
+TEST_CASE("tour: row 0's out cursor sits at @0; row 9's distance is 1 + 30.12 in pass 2", "[tour]") {
+    auto const steps = tour_steps();
+    // after the first copy (step 12) the out cursor has wrapped from @99 to @0 in row 0
+    auto const p0 = position_angle(0, position_period);
+    CHECK(std::abs(steps[12][0][regs[reg::out_pos][0]].raw - p0.sin.raw) < 64);
+    CHECK(std::abs(steps[12][0][regs[reg::out_pos][1]].raw - p0.cos.raw) < 64);
+    // step 18 is pass 2's diff_pos: the pass-1 flag 1 plus the distance from @10 to @9
+    double const d = steps[18][9][regs[reg::distance][0]].to_double();
+    CHECK(std::abs(d - 31.12) < 0.005);
+}
+
+TEST_CASE("tour: the largest residual entry in the rows from '=' on is distance, 183.4", "[tour]") {
+    auto const steps = tour_steps();
+    double largest = 0;
+    std::size_t where = 0;
+    for (auto const& s : steps)
+        for (std::size_t r = 9; r < 15; ++r)
+            for (std::size_t c = 0; c < 80; ++c)
+                if (std::abs(s[r][c].to_double()) > largest) largest = std::abs(s[r][c].to_double()), where = c;
+    CHECK(std::abs(largest - 183.4) < 0.05);
+    CHECK(where == regs[reg::distance][0]);
+}
+
+TEST_CASE("tour: is_zero's smallest distance between answer positions is 7.57, at D = 1", "[tour]") {
+    CHECK(std::abs(adder<1>::positions.min_distance.to_double() - 7.57) < 0.005);
+    auto const at_least = [](auto m) { return m.positions.min_distance >= adder<1>::positions.min_distance; };
+    CHECK(at_least(adder<2>{}));
+    CHECK(at_least(adder<4>{}));
+    CHECK(at_least(adder<8>{}));
+    CHECK(at_least(adder<12>{}));
+    CHECK(at_least(adder<16>{}));
+}
+
+TEST_CASE("tour: after the longest run (16 digits, 19 rotations of out_pos) every cursor is within 3 ulp", "[tour]") {
+    using L = adder<16>;
+    std::string_view const text = "9999999999999999+0000000000000001=00000000000000001";  // the answer row's ones
+    auto const t = trace_of<L>(text);
+    std::int64_t worst = 0;
+    for (std::size_t k = 4; k < t.steps.size(); ++k)  // from the prologue's last step on, every cursor is whole
+        for (std::size_t r = L::prompt_length - 1; r < text.size(); ++r)
+            for (slot c : {regs[reg::left_pos], regs[reg::right_pos], regs[reg::out_pos]}) worst = std::max(worst, cursor_error(t.steps[k][r], c));
+    INFO("worst cursor error: " << worst << " ulp");
+    CHECK(worst <= 3);  // cursors do not depend on the digits (the all-input proof's premise): one prompt shows it
+    CHECK(static_cast<double>(worst) / 4294967296.0 < 5.8e-5);  // far inside the copy step's tolerance
 }

@@ -14,9 +14,18 @@ expect() {  # expect PAGE TEXT
 "$ctformer" explain 9999+0001= -o "$work/carry_out.html" >/dev/null || exit 1
 expect "$work/chain.html" "rows 9–14: 9 (row 3) + 1 (row 8) + carry 0 = 10 → out 0, carry becomes 1."
 expect "$work/chain.html" "rows 9–14: 9 (row 2) + 1 (row 7) + carry 1 = 11 → out 1, carry stays 1."
+expect "$work/chain.html" "rows 9–14: 9 (row 1) + 1 (row 6) + carry 1 = 11 → out 1, carry stays 1."
+expect "$work/chain.html" "rows 9–14: 0 (row 0) + 0 (row 5) + carry 1 = 1 → out 1, carry becomes 0."
+# the blends of the rows before '=' the tour names (cursors between two positions, half a digit)
+expect "$work/chain.html" "@99.50"
+expect "$work/chain.html" "@1.50"
+expect "$work/chain.html" "0(0.500)"
 expect "$work/chain.html" "rows 9–14: left, right and out emptied; the carry (1) is not cleared and travels on."
 expect "$work/chain.html" "row 9: match flag 1: the out cursor points at this row; rows 10–14: match flag 0."
 expect "$work/chain.html" "row 10: final ← 1 (out, copied: the flag is 1 here)"
+expect "$work/carry_out.html" "rows 9–14: 9 (row 3) + 1 (row 8) + carry 0 = 10 → out 0, carry becomes 1."
+expect "$work/carry_out.html" "rows 9–14: 9 (row 2) + 0 (row 7) + carry 1 = 10 → out 0, carry stays 1."
+expect "$work/carry_out.html" "rows 9–14: 9 (row 1) + 0 (row 6) + carry 1 = 10 → out 0, carry stays 1."
 expect "$work/carry_out.html" "rows 9–14: 9 (row 0) + 0 (row 5) + carry 1 = 10 → out 0, carry stays 1."
 expect "$work/carry_out.html" "rows 9–14: out ← the carry as a digit, 1; out_pos @12 → @13."
 expect "$work/carry_out.html" "row 13: final ← 1 (out, copied: the flag is 1 here)"

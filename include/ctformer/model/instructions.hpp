@@ -107,7 +107,8 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
 /// 0.01 and 0.01/0.99, which binary fixed point cannot hold (100 × round(0.01) = 1 + 4 ulp). Here
 /// the biases (−872, −871 instead of −900) make both fire at 128, and 1/128 is exact: the out and
 /// carry registers hold exact 0s and 1s, and so does every digit register after Clear. The
-/// margins to GELU's flat zero (pre ≤ −7) are 365 and 198 instead of the seed's 300 and 134.
+/// margins to GELU's flat zero (pre ≤ −7) are 365 and 198 instead of the seed's 393 and 227 (its bias −900
+/// leaves −400 and −234).
 template <class L>
 constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right, slot carry, slot out) {
     mlp_for<L, 200> w{};
@@ -193,7 +194,8 @@ constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot
 
 /// DiffPos: distance += GELU(a) + GELU(−a), a = 100·Δsin + 1000·Δcos between two positions.
 /// Near a = 0 this is a·(2Φ(a) − 1) ≈ 0.8·a²: tiny cursor errors are squashed quadratically.
-/// (The two factors differ so that positions p, q and q, p do not cancel.)
+/// (The two factors differ so that Δsin and Δcos cannot cancel: with equal factors a vanishes
+/// whenever sin + cos agree, as at positions 12 and 13, two answer rows of a 4-digit addition.)
 template <class L>
 constexpr mlp_for<L, 2> diff_pos(L const&, slot a, slot b, slot distance) {
     mlp_for<L, 2> w{};
@@ -230,7 +232,7 @@ constexpr mlp_for<L, 2> is_zero(L const&, slot z) {
 
 /// CopyOnMatch: dst_i += GELU(100·match + 100·src_i − 184)/16: fires (GELU(16) = 16 → 1) only when
 /// both the match flag and the digit are 1; otherwise the input is ≤ −84 and GELU gives exactly 0.
-/// It fires while match > 0.84, i.e. while the DiffPos input |a| < 0.126 (seed: 0.112).
+/// It fires while match > 0.84, i.e. while the DiffPos input |a| < 0.1268 (tests/test_tour.cpp).
 /// DIVERGENCE (exact digits): the seed fires at 10 and scales by 0.1; 16 and 1/16 are exact.
 template <class L>
 constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, slot dst) {

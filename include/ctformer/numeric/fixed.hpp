@@ -8,11 +8,12 @@
 //    2^18, the largest value of all. The bounds analysis (proof/bounds.hpp) derives these over
 //    every valid prompt and static_asserts that every value fits 23 integer bits (tests/proofs),
 //    so 31 leave a headroom factor of 2^13 (`ctformer bounds` prints the table).
-//  * Smallest decisions: the copy step fires only while the DiffPos input |a| < 0.112, with
-//    a = 100·Δsin + 1000·Δcos, so the position registers must be right to 0.112/2200 ≈ 5e-5.
-//    Each cursor step rounds once per coordinate (≤ 0.5 ulp) and uses a rotation whose
-//    entries are rounded (≤ 0.5 ulp each): after the at most 9 steps of a 8-digit run the
-//    error is below 20 ulp ≈ 4.7e-9, four orders of magnitude inside the budget.
+//  * Smallest decisions: the copy step fires only while the DiffPos input |a| < 0.1268, with
+//    a = 100·Δsin + 1000·Δcos, so the position registers must be right to 0.1268/2200 ≈ 5.8e-5.
+//    Each cursor step rounds once per coordinate and uses a rotation whose entries are rounded:
+//    after the longest run (16 digits, 19 rotations of the out cursor) every cursor is within
+//    3 ulp ≈ 7e-10 of its exact position (tests/test_tour.cpp measures it), four orders of
+//    magnitude inside the budget.
 //  * Attention: exp(s) < 2^-33 for s < −22.9, so a score gap above 23 makes every losing row's
 //    weight exactly 0 and the winner's exactly 1 — the read is then bit-exact. The re-derived
 //    scales give gaps of 57 (find) and 57.8 (relative read).
