@@ -93,7 +93,7 @@ TEST_CASE("tour: after the first add, the rows from '=' on hold 9 + 1 = 10, rows
     CHECK(digit_of(s[3], regs[reg::left]) == -2);  // row 3 reads half a digit: 0(0.500)
 }
 
-TEST_CASE("tour: after the first copy, rows 0 and 9 hold a final digit, 0; no other row does", "[tour]") {
+TEST_CASE("tour: after the first copy, rows 0 and 9 hold a final digit, 0, and no other row does", "[tour]") {
     auto const steps = tour_steps();
     auto const& s = steps[12];  // copy_on_match, pass 1
     for (std::size_t r = 0; r < 15; ++r) {
@@ -123,7 +123,7 @@ TEST_CASE("tour: the margins the tour quotes", "[tour]") {
     CHECK(exp_nonpositive(fixed::from_double(-22.8)) != fixed{});
 }
 
-TEST_CASE("tour: the add table fires one unit at 128; every other unit stays at or below -205", "[tour]") {
+TEST_CASE("tour: the add table fires one unit at 128, and every other unit stays at or below -205", "[tour]") {
     bool found = false;
     for_each_distinct_layer(A::dense, [&](auto const& layer) {
         using L = std::remove_cvref_t<decltype(layer)>;
@@ -191,7 +191,7 @@ TEST_CASE("tour: the find layer's weights: rows 0-3 spread evenly, every row fro
         }
 }
 
-TEST_CASE("tour: row 0's out cursor sits at @0; row 9's distance is 1 + 30.12 in pass 2", "[tour]") {
+TEST_CASE("tour: row 0's out cursor sits at @0, and row 9's distance is 1 + 30.12 in pass 2", "[tour]") {
     auto const steps = tour_steps();
     // after the first copy (step 12) the out cursor has wrapped from @99 to @0 in row 0
     auto const p0 = position_angle(0, position_period);
