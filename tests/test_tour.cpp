@@ -34,17 +34,16 @@ int digit_of(row const& x, slot s) {
 
 /// The stream after every step of a prompt followed by its answer (step 0: the embedding), and each
 /// attention step's softmax weights (pattern[step][i·n + j], raw; empty for an MLP step).
-template <class Model = A>
 struct traced {
     std::vector<std::array<row, max_rows>> steps;
     std::vector<std::vector<std::int64_t>> pattern;
 };
 
 template <class Model = A>
-traced<Model> trace_of(std::string_view text) {
+traced trace_of(std::string_view text) {
     std::array<std::uint8_t, max_rows> tokens{};
     for (std::size_t i = 0; i < text.size(); ++i) tokens[i] = static_cast<std::uint8_t>(vocabulary.find(text[i]));
-    traced<Model> t;
+    traced t;
     std::array<row, max_rows> first{};
     for (std::size_t i = 0; i < text.size(); ++i) first[i] = embed(regs, tokens[i], i);
     t.steps.push_back(first);
