@@ -6,7 +6,8 @@
 //  * Largest magnitudes: the MLP pre-activations reach −18336 (IsZero, D = 4; −100 × the
 //    largest distance) and 1000 (StepPosition's bias); the re-derived attention key scale is
 //    2^18, the largest value of all. The bounds analysis (proof/bounds.hpp) derives these over
-//    every valid prompt and static_asserts that every value fits 23 integer bits (tests/proofs),
+//    every valid prompt and static_asserts that every value fits 23 integer bits (tests/proofs:
+//    D = 1 in the default build, D = 2..8 in ctformer_proofs_bounds; `ctformer bounds` any D),
 //    so 31 leave a headroom factor of 2^13 (`ctformer bounds` prints the table).
 //  * Smallest decisions: the copy step fires only while the DiffPos input |a| < 0.1268, with
 //    a = 100·Δsin + 1000·Δcos, so the position registers must be right to 0.1268/2200 ≈ 5.8e-5.
