@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 
 #include "check.hpp"
 
@@ -22,8 +23,18 @@ failure failure_of(addition_result const& res) {
     return f;
 }
 
+/// The calling thread's walker for Model: its memos, keyed by exact inputs, serve every block the
+/// thread checks.
+template <class Model>
+exact_walker<Model>& thread_walker() {
+    thread_local std::unique_ptr<exact_walker<Model>> walker;
+    if (!walker) walker = std::make_unique<exact_walker<Model>>();
+    return *walker;
+}
+
 template <class Model>
 void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out) {
+    exact_walker<Model>& walker = thread_walker<Model>();
     auto on_result = [&](addition_result const& res, margins const& m) {
         ++out.checked;
         out.margin.merge(m);
@@ -37,7 +48,7 @@ void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_
     if (r.mode == "sample") {
         for (std::uint64_t i = i0; i < i1 && !stopping(); ++i) {
             auto const [a, b] = pair_at(r, i);
-            check_block<Model>(a, b, b + 1, on_result, stopping);
+            check_block<Model>(walker, a, b, b + 1, on_result, stopping);
         }
         return;
     }
@@ -45,7 +56,7 @@ void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_
     for (std::uint64_t i = i0; i < i1 && !stopping();) {
         std::uint64_t const row = i / width, col = i % width;
         std::uint64_t const len = std::min(i1 - i, width - col);
-        check_block<Model>(r.left_lo + row, r.right_lo + col, r.right_lo + col + len, on_result, stopping);
+        check_block<Model>(walker, r.left_lo + row, r.right_lo + col, r.right_lo + col + len, on_result, stopping);
         i += len;
     }
 }

@@ -116,10 +116,40 @@ struct compiled_attention {
         return detail::round_shift_32(i128{detail::round_shift_32(acc)} * score_scale.raw);
     }
 
-    /// `sink`, if given, receives what the layer added to the row.
+    /// The update of a row whose softmax gave rows[0..n_used) the weights weights[0..n_used): the
+    /// sum of weight · value (value_of(j) points to row j's value, per written column), rounded
+    /// once per written column and added to `row`. apply ends here, forming each value from the
+    /// row's input; a memo of the decision (runtime/exact_memo.hpp) enters here with values it
+    /// formed the same way before.
+    template <class ValueOf>
+    constexpr void mix(std::uint8_t const* rows, std::int64_t const* weights, std::size_t n_used, ValueOf const& value_of,
+                       row_vector<width>& row, update_sink* sink) const {
+        fixed* const x = row.data();
+        std::array<i128, (n_outputs > 0 ? n_outputs : 1)> out_store{};
+        i128* const out = out_store.data();
+        for (std::size_t u = 0; u < n_used; ++u) {
+            std::int64_t const w = weights[u];
+            std::int64_t const* const v_j = value_of(rows[u]);
+            for (std::size_t o = 0; o < n_outputs; ++o)
+                out[o] += i128{w} * v_j[o];  // fits: w ≤ 2^32 (a softmax weight), |v| < 2^63, n ≤ 64
+        }
+        std::uint16_t const* const outs = out_cols.data();
+        for (std::size_t o = 0; o < n_outputs; ++o) {
+            if (out[o] == 0) continue;  // most columns of a one-hot value: no rounding to do
+            std::int64_t const u = detail::round_shift_32(out[o]);
+            if (u == 0) continue;
+            if (sink) sink->add(outs[o], u);
+            if (__builtin_add_overflow(x[outs[o]].raw, u, &x[outs[o]].raw))
+                detail::throw_overflow("ctformer: residual overflows");
+        }
+    }
+
+    /// `sink`, if given, receives what the layer added to the row; `decision`, which rows got
+    /// which weight.
     template <class RowOf>
     constexpr std::uint64_t apply(row_vector<width>& row, cache_entry const* cache, std::size_t n, margins* m,
-                                  RowOf const& row_of, attention_probe* probe = nullptr, update_sink* sink = nullptr) const {
+                                  RowOf const& row_of, attention_probe* probe = nullptr, update_sink* sink = nullptr,
+                                  attention_decision* decision = nullptr) const {
         constexpr std::size_t cap = max_rows;
         if (n > cap || n == 0) throw domain_error("ctformer::compiled_attention: row count out of range");
         // Pointers into local arrays, not operator[]: see compiled_mlp::apply.
@@ -139,28 +169,33 @@ struct compiled_attention {
             for (std::size_t j = 0; j < n; ++j)
                 if (j != best && scores[j] > probe->second) probe->second = scores[j];
         }
-        std::array<i128, (n_outputs > 0 ? n_outputs : 1)> out_store{};
-        i128* const out = out_store.data();
+        // The rows that got a weight, in order: the update is Σ weight·value over them (mix).
+        std::array<std::uint8_t, cap> rows_store;  // written before read
+        std::uint8_t* const rows = rows_store.data();
+        std::size_t n_used = 0;
         std::uint64_t used = 0;
         for (std::size_t j = 0; j < n; ++j) {
-            std::int64_t const w = weights[j];
-            if (w == 0) continue;
+            if (weights[j] == 0) continue;
             used |= std::uint64_t{1} << j;
+            rows[n_used] = static_cast<std::uint8_t>(j);
+            weights[n_used++] = weights[j];  // n_used ≤ j: an entry not yet read
+        }
+        if (decision) {
+            decision->used = used;
+            decision->n = n_used;
+            decision->complete = n_used <= attention_decision::max_rows_kept;
+            for (std::size_t u = 0; u < n_used && u < attention_decision::max_rows_kept; ++u) {
+                decision->rows[u] = rows[u];
+                decision->weights[u] = weights[u];
+            }
+        }
+        value_type v_store;  // written by fill_dots before it is read
+        auto const value_of = [&](std::size_t j) {
             row_vector<width> const input = row_of(j);
-            value_type v_store;  // written by fill_dots
-            std::int64_t* const v_j = v_store.data();
-            fill_dots(v, n_outputs, input.data(), v_j);
-            for (std::size_t o = 0; o < n_outputs; ++o)
-                out[o] += i128{w} * v_j[o];  // fits: w ≤ 2^32 (a softmax weight), |v| < 2^63, n ≤ 64
-        }
-        std::uint16_t const* const outs = out_cols.data();
-        for (std::size_t o = 0; o < n_outputs; ++o) {
-            std::int64_t const u = detail::round_shift_32(out[o]);
-            if (u == 0) continue;
-            if (sink) sink->add(outs[o], u);
-            if (__builtin_add_overflow(x[outs[o]].raw, u, &x[outs[o]].raw))
-                detail::throw_overflow("ctformer: residual overflows");
-        }
+            fill_dots(v, n_outputs, input.data(), v_store.data());
+            return static_cast<std::int64_t const*>(v_store.data());
+        };
+        mix(rows, weights, n_used, value_of, row, sink);
         return used;
     }
 };

@@ -26,6 +26,8 @@ struct margins {
     fixed copy_input = no_margin_yet;  ///< smallest |pre-activation| of a copy decision
     fixed logit_gap = no_margin_yet;  ///< smallest gap, chosen token to runner-up
 
+    friend constexpr bool operator==(margins const&, margins const&) = default;
+
     constexpr void merge(margins const& o) {
         if (o.attention_weight < attention_weight) attention_weight = o.attention_weight;
         if (o.attention_gap < attention_gap) attention_gap = o.attention_gap;

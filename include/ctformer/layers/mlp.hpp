@@ -85,7 +85,8 @@ struct compiled_mlp {
     /// The same parameters as compiled_attention::apply; an MLP reads only `row`.
     template <class RowOf = int>
     constexpr std::uint64_t apply(row_vector<width>& row, cache_entry const*, std::size_t, margins* m, RowOf const& = {},
-                                  attention_probe* = nullptr, update_sink* sink = nullptr) const {
+                                  attention_probe* = nullptr, update_sink* sink = nullptr,
+                                  attention_decision* = nullptr) const {
         // Raw pointers and written-out rounding: in constant evaluation every call and every
         // operator[] costs more than the multiply-add it wraps (g++ 12: an operator[] on a local
         // array adds about 35 operations to the 28 of a read through a pointer).

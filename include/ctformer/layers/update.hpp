@@ -32,4 +32,16 @@ struct attention_probe {
     std::int64_t second = INT64_MIN;  ///< INT64_MIN: a single row
 };
 
+/// Which rows an attention layer's softmax gave a nonzero weight, and the weights: with the rows'
+/// values, all that its update is made of (compiled_attention::mix). Holds up to `max_rows_kept`
+/// rows; `complete` is false when more rows got a weight.
+struct attention_decision {
+    static constexpr std::size_t max_rows_kept = 8;
+    std::uint64_t used = 0;  ///< bit j: row j got a nonzero weight
+    std::size_t n = 0;
+    std::array<std::uint8_t, max_rows_kept> rows{};
+    std::array<std::int64_t, max_rows_kept> weights{};
+    bool complete = false;
+};
+
 }  // namespace ctformer

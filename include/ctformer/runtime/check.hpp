@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ctformer/model/prompt.hpp"
+#include "ctformer/runtime/exact_memo.hpp"
 #include "ctformer/runtime/generate.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
@@ -47,6 +48,20 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
     return r;
 }
 
+namespace detail {
+/// The check of a generation against the sum's digits and '\n'.
+template <std::size_t D>
+constexpr addition_result result_of(std::uint64_t a, std::uint64_t b, generation<max_rows> const& g, std::size_t answer) {
+    auto const want = expected_answer<D>(a, b);
+    addition_result r{a, b, g.generated == answer, {}};
+    for (std::size_t i = 0; i < g.generated; ++i) {
+        r.got[i] = g.answer()[i];
+        if (r.got[i] != want[i]) r.right = false;
+    }
+    return r;
+}
+}  // namespace detail
+
 /// Checks additions one after another on one sequence, reusing what consecutive prompts share —
 /// the same forward pass as adds_correctly, with two kinds of reuse, both exact:
 ///  * only the rows whose token differs from the previous prompt's (or answer's) are replaced
@@ -55,12 +70,12 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
 ///    inputs did not change since the same row's pass in the previous prompt is not run again, and
 ///    a layer that does not depend on the row's position is taken from the previous answer row's
 ///    pass, so the reads, the add table and carry_out run once per prompt, not once per answer row.
-/// It is a literal type: the proofs use it in constant evaluation, the checker at run time.
+/// It is a literal type: the proofs use it in constant evaluation. The run-time checker uses
+/// exact_walker, below.
 template <class Model>
 class prompt_walker {
 public:
     static constexpr std::size_t D = Model::digits;
-    static constexpr std::size_t n = Model::prompt_length;
     static constexpr std::size_t answer = Model::answer_length;
     using seq = sequence<Model>;
 
@@ -68,13 +83,7 @@ public:
     constexpr addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
         auto const g = generate_on(s_, memos_, make_prompt<D>(a, b), answer, false);
         m.merge(g.margin);
-        auto const want = expected_answer<D>(a, b);
-        addition_result r{a, b, g.generated == answer, {}};
-        for (std::size_t i = 0; i < g.generated; ++i) {
-            r.got[i] = g.answer()[i];
-            if (r.got[i] != want[i]) r.right = false;
-        }
-        return r;
+        return detail::result_of<D>(a, b, g, answer);
     }
 
 private:
@@ -82,13 +91,46 @@ private:
     std::array<row_memo<Model, true>, answer> memos_{};
 };
 
-/// Checks a + b for a fixed a and every b in [b_begin, b_end), with the walker's reuse. The b are
-/// visited with their digits reversed. Calls on_result(result, margins) once per pair, in visiting
-/// order; stops early (returning the count done) when stop() turns true.
+/// The run-time checker's walker: the same forward pass with exact_reuse (runtime/exact_memo.hpp),
+/// whose memos, keyed by exact inputs, last as long as the walker (one per checker thread): the
+/// sequence's rows are replaced only where a token changed, a segment whose inputs equal those of
+/// the same answer row's segment in the previous prompt takes its recorded output, and a layer
+/// whose exact inputs it has seen takes its recorded update (for attention: its recorded weights,
+/// times the chosen rows' values).
+template <class Model>
+class exact_walker {
+public:
+    static constexpr std::size_t D = Model::digits;
+    static constexpr std::size_t answer = Model::answer_length;
+
+    /// The generation for a + b; `digest` records every final row's bits (tests).
+    generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
+        memo_.begin_prompt();
+        auto const g = generate_with(s_, make_prompt<D>(a, b), answer, digest, [&](std::size_t) { return exact_reuse<Model>{memo_}; });
+        memo_.end_prompt(s_);
+        return g;
+    }
+    /// Generates the answer for a + b and compares it with the sum's digits and '\n'.
+    addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
+        auto const g = generate(a, b);
+        m.merge(g.margin);
+        return detail::result_of<D>(a, b, g, answer);
+    }
+    exact_memo<Model> const& memo() const { return memo_; }
+
+private:
+    sequence<Model> s_{};
+    exact_memo<Model> memo_{};
+};
+
+/// Checks a + b for a fixed a and every b in [b_begin, b_end) on `walker`. The b are visited with
+/// their digits reversed, so that consecutive prompts share their low digits — the ones the network
+/// reads first. Calls on_result(result, margins) once per pair, in visiting order; stops early
+/// (returning the count done) when stop() turns true.
 template <class Model, class OnResult, class Stop>
-std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end, OnResult&& on_result, Stop&& stop) {
+std::uint64_t check_block(exact_walker<Model>& walker, std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end,
+                          OnResult&& on_result, Stop&& stop) {
     constexpr std::size_t D = Model::digits;
-    auto walker = std::make_unique<prompt_walker<Model>>();
     std::vector<std::uint64_t> order;
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
     for (std::uint64_t b = b_begin; b < b_end; ++b) order.push_back(b);
@@ -98,11 +140,18 @@ std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t 
     for (std::uint64_t const b : order) {
         if (stop()) break;
         margins m{};
-        auto const r = walker->check(a, b, m);
+        auto const r = walker.check(a, b, m);
         on_result(r, m);
         ++done;
     }
     return done;
+}
+
+/// check_block on a walker of its own.
+template <class Model, class OnResult, class Stop>
+std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end, OnResult&& on_result, Stop&& stop) {
+    auto walker = std::make_unique<exact_walker<Model>>();
+    return check_block(*walker, a, b_begin, b_end, on_result, stop);
 }
 
 }  // namespace ctformer

@@ -2,7 +2,9 @@
 // layers in order, unembed. What may be skipped is a policy the pass takes:
 //  * no_reuse: every layer runs (trace, the tests' yardstick beside the dense reference);
 //  * memo_reuse: a per-row memo of earlier passes; a layer whose update provably equals a
-//    recorded one is not run, the recorded update is added instead (generation, the checker).
+//    recorded one is not run, the recorded update is added instead (generation, the proofs);
+//  * exact_reuse (runtime/exact_memo.hpp): memos keyed by the exact inputs of a layer or a
+//    segment, kept across prompts (the run-time checker).
 // Every policy gives the same bits (tests/test_paths.cpp compares them with the reference).
 #pragma once
 
@@ -19,11 +21,13 @@
 
 namespace ctformer {
 
-/// Where a layer that runs reports: its margins, its attention decision, its update.
+/// Where a layer that runs reports: its margins, its attention probe (query and top scores), its
+/// update, and for attention which rows got which weight.
 struct layer_report {
     margins* margin = nullptr;
     attention_probe* probe = nullptr;
     update_sink* sink = nullptr;
+    attention_decision* decision = nullptr;
 };
 
 /// The observer that looks at nothing (forward skips the call).
@@ -36,8 +40,8 @@ struct no_observer {
 ///  * begin(s, i): a pass of row i starts;
 ///  * replays_segment(segment, first_step, x, m): may the whole segment take a recorded output?
 ///  * replays(s, layer, slot, k, x, m, used): may layer k add a recorded update instead of running?
-///  * prepare(k, report): layer k runs; where it reports what it does;
-///  * record(k, used, m): layer k ran;
+///  * prepare(layer, slot, k, report): layer k runs; where it reports what it does;
+///  * record(layer, slot, k, used, m): layer k ran;
 ///  * end_segment(segment, x), end(s, i, x).
 struct no_reuse {
     static constexpr bool reuses = false;  ///< forward skips the hooks
@@ -65,15 +69,15 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
             auto const& layer = layers[hana::size_c<in_segment>];
             std::size_t const k = first + in_segment;
             std::uint64_t used = 0;
-            layer_report r{m, nullptr, nullptr};
+            layer_report r{m, nullptr, nullptr, nullptr};
             bool replayed = false;
             if constexpr (reuses) {
                 replayed = reuse.replays(s, layer, slot, k, x, m, used);
-                if (!replayed) reuse.prepare(k, r);
+                if (!replayed) reuse.prepare(layer, slot, k, r);
             }
             if (!replayed) {
-                used = layer.apply(x, s.cache(slot).data(), i + 1, r.margin, row_of, r.probe, r.sink);
-                if constexpr (reuses) reuse.record(k, used, m);
+                used = layer.apply(x, s.cache(slot).data(), i + 1, r.margin, row_of, r.probe, r.sink, r.decision);
+                if constexpr (reuses) reuse.record(layer, slot, k, used, m);
             }
             if constexpr (!std::is_same_v<std::remove_cvref_t<Observe>, no_observer>) observe(layer.name, x, used);
         });
@@ -112,7 +116,7 @@ constexpr row_vector<vocab_size> logits(Row const& x) {
     for (std::size_t t = 0; t < vocab_size; ++t) {
         i128 acc = 0;
         for (std::size_t e = lists.start[t]; e < lists.start[t + 1]; ++e) acc += i128{x[lists.index[e]].raw} * lists.weight[e];
-        l[t] = fixed::from_raw(detail::round_shift_32(acc));
+        if (acc != 0) l[t] = fixed::from_raw(detail::round_shift_32(acc));
     }
     return l;
 }

@@ -42,12 +42,11 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 /// The one generation loop: greedy decoding on a sequence. The prompt's rows are placed (set where
 /// the sequence has the row, pushed where not), then the network predicts a token after the last
 /// row, which is placed as the next row, until it predicts the end token '\n' (included in the
-/// text) or `count` tokens have been predicted. `memos` hold the rows' passes for memo_reuse: one
-/// per answer row (the checker: the same answer row in the next prompt reuses them), or a single
-/// one that each answer row reuses and overwrites. `digest` records every final row's bits.
-template <class Model, class Memo, std::size_t Memos>
-constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, Memos>& memos,
-                                           prompt_tokens<Model::digits> const& prompt, std::size_t count, bool digest) {
+/// text) or `count` tokens have been predicted. `reuse_for(i)` gives the reuse policy of the i-th
+/// prediction's pass. `digest` records every final row's bits.
+template <class Model, class ReuseFor>
+constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<Model::digits> const& prompt, std::size_t count,
+                                             bool digest, ReuseFor&& reuse_for) {
     generation<max_rows> g{};
     std::size_t n = 0;
     for (auto id : prompt.ids) {
@@ -55,7 +54,7 @@ constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, 
         g.text[g.length++] = vocabulary[id];
     }
     for (std::size_t i = 0; i < count; ++i) {
-        memo_reuse<Model, Memo::across_prompts> reuse{memos[i % Memos], i > 0 ? &memos[(i - 1) % Memos] : nullptr};
+        auto reuse = reuse_for(i);
         auto const last = forward(s, n - 1, &g.margin, reuse, no_observer{});
         std::size_t const t = choose<Model>(last, &g.margin);
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
@@ -65,6 +64,16 @@ constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, 
         s.place(n++, t);
     }
     return g;
+}
+
+/// generate_with memo_reuse: `memos` hold the rows' passes, one per answer row (the same answer row
+/// in the next prompt reuses them), or a single one that each answer row reuses and overwrites.
+template <class Model, class Memo, std::size_t Memos>
+constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, Memos>& memos,
+                                           prompt_tokens<Model::digits> const& prompt, std::size_t count, bool digest) {
+    return generate_with(s, prompt, count, digest, [&](std::size_t i) {
+        return memo_reuse<Model, Memo::across_prompts>{memos[i % Memos], i > 0 ? &memos[(i - 1) % Memos] : nullptr};
+    });
 }
 
 /// Greedy generation of `count` tokens at most after a prompt, on a new sequence.

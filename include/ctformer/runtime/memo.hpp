@@ -275,7 +275,8 @@ public:
 
     /// Layer k runs: where it reports. Its update goes to the scratch lists when a source's update
     /// is there to compare it with, else straight into the memo.
-    constexpr void prepare(std::size_t k, layer_report& report) {
+    template <class Layer, class Slot>
+    constexpr void prepare(Layer const&, Slot, std::size_t k, layer_report& report) {
         std::size_t const off = update_offset[k];
         sink_ = prev_ok_ || same_ok_ ? update_sink{scratch_columns_.data(), scratch_updates_.data()}
                                      : update_sink{dest_columns_ + off, dest_updates_ + off};
@@ -287,7 +288,8 @@ public:
         }
     }
 
-    constexpr void record(std::size_t k, std::uint64_t used, margins* m) {
+    template <class Layer, class Slot>
+    constexpr void record(Layer const&, Slot, std::size_t k, std::uint64_t used, margins* m) {
         dest_used_[k] = used;
         if (prev_ok_ || same_ok_) {
             update_list const now = scratch();
