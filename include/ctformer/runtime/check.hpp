@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "ctformer/model/prompt.hpp"
@@ -131,13 +132,12 @@ template <class Model, class OnResult, class Stop>
 std::uint64_t check_block(exact_walker<Model>& walker, std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end,
                           OnResult&& on_result, Stop&& stop) {
     constexpr std::size_t D = Model::digits;
-    std::vector<std::uint64_t> order;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (reversed digits, b)
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
-    for (std::uint64_t b = b_begin; b < b_end; ++b) order.push_back(b);
-    std::sort(order.begin(), order.end(),
-              [](std::uint64_t x, std::uint64_t y) { return reversed_digits(x, D) < reversed_digits(y, D); });
+    for (std::uint64_t b = b_begin; b < b_end; ++b) order.emplace_back(reversed_digits(b, D), b);
+    std::sort(order.begin(), order.end());
     std::uint64_t done = 0;
-    for (std::uint64_t const b : order) {
+    for (auto const& [key, b] : order) {
         if (stop()) break;
         margins m{};
         auto const r = walker.check(a, b, m);

@@ -1,23 +1,25 @@
 // ctformer/runtime/exact_memo.hpp — exact_reuse, the run-time checker's reuse policy: memos keyed
-// by the exact inputs of what they stand for, kept across every prompt a thread checks.
+// by exact inputs, kept across every prompt a thread checks.
 //
-// What a layer adds to a row is a function of exact inputs, and so is a whole segment's:
-//  * an MLP's update: of the values of the columns it reads (compiled_mlp::apply reads nothing else);
+// A row's residual is named by an id: the memo keeps every distinct row it has seen once
+// ("states"), compared word for word. What a layer makes of a row is a function of exact inputs:
+//  * an MLP's: of the row alone (compiled_mlp::apply reads nothing else), so (state, layer) → state;
 //  * an attention layer's decision (which rows get which weight, and its margins): of its query,
-//    the row count and the earlier rows' keys. A row's key is a function of its token and position
-//    (the cached-embedding premise, sequence.hpp), and two tokens whose keys agree at a row are one
-//    "key class" there; so the key classes of rows 0..i stand for the keys. Its update is then
-//    the decision's weights times the chosen rows' values (compiled_attention::mix, run every time);
-//  * a segment's output (the prologue, a body pass, the epilogue): of the values of the columns it
-//    reads or writes, of the keys of rows 0..i for each attention layer in it, and of the values of
-//    the rows each of them chose.
-// So each distinct layer has a table from exact inputs to its update (MLP) or decision (attention),
-// and each answer row keeps its segments' last inputs and outputs. A segment whose inputs equal
-// those of the same answer row's segment in the previous prompt takes its recorded output; a
-// layer whose inputs are in its table takes the recorded update; anything else runs and is
-// recorded. Keys are compared whole, never by hash alone, so a replay gives the same bits as a run:
-// tests/test_exact_memo.cpp compares answers, margins and every final row with memo_reuse's path.
-// Run-time only (hash tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
+//    so of the row, and of the row count and the earlier rows' keys. A row's key is a function of
+//    its token and position (the cached-embedding premise, sequence.hpp), and tokens whose keys
+//    agree at a row form one "key class" there; so (state, layer, row count, key classes of rows
+//    0..i) → decision. Its update is the decision's weights times the chosen rows' values
+//    (compiled_attention::mix), and a value is a function of the row's "value class": so
+//    (decision, value classes of the chosen rows) → state.
+// A pass is then a walk from the embedding's state through these transitions; a layer runs only
+// when a transition is new (and an MLP not even then if it has seen the values of the columns it
+// reads: a second table per MLP). Each answer row also keeps, per segment (the prologue, a body
+// pass, the epilogue), the states before and after it: a segment that starts from the same state
+// as in the previous prompt, with the same key classes and chosen rows' value classes for each of
+// its attention layers, ends in the same state without a lookup per layer.
+// Keys are compared whole, never by hash alone, and states word for word, so a replay gives the
+// same bits as a run: tests/test_exact_memo.cpp compares answers, margins and every final row with
+// memo_reuse's path. Run-time only (tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
 #pragma once
 
 #include <array>
@@ -38,72 +40,129 @@
 namespace ctformer {
 
 namespace detail {
-/// An open-addressing hash table from exact keys to values; keys are compared whole.
-template <class Key, class Value>
-class exact_table {
-public:
-    static std::uint64_t hash(Key const& key) {
-        // FNV-1a over the words, in four independent lanes (shorter multiply chains), then mixed
-        // so that the low bits, which pick the slot, depend on the high ones (one-hot values are 2^32).
-        std::array<std::uint64_t, 4> lane{0xcbf29ce484222325ull, 0x84222325cbf29ce4ull, 0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull};
-        auto const& w = key.words();
-        for (std::size_t e = 0; e < w.size(); ++e) lane[e % 4] = (lane[e % 4] ^ static_cast<std::uint64_t>(w[e])) * 0x100000001b3ull;
-        std::uint64_t h = lane[0] ^ (lane[1] * 0x9e3779b97f4a7c15ull) ^ (lane[2] * 0xc2b2ae3d27d4eb4full) ^ (lane[3] * 0x165667b19e3779f9ull);
-        h ^= h >> 31;
-        h *= 0x94d049bb133111ebull;
-        return h ^ (h >> 29);
-    }
-    Value const* find(std::uint64_t h, Key const& key) const {
-        if (slots_.empty()) return nullptr;
-        for (std::size_t p = h & mask_;; p = (p + 1) & mask_) {
-            entry const& e = slots_[p];
-            if (!e.full) return nullptr;
-            if (e.hash == h && e.key == key) return &e.value;
-        }
-    }
-    void insert(std::uint64_t h, Key const& key, Value const& value) {
-        if (2 * (count_ + 1) > slots_.size()) grow();
-        std::size_t p = h & mask_;
-        while (slots_[p].full) {
-            if (slots_[p].hash == h && slots_[p].key == key) return;  // recorded already
-            p = (p + 1) & mask_;
-        }
-        slots_[p] = entry{true, h, key, value};
-        ++count_;
-    }
-    std::size_t size() const { return count_; }
-
-private:
-    struct entry {
-        bool full = false;
-        std::uint64_t hash = 0;
-        Key key{};
-        Value value{};
-    };
-    void grow() {
-        std::vector<entry> old(slots_.size() == 0 ? 64 : 2 * slots_.size());
-        old.swap(slots_);
-        mask_ = slots_.size() - 1;
-        count_ = 0;
-        for (entry const& e : old)
-            if (e.full) insert(e.hash, e.key, e.value);
-    }
-    std::vector<entry> slots_;
-    std::size_t mask_ = 0, count_ = 0;
-};
-
 /// A fixed-length key of 64-bit words.
 template <std::size_t N>
 struct word_key {
     std::array<std::int64_t, N> w{};
-    std::array<std::int64_t, N> const& words() const { return w; }
-    bool operator==(word_key const&) const = default;
+    friend bool operator==(word_key const& a, word_key const& b) {
+        std::int64_t differ = 0;  // no call to memcmp for a few words
+        for (std::size_t e = 0; e < N; ++e) differ |= a.w[e] ^ b.w[e];
+        return differ == 0;
+    }
+};
+
+/// FNV-1a over 64-bit words in four independent lanes (shorter multiply chains), mixed so that the
+/// low bits, which pick a table slot, depend on the high ones (one-hot values are 2^32).
+inline std::uint64_t hash_words(std::int64_t const* w, std::size_t n) {
+    std::array<std::uint64_t, 4> lane{0xcbf29ce484222325ull, 0x84222325cbf29ce4ull, 0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull};
+    for (std::size_t e = 0; e < n; ++e) lane[e % 4] = (lane[e % 4] ^ static_cast<std::uint64_t>(w[e])) * 0x100000001b3ull;
+    std::uint64_t h = lane[0] ^ (lane[1] * 0x9e3779b97f4a7c15ull) ^ (lane[2] * 0xc2b2ae3d27d4eb4full) ^ (lane[3] * 0x165667b19e3779f9ull);
+    h ^= h >> 31;
+    h *= 0x94d049bb133111ebull;
+    return h ^ (h >> 29);
+}
+
+/// An open-addressing hash table from word keys to values; keys are compared whole. The probe
+/// walks an array of hashes alone (eight to a cache line); an entry is read only where its hash
+/// matches.
+template <std::size_t N, class Value>
+class exact_table {
+public:
+    using key_type = word_key<N>;
+    static std::uint64_t hash(key_type const& key) { return hash_words(key.w.data(), N) | 1; }  // 0: an empty slot
+    Value const* find(std::uint64_t h, key_type const& key) const {
+        if (hashes_.empty()) return nullptr;
+        for (std::size_t p = h & mask_;; p = (p + 1) & mask_) {
+            std::uint64_t const hp = hashes_[p];
+            if (hp == 0) return nullptr;
+            if (hp == h && entries_[p].key == key) return &entries_[p].value;
+        }
+    }
+    void insert(std::uint64_t h, key_type const& key, Value const& value) {
+        if (2 * (count_ + 1) > hashes_.size()) grow();
+        std::size_t p = h & mask_;
+        while (hashes_[p] != 0) {
+            if (hashes_[p] == h && entries_[p].key == key) return;  // recorded already
+            p = (p + 1) & mask_;
+        }
+        hashes_[p] = h;
+        entries_[p] = entry{key, value};
+        ++count_;
+    }
+    std::size_t size() const { return count_; }
+    void clear() { *this = exact_table{}; }
+
+private:
+    struct entry {
+        key_type key{};
+        Value value{};
+    };
+    void grow() {
+        std::vector<std::uint64_t> old_hashes(hashes_.empty() ? 64 : 2 * hashes_.size(), 0);
+        std::vector<entry> old_entries(old_hashes.size());
+        old_hashes.swap(hashes_);
+        old_entries.swap(entries_);
+        mask_ = hashes_.size() - 1;
+        count_ = 0;
+        for (std::size_t p = 0; p < old_hashes.size(); ++p)
+            if (old_hashes[p] != 0) insert(old_hashes[p], old_entries[p].key, old_entries[p].value);
+    }
+    std::vector<std::uint64_t> hashes_;
+    std::vector<entry> entries_;
+    std::size_t mask_ = 0, count_ = 0;
+};
+
+/// An open-addressing hash table from pairs of 32-bit ids to small values, each slot holding its
+/// key and value together: one cache line per probe, where most lookups of the memo go.
+template <class Value>
+class id_table {
+public:
+    static constexpr std::uint32_t empty = ~std::uint32_t{0};
+    Value const* find(std::uint32_t k0, std::uint32_t k1) const {
+        if (slots_.empty()) return nullptr;
+        for (std::size_t p = start(k0, k1);; p = (p + 1) & mask_) {
+            slot const& e = slots_[p];
+            if (e.k0 == k0 && e.k1 == k1) return &e.value;
+            if (e.k0 == empty) return nullptr;
+        }
+    }
+    /// k0 is an id: never `empty`.
+    void insert(std::uint32_t k0, std::uint32_t k1, Value const& value) {
+        if (2 * (count_ + 1) > slots_.size()) grow();
+        std::size_t p = start(k0, k1);
+        for (; slots_[p].k0 != empty; p = (p + 1) & mask_)
+            if (slots_[p].k0 == k0 && slots_[p].k1 == k1) return;  // recorded already
+        slots_[p] = slot{k0, k1, value};
+        ++count_;
+    }
+    std::size_t size() const { return count_; }
+    void clear() { *this = id_table{}; }
+
+private:
+    struct slot {
+        std::uint32_t k0 = empty, k1 = 0;
+        Value value{};
+    };
+    std::size_t start(std::uint32_t k0, std::uint32_t k1) const {
+        std::uint64_t h = (std::uint64_t{k0} << 32 | k1) * 0x9e3779b97f4a7c15ull;
+        return (h ^ (h >> 29)) & mask_;
+    }
+    void grow() {
+        std::vector<slot> old(slots_.empty() ? 1024 : 2 * slots_.size());
+        old.swap(slots_);
+        mask_ = slots_.size() - 1;
+        count_ = 0;
+        for (slot const& e : old)
+            if (e.k0 != empty) insert(e.k0, e.k1, e.value);
+    }
+    std::vector<slot> slots_;
+    std::size_t mask_ = 0, count_ = 0;
 };
 }  // namespace detail
 
 /// The key classes and value classes of every token at every row, per attention layer: tokens t
 /// and t' share a key class at row j when the layer's keys of their embeddings at row j are equal
-/// (the same for values). A class is named by its smallest token.
+/// (the same for values). A class is named by its smallest token. Also every value itself.
 template <class Model>
 struct token_classes {
     using shape = network_shape<std::remove_cvref_t<decltype(Model::net)>>;
@@ -166,13 +225,13 @@ public:
     static constexpr std::size_t first_answer_row = Model::prompt_length - 1;  ///< the '=' row predicts the first digit
     static constexpr std::size_t fingerprint_words = (4 * max_rows + 63) / 64;  ///< 4 bits per row: a key class < 16
     static_assert(vocab_size <= 16, "ctformer::exact_memo: a key class takes 4 bits");
+    static_assert(attention_decision::max_rows_kept <= 8, "ctformer::exact_memo: value classes are packed 8 to a word");
+    /// The memo starts afresh when it holds this many states (about 90 MB of rows and tables).
+    static constexpr std::size_t max_states = std::size_t{1} << 17;
 
     /// A prompt begins; the memo compares its tokens with the previous prompt's.
     void begin_prompt() {
-        if (in_prompt_) {  // the previous prompt did not end (an exception): forget what it compared
-            prev_tokens_.fill(unknown);
-            ++serial_;
-        }
+        if (in_prompt_ || states_.size() >= max_states) forget();
         in_prompt_ = true;
         ++serial_;
         checked_ = 0;
@@ -187,72 +246,224 @@ public:
         in_prompt_ = false;
     }
 
-    /// Entries in the layers' tables (for the benchmark's report).
-    std::size_t table_entries() const {
-        std::size_t n = 0;
-        hana::for_each(tables_, [&](auto const& t) { n += t.size(); });
-        return n;
+    /// How much the memo holds (the benchmark's report).
+    struct sizes {
+        std::size_t states, transitions, layer_entries;
+    };
+    sizes size() const {
+        std::size_t layer = 0;
+        hana::for_each(read_tables_, [&](auto const& t) { layer += t.table.size(); });
+        return {states_.size(), mlp_next_.size() + decisions_.size() + attention_next_.size() + segment_first_.size() + segment_next_.size(),
+                layer};
     }
 
 private:
-    template <class>
-    friend class exact_reuse;
+    friend class exact_reuse<Model>;
     static constexpr std::uint8_t unknown = 0xff;
+    static constexpr std::uint32_t none = ~std::uint32_t{0};
+    using raw_row = std::array<std::int64_t, width>;
 
-    // ---- per distinct layer: the table from exact inputs to what the layer did ----
-    struct recorded_update {  ///< an MLP's update: (column, amount) as its sink got them, and its margins
+    // ---- the program's shape, as tables ----
+    static constexpr std::array<bool, shape::distinct> attention_slot = [] {
+        std::array<bool, shape::distinct> a{};
+        std::size_t n = 0;
+        for_each_distinct_layer(Model::net,
+                                [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
+        return a;
+    }();
+    struct attention_step {
+        std::size_t step, slot;
+    };
+    struct segment_shape {  ///< a segment's attention steps
+        std::array<attention_step, shape::distinct> attention{};
+        std::size_t n_attention = 0;
+    };
+    static constexpr std::size_t most_attention = [] {
+        std::array<std::size_t, segments> n{};
+        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto) {
+            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) ++n[step.segment];
+        });
+        std::size_t most = 0;
+        for (auto v : n) most = v > most ? v : most;
+        return most;
+    }();
+    /// A segment's context: its kind (0 the prologue, 1 a body pass, 2 the epilogue: the body's
+    /// passes share their layers), the row count i + 1, and the key classes of rows 0..i for each
+    /// of its attention layers.
+    static constexpr std::size_t context_words = 2 + most_attention * fingerprint_words;
+    static constexpr std::size_t kind_of(std::size_t segment) {
+        return segment == 0 ? 0 : segment + 1 == segments ? 2 : 1;
+    }
+    static constexpr std::array<segment_shape, segments> segment_shapes = [] {
+        std::array<segment_shape, segments> out{};
+        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto slot) {
+            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+                segment_shape& sh = out[step.segment];
+                sh.attention[sh.n_attention++] = attention_step{step.index, decltype(slot)::value};
+            }
+        });
+        return out;
+    }();
+
+    /// Forgets every state and transition (and what the previous prompt was).
+    void forget() {
+        states_.clear();
+        state_index_.clear();
+        state_hash_.clear();
+        embedding_state_.assign(max_rows * vocab_size, none);
+        mlp_next_.clear();
+        decisions_.clear();
+        decision_nodes_.clear();
+        attention_next_.clear();
+        contexts_.clear();
+        segment_first_.clear();
+        segment_next_.clear();
+        segment_nodes_.clear();
+        choices_.clear();
+        margin_sets_.resize(1);
+        chain_cache_.assign(chain_cache_.size(), cached_chain{});
+        prev_tokens_.fill(unknown);
+        compared_before_ = 0;
+        serial_ += 2;  // no segment record is from the previous prompt
+    }
+
+    // ---- states: every distinct residual row seen, by id ----
+    std::vector<raw_row> states_;
+    std::vector<std::uint32_t> state_index_;  ///< open addressing: id + 1, 0 empty
+    std::vector<std::uint64_t> state_hash_;
+    std::vector<std::uint32_t> embedding_state_ = std::vector<std::uint32_t>(max_rows * vocab_size, none);
+
+    std::uint32_t intern(row const& x) {
+        raw_row r;
+        std::memcpy(r.data(), x.data(), sizeof r);
+        std::uint64_t const h = detail::hash_words(r.data(), width);
+        if (2 * (states_.size() + 1) > state_index_.size()) grow_states();
+        std::size_t const mask = state_index_.size() - 1;
+        std::size_t p = h & mask;
+        for (; state_index_[p] != 0; p = (p + 1) & mask) {
+            std::uint32_t const id = state_index_[p] - 1;
+            if (state_hash_[id] == h && states_[id] == r) return id;
+        }
+        auto const id = static_cast<std::uint32_t>(states_.size());
+        states_.push_back(r);
+        state_hash_.push_back(h);
+        state_index_[p] = id + 1;
+        return id;
+    }
+    void grow_states() {
+        state_index_.assign(state_index_.empty() ? 1024 : 2 * state_index_.size(), 0);
+        std::size_t const mask = state_index_.size() - 1;
+        for (std::uint32_t id = 0; id < states_.size(); ++id) {
+            std::size_t p = state_hash_[id] & mask;
+            while (state_index_[p] != 0) p = (p + 1) & mask;
+            state_index_[p] = id + 1;
+        }
+    }
+    void load(std::uint32_t id, row& x) const { std::memcpy(static_cast<void*>(x.data()), states_[id].data(), sizeof(raw_row)); }
+
+    // ---- transitions ----
+    struct next_state {
+        std::uint32_t state = 0;
+        std::uint32_t margins = 0;  ///< index into margin_sets_
+    };
+    std::vector<margins> margin_sets_ = std::vector<margins>(1);  ///< [0]: a layer that decides nothing measured
+    std::uint32_t margins_index(margins const& m) {
+        if (m == margins{}) return 0;
+        margin_sets_.push_back(m);
+        return static_cast<std::uint32_t>(margin_sets_.size() - 1);
+    }
+    struct decision_node {
+        attention_decision d{};
+        margins m{};
+    };
+    detail::id_table<next_state> mlp_next_;  ///< (state, layer) → state
+    detail::exact_table<3 + fingerprint_words, std::uint32_t> decisions_;  ///< (state, layer, i, key classes) → node
+    std::vector<decision_node> decision_nodes_;
+    detail::id_table<std::uint32_t> attention_next_;  ///< (node, chosen rows' value classes) → state
+
+    // ---- per segment: (state, segment, i, key classes) → a chain of nodes, one per attention
+    // layer in it, each followed by the value classes of the rows that layer chose ----
+    struct segment_node {
+        std::uint8_t n_rows = 0;  ///< the next attention layer's chosen rows (none after the last)
+        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
+        std::uint32_t out = 0;  ///< the last node: the state after the segment
+        margins m{};  ///< the last node: the segment's margins
+        std::uint64_t used = 0;  ///< the next attention layer's rows with a weight
+    };
+    detail::exact_table<context_words, std::uint32_t> contexts_;  ///< context → id
+    detail::id_table<std::uint32_t> segment_first_;  ///< (state, context id) → first node
+    detail::id_table<std::uint32_t> segment_next_;  ///< (node, value classes) → node
+    std::vector<segment_node> segment_nodes_;
+
+    // ---- per final state: the token chosen and the logit gap ----
+    struct choice {
+        std::uint32_t token = 0;
+        std::uint32_t margins = 0;  ///< index into margin_sets_
+    };
+    detail::id_table<choice> choices_;  ///< (state, 0) → choice
+
+    // ---- per MLP: the values of the columns it reads → its update ----
+    struct recorded_update {
         std::uint16_t n = 0;
         std::array<std::uint16_t, io.max_writes> columns{};
         std::array<std::int64_t, io.max_writes> values{};
         margins m{};
     };
-    struct recorded_decision {  ///< an attention layer's decision and margins
-        attention_decision d{};
-        margins m{};
-    };
-    template <std::size_t Heads>
-    struct attention_key {  ///< query, rows 0..i (as i), their key classes
-        std::array<std::int64_t, Heads + 1 + fingerprint_words> w{};
-        std::array<std::int64_t, Heads + 1 + fingerprint_words> const& words() const { return w; }
-        bool operator==(attention_key const&) const = default;
-    };
-    template <class Layer, bool = Layer::is_attention>
-    struct layer_table {  // attention: query, row count and key classes → decision
-        using key_type = attention_key<Layer::heads>;
-        detail::exact_table<key_type, recorded_decision> table;
-        key_type pending{};  ///< the key of the layer that runs now
-        std::uint64_t pending_hash = 0;
-        std::size_t size() const { return table.size(); }
-    };
     template <class Layer>
-    struct layer_table<Layer, false> {  // MLP: the values of the columns it reads → update
-        using key_type = detail::word_key<Layer::n_inputs>;
-        detail::exact_table<key_type, recorded_update> table;
-        key_type pending{};
+    struct read_table {
+        static constexpr std::size_t inputs = [] {
+            if constexpr (Layer::is_attention)
+                return std::size_t{1};
+            else
+                return Layer::n_inputs;
+        }();
+        detail::exact_table<inputs, recorded_update> table;
+        detail::word_key<inputs> pending{};  ///< the key of the layer that runs now
         std::uint64_t pending_hash = 0;
-        std::size_t size() const { return table.size(); }
     };
-    static auto make_tables() {
+    static auto make_read_tables() {
         return hana::transform(hana::to_tuple(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>)), [](auto slot) {
-            return layer_table<std::remove_cvref_t<decltype(seq::distinct_layer(slot))>>{};
+            return read_table<std::remove_cvref_t<decltype(seq::distinct_layer(slot))>>{};
         });
     }
-    decltype(make_tables()) tables_ = make_tables();
+    decltype(make_read_tables()) read_tables_ = make_read_tables();
+    recorded_update update_{};  ///< what the MLP that runs now reports
+    attention_decision decision_{};  ///< what the attention layer that runs now decides
 
-    recorded_update update_{};  ///< what the layer that runs now reports
-    recorded_decision decision_{};
-
-    // ---- per answer row and segment: the last inputs and output ----
+    // ---- per answer row and segment: the states before and after it in the last prompt ----
     struct segment_record {
         std::uint64_t serial = 0;  ///< the prompt it holds for (0: none)
-        row entry{}, out{};
+        std::uint32_t entry = 0, out = 0;
         margins m{};
     };
     std::vector<segment_record> records_ = std::vector<segment_record>(answer_rows * segments);
+
+    // ---- per answer row and segment: the last chains walked, a few of them, checked in place of
+    // the tables' lookups (most lookups would miss the processor's caches) ----
+    struct chain_link {  ///< one attention layer of a chain: the rows it chose and their value classes
+        std::uint8_t n_rows = 0;
+        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
+        std::uint64_t used = 0;
+        std::uint32_t classes = 0;
+    };
+    struct cached_chain {
+        std::uint32_t entry = none, context = 0, out = 0;
+        margins m{};
+        std::array<chain_link, most_attention> links{};
+    };
+    static constexpr std::size_t chain_ways = 16;
+    std::vector<cached_chain> chain_cache_ = std::vector<cached_chain>(answer_rows * segments * chain_ways);
+    std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(answer_rows * segments);
+    /// Per answer row and segment kind: the context id, and the prompt it was computed in.
+    struct context_record {
+        std::uint64_t serial = 0;
+        std::uint32_t id = 0;
+    };
+    std::vector<context_record> context_records_ = std::vector<context_record>(answer_rows * 3);
     std::vector<std::uint64_t> used_ = std::vector<std::uint64_t>(answer_rows * steps);  ///< attention: rows with a weight
 
     // ---- per prompt: what changed since the previous one ----
-    std::uint64_t serial_ = 0;
+    std::uint64_t serial_ = 2;
     bool in_prompt_ = false;
     std::size_t checked_ = 0;  ///< rows 0..checked_ − 1 compared with the previous prompt
     std::size_t compared_before_ = 0;  ///< rows the previous prompt compared (prev_tokens_ beyond them: unknown)
@@ -283,128 +494,165 @@ private:
         if (i + 1 > checked_) checked_ = i + 1;
     }
 
-    // ---- the program's shape, as tables ----
-    static constexpr std::array<bool, shape::distinct> attention_slot = [] {
-        std::array<bool, shape::distinct> a{};
-        std::size_t n = 0;
-        for_each_distinct_layer(Model::net,
-                                [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
-        return a;
-    }();
-    struct attention_step {
-        std::size_t step, slot;
-    };
-    struct column_run {
-        std::size_t first, count;
-    };
-    /// Per segment: its attention steps, and the columns it reads or writes ("live"), as runs of
-    /// consecutive columns.
-    struct segment_shape {
-        std::array<attention_step, shape::distinct> attention{};
-        std::size_t n_attention = 0;
-        std::array<column_run, width / 2 + 1> live{};
-        std::size_t n_live = 0;
-    };
-    static constexpr std::array<segment_shape, segments> segment_shapes = [] {
-        std::array<segment_shape, segments> out{};
-        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto slot) {
-            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
-                segment_shape& sh = out[step.segment];
-                sh.attention[sh.n_attention++] = attention_step{step.index, decltype(slot)::value};
-            }
-        });
-        for (std::size_t sg = 0; sg < segments; ++sg)
-            for (std::size_t c = 0; c < width; ++c) {
-                if (!io.segment_writes[sg].contains(c) && !io.segment_reads[sg].contains(c)) continue;
-                segment_shape& sh = out[sg];
-                if (sh.n_live > 0 && sh.live[sh.n_live - 1].first + sh.live[sh.n_live - 1].count == c)
-                    ++sh.live[sh.n_live - 1].count;
-                else
-                    sh.live[sh.n_live++] = column_run{c, 1};
-            }
-        return out;
-    }();
 };
 
-/// The policy (see the top of this file) for one pass: a handle on the walker's exact_memo.
+/// The policy (see the top of this file) for one pass: a handle on the walker's exact_memo. It
+/// follows the row as a state id; the row itself is written out only where a layer runs, and at
+/// the end of the pass.
 template <class Model>
 class exact_reuse {
 public:
     static constexpr bool reuses = true;
+    static constexpr bool starts_from_memo = true;  ///< forward leaves x to the policy (see begin)
     using memo_t = exact_memo<Model>;
     using row = typename memo_t::row;
     using seq = typename memo_t::seq;
-    static constexpr std::size_t width = memo_t::width;
 
     explicit exact_reuse(memo_t& memo) : memo_(memo) {}
 
     void begin(seq const& s, std::size_t i) {
         if (i < memo_t::first_answer_row || i >= memo_t::first_answer_row + memo_t::answer_rows)
             throw sequence_error("ctformer::exact_reuse: the row is not an answer row of the model's prompt");
-        s_ = &s;
+        s_of_ = &s;
         i_ = i;
         answer_ = i - memo_t::first_answer_row;
         memo_.check_rows(s, i);
+        std::uint32_t& e = memo_.embedding_state_[i * vocab_size + s.token(i)];
+        if (e == memo_t::none) e = memo_.intern(s.embedding(i));
+        state_ = e;
+        written_ = false;  // x is written out from the state where a layer runs, and at the end
     }
 
-    bool replays_segment(std::size_t segment, std::size_t, row& x, margins* m) {
+    /// choose() of the row the pass ended in, by its state.
+    std::size_t choose(row const& x, margins* m) {
+        if (auto const* c = memo_.choices_.find(state_, 0)) {
+            if (m && c->margins != 0) m->merge(memo_.margin_sets_[c->margins]);
+            return c->token;
+        }
+        margins made{};
+        std::size_t const token = ctformer::choose<Model>(x, &made);
+        memo_.choices_.insert(state_, 0, {static_cast<std::uint32_t>(token), memo_.margins_index(made)});
+        if (m) m->merge(made);
+        return token;
+    }
+
+    bool replays_segment(std::size_t segment, std::size_t, row&, margins* m) {
         auto& rec = memo_.records_[answer_ * memo_t::segments + segment];
         auto const& sh = memo_t::segment_shapes[segment];
-        if (rec.serial + 1 == memo_.serial_ && same_entry(rec, sh, x) && attention_unchanged(sh)) {
-            // The live columns take the recorded output: those the segment writes get what it wrote,
-            // the others kept their entry values, which equal x's.
-            for (std::size_t r = 0; r < sh.n_live; ++r)
-                std::memcpy(x.data() + sh.live[r].first, rec.out.data() + sh.live[r].first, sh.live[r].count * sizeof(fixed));
-            if (m) m->merge(rec.m);
-            rec.serial = memo_.serial_;
+        if (rec.serial + 1 == memo_.serial_ && rec.entry == state_ && attention_unchanged(sh)) {
+            take_segment(rec, rec.out, rec.m, m);
             return true;
         }
+        rec.entry = state_;
+        // The segment's chain: (state, context) and then, per attention layer, the value classes
+        // of the rows it chose: first among the chains this row's segment walked last, then in the tables.
+        segment_context_ = context(segment);
+        typename memo_t::cached_chain* const ways = memo_.chain_cache_.data() + (answer_ * memo_t::segments + segment) * memo_t::chain_ways;
+        for (std::size_t w = 0; w < memo_t::chain_ways; ++w) {
+            auto const& c = ways[w];
+            if (c.entry != state_ || c.context != segment_context_) continue;
+            bool same = true;
+            for (std::size_t a = 0; a < sh.n_attention && same; ++a)
+                same = c.links[a].classes == value_classes(*s_of_, c.links[a].rows.data(), c.links[a].n_rows, sh.attention[a].slot);
+            if (!same) continue;
+            for (std::size_t a = 0; a < sh.n_attention; ++a) memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = c.links[a].used;
+            take_segment(rec, c.out, c.m, m);
+            return true;
+        }
+        chain_length_ = 0;
+        if (std::uint32_t const* first = memo_.segment_first_.find(state_, segment_context_)) {
+            std::uint32_t node = *first;
+            bool found = true;
+            for (std::size_t a = 0; a < sh.n_attention && found; ++a) {
+                auto const& nd = memo_.segment_nodes_[node];
+                memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = nd.used;
+                auto& link = chain_[chain_length_++];
+                link.n_rows = nd.n_rows;
+                link.rows = nd.rows;
+                link.used = nd.used;
+                link.classes = value_classes(*s_of_, nd.rows.data(), nd.n_rows, sh.attention[a].slot);
+                std::uint32_t const* next = memo_.segment_next_.find(node, link.classes);
+                if (next)
+                    node = *next;
+                else
+                    found = false;
+            }
+            if (found) {
+                auto const& last = memo_.segment_nodes_[node];
+                cache_chain(segment, last.out, last.m);
+                take_segment(rec, last.out, last.m, m);
+                return true;
+            }
+        }
         rec.serial = 0;  // recorded anew at end_segment
-        rec.entry = x;
+        chain_entry_ = state_;
         segment_margins_ = margins{};
+        chain_length_ = 0;
+        chain_complete_ = true;
         return false;
     }
 
     template <class Layer, class Slot>
     bool replays(seq const& s, Layer const& layer, Slot slot, std::size_t k, row& x, margins* m, std::uint64_t& used) {
-        auto& t = memo_.tables_[slot];
-        fixed* const xp = x.data();
+        constexpr std::size_t slot_index = Slot::value;
         if constexpr (Layer::is_attention) {
-            auto& key = t.pending.w;
-            layer.fill_query(x, key.data());
-            key[Layer::heads] = static_cast<std::int64_t>(i_);
-            std::size_t const nibbles = i_ + 1;  // rows 0..i
-            for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w) {
-                std::uint64_t const word = memo_.fingerprint_[Slot::value][w];
-                std::size_t const first = 16 * w;
-                std::uint64_t const keep = nibbles <= first        ? 0
-                                           : nibbles >= first + 16 ? ~std::uint64_t{0}
-                                                                   : (std::uint64_t{1} << (4 * (nibbles - first))) - 1;
-                key[Layer::heads + 1 + w] = static_cast<std::int64_t>(word & keep);
+            // (state, layer, i, key classes of rows 0..i) → decision
+            auto& key = decision_key_.w;
+            key[0] = state_;
+            key[1] = static_cast<std::int64_t>(slot_index);
+            key[2] = static_cast<std::int64_t>(i_);
+            for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w) key[3 + w] = fingerprint(slot_index, w);
+            decision_hash_ = memo_.decisions_.hash(decision_key_);
+            std::uint32_t const* const node = memo_.decisions_.find(decision_hash_, decision_key_);
+            if (!node) {
+                write_out(x);
+                return false;  // the layer runs; record() keeps its decision
             }
-            t.pending_hash = t.table.hash(t.pending);
-            auto const* hit = t.table.find(t.pending_hash, t.pending);
-            if (!hit) return false;
-            attention_decision const& d = hit->d;
-            std::int64_t const* const values = token_classes<Model>::get().values[Slot::value].data();
-            auto const value_of = [&](std::size_t j) { return values + (j * vocab_size + s.token(j)) * Layer::n_outputs; };
-            layer.mix(d.rows.data(), d.weights.data(), d.n, value_of, x, nullptr);
-            used = d.used;
+            auto const& dn = memo_.decision_nodes_[*node];
+            used = dn.d.used;
             memo_.used_[answer_ * memo_t::steps + k] = used;
-            merge_layer(m, hit->m);
+            merge_layer(m, dn.m);
+            // (decision, value classes of the chosen rows) → state
+            std::uint32_t const classes = value_classes(s, dn.d, slot_index);
+            chain_decision(dn.d, classes);
+            if (std::uint32_t const* next = memo_.attention_next_.find(*node, classes)) {
+                state_ = *next;
+                written_ = false;
+                return true;
+            }
+            write_out(x);
+            std::int64_t const* const values = token_classes<Model>::get().values[slot_index].data();
+            auto const value_of = [&](std::size_t j) { return values + (j * vocab_size + s.token(j)) * Layer::n_outputs; };
+            layer.mix(dn.d.rows.data(), dn.d.weights.data(), dn.d.n, value_of, x, nullptr);
+            state_ = memo_.intern(x);
+            memo_.attention_next_.insert(*node, classes, state_);
             return true;
         } else {
+            (void)k;
+            if (auto const* next = memo_.mlp_next_.find(state_, static_cast<std::uint32_t>(slot_index))) {
+                state_ = next->state;
+                written_ = false;
+                used = 0;
+                if (next->margins != 0) merge_layer(m, memo_.margin_sets_[next->margins]);
+                return true;
+            }
+            write_out(x);
+            // A new state for this layer: the values of the columns it reads may be known.
+            auto& t = memo_.read_tables_[slot];
             auto const reads = layer.read_columns();
-            auto& key = t.pending.w;
-            for (std::size_t r = 0; r < reads.size(); ++r) key[r] = xp[reads[r]].raw;
+            fixed* const xp = x.data();
+            for (std::size_t r = 0; r < reads.size(); ++r) t.pending.w[r] = xp[reads[r]].raw;
             t.pending_hash = t.table.hash(t.pending);
             auto const* hit = t.table.find(t.pending_hash, t.pending);
-            if (!hit) return false;
+            if (!hit) return false;  // the layer runs; record() keeps its update
             for (std::size_t e = 0; e < hit->n; ++e)
                 if (__builtin_add_overflow(xp[hit->columns[e]].raw, hit->values[e], &xp[hit->columns[e]].raw))
                     detail::throw_overflow("ctformer: residual overflows");
             used = 0;
             merge_layer(m, hit->m);
+            std::uint32_t const next = memo_.intern(x);
+            memo_.mlp_next_.insert(state_, static_cast<std::uint32_t>(slot_index), {next, memo_.margins_index(hit->m)});
+            state_ = next;
             return true;
         }
     }
@@ -415,40 +663,169 @@ public:
         sink_ = update_sink{memo_.update_.columns.data(), memo_.update_.values.data(), 0};
         report.margin = &layer_margins_;
         report.sink = &sink_;
-        report.decision = &memo_.decision_.d;
+        report.decision = &memo_.decision_;
     }
 
     template <class Layer, class Slot>
-    void record(Layer const&, Slot slot, std::size_t k, std::uint64_t used, margins* m) {
-        auto& t = memo_.tables_[slot];
+    void record(Layer const&, Slot slot, std::size_t k, row const& x, std::uint64_t used, margins* m) {
+        std::uint32_t const next = memo_.intern(x);
         if constexpr (Layer::is_attention) {
             memo_.used_[answer_ * memo_t::steps + k] = used;
-            memo_.decision_.m = layer_margins_;
-            if (memo_.decision_.d.complete) t.table.insert(t.pending_hash, t.pending, memo_.decision_);
+            attention_decision const& d = memo_.decision_;
+            chain_decision(d, d.complete ? value_classes(*s_of_, d, Slot::value) : 0);
+            if (d.complete) {
+                auto const node = static_cast<std::uint32_t>(memo_.decision_nodes_.size());
+                memo_.decision_nodes_.push_back({d, layer_margins_});
+                memo_.decisions_.insert(decision_hash_, decision_key_, node);
+                memo_.attention_next_.insert(node, value_classes(*s_of_, d, Slot::value), next);
+            }
         } else {
+            auto& t = memo_.read_tables_[slot];
             memo_.update_.n = static_cast<std::uint16_t>(sink_.n);
             memo_.update_.m = layer_margins_;
             t.table.insert(t.pending_hash, t.pending, memo_.update_);
+            memo_.mlp_next_.insert(state_, static_cast<std::uint32_t>(Slot::value), {next, memo_.margins_index(layer_margins_)});
         }
+        state_ = next;
+        written_ = true;
         merge_layer(m, layer_margins_);
     }
 
-    void end_segment(std::size_t segment, row const& x) {
+    void end_segment(std::size_t segment, row const&) {
         auto& rec = memo_.records_[answer_ * memo_t::segments + segment];
-        if (rec.serial == memo_.serial_) return;  // replayed
-        rec.out = x;
+        rec.out = state_;
         rec.m = segment_margins_;
         rec.serial = memo_.serial_;
+        if (chain_complete_) {
+            record_chain();
+            cache_chain(segment, state_, segment_margins_);
+        }
     }
 
-    void end(seq const&, std::size_t, row const&) {}
+    void end(seq const&, std::size_t, row& x) { write_out(x); }
 
 private:
-    static bool same_entry(typename memo_t::segment_record const& rec, typename memo_t::segment_shape const& sh, row const& x) {
-        for (std::size_t r = 0; r < sh.n_live; ++r)
-            if (std::memcmp(x.data() + sh.live[r].first, rec.entry.data() + sh.live[r].first, sh.live[r].count * sizeof(fixed)) != 0)
-                return false;
-        return true;
+    /// The segment ends in `out`: the state, margins and the record of the same-row check.
+    void take_segment(typename memo_t::segment_record& rec, std::uint32_t out, margins const& sm, margins* m) {
+        state_ = out;
+        written_ = false;
+        if (m) m->merge(sm);
+        rec.out = out;
+        rec.m = sm;
+        rec.serial = memo_.serial_;
+    }
+    /// Keeps the chain in chain_ (from chain_entry_... the state the segment started from) among
+    /// this row's segment's cached chains, in place of the oldest.
+    void cache_chain(std::size_t segment, std::uint32_t out, margins const& sm) {
+        std::size_t const at = answer_ * memo_t::segments + segment;
+        std::uint8_t& victim = memo_.chain_victim_[at];
+        auto& c = memo_.chain_cache_[at * memo_t::chain_ways + victim];
+        victim = static_cast<std::uint8_t>((victim + 1) % memo_t::chain_ways);
+        c.entry = memo_.records_[at].entry;
+        c.context = segment_context_;
+        c.out = out;
+        c.m = sm;
+        for (std::size_t a = 0; a < chain_length_; ++a) c.links[a] = chain_[a];
+    }
+    /// The chain of the segment that just ran: its first node under segment_key_, then one node per
+    /// attention layer, under the value classes of the rows that layer chose; the last holds the
+    /// state after the segment and its margins.
+    void record_chain() {
+        auto new_node = [&] {
+            memo_.segment_nodes_.emplace_back();
+            return static_cast<std::uint32_t>(memo_.segment_nodes_.size() - 1);
+        };
+        std::uint32_t node;
+        if (std::uint32_t const* first = memo_.segment_first_.find(chain_entry_, segment_context_)) {
+            node = *first;
+        } else {
+            node = new_node();
+            memo_.segment_first_.insert(chain_entry_, segment_context_, node);
+        }
+        for (std::size_t a = 0; a < chain_length_; ++a) {
+            auto& nd = memo_.segment_nodes_[node];
+            nd.n_rows = chain_[a].n_rows;
+            nd.rows = chain_[a].rows;
+            nd.used = chain_[a].used;
+            if (std::uint32_t const* next = memo_.segment_next_.find(node, chain_[a].classes)) {
+                node = *next;
+            } else {
+                std::uint32_t const created = new_node();
+                memo_.segment_next_.insert(node, chain_[a].classes, created);
+                node = created;
+            }
+        }
+        memo_.segment_nodes_[node].out = state_;
+        memo_.segment_nodes_[node].m = segment_margins_;
+    }
+    /// An attention layer of the running segment chose these rows.
+    void chain_decision(attention_decision const& d, std::uint32_t classes) {
+        if (!d.complete || chain_length_ == chain_.size()) {
+            chain_complete_ = false;
+            return;
+        }
+        auto& c = chain_[chain_length_++];
+        c.n_rows = static_cast<std::uint8_t>(d.n);
+        for (std::size_t u = 0; u < d.n; ++u) c.rows[u] = d.rows[u];
+        c.used = d.used;
+        c.classes = classes;
+    }
+    /// The id of the segment's context (memo_t::context_words), interned once per pass and kind.
+    std::uint32_t context(std::size_t segment) {
+        std::size_t const kind = memo_t::kind_of(segment);
+        if (context_[kind] == memo_t::none) {
+            // The previous prompt's, if no key class of rows 0..i changed in the kind's attention layers.
+            auto& known = memo_.context_records_[answer_ * 3 + kind];
+            auto const& sh = memo_t::segment_shapes[segment];
+            bool same = known.serial + 1 == memo_.serial_;
+            for (std::size_t a = 0; a < sh.n_attention && same; ++a) same = memo_.key_changed_[sh.attention[a].slot] == 0;
+            if (same) {
+                known.serial = memo_.serial_;
+                context_[kind] = known.id;
+                return known.id;
+            }
+        }
+        if (context_[kind] == memo_t::none) {
+            auto const& sh = memo_t::segment_shapes[segment];
+            detail::word_key<memo_t::context_words> key{};
+            key.w[0] = static_cast<std::int64_t>(kind);
+            key.w[1] = static_cast<std::int64_t>(i_);
+            for (std::size_t a = 0; a < sh.n_attention; ++a)
+                for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w)
+                    key.w[2 + a * memo_t::fingerprint_words + w] = fingerprint(sh.attention[a].slot, w);
+            std::uint64_t const h = memo_.contexts_.hash(key);
+            if (std::uint32_t const* id = memo_.contexts_.find(h, key)) {
+                context_[kind] = *id;
+            } else {
+                context_[kind] = static_cast<std::uint32_t>(memo_.contexts_.size());
+                memo_.contexts_.insert(h, key, context_[kind]);
+            }
+            memo_.context_records_[answer_ * 3 + kind] = {memo_.serial_, context_[kind]};
+        }
+        return context_[kind];
+    }
+    /// Word w of the key classes of rows 0..i at the attention layer `slot`.
+    std::int64_t fingerprint(std::size_t slot, std::size_t w) const {
+        std::size_t const nibbles = i_ + 1, first = 16 * w;
+        std::uint64_t const keep = nibbles <= first        ? 0
+                                   : nibbles >= first + 16 ? ~std::uint64_t{0}
+                                                           : (std::uint64_t{1} << (4 * (nibbles - first))) - 1;
+        return static_cast<std::int64_t>(memo_.fingerprint_[slot][w] & keep);
+    }
+    /// x gets the row the state names, unless it holds it already.
+    void write_out(row& x) {
+        if (!written_) memo_.load(state_, x);
+        written_ = true;
+    }
+    /// The value classes of a decision's rows, a byte each.
+    static std::uint32_t value_classes(seq const& s, std::uint8_t const* rows, std::size_t n, std::size_t slot) {
+        auto const& classes = token_classes<Model>::get().value[slot];
+        std::uint32_t packed = 0;
+        for (std::size_t u = 0; u < n; ++u) packed |= std::uint32_t{classes[rows[u]][s.token(rows[u])]} << (4 * u);
+        return packed;
+    }
+    static std::uint32_t value_classes(seq const& s, attention_decision const& d, std::size_t slot) {
+        return value_classes(s, d.rows.data(), d.n, slot);
     }
     /// Every attention layer of the segment sees the keys it saw, and the values of the rows it chose.
     bool attention_unchanged(typename memo_t::segment_shape const& sh) const {
@@ -466,10 +843,20 @@ private:
     }
 
     memo_t& memo_;
-    seq const* s_ = nullptr;
+    seq const* s_of_ = nullptr;
     std::size_t i_ = 0, answer_ = 0;
+    std::uint32_t state_ = 0;
+    bool written_ = true;  ///< x holds the row state_ names
+    // The running segment's chain (record_chain).
+    std::array<std::uint32_t, 3> context_{memo_t::none, memo_t::none, memo_t::none};  ///< per segment kind
+    std::uint32_t chain_entry_ = 0, segment_context_ = 0;  ///< the running segment's first key
+    std::array<typename memo_t::chain_link, memo_t::most_attention> chain_{};
+    std::size_t chain_length_ = 0;
+    bool chain_complete_ = false;
     margins segment_margins_{}, layer_margins_{};
     update_sink sink_{};
+    detail::word_key<3 + memo_t::fingerprint_words> decision_key_{};
+    std::uint64_t decision_hash_ = 0;
 };
 
 }  // namespace ctformer

@@ -37,11 +37,12 @@ struct no_observer {
 };
 
 /// The policy that reuses nothing. A policy's hooks, in the order forward calls them:
-///  * begin(s, i): a pass of row i starts;
+///  * begin(s, i): a pass of row i starts (from its embedding; a policy that declares
+///    `starts_from_memo` knows it by an id and writes it into x when a layer runs or the pass ends);
 ///  * replays_segment(segment, first_step, x, m): may the whole segment take a recorded output?
 ///  * replays(s, layer, slot, k, x, m, used): may layer k add a recorded update instead of running?
 ///  * prepare(layer, slot, k, report): layer k runs; where it reports what it does;
-///  * record(layer, slot, k, used, m): layer k ran;
+///  * record(layer, slot, k, x, used, m): layer k ran, x is what it made of the row;
 ///  * end_segment(segment, x), end(s, i, x).
 struct no_reuse {
     static constexpr bool reuses = false;  ///< forward skips the hooks
@@ -54,7 +55,13 @@ template <class Model, class Reuse, class Observe>
 constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::size_t i, margins* m, Reuse& reuse,
                                                 Observe&& observe) {
     if (i >= s.size()) throw sequence_error("ctformer::forward: no such row");
-    auto x = s.embedding(i);
+    // The pass starts from the row's embedding; a policy that names rows by the memo's ids brings it itself.
+    auto x = [&] {
+        if constexpr (requires { Reuse::starts_from_memo; })
+            return typename sequence<Model>::row{};
+        else
+            return s.embedding(i);
+    }();
     auto const row_of = s.embedding_of();  // attention forms a row's value from its embedding
     constexpr bool reuses = Reuse::reuses;
     if constexpr (reuses) reuse.begin(s, i);
@@ -77,7 +84,7 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
             }
             if (!replayed) {
                 used = layer.apply(x, s.cache(slot).data(), i + 1, r.margin, row_of, r.probe, r.sink, r.decision);
-                if constexpr (reuses) reuse.record(layer, slot, k, used, m);
+                if constexpr (reuses) reuse.record(layer, slot, k, x, used, m);
             }
             if constexpr (!std::is_same_v<std::remove_cvref_t<Observe>, no_observer>) observe(layer.name, x, used);
         });

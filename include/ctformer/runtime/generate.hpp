@@ -56,7 +56,11 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<M
     for (std::size_t i = 0; i < count; ++i) {
         auto reuse = reuse_for(i);
         auto const last = forward(s, n - 1, &g.margin, reuse, no_observer{});
-        std::size_t const t = choose<Model>(last, &g.margin);
+        std::size_t t;
+        if constexpr (requires { reuse.choose(last, &g.margin); })
+            t = reuse.choose(last, &g.margin);  // the same choose, memoized by the policy
+        else
+            t = choose<Model>(last, &g.margin);
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
         g.text[g.length++] = vocabulary[t];
         ++g.generated;

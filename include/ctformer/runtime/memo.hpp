@@ -288,8 +288,8 @@ public:
         }
     }
 
-    template <class Layer, class Slot>
-    constexpr void record(Layer const&, Slot, std::size_t k, std::uint64_t used, margins* m) {
+    template <class Layer, class Slot, class Row>
+    constexpr void record(Layer const&, Slot, std::size_t k, Row const&, std::uint64_t used, margins* m) {
         dest_used_[k] = used;
         if (prev_ok_ || same_ok_) {
             update_list const now = scratch();
