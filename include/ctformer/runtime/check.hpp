@@ -107,7 +107,8 @@ public:
     /// The generation for a + b; `digest` records every final row's bits (tests).
     generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
         memo_.begin_prompt();
-        auto const g = generate_with(s_, make_prompt<D>(a, b), answer, digest, [&](std::size_t) { return exact_reuse<Model>{memo_}; });
+        auto const g = generate_with(s_, make_prompt<D>(a, b), answer, digest,
+                                     [&](std::size_t) { return exact_reuse<Model>{memo_, digest}; });
         memo_.end_prompt(s_);
         return g;
     }

@@ -113,8 +113,10 @@ private:
 };
 
 /// An open-addressing hash table from pairs of 32-bit ids to small values, each slot holding its
-/// key and value together: one cache line per probe, where most lookups of the memo go.
-template <class Value>
+/// key and value together: one cache line per probe, where most lookups of the memo go. With
+/// ByFirst, a key's probe starts where its first id says, so that the keys of one first id (a
+/// node's children, looked up one after another by consecutive prompts) share cache lines.
+template <class Value, bool ByFirst = false>
 class id_table {
 public:
     static constexpr std::uint32_t empty = ~std::uint32_t{0};
@@ -144,7 +146,7 @@ private:
         Value value{};
     };
     std::size_t start(std::uint32_t k0, std::uint32_t k1) const {
-        std::uint64_t h = (std::uint64_t{k0} << 32 | k1) * 0x9e3779b97f4a7c15ull;
+        std::uint64_t h = (std::uint64_t{k0} << 32 | (ByFirst ? 0 : k1)) * 0x9e3779b97f4a7c15ull;
         return (h ^ (h >> 29)) & mask_;
     }
     void grow() {
@@ -321,7 +323,7 @@ private:
         segment_nodes_.clear();
         choices_.clear();
         margin_sets_.resize(1);
-        chain_cache_.assign(chain_cache_.size(), cached_chain{});
+        chain_starts_.assign(chain_starts_.size(), chain_start{});
         prev_tokens_.fill(unknown);
         compared_before_ = 0;
         serial_ += 2;  // no segment record is from the previous prompt
@@ -379,7 +381,7 @@ private:
     detail::id_table<next_state> mlp_next_;  ///< (state, layer) → state
     detail::exact_table<3 + fingerprint_words, std::uint32_t> decisions_;  ///< (state, layer, i, key classes) → node
     std::vector<decision_node> decision_nodes_;
-    detail::id_table<std::uint32_t> attention_next_;  ///< (node, chosen rows' value classes) → state
+    detail::id_table<std::uint32_t, true> attention_next_;  ///< (node, chosen rows' value classes) → state
 
     // ---- per segment: (state, segment, i, key classes) → a chain of nodes, one per attention
     // layer in it, each followed by the value classes of the rows that layer chose ----
@@ -392,7 +394,7 @@ private:
     };
     detail::exact_table<context_words, std::uint32_t> contexts_;  ///< context → id
     detail::id_table<std::uint32_t> segment_first_;  ///< (state, context id) → first node
-    detail::id_table<std::uint32_t> segment_next_;  ///< (node, value classes) → node
+    detail::id_table<std::uint32_t, true> segment_next_;  ///< (node, value classes) → node
     std::vector<segment_node> segment_nodes_;
 
     // ---- per final state: the token chosen and the logit gap ----
@@ -446,12 +448,16 @@ private:
         std::uint64_t used = 0;
         std::uint32_t classes = 0;
     };
+    struct chain_start {  ///< what a cached chain starts from, apart (the ways are scanned by it)
+        std::uint32_t entry = none, context = 0;
+    };
     struct cached_chain {
-        std::uint32_t entry = none, context = 0, out = 0;
+        std::uint32_t out = 0;
         margins m{};
         std::array<chain_link, most_attention> links{};
     };
     static constexpr std::size_t chain_ways = 16;
+    std::vector<chain_start> chain_starts_ = std::vector<chain_start>(answer_rows * segments * chain_ways);
     std::vector<cached_chain> chain_cache_ = std::vector<cached_chain>(answer_rows * segments * chain_ways);
     std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(answer_rows * segments);
     /// Per answer row and segment kind: the context id, and the prompt it was computed in.
@@ -508,7 +514,9 @@ public:
     using row = typename memo_t::row;
     using seq = typename memo_t::seq;
 
-    explicit exact_reuse(memo_t& memo) : memo_(memo) {}
+    /// With `rows_wanted` false the pass's result is the state alone: forward returns a row that
+    /// is not written out, and choose() reads the state (the checker, which wants the token).
+    exact_reuse(memo_t& memo, bool rows_wanted) : memo_(memo), rows_wanted_(rows_wanted) {}
 
     void begin(seq const& s, std::size_t i) {
         if (i < memo_t::first_answer_row || i >= memo_t::first_answer_row + memo_t::answer_rows)
@@ -530,7 +538,12 @@ public:
             return c->token;
         }
         margins made{};
-        std::size_t const token = ctformer::choose<Model>(x, &made);
+        row final_row;
+        if (rows_wanted_)
+            final_row = x;
+        else
+            memo_.load(state_, final_row);
+        std::size_t const token = ctformer::choose<Model>(final_row, &made);
         memo_.choices_.insert(state_, 0, {static_cast<std::uint32_t>(token), memo_.margins_index(made)});
         if (m) m->merge(made);
         return token;
@@ -547,10 +560,11 @@ public:
         // The segment's chain: (state, context) and then, per attention layer, the value classes
         // of the rows it chose: first among the chains this row's segment walked last, then in the tables.
         segment_context_ = context(segment);
-        typename memo_t::cached_chain* const ways = memo_.chain_cache_.data() + (answer_ * memo_t::segments + segment) * memo_t::chain_ways;
+        std::size_t const first_way = (answer_ * memo_t::segments + segment) * memo_t::chain_ways;
+        typename memo_t::chain_start const* const starts = memo_.chain_starts_.data() + first_way;
         for (std::size_t w = 0; w < memo_t::chain_ways; ++w) {
-            auto const& c = ways[w];
-            if (c.entry != state_ || c.context != segment_context_) continue;
+            if (starts[w].entry != state_ || starts[w].context != segment_context_) continue;
+            auto const& c = memo_.chain_cache_[first_way + w];
             bool same = true;
             for (std::size_t a = 0; a < sh.n_attention && same; ++a)
                 same = c.links[a].classes == value_classes(*s_of_, c.links[a].rows.data(), c.links[a].n_rows, sh.attention[a].slot);
@@ -702,7 +716,9 @@ public:
         }
     }
 
-    void end(seq const&, std::size_t, row& x) { write_out(x); }
+    void end(seq const&, std::size_t, row& x) {
+        if (rows_wanted_) write_out(x);
+    }
 
 private:
     /// The segment ends in `out`: the state, margins and the record of the same-row check.
@@ -720,9 +736,8 @@ private:
         std::size_t const at = answer_ * memo_t::segments + segment;
         std::uint8_t& victim = memo_.chain_victim_[at];
         auto& c = memo_.chain_cache_[at * memo_t::chain_ways + victim];
+        memo_.chain_starts_[at * memo_t::chain_ways + victim] = {memo_.records_[at].entry, segment_context_};
         victim = static_cast<std::uint8_t>((victim + 1) % memo_t::chain_ways);
-        c.entry = memo_.records_[at].entry;
-        c.context = segment_context_;
         c.out = out;
         c.m = sm;
         for (std::size_t a = 0; a < chain_length_; ++a) c.links[a] = chain_[a];
@@ -843,6 +858,7 @@ private:
     }
 
     memo_t& memo_;
+    bool rows_wanted_ = true;
     seq const* s_of_ = nullptr;
     std::size_t i_ = 0, answer_ = 0;
     std::uint32_t state_ = 0;
