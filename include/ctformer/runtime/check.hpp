@@ -104,6 +104,9 @@ public:
     static constexpr std::size_t D = Model::digits;
     static constexpr std::size_t answer = Model::answer_length;
 
+    /// `max_states`: the memo starts afresh when it holds this many residual rows.
+    explicit exact_walker(std::size_t max_states = exact_memo<Model>::default_max_states) : memo_(max_states) {}
+
     /// The generation for a + b; `digest` records every final row's bits (tests).
     generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
         memo_.begin_prompt();
@@ -122,7 +125,7 @@ public:
 
 private:
     sequence<Model> s_{};
-    exact_memo<Model> memo_{};
+    exact_memo<Model> memo_;
 };
 
 /// Checks a + b for a fixed a and every b in [b_begin, b_end) on `walker`. The b are visited with

@@ -228,12 +228,14 @@ public:
     static constexpr std::size_t fingerprint_words = (4 * max_rows + 63) / 64;  ///< 4 bits per row: a key class < 16
     static_assert(vocab_size <= 16, "ctformer::exact_memo: a key class takes 4 bits");
     static_assert(attention_decision::max_rows_kept <= 8, "ctformer::exact_memo: value classes are packed 8 to a word");
-    /// The memo starts afresh when it holds this many states (about 90 MB of rows and tables).
-    static constexpr std::size_t max_states = std::size_t{1} << 17;
+    /// By default the memo starts afresh when it holds this many states (about 90 MB of rows and tables).
+    static constexpr std::size_t default_max_states = std::size_t{1} << 17;
+
+    explicit exact_memo(std::size_t max_states = default_max_states) : max_states_(max_states) {}
 
     /// A prompt begins; the memo compares its tokens with the previous prompt's.
     void begin_prompt() {
-        if (in_prompt_ || states_.size() >= max_states) forget();
+        if (in_prompt_ || states_.size() >= max_states_) forget();
         in_prompt_ = true;
         ++serial_;
         checked_ = 0;
@@ -248,15 +250,15 @@ public:
         in_prompt_ = false;
     }
 
-    /// How much the memo holds (the benchmark's report).
+    /// How much the memo holds (the benchmark's report), and how often it started afresh.
     struct sizes {
-        std::size_t states, transitions, layer_entries;
+        std::size_t states, transitions, layer_entries, restarts;
     };
     sizes size() const {
         std::size_t layer = 0;
         hana::for_each(read_tables_, [&](auto const& t) { layer += t.table.size(); });
         return {states_.size(), mlp_next_.size() + decisions_.size() + attention_next_.size() + segment_first_.size() + segment_next_.size(),
-                layer};
+                layer, restarts_};
     }
 
 private:
@@ -309,6 +311,7 @@ private:
 
     /// Forgets every state and transition (and what the previous prompt was).
     void forget() {
+        if (!states_.empty()) ++restarts_;
         states_.clear();
         state_index_.clear();
         state_hash_.clear();
@@ -328,6 +331,9 @@ private:
         compared_before_ = 0;
         serial_ += 2;  // no segment record is from the previous prompt
     }
+
+    std::size_t max_states_;
+    std::size_t restarts_ = 0;
 
     // ---- states: every distinct residual row seen, by id ----
     std::vector<raw_row> states_;

@@ -1,0 +1,135 @@
+// exact_reuse, the checker's memo keyed by exact inputs (runtime/exact_memo.hpp), against a fresh
+// generation with memo_reuse, bit for bit: the generated text, every final row (digest) and the
+// margins, on the checker's walk order and on random pairs, for several digit counts, for networks
+// that add wrongly, and with a memo so small that it starts afresh again and again.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include <ctformer/ctformer.hpp>
+
+#include "twins/all_inputs_twins.hpp"
+
+using namespace ctformer;
+
+namespace {
+/// Pairs in check_block's order: a fixed, b over [b0, b1) with its digits reversed.
+template <std::size_t D>
+std::vector<std::pair<std::uint64_t, std::uint64_t>> walk(std::uint64_t a, std::uint64_t b0, std::uint64_t b1) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;
+    for (std::uint64_t b = b0; b < b1; ++b) order.emplace_back(reversed_digits(b, D), b);
+    std::sort(order.begin(), order.end());
+    for (auto& [key, b] : order) key = a;
+    return order;
+}
+
+template <std::size_t D>
+std::vector<std::pair<std::uint64_t, std::uint64_t>> random_pairs(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uint64_t top = 1;
+    for (std::size_t i = 0; i < D; ++i) top *= 10;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(rng() % top, rng() % top);
+    return out;
+}
+
+struct tally {
+    std::size_t pairs = 0, differ = 0, wrong = 0;
+};
+
+/// Each pair through the walker twice (with rows written out, then as the checker runs it) and
+/// through a fresh generation; counts the pairs where anything differs.
+template <class M>
+tally compare(exact_walker<M>& w, std::vector<std::pair<std::uint64_t, std::uint64_t>> const& pairs) {
+    tally t;
+    for (auto const& [a, b] : pairs) {
+        ++t.pairs;
+        auto const got = w.generate(a, b, true);
+        auto const want = generate<M>(make_prompt<M::digits>(a, b), M::answer_length);
+        margins m{};
+        auto const checked = w.check(a, b, m);
+        margins want_m{};
+        bool const right = adds_correctly<M>(a, b, &want_m);
+        bool const same = got.view() == want.view() && got.digest == want.digest && got.margin == want.margin &&
+                          checked.right == right && m == want_m;
+        if (!same) ++t.differ;
+        if (!right) ++t.wrong;
+    }
+    return t;
+}
+}  // namespace
+
+TEST_CASE("exact_reuse gives memo_reuse's bits on the checker's walk and on random pairs", "[exact_memo]") {
+    {
+        exact_walker<adder<1>> w;
+        auto const t = compare(w, walk<1>(7, 0, 10));
+        CHECK(t.differ == 0);
+        CHECK(compare(w, random_pairs<1>(100, 1)).differ == 0);
+    }
+    {
+        exact_walker<adder<3>> w;
+        CHECK(compare(w, walk<3>(999, 0, 1000)).differ == 0);
+        CHECK(compare(w, walk<3>(456, 0, 1000)).differ == 0);
+        CHECK(compare(w, random_pairs<3>(500, 2)).differ == 0);
+    }
+    {
+        exact_walker<adder<4>> w;
+        auto const t = compare(w, walk<4>(9999, 0, 2000));
+        CHECK(t.pairs == 2000);
+        CHECK(t.differ == 0);
+        CHECK(t.wrong == 0);
+        CHECK(compare(w, walk<4>(1234, 5000, 7000)).differ == 0);
+        CHECK(compare(w, random_pairs<4>(500, 3)).differ == 0);
+    }
+    {
+        exact_walker<adder<8>> w;
+        CHECK(compare(w, walk<8>(99999999, 12340000, 12341000)).differ == 0);
+        CHECK(compare(w, random_pairs<8>(200, 4)).differ == 0);
+    }
+    {
+        exact_walker<adder<16>> w;
+        CHECK(compare(w, walk<16>(9999999999999999, 1234567890120000, 1234567890120300)).differ == 0);
+        CHECK(compare(w, random_pairs<16>(100, 5)).differ == 0);
+    }
+}
+
+TEST_CASE("exact_reuse gives memo_reuse's bits on networks that add wrongly", "[exact_memo]") {
+    // One add-table unit wrong: (3, 4) with a carry in writes 9. In the walk below, every b whose
+    // digit under a's 3 is 4 after a carry is wrong; the walker must agree with the generation.
+    exact_walker<adder<4, twins::carry_unit<true>>> carry;
+    auto const t = compare(carry, walk<4>(3333, 0, 3000));
+    CHECK(t.differ == 0);
+    CHECK(t.wrong > 0);
+    CHECK(compare(carry, random_pairs<4>(300, 6)).differ == 0);
+    // A cursor that a carry moves: the reads miss their digits from the second pass on.
+    exact_walker<adder<3, twins::cursor_reads_digit<true>>> cursor;
+    auto const c = compare(cursor, walk<3>(555, 0, 1000));
+    CHECK(c.differ == 0);
+    CHECK(c.wrong > 0);
+    // find_and_store('+') spread over every row: decisions of more rows than a memo entry holds,
+    // which are never recorded, and blended cursors.
+    exact_walker<adder<4, twins::weak_choice<true>>> weak;
+    CHECK(compare(weak, walk<4>(2468, 0, 300)).differ == 0);
+    CHECK(compare(weak, random_pairs<4>(100, 7)).differ == 0);
+}
+
+TEST_CASE("exact_reuse starts afresh when its memo is full, and still gives the same bits", "[exact_memo]") {
+    exact_walker<adder<4>> small(300);  // a few prompts' states
+    CHECK(compare(small, walk<4>(5678, 0, 1500)).differ == 0);
+    CHECK(small.memo().size().restarts > 10);
+    CHECK(small.memo().size().states <= 300 + 200);
+}
+
+TEST_CASE("exact_reuse replays a prompt it has seen without a new state", "[exact_memo]") {
+    exact_walker<adder<4>> w;
+    (void)w.generate(1234, 5678);
+    (void)w.generate(1234, 5679);
+    auto const before = w.memo().size();
+    auto const again = w.generate(1234, 5678);
+    CHECK(again.answer() == "21960\n");
+    CHECK(w.memo().size().states == before.states);
+    CHECK(w.memo().size().transitions == before.transitions);
+}
