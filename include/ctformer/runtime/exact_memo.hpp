@@ -268,13 +268,6 @@ private:
     using raw_row = std::array<std::int64_t, width>;
 
     // ---- the program's shape, as tables ----
-    static constexpr std::array<bool, shape::distinct> attention_slot = [] {
-        std::array<bool, shape::distinct> a{};
-        std::size_t n = 0;
-        for_each_distinct_layer(Model::net,
-                                [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
-        return a;
-    }();
     struct attention_step {
         std::size_t step, slot;
     };
@@ -494,7 +487,7 @@ private:
             std::uint8_t const now = s.token(j), before = prev_tokens_[j];
             if (now == before) continue;
             for (std::size_t slot = 0; slot < shape::distinct; ++slot) {
-                if (!attention_slot[slot]) continue;
+                if (!io.attention_slots[slot]) continue;
                 std::uint8_t const kc = classes.key[slot][j][now];
                 if (before == unknown || classes.key[slot][j][before] != kc) key_changed_[slot] |= std::uint64_t{1} << j;
                 if (before == unknown || classes.value[slot][j][before] != classes.value[slot][j][now])
@@ -614,67 +607,10 @@ public:
 
     template <class Layer, class Slot>
     bool replays(seq const& s, Layer const& layer, Slot slot, std::size_t k, row& x, margins* m, std::uint64_t& used) {
-        constexpr std::size_t slot_index = Slot::value;
-        if constexpr (Layer::is_attention) {
-            // (state, layer, i, key classes of rows 0..i) → decision
-            auto& key = decision_key_.w;
-            key[0] = state_;
-            key[1] = static_cast<std::int64_t>(slot_index);
-            key[2] = static_cast<std::int64_t>(i_);
-            for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w) key[3 + w] = fingerprint(slot_index, w);
-            decision_hash_ = memo_.decisions_.hash(decision_key_);
-            std::uint32_t const* const node = memo_.decisions_.find(decision_hash_, decision_key_);
-            if (!node) {
-                write_out(x);
-                return false;  // the layer runs; record() keeps its decision
-            }
-            auto const& dn = memo_.decision_nodes_[*node];
-            used = dn.d.used;
-            memo_.used_[answer_ * memo_t::steps + k] = used;
-            merge_layer(m, dn.m);
-            // (decision, value classes of the chosen rows) → state
-            std::uint32_t const classes = value_classes(s, dn.d, slot_index);
-            chain_decision(dn.d, classes);
-            if (std::uint32_t const* next = memo_.attention_next_.find(*node, classes)) {
-                state_ = *next;
-                written_ = false;
-                return true;
-            }
-            write_out(x);
-            std::int64_t const* const values = token_classes<Model>::get().values[slot_index].data();
-            auto const value_of = [&](std::size_t j) { return values + (j * vocab_size + s.token(j)) * Layer::n_outputs; };
-            layer.mix(dn.d.rows.data(), dn.d.weights.data(), dn.d.n, value_of, x, nullptr);
-            state_ = memo_.intern(x);
-            memo_.attention_next_.insert(*node, classes, state_);
-            return true;
-        } else {
-            (void)k;
-            if (auto const* next = memo_.mlp_next_.find(state_, static_cast<std::uint32_t>(slot_index))) {
-                state_ = next->state;
-                written_ = false;
-                used = 0;
-                if (next->margins != 0) merge_layer(m, memo_.margin_sets_[next->margins]);
-                return true;
-            }
-            write_out(x);
-            // A new state for this layer: the values of the columns it reads may be known.
-            auto& t = memo_.read_tables_[slot];
-            auto const reads = layer.read_columns();
-            fixed* const xp = x.data();
-            for (std::size_t r = 0; r < reads.size(); ++r) t.pending.w[r] = xp[reads[r]].raw;
-            t.pending_hash = t.table.hash(t.pending);
-            auto const* hit = t.table.find(t.pending_hash, t.pending);
-            if (!hit) return false;  // the layer runs; record() keeps its update
-            for (std::size_t e = 0; e < hit->n; ++e)
-                if (__builtin_add_overflow(xp[hit->columns[e]].raw, hit->values[e], &xp[hit->columns[e]].raw))
-                    detail::throw_overflow("ctformer: residual overflows");
-            used = 0;
-            merge_layer(m, hit->m);
-            std::uint32_t const next = memo_.intern(x);
-            memo_.mlp_next_.insert(state_, static_cast<std::uint32_t>(slot_index), {next, memo_.margins_index(hit->m)});
-            state_ = next;
-            return true;
-        }
+        if constexpr (Layer::is_attention)
+            return replay_attention(s, layer, slot, k, x, m, used);
+        else
+            return replay_mlp(layer, slot, x, m, used);
     }
 
     template <class Layer, class Slot>
@@ -727,6 +663,73 @@ public:
     }
 
 private:
+    /// Attention: (state, layer, i, key classes) → decision; (decision, value classes) → state.
+    template <class Layer, class Slot>
+    bool replay_attention(seq const& s, Layer const& layer, Slot, std::size_t k, row& x, margins* m, std::uint64_t& used) {
+        constexpr std::size_t slot_index = Slot::value;
+        // (state, layer, i, key classes of rows 0..i) → decision
+        auto& key = decision_key_.w;
+        key[0] = state_;
+        key[1] = static_cast<std::int64_t>(slot_index);
+        key[2] = static_cast<std::int64_t>(i_);
+        for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w) key[3 + w] = fingerprint(slot_index, w);
+        decision_hash_ = memo_.decisions_.hash(decision_key_);
+        std::uint32_t const* const node = memo_.decisions_.find(decision_hash_, decision_key_);
+        if (!node) {
+            write_out(x);
+            return false;  // the layer runs; record() keeps its decision
+        }
+        auto const& dn = memo_.decision_nodes_[*node];
+        used = dn.d.used;
+        memo_.used_[answer_ * memo_t::steps + k] = used;
+        merge_layer(m, dn.m);
+        // (decision, value classes of the chosen rows) → state
+        std::uint32_t const classes = value_classes(s, dn.d, slot_index);
+        chain_decision(dn.d, classes);
+        if (std::uint32_t const* next = memo_.attention_next_.find(*node, classes)) {
+            state_ = *next;
+            written_ = false;
+            return true;
+        }
+        write_out(x);
+        std::int64_t const* const values = token_classes<Model>::get().values[slot_index].data();
+        auto const value_of = [&](std::size_t j) { return values + (j * vocab_size + s.token(j)) * Layer::n_outputs; };
+        layer.mix(dn.d.rows.data(), dn.d.weights.data(), dn.d.n, value_of, x, nullptr);
+        state_ = memo_.intern(x);
+        memo_.attention_next_.insert(*node, classes, state_);
+        return true;
+    }
+    /// MLP: (state, layer) → state; failing that, the values of the columns it reads → its update.
+    template <class Layer, class Slot>
+    bool replay_mlp(Layer const& layer, Slot slot, row& x, margins* m, std::uint64_t& used) {
+        constexpr std::size_t slot_index = Slot::value;
+        if (auto const* next = memo_.mlp_next_.find(state_, static_cast<std::uint32_t>(slot_index))) {
+            state_ = next->state;
+            written_ = false;
+            used = 0;
+            if (next->margins != 0) merge_layer(m, memo_.margin_sets_[next->margins]);
+            return true;
+        }
+        write_out(x);
+        // A new state for this layer: the values of the columns it reads may be known.
+        auto& t = memo_.read_tables_[slot];
+        auto const reads = layer.read_columns();
+        fixed* const xp = x.data();
+        for (std::size_t r = 0; r < reads.size(); ++r) t.pending.w[r] = xp[reads[r]].raw;
+        t.pending_hash = t.table.hash(t.pending);
+        auto const* hit = t.table.find(t.pending_hash, t.pending);
+        if (!hit) return false;  // the layer runs; record() keeps its update
+        for (std::size_t e = 0; e < hit->n; ++e)
+            if (__builtin_add_overflow(xp[hit->columns[e]].raw, hit->values[e], &xp[hit->columns[e]].raw))
+                detail::throw_overflow("ctformer: residual overflows");
+        used = 0;
+        merge_layer(m, hit->m);
+        std::uint32_t const next = memo_.intern(x);
+        memo_.mlp_next_.insert(state_, static_cast<std::uint32_t>(slot_index), {next, memo_.margins_index(hit->m)});
+        state_ = next;
+        return true;
+    }
+
     /// The segment ends in `out`: the state, margins and the record of the same-row check.
     void take_segment(typename memo_t::segment_record& rec, std::uint32_t out, margins const& sm, margins* m) {
         state_ = out;

@@ -62,6 +62,7 @@ struct program_io {
     std::array<std::size_t, segments> segment_write_count{};
     std::array<bool, shape::distinct> keys_read_tokens{},
         values_read_tokens{};  ///< attention: can a row's key (value) change with its token?
+    std::array<bool, shape::distinct> attention_slots{};  ///< is the distinct layer at this slot attention?
     std::size_t max_writes = 1;
     /// For a run of segments ending at `last`: the columns segment sg writes that no segment after
     /// it, up to `last`, writes again (final_writes[last][sg], final_write_count[last][sg]).
@@ -77,6 +78,7 @@ struct program_io {
             o.segment_reads[step.segment].unite(o.reads[k]);
             o.segment_writes[step.segment].unite(o.writes[k]);
             if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+                o.attention_slots[slot] = true;
                 o.keys_read_tokens[slot] = layer.key_reads_below(vocab_size);
                 o.values_read_tokens[slot] = layer.value_reads_below(vocab_size);
             }
@@ -365,14 +367,7 @@ private:
         if (k < shape::prologue + shape::body * Model::digits) return shape::prologue + (k - shape::prologue) % shape::body;
         return k - shape::body * Model::digits + shape::body;
     }
-    static constexpr bool attention_step(std::size_t k) { return attention_slot[slot_of(k)]; }
-    static constexpr std::array<bool, shape::distinct> attention_slot = [] {
-        std::array<bool, shape::distinct> a{};
-        std::size_t n = 0;
-        for_each_distinct_layer(Model::net,
-                                [&](auto const& layer) { a[n++] = std::remove_cvref_t<decltype(layer)>::is_attention; });
-        return a;
-    }();
+    static constexpr bool attention_step(std::size_t k) { return io.attention_slots[slot_of(k)]; }
 
     /// Writes the recorded outputs of the pending run of replayed segments into x: each column
     /// from the last segment of the run that writes it. Against the previous row's pass, such a
