@@ -20,6 +20,7 @@
 #include "ctformer/proof/premises.hpp"
 #include "ctformer/runtime/check.hpp"
 #include "ctformer/runtime/exact_memo.hpp"
+#include "ctformer/runtime/exact_tables.hpp"
 #include "ctformer/runtime/generate.hpp"
 #include "ctformer/runtime/reference.hpp"
 #include "ctformer/runtime/sequence.hpp"

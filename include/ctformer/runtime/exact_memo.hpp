@@ -13,10 +13,13 @@
 //    (decision, value classes of the chosen rows) → state.
 // A pass is then a walk from the embedding's state through these transitions; a layer runs only
 // when a transition is new (and an MLP not even then if it has seen the values of the columns it
-// reads: a second table per MLP). Each answer row also keeps, per segment (the prologue, a body
-// pass, the epilogue), the states before and after it: a segment that starts from the same state
-// as in the previous prompt, with the same key classes and chosen rows' value classes for each of
-// its attention layers, ends in the same state without a lookup per layer.
+// reads: a second table per MLP). A whole segment (the prologue, a body pass, the epilogue) is a
+// transition too, a chain: (state, context: the segment's kind, the row count and the key classes
+// of its attention layers), then per attention layer the value classes of the rows it chose, to
+// the state after the segment. Each answer row keeps, per segment, the states before and after it
+// in the previous prompt (taken again when the state, the keys and the chosen rows' values are
+// unchanged) and the last 16 chains it walked, so that most segments need no table lookup; the
+// token chosen from a final state is memoized too.
 // Keys are compared whole, never by hash alone, and states word for word, so a replay gives the
 // same bits as a run: tests/test_exact_memo.cpp compares answers, margins and every final row with
 // memo_reuse's path. Run-time only (tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
@@ -33,180 +36,12 @@
 #include <boost/hana.hpp>
 
 #include "ctformer/layers/update.hpp"
+#include "ctformer/runtime/exact_tables.hpp"
 #include "ctformer/runtime/forward.hpp"
 #include "ctformer/runtime/memo.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
-
-namespace detail {
-/// A fixed-length key of 64-bit words.
-template <std::size_t N>
-struct word_key {
-    std::array<std::int64_t, N> w{};
-    friend bool operator==(word_key const& a, word_key const& b) {
-        std::int64_t differ = 0;  // no call to memcmp for a few words
-        for (std::size_t e = 0; e < N; ++e) differ |= a.w[e] ^ b.w[e];
-        return differ == 0;
-    }
-};
-
-/// FNV-1a over 64-bit words in four independent lanes (shorter multiply chains), mixed so that the
-/// low bits, which pick a table slot, depend on the high ones (one-hot values are 2^32).
-inline std::uint64_t hash_words(std::int64_t const* w, std::size_t n) {
-    std::array<std::uint64_t, 4> lane{0xcbf29ce484222325ull, 0x84222325cbf29ce4ull, 0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull};
-    for (std::size_t e = 0; e < n; ++e) lane[e % 4] = (lane[e % 4] ^ static_cast<std::uint64_t>(w[e])) * 0x100000001b3ull;
-    std::uint64_t h = lane[0] ^ (lane[1] * 0x9e3779b97f4a7c15ull) ^ (lane[2] * 0xc2b2ae3d27d4eb4full) ^ (lane[3] * 0x165667b19e3779f9ull);
-    h ^= h >> 31;
-    h *= 0x94d049bb133111ebull;
-    return h ^ (h >> 29);
-}
-
-/// An open-addressing hash table from word keys to values; keys are compared whole. The probe
-/// walks an array of hashes alone (eight to a cache line); an entry is read only where its hash
-/// matches.
-template <std::size_t N, class Value>
-class exact_table {
-public:
-    using key_type = word_key<N>;
-    static std::uint64_t hash(key_type const& key) { return hash_words(key.w.data(), N) | 1; }  // 0: an empty slot
-    Value const* find(std::uint64_t h, key_type const& key) const {
-        if (hashes_.empty()) return nullptr;
-        for (std::size_t p = h & mask_;; p = (p + 1) & mask_) {
-            std::uint64_t const hp = hashes_[p];
-            if (hp == 0) return nullptr;
-            if (hp == h && entries_[p].key == key) return &entries_[p].value;
-        }
-    }
-    void insert(std::uint64_t h, key_type const& key, Value const& value) {
-        if (2 * (count_ + 1) > hashes_.size()) grow();
-        std::size_t p = h & mask_;
-        while (hashes_[p] != 0) {
-            if (hashes_[p] == h && entries_[p].key == key) return;  // recorded already
-            p = (p + 1) & mask_;
-        }
-        hashes_[p] = h;
-        entries_[p] = entry{key, value};
-        ++count_;
-    }
-    std::size_t size() const { return count_; }
-    void clear() { *this = exact_table{}; }
-
-private:
-    struct entry {
-        key_type key{};
-        Value value{};
-    };
-    void grow() {
-        std::vector<std::uint64_t> old_hashes(hashes_.empty() ? 64 : 2 * hashes_.size(), 0);
-        std::vector<entry> old_entries(old_hashes.size());
-        old_hashes.swap(hashes_);
-        old_entries.swap(entries_);
-        mask_ = hashes_.size() - 1;
-        count_ = 0;
-        for (std::size_t p = 0; p < old_hashes.size(); ++p)
-            if (old_hashes[p] != 0) insert(old_hashes[p], old_entries[p].key, old_entries[p].value);
-    }
-    std::vector<std::uint64_t> hashes_;
-    std::vector<entry> entries_;
-    std::size_t mask_ = 0, count_ = 0;
-};
-
-/// An open-addressing hash table from pairs of 32-bit ids to small values, each slot holding its
-/// key and value together: one cache line per probe, where most lookups of the memo go. With
-/// ByFirst, a key's probe starts where its first id says, so that the keys of one first id (a
-/// node's children, looked up one after another by consecutive prompts) share cache lines.
-template <class Value, bool ByFirst = false>
-class id_table {
-public:
-    static constexpr std::uint32_t empty = ~std::uint32_t{0};
-    Value const* find(std::uint32_t k0, std::uint32_t k1) const {
-        if (slots_.empty()) return nullptr;
-        for (std::size_t p = start(k0, k1);; p = (p + 1) & mask_) {
-            slot const& e = slots_[p];
-            if (e.k0 == k0 && e.k1 == k1) return &e.value;
-            if (e.k0 == empty) return nullptr;
-        }
-    }
-    /// k0 is an id: never `empty`.
-    void insert(std::uint32_t k0, std::uint32_t k1, Value const& value) {
-        if (2 * (count_ + 1) > slots_.size()) grow();
-        std::size_t p = start(k0, k1);
-        for (; slots_[p].k0 != empty; p = (p + 1) & mask_)
-            if (slots_[p].k0 == k0 && slots_[p].k1 == k1) return;  // recorded already
-        slots_[p] = slot{k0, k1, value};
-        ++count_;
-    }
-    std::size_t size() const { return count_; }
-    void clear() { *this = id_table{}; }
-
-private:
-    struct slot {
-        std::uint32_t k0 = empty, k1 = 0;
-        Value value{};
-    };
-    std::size_t start(std::uint32_t k0, std::uint32_t k1) const {
-        std::uint64_t h = (std::uint64_t{k0} << 32 | (ByFirst ? 0 : k1)) * 0x9e3779b97f4a7c15ull;
-        return (h ^ (h >> 29)) & mask_;
-    }
-    void grow() {
-        std::vector<slot> old(slots_.empty() ? 1024 : 2 * slots_.size());
-        old.swap(slots_);
-        mask_ = slots_.size() - 1;
-        count_ = 0;
-        for (slot const& e : old)
-            if (e.k0 != empty) insert(e.k0, e.k1, e.value);
-    }
-    std::vector<slot> slots_;
-    std::size_t mask_ = 0, count_ = 0;
-};
-}  // namespace detail
-
-/// The key classes and value classes of every token at every row, per attention layer: tokens t
-/// and t' share a key class at row j when the layer's keys of their embeddings at row j are equal
-/// (the same for values). A class is named by its smallest token. Also every value itself.
-template <class Model>
-struct token_classes {
-    using shape = network_shape<std::remove_cvref_t<decltype(Model::net)>>;
-    using seq = sequence<Model>;
-    std::array<std::array<std::array<std::uint8_t, vocab_size>, max_rows>, shape::distinct> key{}, value{};
-    /// Per attention layer: the value of every token at every row, [(j·vocab + token)·outputs + o].
-    std::array<std::vector<std::int64_t>, shape::distinct> values{};
-
-    static token_classes const& get() {
-        static std::unique_ptr<token_classes const> const table = [] {
-            auto t = std::make_unique<token_classes>();
-            hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
-                auto const& layer = seq::distinct_layer(slot);
-                using layer_t = std::remove_cvref_t<decltype(layer)>;
-                if constexpr (layer_t::is_attention) {
-                    constexpr std::size_t outputs = layer_t::n_outputs;
-                    t->values[slot].resize(max_rows * vocab_size * outputs);
-                    for (std::size_t j = 0; j < max_rows; ++j) {
-                        std::array<typename layer_t::cache_entry, vocab_size> keys{};
-                        std::array<typename layer_t::value_type, vocab_size> values{};
-                        for (std::size_t tok = 0; tok < vocab_size; ++tok) {
-                            auto const e = embed(Model::net.layout, tok, j);
-                            layer.fill_key(keys[tok], e);
-                            values[tok] = layer.value_of(e);
-                            for (std::size_t o = 0; o < outputs; ++o)
-                                t->values[slot][(j * vocab_size + tok) * outputs + o] = values[tok][o];
-                            std::size_t kc = tok, vc = tok;
-                            for (std::size_t u = tok; u-- > 0;) {
-                                if (keys[u].k == keys[tok].k) kc = u;
-                                if (values[u] == values[tok]) vc = u;
-                            }
-                            t->key[slot][j][tok] = static_cast<std::uint8_t>(kc);
-                            t->value[slot][j][tok] = static_cast<std::uint8_t>(vc);
-                        }
-                    }
-                }
-            });
-            return std::unique_ptr<token_classes const>(std::move(t));
-        }();
-        return *table;
-    }
-};
 
 template <class Model>
 class exact_reuse;
