@@ -18,8 +18,11 @@
 // of its attention layers), then per attention layer the value classes of the rows it chose, to
 // the state after the segment. Each answer row keeps, per segment, the states before and after it
 // in the previous prompt (taken again when the state, the keys and the chosen rows' values are
-// unchanged) and the last 16 chains it walked, so that most segments need no table lookup; the
-// token chosen from a final state is memoized too.
+// unchanged). In front of the tables sits a cache of the chains walked lately (32,768 of them,
+// 64 bytes each, two to a set), found by the chain's start and the value classes of the rows its
+// layers chose the previous time, then compared whole: the same chains come back every few hundred
+// prompts, and a lookup in the large tables would miss the processor's caches. The token chosen
+// from a final state is memoized too, and each answer row keeps its last choice.
 // Keys are compared whole, never by hash alone, and states word for word, so a replay gives the
 // same bits as a run: tests/test_exact_memo.cpp compares answers, margins and every final row with
 // memo_reuse's path. Run-time only (tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
@@ -154,9 +157,12 @@ private:
         segment_nodes_.clear();
         choices_.clear();
         margin_sets_.resize(1);
-        chain_starts_.assign(chain_starts_.size(), chain_start{});
+        margin_ids_.clear();
+        chain_rows_.assign(chain_rows_.size(), chain_rows{});
+        chain_cache_.assign(chain_cache_.size(), cached_chain{});
         prev_tokens_.fill(unknown);
         compared_before_ = 0;
+        last_choices_.assign(last_choices_.size(), last_choice{});
         serial_ += 2;  // no segment record is from the previous prompt
     }
 
@@ -203,10 +209,16 @@ private:
         std::uint32_t margins = 0;  ///< index into margin_sets_
     };
     std::vector<margins> margin_sets_ = std::vector<margins>(1);  ///< [0]: a layer that decides nothing measured
+    detail::exact_table<4, std::uint32_t> margin_ids_;  ///< a margin set → its index: each set is kept once
     std::uint32_t margins_index(margins const& m) {
         if (m == margins{}) return 0;
+        detail::word_key<4> const key{{m.attention_weight.raw, m.attention_gap.raw, m.copy_input.raw, m.logit_gap.raw}};
+        std::uint64_t const h = margin_ids_.hash(key);
+        if (std::uint32_t const* id = margin_ids_.find(h, key)) return *id;
+        auto const id = static_cast<std::uint32_t>(margin_sets_.size());
         margin_sets_.push_back(m);
-        return static_cast<std::uint32_t>(margin_sets_.size() - 1);
+        margin_ids_.insert(h, key, id);
+        return id;
     }
     struct decision_node {
         attention_decision d{};
@@ -274,32 +286,59 @@ private:
     };
     std::vector<segment_record> records_ = std::vector<segment_record>(answer_rows * segments);
 
-    // ---- per answer row and segment: the last chains walked, a few of them, checked in place of
-    // the tables' lookups (most lookups would miss the processor's caches) ----
+    // ---- the chains walked lately, in a small cache in front of the tables (most lookups of the
+    // tables would miss the processor's caches): a chain is found by its start (entry state and
+    // context) and the value classes its first attention layer reads, then checked whole ----
     struct chain_link {  ///< one attention layer of a chain: the rows it chose and their value classes
         std::uint8_t n_rows = 0;
         std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
         std::uint64_t used = 0;
         std::uint32_t classes = 0;
     };
-    struct chain_start {  ///< what a cached chain starts from, apart (the ways are scanned by it)
-        std::uint32_t entry = none, context = 0;
+    struct cached_link {
+        std::uint32_t classes = 0;
+        std::uint8_t n_rows = 0;
+        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
     };
-    struct cached_chain {
-        std::uint32_t out = 0;
-        margins m{};
-        std::array<chain_link, most_attention> links{};
+    struct cached_chain {  ///< 64 bytes for the seed's three attention layers at most in a segment
+        std::uint32_t entry = none, context = 0, out = 0, margins = 0;  ///< margins: an index into margin_sets_
+        std::array<cached_link, most_attention> links{};
     };
-    static constexpr std::size_t chain_ways = 16;
-    std::vector<chain_start> chain_starts_ = std::vector<chain_start>(answer_rows * segments * chain_ways);
-    std::vector<cached_chain> chain_cache_ = std::vector<cached_chain>(answer_rows * segments * chain_ways);
-    std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(answer_rows * segments);
+    struct head_link {
+        std::uint8_t n_rows = 0;
+        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
+    };
+    using chain_rows = std::array<head_link, most_attention>;
+    static constexpr std::size_t chain_sets = 16384, chain_ways = 2;
+    static std::uint64_t start_hash(std::uint32_t entry, std::uint32_t context) {
+        std::uint64_t const h = (std::uint64_t{entry} << 32 | context) * 0x9e3779b97f4a7c15ull;
+        return h ^ (h >> 29);
+    }
+    static std::size_t chain_set(std::uint64_t start, std::uint64_t classes) {
+        std::uint64_t const h = (start ^ classes) * 0xbf58476d1ce4e5b9ull;
+        return (h >> 40) & (chain_sets - 1);
+    }
+    /// The value classes of every attention layer of a chain, as one word, for chain_set.
+    static std::uint64_t chain_classes(std::uint64_t packed, std::size_t a, std::uint32_t classes) {
+        return packed ^ (std::uint64_t{classes} * 0x9e3779b97f4a7c15ull >> (a * 7));
+    }
+    /// Per answer row and segment: the rows its attention layers chose the last time (in a prompt of
+    /// one shape they are the same from prompt to prompt: the guess that finds a chain's set).
+    std::vector<chain_rows> chain_rows_ = std::vector<chain_rows>(answer_rows * segments);
+    std::vector<cached_chain> chain_cache_ = std::vector<cached_chain>(chain_sets * chain_ways);
+    std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(chain_sets);
     /// Per answer row and segment kind: the context id, and the prompt it was computed in.
     struct context_record {
         std::uint64_t serial = 0;
         std::uint32_t id = 0;
     };
     std::vector<context_record> context_records_ = std::vector<context_record>(answer_rows * 3);
+
+    // ---- per answer row: the token its last final state chose ----
+    struct last_choice {
+        std::uint32_t state = none, token = 0, margins = 0;
+    };
+    std::vector<last_choice> last_choices_ = std::vector<last_choice>(answer_rows);
     std::vector<std::uint64_t> used_ = std::vector<std::uint64_t>(answer_rows * steps);  ///< attention: rows with a weight
 
     // ---- per prompt: what changed since the previous one ----
@@ -367,8 +406,14 @@ public:
 
     /// choose() of the row the pass ended in, by its state.
     std::size_t choose(row const& x, margins* m) {
+        auto& last = memo_.last_choices_[answer_];
+        if (last.state == state_) {
+            if (m && last.margins != 0) m->merge(memo_.margin_sets_[last.margins]);
+            return last.token;
+        }
         if (auto const* c = memo_.choices_.find(state_, 0)) {
             if (m && c->margins != 0) m->merge(memo_.margin_sets_[c->margins]);
+            last = {state_, c->token, c->margins};
             return c->token;
         }
         margins made{};
@@ -378,7 +423,9 @@ public:
         else
             memo_.load(state_, final_row);
         std::size_t const token = ctformer::choose<Model>(final_row, &made);
-        memo_.choices_.insert(state_, 0, {static_cast<std::uint32_t>(token), memo_.margins_index(made)});
+        typename memo_t::choice const c{static_cast<std::uint32_t>(token), memo_.margins_index(made)};
+        memo_.choices_.insert(state_, 0, c);
+        last = {state_, c.token, c.margins};
         if (m) m->merge(made);
         return token;
     }
@@ -392,19 +439,12 @@ public:
         }
         rec.entry = state_;
         // The segment's chain: (state, context) and then, per attention layer, the value classes
-        // of the rows it chose: first among the chains this row's segment walked last, then in the tables.
+        // of the rows it chose: first among the chains walked lately, then in the tables.
         segment_context_ = context(segment);
-        std::size_t const first_way = (answer_ * memo_t::segments + segment) * memo_t::chain_ways;
-        typename memo_t::chain_start const* const starts = memo_.chain_starts_.data() + first_way;
-        for (std::size_t w = 0; w < memo_t::chain_ways; ++w) {
-            if (starts[w].entry != state_ || starts[w].context != segment_context_) continue;
-            auto const& c = memo_.chain_cache_[first_way + w];
-            bool same = true;
-            for (std::size_t a = 0; a < sh.n_attention && same; ++a)
-                same = c.links[a].classes == value_classes(*s_of_, c.links[a].rows.data(), c.links[a].n_rows, sh.attention[a].slot);
-            if (!same) continue;
-            for (std::size_t a = 0; a < sh.n_attention; ++a) memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = c.links[a].used;
-            take_segment(rec, c.out, c.m, m);
+        if (auto const* c = cached(segment, sh)) {
+            for (std::size_t a = 0; a < sh.n_attention; ++a)
+                memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = used_of(c->links[a].rows.data(), c->links[a].n_rows);
+            take_segment(rec, c->out, memo_.margin_sets_[c->margins], m);
             return true;
         }
         chain_length_ = 0;
@@ -574,17 +614,48 @@ private:
         rec.m = sm;
         rec.serial = memo_.serial_;
     }
-    /// Keeps the chain in chain_ (from chain_entry_... the state the segment started from) among
-    /// this row's segment's cached chains, in place of the oldest.
+    /// The chain of this segment that starts from state_ and segment_context_ among the chains
+    /// walked lately, if any: its start equal, and each of its attention layers' chosen rows of the
+    /// value classes it recorded. (A chain is a function of its start and those classes: the first
+    /// layer's decision is one of the start, the next one's of the state after it, and so on.)
+    typename memo_t::cached_chain const* cached(std::size_t segment, typename memo_t::segment_shape const& sh) const {
+        std::uint64_t const start = memo_t::start_hash(state_, segment_context_);
+        std::uint64_t classes = 0;
+        if (sh.n_attention != 0) {
+            auto const& guess = memo_.chain_rows_[answer_ * memo_t::segments + segment];
+            for (std::size_t a = 0; a < sh.n_attention; ++a)
+                classes = memo_t::chain_classes(classes, a, value_classes(*s_of_, guess[a].rows.data(), guess[a].n_rows, sh.attention[a].slot));
+        }
+        auto const* way = memo_.chain_cache_.data() + memo_t::chain_set(start, classes) * memo_t::chain_ways;
+        for (std::size_t w = 0; w < memo_t::chain_ways; ++w, ++way) {
+            if (way->entry != state_ || way->context != segment_context_) continue;
+            bool same = true;
+            for (std::size_t a = 0; a < sh.n_attention && same; ++a)
+                same = way->links[a].classes == value_classes(*s_of_, way->links[a].rows.data(), way->links[a].n_rows, sh.attention[a].slot);
+            if (same) return way;
+        }
+        return nullptr;
+    }
+    /// Keeps the chain in chain_ (from the state the segment started from, to `out`) among the
+    /// chains walked lately, in place of the oldest of its set.
     void cache_chain(std::size_t segment, std::uint32_t out, margins const& sm) {
-        std::size_t const at = answer_ * memo_t::segments + segment;
-        std::uint8_t& victim = memo_.chain_victim_[at];
-        auto& c = memo_.chain_cache_[at * memo_t::chain_ways + victim];
-        memo_.chain_starts_[at * memo_t::chain_ways + victim] = {memo_.records_[at].entry, segment_context_};
+        std::uint32_t const entry = memo_.records_[answer_ * memo_t::segments + segment].entry;
+        std::uint64_t const start = memo_t::start_hash(entry, segment_context_);
+        std::uint64_t classes = 0;
+        auto& guess = memo_.chain_rows_[answer_ * memo_t::segments + segment];
+        for (std::size_t a = 0; a < chain_length_; ++a) {
+            guess[a] = {chain_[a].n_rows, chain_[a].rows};
+            classes = memo_t::chain_classes(classes, a, chain_[a].classes);
+        }
+        std::size_t const set = memo_t::chain_set(start, classes);
+        std::uint8_t& victim = memo_.chain_victim_[set];
+        auto& c = memo_.chain_cache_[set * memo_t::chain_ways + victim];
         victim = static_cast<std::uint8_t>((victim + 1) % memo_t::chain_ways);
+        c.entry = entry;
+        c.context = segment_context_;
         c.out = out;
-        c.m = sm;
-        for (std::size_t a = 0; a < chain_length_; ++a) c.links[a] = chain_[a];
+        c.margins = memo_.margins_index(sm);
+        for (std::size_t a = 0; a < chain_length_; ++a) c.links[a] = {chain_[a].classes, chain_[a].n_rows, chain_[a].rows};
     }
     /// The chain of the segment that just ran: its first node under segment_key_, then one node per
     /// attention layer, under the value classes of the rows that layer chose; the last holds the
@@ -675,6 +746,12 @@ private:
     void write_out(row& x) {
         if (!written_) memo_.load(state_, x);
         written_ = true;
+    }
+    /// The rows a decision with these chosen rows gave a weight (bit j: row j).
+    static std::uint64_t used_of(std::uint8_t const* rows, std::size_t n) {
+        std::uint64_t used = 0;
+        for (std::size_t u = 0; u < n; ++u) used |= std::uint64_t{1} << rows[u];
+        return used;
     }
     /// The value classes of a decision's rows, a byte each.
     static std::uint32_t value_classes(seq const& s, std::uint8_t const* rows, std::size_t n, std::size_t slot) {

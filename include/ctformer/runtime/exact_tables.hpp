@@ -3,6 +3,7 @@
 // row for each attention layer.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -67,7 +68,11 @@ public:
         ++count_;
     }
     std::size_t size() const { return count_; }
-    void clear() { *this = exact_table{}; }
+    /// Empties the table, keeping its memory (a memo that starts afresh fills it again).
+    void clear() {
+        std::fill(hashes_.begin(), hashes_.end(), 0);
+        count_ = 0;
+    }
 
 private:
     struct entry {
@@ -115,7 +120,11 @@ public:
         ++count_;
     }
     std::size_t size() const { return count_; }
-    void clear() { *this = id_table{}; }
+    /// Empties the table, keeping its memory (a memo that starts afresh fills it again).
+    void clear() {
+        std::fill(slots_.begin(), slots_.end(), slot{});
+        count_ = 0;
+    }
 
 private:
     struct slot {
