@@ -68,8 +68,16 @@ public:
     static_assert(attention_decision::max_rows_kept <= 8, "ctformer::exact_memo: value classes are packed 8 to a word");
     /// By default the memo starts afresh when it holds this many states (about 90 MB of rows and tables).
     static constexpr std::size_t default_max_states = std::size_t{1} << 17;
+    /// States one prompt may add beyond max_states before the next prompt starts afresh.
+    static constexpr std::size_t reserve_margin = 4096;
 
-    explicit exact_memo(std::size_t max_states = default_max_states) : max_states_(max_states) {}
+    /// The states' storage is reserved up front (its pages are touched only as states arrive): a
+    /// growing vector would copy the rows at each doubling and touch twice the memory.
+    explicit exact_memo(std::size_t max_states = default_max_states) : max_states_(max_states) {
+        std::size_t const reserved = (max_states < default_max_states ? max_states : default_max_states) + reserve_margin;
+        states_.reserve(reserved);
+        state_hash_.reserve(reserved);
+    }
 
     /// A prompt begins; the memo compares its tokens with the previous prompt's.
     void begin_prompt() {
