@@ -178,9 +178,9 @@ private:
     std::size_t restarts_ = 0;
 
     // ---- states: every distinct residual row seen, by id ----
-    std::vector<raw_row> states_;
-    std::vector<std::uint32_t> state_index_;  ///< open addressing: id + 1, 0 empty
-    std::vector<std::uint64_t> state_hash_;
+    detail::big_vector<raw_row> states_;
+    detail::big_vector<std::uint32_t> state_index_;  ///< open addressing: id + 1, 0 empty
+    detail::big_vector<std::uint64_t> state_hash_;
     std::vector<std::uint32_t> embedding_state_ = std::vector<std::uint32_t>(max_rows * vocab_size, none);
 
     std::uint32_t intern(row const& x) {
@@ -234,7 +234,7 @@ private:
     };
     detail::id_table<next_state> mlp_next_;  ///< (state, layer) → state
     detail::exact_table<3 + fingerprint_words, std::uint32_t> decisions_;  ///< (state, layer, i, key classes) → node
-    std::vector<decision_node> decision_nodes_;
+    detail::big_vector<decision_node> decision_nodes_;
     detail::id_table<std::uint32_t, true> attention_next_;  ///< (node, chosen rows' value classes) → state
 
     // ---- per segment: (state, segment, i, key classes) → a chain of nodes, one per attention
@@ -249,7 +249,7 @@ private:
     detail::exact_table<context_words, std::uint32_t> contexts_;  ///< context → id
     detail::id_table<std::uint32_t> segment_first_;  ///< (state, context id) → first node
     detail::id_table<std::uint32_t, true> segment_next_;  ///< (node, value classes) → node
-    std::vector<segment_node> segment_nodes_;
+    detail::big_vector<segment_node> segment_nodes_;
 
     // ---- per final state: the token chosen and the logit gap ----
     struct choice {
@@ -333,7 +333,7 @@ private:
     /// Per answer row and segment: the rows its attention layers chose the last time (in a prompt of
     /// one shape they are the same from prompt to prompt: the guess that finds a chain's set).
     std::vector<chain_rows> chain_rows_ = std::vector<chain_rows>(answer_rows * segments);
-    std::vector<cached_chain> chain_cache_ = std::vector<cached_chain>(chain_sets * chain_ways);
+    detail::big_vector<cached_chain> chain_cache_ = detail::big_vector<cached_chain>(chain_sets * chain_ways);
     std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(chain_sets);
     /// Per answer row and segment kind: the context id, and the prompt it was computed in.
     struct context_record {
