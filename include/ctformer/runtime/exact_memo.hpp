@@ -70,13 +70,17 @@ public:
     static constexpr std::size_t default_max_states = std::size_t{1} << 17;
     /// States one prompt may add beyond max_states before the next prompt starts afresh.
     static constexpr std::size_t reserve_margin = 4096;
+    static constexpr std::size_t first_reserve = 4096;  ///< states reserved before the memo is known to grow
 
-    /// The states' storage is reserved up front (its pages are touched only as states arrive): a
-    /// growing vector would copy the rows at each doubling and touch twice the memory.
-    explicit exact_memo(std::size_t max_states = default_max_states) : max_states_(max_states) {
-        std::size_t const reserved = (max_states < default_max_states ? max_states : default_max_states) + reserve_margin;
-        states_.reserve(reserved);
-        state_hash_.reserve(reserved);
+    /// The states' storage is reserved in two steps: a few thousand rows at first (a small check
+    /// needs no more), then, once those fill, all max_states of them at once (the pages touched
+    /// only as states arrive): a vector growing by doubling would copy the 640-byte rows each time
+    /// and touch twice the memory.
+    explicit exact_memo(std::size_t max_states = default_max_states)
+        : max_states_(max_states),
+          reserved_((max_states < default_max_states ? max_states : default_max_states) + reserve_margin) {
+        states_.reserve(first_reserve);
+        state_hash_.reserve(first_reserve);
     }
 
     /// A prompt begins; the memo compares its tokens with the previous prompt's.
@@ -175,6 +179,7 @@ private:
     }
 
     std::size_t max_states_;
+    std::size_t reserved_;  ///< the states' storage reserved once first_reserve fill
     std::size_t restarts_ = 0;
 
     // ---- states: every distinct residual row seen, by id ----
@@ -195,6 +200,10 @@ private:
             if (state_hash_[id] == h && states_[id] == r) return id;
         }
         auto const id = static_cast<std::uint32_t>(states_.size());
+        if (states_.size() == states_.capacity() && states_.capacity() < reserved_) {
+            states_.reserve(reserved_);
+            state_hash_.reserve(reserved_);
+        }
         states_.push_back(r);
         state_hash_.push_back(h);
         state_index_[p] = id + 1;
