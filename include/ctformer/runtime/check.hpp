@@ -93,11 +93,13 @@ private:
 };
 
 /// The run-time checker's walker: the same forward pass with exact_reuse (runtime/exact_memo.hpp),
-/// whose memos, keyed by exact inputs, last as long as the walker (one per checker thread): the
-/// sequence's rows are replaced only where a token changed, a segment whose inputs equal those of
-/// the same answer row's segment in the previous prompt takes its recorded output, and a layer
-/// whose exact inputs it has seen takes its recorded update (for attention: its recorded weights,
-/// times the chosen rows' values).
+/// whose memos, keyed by exact inputs, last as long as the walker (one per checker thread). Each
+/// answer row first tries exact_memo::replay_row: every segment taking the previous prompt's
+/// record (the same entry state, keys and chosen rows' values) or a chain walked lately, with no
+/// forward driver around it. Where a segment does neither, the row runs through forward with
+/// exact_reuse: the sequence's rows are replaced only where a token changed, and a layer whose
+/// exact inputs the memo has seen takes its recorded update (for attention: its recorded
+/// weights, times the chosen rows' values); the rest run.
 template <class Model>
 class exact_walker {
 public:
@@ -107,12 +109,39 @@ public:
     /// `max_states`: the memo starts afresh when it holds this many residual rows.
     explicit exact_walker(std::size_t max_states = exact_memo<Model>::default_max_states) : memo_(max_states) {}
 
-    /// The generation for a + b; `digest` records every final row's bits (tests).
+    /// The generation for a + b (generate_with's loop: the prompt, then one prediction per answer
+    /// row until '\n'); `digest` records every final row's bits (tests).
     generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
         memo_.begin_prompt();
-        auto const g = generate_with(s_, make_prompt<D>(a, b), answer, digest,
-                                     [&](std::size_t) { return exact_reuse<Model>{memo_, digest}; });
-        memo_.end_prompt(s_);
+        generation<max_rows> g{};
+        std::size_t n = 0;
+        for (auto id : make_prompt<D>(a, b).ids) {
+            tokens_[n++] = static_cast<std::uint8_t>(id);
+            g.text[g.length++] = vocabulary[id];
+        }
+        for (std::size_t i = 0; i < answer; ++i) {
+            std::uint32_t state = 0;
+            std::size_t t;
+            if (memo_.replay_row(tokens_.data(), n - 1, state, &g.margin)) {
+                t = memo_.choose_state(i, state, nullptr, &g.margin);
+                if (digest) {
+                    typename sequence<Model>::row last;
+                    memo_.load(state, last);
+                    g.digest = detail::fnv_rows(g.digest, last);
+                }
+            } else {
+                for (std::size_t j = 0; j < n; ++j) s_.place(j, tokens_[j]);
+                exact_reuse<Model> reuse{memo_, digest};
+                auto const last = forward(s_, n - 1, &g.margin, reuse, no_observer{});
+                t = reuse.choose(last, &g.margin);
+                if (digest) g.digest = detail::fnv_rows(g.digest, last);
+            }
+            g.text[g.length++] = vocabulary[t];
+            ++g.generated;
+            if (t == token::newline || i + 1 == answer) break;
+            tokens_[n++] = static_cast<std::uint8_t>(t);
+        }
+        memo_.end_prompt(tokens_.data());
         return g;
     }
     /// Generates the answer for a + b and compares it with the sum's digits and '\n'.
@@ -124,6 +153,7 @@ public:
     exact_memo<Model> const& memo() const { return memo_; }
 
 private:
+    std::array<std::uint8_t, max_rows> tokens_{};  ///< this prompt's rows (the sequence holds them where a row runs)
     sequence<Model> s_{};
     exact_memo<Model> memo_;
 };

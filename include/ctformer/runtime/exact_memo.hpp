@@ -48,6 +48,8 @@ namespace ctformer {
 
 template <class Model>
 class exact_reuse;
+template <class Model>
+class exact_walker;
 
 /// What exact_reuse keeps across prompts: one per walker (per checker thread).
 template <class Model>
@@ -92,9 +94,9 @@ public:
         key_changed_.fill(0);
         value_changed_.fill(0);
     }
-    /// The prompt's rows 0..checked_ − 1 are what the next prompt is compared with.
-    void end_prompt(seq const& s) {
-        for (std::size_t j = 0; j < checked_; ++j) prev_tokens_[j] = s.token(j);
+    /// The prompt's rows 0..checked_ − 1 (their tokens) are what the next prompt is compared with.
+    void end_prompt(std::uint8_t const* tokens) {
+        for (std::size_t j = 0; j < checked_; ++j) prev_tokens_[j] = tokens[j];
         for (std::size_t j = checked_; j < compared_before_; ++j) prev_tokens_[j] = unknown;
         compared_before_ = checked_;
         in_prompt_ = false;
@@ -113,6 +115,7 @@ public:
 
 private:
     friend class exact_reuse<Model>;
+    friend class exact_walker<Model>;
     static constexpr std::uint8_t unknown = 0xff;
     static constexpr std::uint32_t none = ~std::uint32_t{0};
     using raw_row = std::array<std::int64_t, width>;
@@ -252,7 +255,7 @@ private:
         std::uint8_t n_rows = 0;  ///< the next attention layer's chosen rows (none after the last)
         std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
         std::uint32_t out = 0;  ///< the last node: the state after the segment
-        margins m{};  ///< the last node: the segment's margins
+        std::uint32_t margins = 0;  ///< the last node: the segment's margins, an index into margin_sets_
         std::uint64_t used = 0;  ///< the next attention layer's rows with a weight
     };
     detail::exact_table<context_words, std::uint32_t> contexts_;  ///< context → id
@@ -372,10 +375,10 @@ private:
     std::array<std::array<std::uint64_t, fingerprint_words>, shape::distinct> fingerprint_{};  ///< key classes, 4 bits a row
 
     /// Compares rows checked_..i with the previous prompt and updates the key-class fingerprints.
-    void check_rows(seq const& s, std::size_t i) {
+    void check_rows(std::uint8_t const* tokens, std::size_t i) {
         token_classes<Model> const& classes = token_classes<Model>::get();
         for (std::size_t j = checked_; j <= i; ++j) {
-            std::uint8_t const now = s.token(j), before = prev_tokens_[j];
+            std::uint8_t const now = tokens[j], before = prev_tokens_[j];
             if (now == before) continue;
             for (std::size_t slot = 0; slot < shape::distinct; ++slot) {
                 if (!io.attention_slots[slot]) continue;
@@ -390,6 +393,224 @@ private:
         if (i + 1 > checked_) checked_ = i + 1;
     }
 
+    // ---- the pieces of a replay, shared by exact_reuse and replay_row ----
+    /// The rows a decision with these chosen rows gave a weight (bit j: row j).
+    static std::uint64_t used_of(std::uint8_t const* rows, std::size_t n) {
+        std::uint64_t used = 0;
+        for (std::size_t u = 0; u < n; ++u) used |= std::uint64_t{1} << rows[u];
+        return used;
+    }
+    /// The value classes of the chosen rows at the attention layer `slot`, 4 bits each.
+    static std::uint32_t value_classes(std::uint8_t const* tokens, std::uint8_t const* rows, std::size_t n, std::size_t slot) {
+        auto const& classes = token_classes<Model>::get().value[slot];
+        std::uint32_t packed = 0;
+        for (std::size_t u = 0; u < n; ++u) packed |= std::uint32_t{classes[rows[u]][tokens[rows[u]]]} << (4 * u);
+        return packed;
+    }
+    /// Row i's embedding, as a state.
+    std::uint32_t embedding_state(std::uint8_t const* tokens, std::size_t i) {
+        std::uint32_t& e = embedding_state_[i * vocab_size + tokens[i]];
+        if (e == none) e = intern(embed(Model::net.layout, tokens[i], i));
+        return e;
+    }
+    /// Every attention layer of the segment sees the keys it saw in the previous prompt, and the
+    /// values of the rows it chose then (rows 0..i compared: check_rows).
+    bool attention_unchanged(std::size_t answer, segment_shape const& sh) const {
+        for (std::size_t a = 0; a < sh.n_attention; ++a) {
+            auto const [k, slot] = sh.attention[a];
+            if (key_changed_[slot] != 0) return false;
+            if ((used_[answer * steps + k] & value_changed_[slot]) != 0) return false;
+        }
+        return true;
+    }
+    /// The answer row's segment takes the previous prompt's record: the same entry state, keys and
+    /// chosen rows' values.
+    bool record_replays(std::size_t answer, std::size_t segment, std::uint32_t state) const {
+        segment_record const& rec = records_[answer * segments + segment];
+        return rec.serial + 1 == serial_ && rec.entry == state && attention_unchanged(answer, segment_shapes[segment]);
+    }
+    /// A row's contexts of the previous prompt hold in this one where no key class of rows 0..i
+    /// changed in the kind's attention layers (called as the row's pass begins).
+    void refresh_contexts(std::size_t answer) {
+        constexpr std::array<std::size_t, 3> example{0, 1, segments - 1};  // a segment of each kind
+        for (std::size_t kind = 0; kind < 3; ++kind) {
+            context_record& known = context_records_[answer * 3 + kind];
+            if (known.serial + 1 != serial_) continue;
+            auto const& sh = segment_shapes[example[kind]];
+            bool same = true;
+            for (std::size_t a = 0; a < sh.n_attention && same; ++a) same = key_changed_[sh.attention[a].slot] == 0;
+            if (same) known.serial = serial_;
+        }
+    }
+    /// The context id of the answer row's segment kind in this prompt, if known (else none).
+    std::uint32_t known_context(std::size_t answer, std::size_t kind) const {
+        context_record const& known = context_records_[answer * 3 + kind];
+        return known.serial == serial_ ? known.id : none;
+    }
+    /// The chain of the answer row's segment from `state` in `context` among the chains walked
+    /// lately, if any: its start equal, and each of its attention layers' chosen rows of the value
+    /// classes it recorded. (A chain is a function of its start and those classes: the first
+    /// layer's decision is one of the start, the next one's of the state after it, and so on.)
+    cached_chain const* cached(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
+                               std::uint8_t const* tokens) const {
+        segment_shape const& sh = segment_shapes[segment];
+        std::uint64_t const start = start_hash(state, context);
+        std::uint64_t classes = 0;
+        if (sh.n_attention != 0) {
+            auto const& guess = chain_rows_[answer * segments + segment];
+            for (std::size_t a = 0; a < sh.n_attention; ++a)
+                classes = chain_classes(classes, a, value_classes(tokens, guess[a].rows.data(), guess[a].n_rows, sh.attention[a].slot));
+        }
+        cached_chain const* way = chain_cache_.data() + chain_set(start, classes) * chain_ways;
+        for (std::size_t w = 0; w < chain_ways; ++w, ++way) {
+            if (way->entry != state || way->context != context) continue;
+            bool same = true;
+            for (std::size_t a = 0; a < sh.n_attention && same; ++a)
+                same = way->links[a].classes == value_classes(tokens, way->links[a].rows.data(), way->links[a].n_rows, sh.attention[a].slot);
+            if (same) return way;
+        }
+        return nullptr;
+    }
+    /// The attention layers of the answer row's segment chose the rows of the cached chain `c`.
+    void take_used(std::size_t answer, std::size_t segment, cached_chain const& c) {
+        segment_shape const& sh = segment_shapes[segment];
+        for (std::size_t a = 0; a < sh.n_attention; ++a)
+            used_[answer * steps + sh.attention[a].step] = used_of(c.links[a].rows.data(), c.links[a].n_rows);
+    }
+    /// The chain of the answer row's segment from `state` in `context` in the tables: per attention
+    /// layer the rows it chose (links, n of them, with their value classes now); the last node
+    /// (the state after the segment and its margins) or none where the tables lack the chain.
+    std::uint32_t find_chain(std::size_t segment, std::uint32_t state, std::uint32_t context, std::uint8_t const* tokens,
+                             std::array<chain_link, most_attention>& links, std::size_t& n) const {
+        segment_shape const& sh = segment_shapes[segment];
+        n = 0;
+        std::uint32_t const* first = segment_first_.find(state, context);
+        if (!first) return none;
+        std::uint32_t node = *first;
+        for (std::size_t a = 0; a < sh.n_attention; ++a) {
+            segment_node const& nd = segment_nodes_[node];
+            chain_link& link = links[n++];
+            link.n_rows = nd.n_rows;
+            link.rows = nd.rows;
+            link.used = nd.used;
+            link.classes = value_classes(tokens, nd.rows.data(), nd.n_rows, sh.attention[a].slot);
+            std::uint32_t const* next = segment_next_.find(node, link.classes);
+            if (!next) return none;
+            node = *next;
+        }
+        return node;
+    }
+    /// Keeps a chain (from `entry` in `context`, its links, to `out`) among the chains walked
+    /// lately, in place of the oldest of its set; its rows are the next guess of the row's segment.
+    void cache_chain(std::size_t answer, std::size_t segment, std::uint32_t entry, std::uint32_t context,
+                     chain_link const* links, std::size_t n, std::uint32_t out, std::uint32_t margins_id) {
+        std::uint64_t const start = start_hash(entry, context);
+        std::uint64_t classes = 0;
+        auto& guess = chain_rows_[answer * segments + segment];
+        for (std::size_t a = 0; a < n; ++a) {
+            guess[a] = {links[a].n_rows, links[a].rows};
+            classes = chain_classes(classes, a, links[a].classes);
+        }
+        std::size_t const set = chain_set(start, classes);
+        std::uint8_t& victim = chain_victim_[set];
+        cached_chain& c = chain_cache_[set * chain_ways + victim];
+        victim = static_cast<std::uint8_t>((victim + 1) % chain_ways);
+        c.entry = entry;
+        c.context = context;
+        c.out = out;
+        c.margins = margins_id;
+        for (std::size_t a = 0; a < n; ++a) c.links[a] = {links[a].classes, links[a].n_rows, links[a].rows};
+    }
+
+    /// The token a final state chooses (memoized by the state, and per answer row its last
+    /// choice); `x` is the state's row where the caller has it written out.
+    std::size_t choose_state(std::size_t answer, std::uint32_t state, row const* x, margins* m) {
+        last_choice& last = last_choices_[answer];
+        if (last.state == state) {
+            if (m && last.margins != 0) m->merge(margin_sets_[last.margins]);
+            return last.token;
+        }
+        if (choice const* c = choices_.find(state, 0)) {
+            if (m && c->margins != 0) m->merge(margin_sets_[c->margins]);
+            last = {state, c->token, c->margins};
+            return c->token;
+        }
+        margins made{};
+        row final_row;
+        if (x)
+            final_row = *x;
+        else
+            load(state, final_row);
+        std::size_t const token = ctformer::choose<Model>(final_row, &made);
+        choice const c{static_cast<std::uint32_t>(token), margins_index(made)};
+        choices_.insert(state, 0, c);
+        last = {state, c.token, c.margins};
+        if (m) m->merge(made);
+        return token;
+    }
+
+    /// The pass of row i (answer row i − first_answer_row) by replays alone, none of the forward
+    /// driver's work: from the row's embedding, each segment takes the previous prompt's record
+    /// (record_replays), a chain walked lately (cached) or a chain of the tables (find_chain).
+    /// True, with the final state, when every segment did; false when one did not (a layer in it
+    /// must run, or its context is not known yet), having changed nothing the forward pass relies
+    /// on (the records are written only when the whole row replays): then the row runs through
+    /// forward with exact_reuse.
+    bool replay_row(std::uint8_t const* tokens, std::size_t i, std::uint32_t& state, margins* m) {
+        std::size_t const answer = i - first_answer_row;
+        check_rows(tokens, i);
+        refresh_contexts(answer);
+        struct taken {  ///< a segment's replay, written into the records once the row replays
+            bool recorded;  ///< the previous prompt's record
+            std::uint32_t entry, out, margins;
+            std::array<std::uint64_t, most_attention> used;
+        };
+        std::array<taken, segments> took;  // written before read, segment by segment
+        std::array<chain_link, most_attention> links;
+        std::uint32_t s = embedding_state(tokens, i);
+        for (std::size_t segment = 0; segment < segments; ++segment) {
+            taken& t = took[segment];
+            t.entry = s;
+            t.recorded = false;
+            if (record_replays(answer, segment, s)) {
+                t.recorded = true;
+                s = records_[answer * segments + segment].out;
+                continue;
+            }
+            std::uint32_t const context = known_context(answer, kind_of(segment));
+            if (context == none) return false;
+            segment_shape const& sh = segment_shapes[segment];
+            if (cached_chain const* c = cached(answer, segment, s, context, tokens)) {
+                t.out = c->out;
+                t.margins = c->margins;
+                for (std::size_t a = 0; a < sh.n_attention; ++a) t.used[a] = used_of(c->links[a].rows.data(), c->links[a].n_rows);
+            } else {
+                std::size_t n = 0;
+                std::uint32_t const last = find_chain(segment, s, context, tokens, links, n);
+                if (last == none) return false;
+                t.out = segment_nodes_[last].out;
+                t.margins = segment_nodes_[last].margins;
+                for (std::size_t a = 0; a < n; ++a) t.used[a] = links[a].used;
+                cache_chain(answer, segment, s, context, links.data(), n, t.out, t.margins);
+            }
+            s = t.out;
+        }
+        for (std::size_t segment = 0; segment < segments; ++segment) {
+            segment_record& rec = records_[answer * segments + segment];
+            taken const& t = took[segment];
+            rec.serial = serial_;
+            if (!t.recorded) {
+                segment_shape const& sh = segment_shapes[segment];
+                for (std::size_t a = 0; a < sh.n_attention; ++a) used_[answer * steps + sh.attention[a].step] = t.used[a];
+                rec.entry = t.entry;
+                rec.out = t.out;
+                rec.m = margin_sets_[t.margins];
+            }
+            if (m) m->merge(rec.m);
+        }
+        state = s;
+        return true;
+    }
 };
 
 /// The policy (see the top of this file) for one pass: a handle on the walker's exact_memo. It
@@ -411,46 +632,22 @@ public:
     void begin(seq const& s, std::size_t i) {
         if (i < memo_t::first_answer_row || i >= memo_t::first_answer_row + memo_t::answer_rows)
             throw sequence_error("ctformer::exact_reuse: the row is not an answer row of the model's prompt");
-        s_of_ = &s;
+        tokens_ = s.tokens();
         i_ = i;
         answer_ = i - memo_t::first_answer_row;
-        memo_.check_rows(s, i);
-        std::uint32_t& e = memo_.embedding_state_[i * vocab_size + s.token(i)];
-        if (e == memo_t::none) e = memo_.intern(s.embedding(i));
-        state_ = e;
+        memo_.check_rows(tokens_, i);
+        memo_.refresh_contexts(answer_);
+        state_ = memo_.embedding_state(tokens_, i);
         written_ = false;  // x is written out from the state where a layer runs, and at the end
     }
 
     /// choose() of the row the pass ended in, by its state.
-    std::size_t choose(row const& x, margins* m) {
-        auto& last = memo_.last_choices_[answer_];
-        if (last.state == state_) {
-            if (m && last.margins != 0) m->merge(memo_.margin_sets_[last.margins]);
-            return last.token;
-        }
-        if (auto const* c = memo_.choices_.find(state_, 0)) {
-            if (m && c->margins != 0) m->merge(memo_.margin_sets_[c->margins]);
-            last = {state_, c->token, c->margins};
-            return c->token;
-        }
-        margins made{};
-        row final_row;
-        if (rows_wanted_)
-            final_row = x;
-        else
-            memo_.load(state_, final_row);
-        std::size_t const token = ctformer::choose<Model>(final_row, &made);
-        typename memo_t::choice const c{static_cast<std::uint32_t>(token), memo_.margins_index(made)};
-        memo_.choices_.insert(state_, 0, c);
-        last = {state_, c.token, c.margins};
-        if (m) m->merge(made);
-        return token;
-    }
+    std::size_t choose(row const& x, margins* m) { return memo_.choose_state(answer_, state_, rows_wanted_ ? &x : nullptr, m); }
 
     bool replays_segment(std::size_t segment, std::size_t, row&, margins* m) {
         auto& rec = memo_.records_[answer_ * memo_t::segments + segment];
         auto const& sh = memo_t::segment_shapes[segment];
-        if (rec.serial + 1 == memo_.serial_ && rec.entry == state_ && attention_unchanged(sh)) {
+        if (memo_.record_replays(answer_, segment, state_)) {
             take_segment(rec, rec.out, rec.m, m);
             return true;
         }
@@ -458,36 +655,18 @@ public:
         // The segment's chain: (state, context) and then, per attention layer, the value classes
         // of the rows it chose: first among the chains walked lately, then in the tables.
         segment_context_ = context(segment);
-        if (auto const* c = cached(segment, sh)) {
-            for (std::size_t a = 0; a < sh.n_attention; ++a)
-                memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = used_of(c->links[a].rows.data(), c->links[a].n_rows);
+        if (auto const* c = memo_.cached(answer_, segment, state_, segment_context_, tokens_)) {
+            memo_.take_used(answer_, segment, *c);
             take_segment(rec, c->out, memo_.margin_sets_[c->margins], m);
             return true;
         }
-        chain_length_ = 0;
-        if (std::uint32_t const* first = memo_.segment_first_.find(state_, segment_context_)) {
-            std::uint32_t node = *first;
-            bool found = true;
-            for (std::size_t a = 0; a < sh.n_attention && found; ++a) {
-                auto const& nd = memo_.segment_nodes_[node];
-                memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = nd.used;
-                auto& link = chain_[chain_length_++];
-                link.n_rows = nd.n_rows;
-                link.rows = nd.rows;
-                link.used = nd.used;
-                link.classes = value_classes(*s_of_, nd.rows.data(), nd.n_rows, sh.attention[a].slot);
-                std::uint32_t const* next = memo_.segment_next_.find(node, link.classes);
-                if (next)
-                    node = *next;
-                else
-                    found = false;
-            }
-            if (found) {
-                auto const& last = memo_.segment_nodes_[node];
-                cache_chain(segment, last.out, last.m);
-                take_segment(rec, last.out, last.m, m);
-                return true;
-            }
+        std::uint32_t const last = memo_.find_chain(segment, state_, segment_context_, tokens_, chain_, chain_length_);
+        if (last != memo_t::none) {
+            for (std::size_t a = 0; a < chain_length_; ++a) memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = chain_[a].used;
+            auto const& nd = memo_.segment_nodes_[last];
+            memo_.cache_chain(answer_, segment, state_, segment_context_, chain_.data(), chain_length_, nd.out, nd.margins);
+            take_segment(rec, nd.out, memo_.margin_sets_[nd.margins], m);
+            return true;
         }
         rec.serial = 0;  // recorded anew at end_segment
         chain_entry_ = state_;
@@ -520,12 +699,12 @@ public:
         if constexpr (Layer::is_attention) {
             memo_.used_[answer_ * memo_t::steps + k] = used;
             attention_decision const& d = memo_.decision_;
-            chain_decision(d, d.complete ? value_classes(*s_of_, d, Slot::value) : 0);
+            chain_decision(d, d.complete ? value_classes(tokens_, d, Slot::value) : 0);
             if (d.complete) {
                 auto const node = static_cast<std::uint32_t>(memo_.decision_nodes_.size());
                 memo_.decision_nodes_.push_back({d, layer_margins_});
                 memo_.decisions_.insert(decision_hash_, decision_key_, node);
-                memo_.attention_next_.insert(node, value_classes(*s_of_, d, Slot::value), next);
+                memo_.attention_next_.insert(node, value_classes(tokens_, d, Slot::value), next);
             }
         } else {
             auto& t = memo_.read_tables_[slot];
@@ -576,7 +755,7 @@ private:
         memo_.used_[answer_ * memo_t::steps + k] = used;
         merge_layer(m, dn.m);
         // (decision, value classes of the chosen rows) → state
-        std::uint32_t const classes = value_classes(s, dn.d, slot_index);
+        std::uint32_t const classes = value_classes(tokens_, dn.d, slot_index);
         chain_decision(dn.d, classes);
         if (std::uint32_t const* next = memo_.attention_next_.find(*node, classes)) {
             state_ = *next;
@@ -631,48 +810,11 @@ private:
         rec.m = sm;
         rec.serial = memo_.serial_;
     }
-    /// The chain of this segment that starts from state_ and segment_context_ among the chains
-    /// walked lately, if any: its start equal, and each of its attention layers' chosen rows of the
-    /// value classes it recorded. (A chain is a function of its start and those classes: the first
-    /// layer's decision is one of the start, the next one's of the state after it, and so on.)
-    typename memo_t::cached_chain const* cached(std::size_t segment, typename memo_t::segment_shape const& sh) const {
-        std::uint64_t const start = memo_t::start_hash(state_, segment_context_);
-        std::uint64_t classes = 0;
-        if (sh.n_attention != 0) {
-            auto const& guess = memo_.chain_rows_[answer_ * memo_t::segments + segment];
-            for (std::size_t a = 0; a < sh.n_attention; ++a)
-                classes = memo_t::chain_classes(classes, a, value_classes(*s_of_, guess[a].rows.data(), guess[a].n_rows, sh.attention[a].slot));
-        }
-        auto const* way = memo_.chain_cache_.data() + memo_t::chain_set(start, classes) * memo_t::chain_ways;
-        for (std::size_t w = 0; w < memo_t::chain_ways; ++w, ++way) {
-            if (way->entry != state_ || way->context != segment_context_) continue;
-            bool same = true;
-            for (std::size_t a = 0; a < sh.n_attention && same; ++a)
-                same = way->links[a].classes == value_classes(*s_of_, way->links[a].rows.data(), way->links[a].n_rows, sh.attention[a].slot);
-            if (same) return way;
-        }
-        return nullptr;
-    }
     /// Keeps the chain in chain_ (from the state the segment started from, to `out`) among the
     /// chains walked lately, in place of the oldest of its set.
     void cache_chain(std::size_t segment, std::uint32_t out, margins const& sm) {
         std::uint32_t const entry = memo_.records_[answer_ * memo_t::segments + segment].entry;
-        std::uint64_t const start = memo_t::start_hash(entry, segment_context_);
-        std::uint64_t classes = 0;
-        auto& guess = memo_.chain_rows_[answer_ * memo_t::segments + segment];
-        for (std::size_t a = 0; a < chain_length_; ++a) {
-            guess[a] = {chain_[a].n_rows, chain_[a].rows};
-            classes = memo_t::chain_classes(classes, a, chain_[a].classes);
-        }
-        std::size_t const set = memo_t::chain_set(start, classes);
-        std::uint8_t& victim = memo_.chain_victim_[set];
-        auto& c = memo_.chain_cache_[set * memo_t::chain_ways + victim];
-        victim = static_cast<std::uint8_t>((victim + 1) % memo_t::chain_ways);
-        c.entry = entry;
-        c.context = segment_context_;
-        c.out = out;
-        c.margins = memo_.margins_index(sm);
-        for (std::size_t a = 0; a < chain_length_; ++a) c.links[a] = {chain_[a].classes, chain_[a].n_rows, chain_[a].rows};
+        memo_.cache_chain(answer_, segment, entry, segment_context_, chain_.data(), chain_length_, out, memo_.margins_index(sm));
     }
     /// The chain of the segment that just ran: its first node under segment_key_, then one node per
     /// attention layer, under the value classes of the rows that layer chose; the last holds the
@@ -703,7 +845,7 @@ private:
             }
         }
         memo_.segment_nodes_[node].out = state_;
-        memo_.segment_nodes_[node].m = segment_margins_;
+        memo_.segment_nodes_[node].margins = memo_.margins_index(segment_margins_);
     }
     /// An attention layer of the running segment chose these rows.
     void chain_decision(attention_decision const& d, std::uint32_t classes) {
@@ -720,18 +862,7 @@ private:
     /// The id of the segment's context (memo_t::context_words), interned once per pass and kind.
     std::uint32_t context(std::size_t segment) {
         std::size_t const kind = memo_t::kind_of(segment);
-        if (context_[kind] == memo_t::none) {
-            // The previous prompt's, if no key class of rows 0..i changed in the kind's attention layers.
-            auto& known = memo_.context_records_[answer_ * 3 + kind];
-            auto const& sh = memo_t::segment_shapes[segment];
-            bool same = known.serial + 1 == memo_.serial_;
-            for (std::size_t a = 0; a < sh.n_attention && same; ++a) same = memo_.key_changed_[sh.attention[a].slot] == 0;
-            if (same) {
-                known.serial = memo_.serial_;
-                context_[kind] = known.id;
-                return known.id;
-            }
-        }
+        if (context_[kind] == memo_t::none) context_[kind] = memo_.known_context(answer_, kind);  // refresh_contexts
         if (context_[kind] == memo_t::none) {
             auto const& sh = memo_t::segment_shapes[segment];
             detail::word_key<memo_t::context_words> key{};
@@ -764,30 +895,9 @@ private:
         if (!written_) memo_.load(state_, x);
         written_ = true;
     }
-    /// The rows a decision with these chosen rows gave a weight (bit j: row j).
-    static std::uint64_t used_of(std::uint8_t const* rows, std::size_t n) {
-        std::uint64_t used = 0;
-        for (std::size_t u = 0; u < n; ++u) used |= std::uint64_t{1} << rows[u];
-        return used;
-    }
-    /// The value classes of a decision's rows, a byte each.
-    static std::uint32_t value_classes(seq const& s, std::uint8_t const* rows, std::size_t n, std::size_t slot) {
-        auto const& classes = token_classes<Model>::get().value[slot];
-        std::uint32_t packed = 0;
-        for (std::size_t u = 0; u < n; ++u) packed |= std::uint32_t{classes[rows[u]][s.token(rows[u])]} << (4 * u);
-        return packed;
-    }
-    static std::uint32_t value_classes(seq const& s, attention_decision const& d, std::size_t slot) {
-        return value_classes(s, d.rows.data(), d.n, slot);
-    }
-    /// Every attention layer of the segment sees the keys it saw, and the values of the rows it chose.
-    bool attention_unchanged(typename memo_t::segment_shape const& sh) const {
-        for (std::size_t a = 0; a < sh.n_attention; ++a) {
-            auto const [k, slot] = sh.attention[a];
-            if (memo_.key_changed_[slot] != 0) return false;  // only rows 0..i are compared yet
-            if ((memo_.used_[answer_ * memo_t::steps + k] & memo_.value_changed_[slot]) != 0) return false;
-        }
-        return true;
+    /// The value classes of a decision's rows.
+    static std::uint32_t value_classes(std::uint8_t const* tokens, attention_decision const& d, std::size_t slot) {
+        return memo_t::value_classes(tokens, d.rows.data(), d.n, slot);
     }
     void merge_layer(margins* m, margins const& lm) {
         if (lm == margins{}) return;  // most layers decide nothing the margins measure
@@ -797,7 +907,7 @@ private:
 
     memo_t& memo_;
     bool rows_wanted_ = true;
-    seq const* s_of_ = nullptr;
+    std::uint8_t const* tokens_ = nullptr;  ///< the sequence's tokens
     std::size_t i_ = 0, answer_ = 0;
     std::uint32_t state_ = 0;
     bool written_ = true;  ///< x holds the row state_ names

@@ -43,6 +43,8 @@ public:
 
     constexpr std::size_t size() const { return n_; }
     constexpr std::uint8_t token(std::size_t i) const { return tokens_[i]; }
+    /// Every row's token, rows 0..size() − 1 (beyond them: earlier rows' tokens, or 0).
+    constexpr std::uint8_t const* tokens() const { return tokens_.data(); }
     /// A counter that grows whenever a row gets a token (push, or set with a different token).
     constexpr std::uint64_t version() const { return version_; }
     /// The version at which row i last got its token.
