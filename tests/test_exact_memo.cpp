@@ -81,6 +81,10 @@ TEST_CASE("exact_reuse gives memo_reuse's bits on the checker's walk and on rand
         CHECK(t.pairs == 2000);
         CHECK(t.differ == 0);
         CHECK(t.wrong == 0);
+        // Both ways of a row were compared: replay_row alone, and forward where a segment was new.
+        auto const sizes = w.memo().size();
+        CHECK(sizes.rows_replayed > 2 * sizes.rows_forward);
+        CHECK(sizes.rows_forward > 0);
         CHECK(compare(w, walk<4>(1234, 5000, 7000)).differ == 0);
         CHECK(compare(w, random_pairs<4>(500, 3)).differ == 0);
     }

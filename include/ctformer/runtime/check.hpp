@@ -119,17 +119,18 @@ public:
             tokens_[n++] = static_cast<std::uint8_t>(id);
             g.text[g.length++] = vocabulary[id];
         }
+        memo_.prefetch_rows(tokens_.data());
         for (std::size_t i = 0; i < answer; ++i) {
             std::uint32_t state = 0;
             std::size_t t;
-            if (memo_.replay_row(tokens_.data(), n - 1, state, &g.margin)) {
-                t = memo_.choose_state(i, state, nullptr, &g.margin);
+            if (memo_.replay_row(tokens_.data(), n - 1, state, t, &g.margin)) {
                 if (digest) {
                     typename sequence<Model>::row last;
                     memo_.load(state, last);
                     g.digest = detail::fnv_rows(g.digest, last);
                 }
             } else {
+                ++memo_.rows_forward_;
                 for (std::size_t j = 0; j < n; ++j) s_.place(j, tokens_[j]);
                 exact_reuse<Model> reuse{memo_, digest};
                 auto const last = forward(s_, n - 1, &g.margin, reuse, no_observer{});

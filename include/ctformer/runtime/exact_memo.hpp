@@ -23,6 +23,16 @@
 // layers chose the previous time, then compared whole: the same chains come back every few hundred
 // prompts, and a lookup in the large tables would miss the processor's caches. The token chosen
 // from a final state is memoized too, and each answer row keeps its last choice.
+// The walker (exact_walker, runtime/check.hpp) first tries each answer row by replays alone
+// (exact_memo::replay_row), without the forward driver: per segment the previous prompt's record;
+// else one of 16 earlier replays of the segment kept by entry state, valid while no row its
+// attention layers chose has changed its token since, nor any key (an answer row whose own token
+// changes, such as the one after the digit read last, finds its segments there); else the chain
+// cache; else the tables. Beside a cached chain of the last body pass sits its "tail": the
+// epilogue's output and the token chosen, functions of the chain's output state alone (the
+// epilogue has no attention), so such a row costs one lookup. As a prompt begins, the chain-cache
+// sets each row looked up last are prefetched, so that the rows' cache misses overlap. Only a row
+// where some segment is new runs through forward with exact_reuse.
 // Keys are compared whole, never by hash alone, and states word for word, so a replay gives the
 // same bits as a run: tests/test_exact_memo.cpp compares answers, margins and every final row with
 // memo_reuse's path. Run-time only (tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
@@ -105,12 +115,14 @@ public:
     /// How much the memo holds (the benchmark's report), and how often it started afresh.
     struct sizes {
         std::size_t states, transitions, layer_entries, restarts;
+        std::uint64_t rows_replayed;  ///< answer rows that replay_row took whole
+        std::uint64_t rows_forward;  ///< answer rows that ran through forward (some segment new)
     };
     sizes size() const {
         std::size_t layer = 0;
         hana::for_each(read_tables_, [&](auto const& t) { layer += t.table.size(); });
         return {states_.size(), mlp_next_.size() + decisions_.size() + attention_next_.size() + segment_first_.size() + segment_next_.size(),
-                layer, restarts_};
+                layer, restarts_, rows_replayed_, rows_forward_};
     }
 
 private:
@@ -175,6 +187,8 @@ private:
         margin_ids_.clear();
         chain_rows_.assign(chain_rows_.size(), chain_rows{});
         chain_cache_.assign(chain_cache_.size(), cached_chain{});
+        recent_.assign(recent_.size(), recent_record{});
+        chain_tails_.assign(chain_tails_.size(), chain_tail{});
         prev_tokens_.fill(unknown);
         compared_before_ = 0;
         last_choices_.assign(last_choices_.size(), last_choice{});
@@ -182,6 +196,7 @@ private:
     }
 
     std::size_t max_states_;
+    std::uint64_t rows_replayed_ = 0, rows_forward_ = 0;
     std::size_t reserved_;  ///< the states' storage reserved once first_reserve fill
     std::size_t restarts_ = 0;
 
@@ -346,6 +361,20 @@ private:
     /// one shape they are the same from prompt to prompt: the guess that finds a chain's set).
     std::vector<chain_rows> chain_rows_ = std::vector<chain_rows>(answer_rows * segments);
     detail::big_vector<cached_chain> chain_cache_ = detail::big_vector<cached_chain>(chain_sets * chain_ways);
+    /// A row's last segment with attention (tail_segment) is followed by attention-free segments
+    /// only (the seed's epilogue): what they make of the chain's output state, and the token chosen
+    /// from there, are functions of that state alone. Beside each cached chain of tail_segment:
+    /// the state after the epilogue, its margins, the token and the logit gap, valid while `from`
+    /// is the chain's output (written by replay_row).
+    static constexpr bool has_tail = segments >= 2 && segment_shapes[segments - 1].n_attention == 0 &&
+                                     segment_shapes[segments - 2].n_attention != 0;
+    static constexpr std::size_t tail_segment = has_tail ? segments - 2 : segments;  ///< segments: none
+    struct chain_tail {
+        std::uint32_t from = none, out = 0, margins = 0;  ///< margins: the epilogue's, an index into margin_sets_
+        std::uint32_t choice = 0;  ///< the token | the logit gap's index into margin_sets_ << 8
+    };
+    static_assert(vocab_size <= 256, "ctformer::exact_memo: a chain tail keeps the token in 8 bits");
+    detail::big_vector<chain_tail> chain_tails_ = detail::big_vector<chain_tail>(has_tail ? chain_sets * chain_ways : 0);
     std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(chain_sets);
     /// Per answer row and segment kind: the context id, and the prompt it was computed in.
     struct context_record {
@@ -372,6 +401,34 @@ private:
         return t;
     }();
     std::array<std::uint64_t, shape::distinct> key_changed_{}, value_changed_{};  ///< bit j: row j's key (value) changed
+    std::array<std::uint64_t, max_rows> token_changed_at_{};  ///< the prompt (serial_) in which row j last changed its token
+    std::array<std::uint64_t, shape::distinct> key_changed_at_{};  ///< the last prompt in which a row's key class changed there
+
+    // ---- per answer row and segment: a few earlier replays, by entry state (recent_ways of them),
+    // each valid while no row its attention layers chose has changed its token since, nor any key ----
+    struct recent_record {
+        std::uint32_t entry = none, out = 0, margins = 0;  ///< margins: an index into margin_sets_
+        std::uint64_t serial = 0;  ///< the prompt it was taken in
+        std::array<std::uint64_t, most_attention> used{};  ///< per attention layer: the rows it chose
+    };
+    static constexpr std::size_t recent_ways = 16;
+    std::vector<recent_record> recent_ = std::vector<recent_record>(answer_rows * segments * recent_ways);
+    static std::size_t recent_way(std::uint32_t entry) { return (entry * 0x9e3779b9u) >> 28; }
+    static_assert(recent_ways == 16, "ctformer::exact_memo: recent_way takes 4 bits");
+    recent_record* recent(std::size_t answer, std::size_t segment, std::uint32_t entry) {
+        return &recent_[(answer * segments + segment) * recent_ways + recent_way(entry)];
+    }
+    /// An earlier replay of the segment from this entry state holds now: the same keys, and the
+    /// same tokens in every row its attention layers chose.
+    bool recent_holds(recent_record const& r, std::uint32_t entry, segment_shape const& sh) const {
+        if (r.entry != entry) return false;
+        for (std::size_t a = 0; a < sh.n_attention; ++a) {
+            if (key_changed_at_[sh.attention[a].slot] > r.serial) return false;
+            for (std::uint64_t rows = r.used[a]; rows != 0; rows &= rows - 1)
+                if (token_changed_at_[static_cast<std::size_t>(__builtin_ctzll(rows))] > r.serial) return false;
+        }
+        return true;
+    }
     std::array<std::array<std::uint64_t, fingerprint_words>, shape::distinct> fingerprint_{};  ///< key classes, 4 bits a row
 
     /// Compares rows checked_..i with the previous prompt and updates the key-class fingerprints.
@@ -380,10 +437,14 @@ private:
         for (std::size_t j = checked_; j <= i; ++j) {
             std::uint8_t const now = tokens[j], before = prev_tokens_[j];
             if (now == before) continue;
+            token_changed_at_[j] = serial_;
             for (std::size_t slot = 0; slot < shape::distinct; ++slot) {
                 if (!io.attention_slots[slot]) continue;
                 std::uint8_t const kc = classes.key[slot][j][now];
-                if (before == unknown || classes.key[slot][j][before] != kc) key_changed_[slot] |= std::uint64_t{1} << j;
+                if (before == unknown || classes.key[slot][j][before] != kc) {
+                    key_changed_[slot] |= std::uint64_t{1} << j;
+                    key_changed_at_[slot] = serial_;
+                }
                 if (before == unknown || classes.value[slot][j][before] != classes.value[slot][j][now])
                     value_changed_[slot] |= std::uint64_t{1} << j;
                 std::uint64_t& word = fingerprint_[slot][j / 16];
@@ -447,6 +508,40 @@ private:
         context_record const& known = context_records_[answer * 3 + kind];
         return known.serial == serial_ ? known.id : none;
     }
+    /// The set of the chain cache where the answer row's segment from `state` in `context` is
+    /// looked for: by its start and the value classes of the rows its layers chose the last time.
+    std::size_t guessed_set(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
+                            std::uint8_t const* tokens) const {
+        segment_shape const& sh = segment_shapes[segment];
+        std::uint64_t classes = 0;
+        auto const& guess = chain_rows_[answer * segments + segment];
+        for (std::size_t a = 0; a < sh.n_attention; ++a)
+            classes = chain_classes(classes, a, value_classes(tokens, guess[a].rows.data(), guess[a].n_rows, sh.attention[a].slot));
+        return chain_set(start_hash(state, context), classes);
+    }
+    /// As a prompt begins: each answer row will most likely look up the chain of the segment it
+    /// looked up last, from the state that segment began in then. Asking the processor for those
+    /// sets now lets the rows' cache misses overlap (the rows run one after another: each reads
+    /// the token the one before chose). `tokens`: the prompt's, and the previous answer's after it.
+    void prefetch_rows(std::uint8_t const* tokens) const {
+        for (std::size_t answer = 0; answer < answer_rows; ++answer) {
+            std::size_t const segment = looked_up_[answer];
+            if (segment >= segments) continue;
+            context_record const& known = context_records_[answer * 3 + kind_of(segment)];
+            if (known.serial + 1 < serial_) continue;
+            std::uint32_t const entry = records_[answer * segments + segment].entry;
+            std::size_t const set = guessed_set(answer, segment, entry, known.id, tokens);
+            __builtin_prefetch(chain_cache_.data() + set * chain_ways);
+            if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);
+        }
+    }
+    /// Per answer row: the last segment replay_row looked up in the chain cache (segments: none).
+    std::array<std::size_t, answer_rows> looked_up_ = [] {
+        std::array<std::size_t, answer_rows> a{};
+        a.fill(segments);
+        return a;
+    }();
+
     /// The chain of the answer row's segment from `state` in `context` among the chains walked
     /// lately, if any: its start equal, and each of its attention layers' chosen rows of the value
     /// classes it recorded. (A chain is a function of its start and those classes: the first
@@ -454,14 +549,9 @@ private:
     cached_chain const* cached(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
                                std::uint8_t const* tokens) const {
         segment_shape const& sh = segment_shapes[segment];
-        std::uint64_t const start = start_hash(state, context);
-        std::uint64_t classes = 0;
-        if (sh.n_attention != 0) {
-            auto const& guess = chain_rows_[answer * segments + segment];
-            for (std::size_t a = 0; a < sh.n_attention; ++a)
-                classes = chain_classes(classes, a, value_classes(tokens, guess[a].rows.data(), guess[a].n_rows, sh.attention[a].slot));
-        }
-        cached_chain const* way = chain_cache_.data() + chain_set(start, classes) * chain_ways;
+        std::size_t const set = guessed_set(answer, segment, state, context, tokens);
+        if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);  // read right after a hit
+        cached_chain const* way = chain_cache_.data() + set * chain_ways;
         for (std::size_t w = 0; w < chain_ways; ++w, ++way) {
             if (way->entry != state || way->context != context) continue;
             bool same = true;
@@ -502,8 +592,8 @@ private:
     }
     /// Keeps a chain (from `entry` in `context`, its links, to `out`) among the chains walked
     /// lately, in place of the oldest of its set; its rows are the next guess of the row's segment.
-    void cache_chain(std::size_t answer, std::size_t segment, std::uint32_t entry, std::uint32_t context,
-                     chain_link const* links, std::size_t n, std::uint32_t out, std::uint32_t margins_id) {
+    std::size_t cache_chain(std::size_t answer, std::size_t segment, std::uint32_t entry, std::uint32_t context,
+                            chain_link const* links, std::size_t n, std::uint32_t out, std::uint32_t margins_id) {
         std::uint64_t const start = start_hash(entry, context);
         std::uint64_t classes = 0;
         auto& guess = chain_rows_[answer * segments + segment];
@@ -513,26 +603,30 @@ private:
         }
         std::size_t const set = chain_set(start, classes);
         std::uint8_t& victim = chain_victim_[set];
-        cached_chain& c = chain_cache_[set * chain_ways + victim];
+        std::size_t const slot = set * chain_ways + victim;
+        cached_chain& c = chain_cache_[slot];
         victim = static_cast<std::uint8_t>((victim + 1) % chain_ways);
         c.entry = entry;
         c.context = context;
         c.out = out;
         c.margins = margins_id;
         for (std::size_t a = 0; a < n; ++a) c.links[a] = {links[a].classes, links[a].n_rows, links[a].rows};
+        return slot;
     }
 
     /// The token a final state chooses (memoized by the state, and per answer row its last
     /// choice); `x` is the state's row where the caller has it written out.
-    std::size_t choose_state(std::size_t answer, std::uint32_t state, row const* x, margins* m) {
+    std::size_t choose_state(std::size_t answer, std::uint32_t state, row const* x, margins* m, std::uint32_t* margins_id = nullptr) {
         last_choice& last = last_choices_[answer];
         if (last.state == state) {
             if (m && last.margins != 0) m->merge(margin_sets_[last.margins]);
+            if (margins_id) *margins_id = last.margins;
             return last.token;
         }
         if (choice const* c = choices_.find(state, 0)) {
             if (m && c->margins != 0) m->merge(margin_sets_[c->margins]);
             last = {state, c->token, c->margins};
+            if (margins_id) *margins_id = c->margins;
             return c->token;
         }
         margins made{};
@@ -546,17 +640,19 @@ private:
         choices_.insert(state, 0, c);
         last = {state, c.token, c.margins};
         if (m) m->merge(made);
+        if (margins_id) *margins_id = c.margins;
         return token;
     }
 
     /// The pass of row i (answer row i − first_answer_row) by replays alone, none of the forward
     /// driver's work: from the row's embedding, each segment takes the previous prompt's record
-    /// (record_replays), a chain walked lately (cached) or a chain of the tables (find_chain).
-    /// True, with the final state, when every segment did; false when one did not (a layer in it
-    /// must run, or its context is not known yet), having changed nothing the forward pass relies
-    /// on (the records are written only when the whole row replays): then the row runs through
-    /// forward with exact_reuse.
-    bool replay_row(std::uint8_t const* tokens, std::size_t i, std::uint32_t& state, margins* m) {
+    /// (record_replays), a chain walked lately (cached) or a chain of the tables (find_chain); a
+    /// cached chain of tail_segment may bring the epilogue's output and the token too (chain_tail).
+    /// True, with the final state and the token chosen from it, when every segment did; false when
+    /// one did not (a layer in it must run, or its context is not known yet), having changed
+    /// nothing the forward pass relies on (the records are written only when the whole row
+    /// replays): then the row runs through forward with exact_reuse.
+    bool replay_row(std::uint8_t const* tokens, std::size_t i, std::uint32_t& state, std::size_t& token, margins* m) {
         std::size_t const answer = i - first_answer_row;
         check_rows(tokens, i);
         refresh_contexts(answer);
@@ -567,23 +663,45 @@ private:
         };
         std::array<taken, segments> took;  // written before read, segment by segment
         std::array<chain_link, most_attention> links;
+        std::size_t tail_slot = chain_cache_.size();  // the slot of tail_segment's chain, if it came from a chain
+        chain_tail const* tail = nullptr;  // a tail that holds for it
         std::uint32_t s = embedding_state(tokens, i);
         for (std::size_t segment = 0; segment < segments; ++segment) {
             taken& t = took[segment];
             t.entry = s;
             t.recorded = false;
+            if (tail) {  // the epilogue, from the chain's tail
+                t.out = tail->out;
+                t.margins = tail->margins;
+                t.used = {};
+                s = t.out;
+                continue;
+            }
             if (record_replays(answer, segment, s)) {
                 t.recorded = true;
-                s = records_[answer * segments + segment].out;
+                t.out = records_[answer * segments + segment].out;
+                s = t.out;
+                continue;
+            }
+            segment_shape const& sh = segment_shapes[segment];
+            if (recent_record const* r = recent(answer, segment, s); recent_holds(*r, s, sh)) {
+                t.out = r->out;
+                t.margins = r->margins;
+                t.used = r->used;
+                s = t.out;
                 continue;
             }
             std::uint32_t const context = known_context(answer, kind_of(segment));
             if (context == none) return false;
-            segment_shape const& sh = segment_shapes[segment];
+            looked_up_[answer] = segment;
             if (cached_chain const* c = cached(answer, segment, s, context, tokens)) {
                 t.out = c->out;
                 t.margins = c->margins;
                 for (std::size_t a = 0; a < sh.n_attention; ++a) t.used[a] = used_of(c->links[a].rows.data(), c->links[a].n_rows);
+                if (segment == tail_segment) {
+                    tail_slot = static_cast<std::size_t>(c - chain_cache_.data());
+                    if (chain_tails_[tail_slot].from == c->out) tail = &chain_tails_[tail_slot];
+                }
             } else {
                 std::size_t n = 0;
                 std::uint32_t const last = find_chain(segment, s, context, tokens, links, n);
@@ -591,7 +709,8 @@ private:
                 t.out = segment_nodes_[last].out;
                 t.margins = segment_nodes_[last].margins;
                 for (std::size_t a = 0; a < n; ++a) t.used[a] = links[a].used;
-                cache_chain(answer, segment, s, context, links.data(), n, t.out, t.margins);
+                std::size_t const slot = cache_chain(answer, segment, s, context, links.data(), n, t.out, t.margins);
+                if (segment == tail_segment) tail_slot = slot;
             }
             s = t.out;
         }
@@ -605,10 +724,24 @@ private:
                 rec.entry = t.entry;
                 rec.out = t.out;
                 rec.m = margin_sets_[t.margins];
+                *recent(answer, segment, t.entry) = {t.entry, t.out, t.margins, serial_, t.used};
             }
             if (m) m->merge(rec.m);
         }
         state = s;
+        ++rows_replayed_;
+        if (tail) {
+            token = tail->choice & 0xff;
+            if (m) m->merge(margin_sets_[tail->choice >> 8]);
+            return true;
+        }
+        std::uint32_t choice_margins = 0;
+        token = choose_state(answer, s, nullptr, m, &choice_margins);
+        if (tail_slot < chain_cache_.size() && choice_margins < (std::uint32_t{1} << 24)) {
+            taken const& epilogue = took[segments - 1];
+            std::uint32_t const margins_id = epilogue.recorded ? margins_index(records_[answer * segments + segments - 1].m) : epilogue.margins;
+            chain_tails_[tail_slot] = {epilogue.entry, epilogue.out, margins_id, static_cast<std::uint32_t>(token) | choice_margins << 8};
+        }
         return true;
     }
 };
