@@ -547,7 +547,7 @@ private:
     /// classes it recorded. (A chain is a function of its start and those classes: the first
     /// layer's decision is one of the start, the next one's of the state after it, and so on.)
     cached_chain const* cached(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
-                               std::uint8_t const* tokens) const {
+                               std::uint8_t const* tokens) {
         segment_shape const& sh = segment_shapes[segment];
         std::size_t const set = guessed_set(answer, segment, state, context, tokens);
         if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);  // read right after a hit
@@ -557,7 +557,10 @@ private:
             bool same = true;
             for (std::size_t a = 0; a < sh.n_attention && same; ++a)
                 same = way->links[a].classes == value_classes(tokens, way->links[a].rows.data(), way->links[a].n_rows, sh.attention[a].slot);
-            if (same) return way;
+            if (same) {
+                chain_victim_[set] = static_cast<std::uint8_t>((w + 1) % chain_ways);  // the least recently used goes next
+                return way;
+            }
         }
         return nullptr;
     }
@@ -591,7 +594,8 @@ private:
         return node;
     }
     /// Keeps a chain (from `entry` in `context`, its links, to `out`) among the chains walked
-    /// lately, in place of the oldest of its set; its rows are the next guess of the row's segment.
+    /// lately, in place of the least recently used of its set (of two); its rows are the next guess
+    /// of the row's segment.
     std::size_t cache_chain(std::size_t answer, std::size_t segment, std::uint32_t entry, std::uint32_t context,
                             chain_link const* links, std::size_t n, std::uint32_t out, std::uint32_t margins_id) {
         std::uint64_t const start = start_hash(entry, context);
