@@ -60,6 +60,18 @@ tally compare(exact_walker<M>& w, std::vector<std::pair<std::uint64_t, std::uint
     }
     return t;
 }
+
+/// A body layer that reads the row's own token: diff_pos weighs the token '5' by 1/1024 in its first
+/// unit, which changes the bits of the rows holding a 5 (the answers may stay right). The memo must
+/// keep whole rows through the body passes (blind_segment); the epilogue has a diff_pos of its own.
+template <bool Broken>
+struct body_reads_token {
+    constexpr auto operator()() const {
+        auto w = seed_weights{}();
+        if constexpr (Broken) seed_body_layer<"diff_pos">(w).w1.set(5, 0, fixed::from_ratio(1, 1024));
+        return w;
+    }
+};
 }  // namespace
 
 TEST_CASE("exact_reuse gives memo_reuse's bits on the checker's walk and on random pairs", "[exact_memo]") {
@@ -118,6 +130,25 @@ TEST_CASE("exact_reuse gives memo_reuse's bits on networks that add wrongly", "[
     exact_walker<adder<4, twins::weak_choice<true>>> weak;
     CHECK(compare(weak, walk<4>(2468, 0, 300)).differ == 0);
     CHECK(compare(weak, random_pairs<4>(100, 7)).differ == 0);
+}
+
+TEST_CASE("exact_reuse keeps states without the token block only where no later layer reads it", "[exact_memo]") {
+    // The seed: only the prologue's attention queries read the token block.
+    STATIC_REQUIRE(exact_memo<adder<4>>::blind_segment == 1);
+    STATIC_REQUIRE(exact_memo<adder<16>>::blind_segment == 1);
+    STATIC_REQUIRE(exact_memo<adder<4, body_reads_token<false>>>::blind_segment == 1);
+    // A body layer that reads it: whole rows up to the epilogue, and still the generation's bits.
+    using reads = adder<4, body_reads_token<true>>;
+    STATIC_REQUIRE(exact_memo<reads>::blind_segment == exact_memo<reads>::segments - 1);
+    exact_walker<reads> w;
+    auto const t = compare(w, walk<4>(5555, 0, 1000));
+    CHECK(t.differ == 0);
+    CHECK(compare(w, random_pairs<4>(200, 8)).differ == 0);
+    // The seed's rows after the prologue no longer differ by their own token: the walk of above
+    // needs fewer states than that network's.
+    exact_walker<adder<4>> seed;
+    CHECK(compare(seed, walk<4>(5555, 0, 1000)).differ == 0);
+    CHECK(2 * seed.memo().size().states < w.memo().size().states);
 }
 
 TEST_CASE("exact_reuse starts afresh when its memo is full, and still gives the same bits", "[exact_memo]") {

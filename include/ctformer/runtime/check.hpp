@@ -126,7 +126,7 @@ public:
             if (memo_.replay_row(tokens_.data(), n - 1, state, t, &g.margin)) {
                 if (digest) {
                     typename sequence<Model>::row last;
-                    memo_.load(state, last);
+                    memo_.load_row(state, last, tokens_.data(), n - 1, exact_memo<Model>::segments - 1);
                     g.digest = detail::fnv_rows(g.digest, last);
                 }
             } else {

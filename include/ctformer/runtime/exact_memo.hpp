@@ -2,7 +2,10 @@
 // by exact inputs, kept across every prompt a thread checks.
 //
 // A row's residual is named by an id: the memo keeps every distinct row it has seen once
-// ("states"), compared word for word. What a layer makes of a row is a function of exact inputs:
+// ("states"), compared word for word; from the segment on where no layer reads the row's one-hot
+// token any more (blind_segment: in the seed, after the prologue) without its token block, so that
+// answer rows differing only in their own token share what follows. What a layer makes of a row is
+// a function of exact inputs:
 //  * an MLP's: of the row alone (compiled_mlp::apply reads nothing else), so (state, layer) → state;
 //  * an attention layer's decision (which rows get which weight, and its margins): of its query,
 //    so of the row, and of the row count and the earlier rows' keys. A row's key is a function of
@@ -38,6 +41,7 @@
 // memo_reuse's path. Run-time only (tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -78,11 +82,34 @@ public:
     static constexpr std::size_t fingerprint_words = (4 * max_rows + 63) / 64;  ///< 4 bits per row: a key class < 16
     static_assert(vocab_size <= 16, "ctformer::exact_memo: a key class takes 4 bits");
     static_assert(attention_decision::max_rows_kept <= 8, "ctformer::exact_memo: value classes are packed 8 to a word");
-    /// By default the memo starts afresh when it holds this many states (about 90 MB of rows and tables).
+    /// By default the memo starts afresh when it holds this many states (about 90 MB of rows and
+    /// tables). A thread of the 10^8 check reaches some 50,000 (blind states, below).
     static constexpr std::size_t default_max_states = std::size_t{1} << 17;
     /// States one prompt may add beyond max_states before the next prompt starts afresh.
     static constexpr std::size_t reserve_margin = 4096;
     static constexpr std::size_t first_reserve = 4096;  ///< states reserved before the memo is known to grow
+
+    /// The token block (columns 0 .. vocab_size − 1, the row's one-hot token): `blind_segment` is
+    /// the first segment from which no layer reads it, provided no layer anywhere writes it and the
+    /// unembedding does not read it (else `segments`: the memo keeps whole rows throughout). In the
+    /// seed only the prologue's attention queries read it, so it is 1. A state from there on is
+    /// kept with its token block zeroed (a "blind" state): the layers make the same bits of the
+    /// other columns from it, and the block is the embedding's at the end of the pass. So answer
+    /// rows that differ only in their own token share states, records and chains after the prologue.
+    static constexpr std::size_t blind_segment = [] {
+        std::size_t from = 0;
+        bool whole = false;
+        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto) {
+            for (auto c : layer.read_columns())
+                if (c < vocab_size) from = step.segment + 1;
+            for (auto c : layer.out_cols)
+                if (c < vocab_size) whole = true;
+        });
+        auto const& unembed = detail::unembedding<Model>::lists;
+        for (std::size_t e = unembed.start[0]; e < unembed.start[vocab_size]; ++e)
+            if (unembed.index[e] < vocab_size) whole = true;
+        return whole || from > segments ? segments : from;
+    }();
 
     /// The states' storage is reserved in two steps: a few thousand rows at first (a small check
     /// needs no more), then, once those fill, all max_states of them at once (the pages touched
@@ -173,6 +200,7 @@ private:
         states_.clear();
         state_index_.clear();
         state_hash_.clear();
+        blind_.clear();
         embedding_state_.assign(max_rows * vocab_size, none);
         mlp_next_.clear();
         decisions_.clear();
@@ -206,9 +234,11 @@ private:
     detail::big_vector<std::uint64_t> state_hash_;
     std::vector<std::uint32_t> embedding_state_ = std::vector<std::uint32_t>(max_rows * vocab_size, none);
 
-    std::uint32_t intern(row const& x) {
+    /// The state of row x; `blind`: with its token block zeroed (see blind_segment).
+    std::uint32_t intern(row const& x, bool blind = false) {
         raw_row r;
         std::memcpy(r.data(), x.data(), sizeof r);
+        if (blind) std::fill_n(r.begin(), vocab_size, std::int64_t{0});
         std::uint64_t const h = detail::hash_words(r.data(), width);
         if (2 * (states_.size() + 1) > state_index_.size()) grow_states();
         std::size_t const mask = state_index_.size() - 1;
@@ -237,6 +267,27 @@ private:
         }
     }
     void load(std::uint32_t id, row& x) const { std::memcpy(static_cast<void*>(x.data()), states_[id].data(), sizeof(raw_row)); }
+    /// Row i's whole row from a state that enters or leaves `segment`: a blind state gets the
+    /// token block back from the row's embedding.
+    void load_row(std::uint32_t id, row& x, std::uint8_t const* tokens, std::size_t i, std::size_t segment) {
+        load(id, x);
+        if (blind_segment < segments && segment >= blind_segment) {
+            raw_row const& e = states_[embedding_state(tokens, i)];
+            for (std::size_t c = 0; c < vocab_size; ++c) x[c] = fixed::from_raw(e[c]);
+        }
+    }
+    /// Per state: the same row with its token block zeroed (none: not asked for yet).
+    std::vector<std::uint32_t> blind_;
+    std::uint32_t blind(std::uint32_t id) {
+        if (id < blind_.size() && blind_[id] != none) return blind_[id];
+        row x;
+        load(id, x);
+        std::uint32_t const b = intern(x, true);
+        if (blind_.size() < states_.size()) blind_.resize(std::max(states_.size(), 2 * blind_.size()), none);
+        blind_[id] = b;
+        blind_[b] = b;
+        return b;
+    }
 
     // ---- transitions ----
     struct next_state {
@@ -671,6 +722,7 @@ private:
         chain_tail const* tail = nullptr;  // a tail that holds for it
         std::uint32_t s = embedding_state(tokens, i);
         for (std::size_t segment = 0; segment < segments; ++segment) {
+            if (segment == blind_segment) s = blind(s);
             taken& t = took[segment];
             t.entry = s;
             t.recorded = false;
@@ -775,6 +827,7 @@ public:
         memo_.check_rows(tokens_, i);
         memo_.refresh_contexts(answer_);
         state_ = memo_.embedding_state(tokens_, i);
+        blind_ = false;
         written_ = false;  // x is written out from the state where a layer runs, and at the end
     }
 
@@ -782,6 +835,10 @@ public:
     std::size_t choose(row const& x, margins* m) { return memo_.choose_state(answer_, state_, rows_wanted_ ? &x : nullptr, m); }
 
     bool replays_segment(std::size_t segment, std::size_t, row&, margins* m) {
+        if (segment == memo_t::blind_segment) {  // x, where written, keeps the token block: no layer from here reads it
+            state_ = memo_.blind(state_);
+            blind_ = true;
+        }
         auto& rec = memo_.records_[answer_ * memo_t::segments + segment];
         auto const& sh = memo_t::segment_shapes[segment];
         if (memo_.record_replays(answer_, segment, state_)) {
@@ -832,7 +889,7 @@ public:
 
     template <class Layer, class Slot>
     void record(Layer const&, Slot slot, std::size_t k, row const& x, std::uint64_t used, margins* m) {
-        std::uint32_t const next = memo_.intern(x);
+        std::uint32_t const next = memo_.intern(x, blind_);
         if constexpr (Layer::is_attention) {
             memo_.used_[answer_ * memo_t::steps + k] = used;
             attention_decision const& d = memo_.decision_;
@@ -903,7 +960,7 @@ private:
         std::int64_t const* const values = token_classes<Model>::get().values[slot_index].data();
         auto const value_of = [&](std::size_t j) { return values + (j * vocab_size + s.token(j)) * Layer::n_outputs; };
         layer.mix(dn.d.rows.data(), dn.d.weights.data(), dn.d.n, value_of, x, nullptr);
-        state_ = memo_.intern(x);
+        state_ = memo_.intern(x, blind_);
         memo_.attention_next_.insert(*node, classes, state_);
         return true;
     }
@@ -932,7 +989,7 @@ private:
                 detail::throw_overflow("ctformer: residual overflows");
         used = 0;
         merge_layer(m, hit->m);
-        std::uint32_t const next = memo_.intern(x);
+        std::uint32_t const next = memo_.intern(x, blind_);
         memo_.mlp_next_.insert(state_, static_cast<std::uint32_t>(slot_index), {next, memo_.margins_index(hit->m)});
         state_ = next;
         return true;
@@ -1027,9 +1084,9 @@ private:
                                                            : (std::uint64_t{1} << (4 * (nibbles - first))) - 1;
         return static_cast<std::int64_t>(memo_.fingerprint_[slot][w] & keep);
     }
-    /// x gets the row the state names, unless it holds it already.
+    /// x gets the row the state names (a blind state with the row's token block), unless it holds it already.
     void write_out(row& x) {
-        if (!written_) memo_.load(state_, x);
+        if (!written_) memo_.load_row(state_, x, tokens_, i_, blind_ ? memo_t::blind_segment : 0);
         written_ = true;
     }
     /// The value classes of a decision's rows.
@@ -1047,6 +1104,7 @@ private:
     std::uint8_t const* tokens_ = nullptr;  ///< the sequence's tokens
     std::size_t i_ = 0, answer_ = 0;
     std::uint32_t state_ = 0;
+    bool blind_ = false;  ///< state_ is blind (memo_t::blind_segment): x holds it with the row's token block
     bool written_ = true;  ///< x holds the row state_ names
     // The running segment's chain (record_chain).
     std::array<std::uint32_t, 3> context_{memo_t::none, memo_t::none, memo_t::none};  ///< per segment kind
