@@ -48,6 +48,7 @@
 #include <cstring>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/hana.hpp>
@@ -223,6 +224,7 @@ private:
         serial_ += 2;  // no segment record is from the previous prompt
     }
 
+    token_classes<Model> const* classes_ = &token_classes<Model>::get();  ///< the tokens' key and value classes
     std::size_t max_states_;
     std::uint64_t rows_replayed_ = 0, rows_forward_ = 0;
     std::size_t reserved_;  ///< the states' storage reserved once first_reserve fill
@@ -484,7 +486,7 @@ private:
 
     /// Compares rows checked_..i with the previous prompt and updates the key-class fingerprints.
     void check_rows(std::uint8_t const* tokens, std::size_t i) {
-        token_classes<Model> const& classes = token_classes<Model>::get();
+        token_classes<Model> const& classes = *classes_;
         for (std::size_t j = checked_; j <= i; ++j) {
             std::uint8_t const now = tokens[j], before = prev_tokens_[j];
             if (now == before) continue;
@@ -513,8 +515,8 @@ private:
         return used;
     }
     /// The value classes of the chosen rows at the attention layer `slot`, 4 bits each.
-    static std::uint32_t value_classes(std::uint8_t const* tokens, std::uint8_t const* rows, std::size_t n, std::size_t slot) {
-        auto const& classes = token_classes<Model>::get().value[slot];
+    std::uint32_t value_classes(std::uint8_t const* tokens, std::uint8_t const* rows, std::size_t n, std::size_t slot) const {
+        auto const& classes = classes_->value[slot];
         std::uint32_t packed = 0;
         for (std::size_t u = 0; u < n; ++u) packed |= std::uint32_t{classes[rows[u]][tokens[rows[u]]]} << (4 * u);
         return packed;
@@ -699,6 +701,14 @@ private:
         return token;
     }
 
+    /// f(std::integral_constant<std::size_t, segment>) for each segment in order, while it returns true.
+    template <class F>
+    static bool each_segment(F&& f) {
+        return [&]<std::size_t... S>(std::index_sequence<S...>) {
+            return (f(std::integral_constant<std::size_t, S>{}) && ...);
+        }(std::make_index_sequence<segments>{});
+    }
+
     /// The pass of row i (answer row i − first_answer_row) by replays alone, none of the forward
     /// driver's work: from the row's embedding, each segment takes the previous prompt's record
     /// (record_replays), a chain walked lately (cached) or a chain of the tables (find_chain); a
@@ -721,31 +731,36 @@ private:
         std::size_t tail_slot = chain_cache_.size();  // the slot of tail_segment's chain, if it came from a chain
         chain_tail const* tail = nullptr;  // a tail that holds for it
         std::uint32_t s = embedding_state(tokens, i);
-        for (std::size_t segment = 0; segment < segments; ++segment) {
-            if (segment == blind_segment) s = blind(s);
+        // One segment; false where it neither replays nor finds its chain. The segments are
+        // compile-time constants, so each one's attention layers are known to the compiler.
+        auto const replay_segment = [&](auto segment_c) -> bool {
+            constexpr std::size_t segment = decltype(segment_c)::value;
+            constexpr segment_shape const& sh = segment_shapes[segment];
+            if constexpr (segment == blind_segment) s = blind(s);
             taken& t = took[segment];
             t.entry = s;
             t.recorded = false;
-            if (tail) {  // the epilogue, from the chain's tail
-                t.out = tail->out;
-                t.margins = tail->margins;
-                t.used = {};
-                s = t.out;
-                continue;
+            if constexpr (segment == tail_segment + 1) {
+                if (tail) {  // the epilogue, from the chain's tail
+                    t.out = tail->out;
+                    t.margins = tail->margins;
+                    t.used = {};
+                    s = t.out;
+                    return true;
+                }
             }
             if (record_replays(answer, segment, s)) {
                 t.recorded = true;
                 t.out = records_[answer * segments + segment].out;
                 s = t.out;
-                continue;
+                return true;
             }
-            segment_shape const& sh = segment_shapes[segment];
             if (recent_record const* r = recent(answer, segment, s); recent_holds(*r, s, sh)) {
                 t.out = r->out;
                 t.margins = r->margins;
                 t.used = r->used;
                 s = t.out;
-                continue;
+                return true;
             }
             std::uint32_t const context = known_context(answer, kind_of(segment));
             if (context == none) return false;
@@ -754,7 +769,7 @@ private:
                 t.out = c->out;
                 t.margins = c->margins;
                 for (std::size_t a = 0; a < sh.n_attention; ++a) t.used[a] = used_of(c->links[a].rows.data(), c->links[a].n_rows);
-                if (segment == tail_segment) {
+                if constexpr (segment == tail_segment) {
                     tail_slot = static_cast<std::size_t>(c - chain_cache_.data());
                     if (chain_tails_[tail_slot].from == c->out) tail = &chain_tails_[tail_slot];
                 }
@@ -766,16 +781,19 @@ private:
                 t.margins = segment_nodes_[last].margins;
                 for (std::size_t a = 0; a < n; ++a) t.used[a] = links[a].used;
                 std::size_t const slot = cache_chain(answer, segment, s, context, links.data(), n, t.out, t.margins);
-                if (segment == tail_segment) tail_slot = slot;
+                if constexpr (segment == tail_segment) tail_slot = slot;
             }
             s = t.out;
-        }
-        for (std::size_t segment = 0; segment < segments; ++segment) {
+            return true;
+        };
+        if (!each_segment(replay_segment)) return false;
+        each_segment([&](auto segment_c) {
+            constexpr std::size_t segment = decltype(segment_c)::value;
+            constexpr segment_shape const& sh = segment_shapes[segment];
             segment_record& rec = records_[answer * segments + segment];
             taken const& t = took[segment];
             rec.serial = serial_;
             if (!t.recorded) {
-                segment_shape const& sh = segment_shapes[segment];
                 for (std::size_t a = 0; a < sh.n_attention; ++a) used_[answer * steps + sh.attention[a].step] = t.used[a];
                 rec.entry = t.entry;
                 rec.out = t.out;
@@ -783,7 +801,8 @@ private:
                 *recent(answer, segment, t.entry) = {t.entry, t.out, t.margins, serial_, t.used};
             }
             if (m) m->merge(rec.m);
-        }
+            return true;
+        });
         state = s;
         ++rows_replayed_;
         if (tail) {
@@ -1090,8 +1109,8 @@ private:
         written_ = true;
     }
     /// The value classes of a decision's rows.
-    static std::uint32_t value_classes(std::uint8_t const* tokens, attention_decision const& d, std::size_t slot) {
-        return memo_t::value_classes(tokens, d.rows.data(), d.n, slot);
+    std::uint32_t value_classes(std::uint8_t const* tokens, attention_decision const& d, std::size_t slot) const {
+        return memo_.value_classes(tokens, d.rows.data(), d.n, slot);
     }
     void merge_layer(margins* m, margins const& lm) {
         if (lm == margins{}) return;  // most layers decide nothing the margins measure
