@@ -701,6 +701,48 @@ private:
         return token;
     }
 
+    /// A segment's replay in replay_row, written into the records once the whole row replays.
+    struct taken {
+        bool recorded;  ///< the previous prompt's record
+        std::uint32_t entry, out, margins;
+        std::array<std::uint64_t, most_attention> used;
+    };
+    /// The row replayed to the final state s: its segments into the records (and the earlier
+    /// replays), their margins into m, and the token chosen (from the tail where one held, else by
+    /// the state, keeping a new tail beside the chain of tail_segment in tail_slot).
+    std::size_t keep_row(std::size_t answer, std::array<taken, segments> const& took, std::uint32_t s, chain_tail const* tail,
+                         std::size_t tail_slot, margins* m) {
+        each_segment([&](auto segment_c) {
+            constexpr std::size_t segment = decltype(segment_c)::value;
+            constexpr segment_shape const& sh = segment_shapes[segment];
+            segment_record& rec = records_[answer * segments + segment];
+            taken const& t = took[segment];
+            rec.serial = serial_;
+            if (!t.recorded) {
+                for (std::size_t a = 0; a < sh.n_attention; ++a) used_[answer * steps + sh.attention[a].step] = t.used[a];
+                rec.entry = t.entry;
+                rec.out = t.out;
+                rec.m = margin_sets_[t.margins];
+                *recent(answer, segment, t.entry) = {t.entry, t.out, t.margins, serial_, t.used};
+            }
+            if (m) m->merge(rec.m);
+            return true;
+        });
+        ++rows_replayed_;
+        if (tail) {
+            if (m) m->merge(margin_sets_[tail->choice >> 8]);
+            return tail->choice & 0xff;
+        }
+        std::uint32_t choice_margins = 0;
+        std::size_t const token = choose_state(answer, s, nullptr, m, &choice_margins);
+        if (tail_slot < chain_cache_.size() && choice_margins < (std::uint32_t{1} << 24)) {
+            taken const& epilogue = took[segments - 1];
+            std::uint32_t const margins_id = epilogue.recorded ? margins_index(records_[answer * segments + segments - 1].m) : epilogue.margins;
+            chain_tails_[tail_slot] = {epilogue.entry, epilogue.out, margins_id, static_cast<std::uint32_t>(token) | choice_margins << 8};
+        }
+        return token;
+    }
+
     /// f(std::integral_constant<std::size_t, segment>) for each segment in order, while it returns true.
     template <class F>
     static bool each_segment(F&& f) {
@@ -721,11 +763,6 @@ private:
         std::size_t const answer = i - first_answer_row;
         check_rows(tokens, i);
         refresh_contexts(answer);
-        struct taken {  ///< a segment's replay, written into the records once the row replays
-            bool recorded;  ///< the previous prompt's record
-            std::uint32_t entry, out, margins;
-            std::array<std::uint64_t, most_attention> used;
-        };
         std::array<taken, segments> took;  // written before read, segment by segment
         std::array<chain_link, most_attention> links;
         std::size_t tail_slot = chain_cache_.size();  // the slot of tail_segment's chain, if it came from a chain
@@ -787,36 +824,8 @@ private:
             return true;
         };
         if (!each_segment(replay_segment)) return false;
-        each_segment([&](auto segment_c) {
-            constexpr std::size_t segment = decltype(segment_c)::value;
-            constexpr segment_shape const& sh = segment_shapes[segment];
-            segment_record& rec = records_[answer * segments + segment];
-            taken const& t = took[segment];
-            rec.serial = serial_;
-            if (!t.recorded) {
-                for (std::size_t a = 0; a < sh.n_attention; ++a) used_[answer * steps + sh.attention[a].step] = t.used[a];
-                rec.entry = t.entry;
-                rec.out = t.out;
-                rec.m = margin_sets_[t.margins];
-                *recent(answer, segment, t.entry) = {t.entry, t.out, t.margins, serial_, t.used};
-            }
-            if (m) m->merge(rec.m);
-            return true;
-        });
         state = s;
-        ++rows_replayed_;
-        if (tail) {
-            token = tail->choice & 0xff;
-            if (m) m->merge(margin_sets_[tail->choice >> 8]);
-            return true;
-        }
-        std::uint32_t choice_margins = 0;
-        token = choose_state(answer, s, nullptr, m, &choice_margins);
-        if (tail_slot < chain_cache_.size() && choice_margins < (std::uint32_t{1} << 24)) {
-            taken const& epilogue = took[segments - 1];
-            std::uint32_t const margins_id = epilogue.recorded ? margins_index(records_[answer * segments + segments - 1].m) : epilogue.margins;
-            chain_tails_[tail_slot] = {epilogue.entry, epilogue.out, margins_id, static_cast<std::uint32_t>(token) | choice_margins << 8};
-        }
+        token = keep_row(answer, took, s, tail, tail_slot, m);
         return true;
     }
 };
