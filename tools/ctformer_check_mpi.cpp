@@ -57,9 +57,10 @@ constexpr char const* tool = "ctformer-check-mpi";
 constexpr std::chrono::seconds grace_period{10};
 
 // The messages, each a JSON document (tools/json.hpp):
-//   tag_request  rank k → 0: {"done": block or null, "more": bool}; block = {"id", "i0", "i1",
-//                "whole", "tally"}. A thread of rank k asks for its next block (more) and hands
-//                back the one it finished.
+//   tag_request  rank k → 0: {"thread": j, "done": block or null, "more": bool}; block = {"id",
+//                "i0", "i1", "whole", "tally"}. Thread j of rank k asks for its next block (more)
+//                and hands back the one it finished; rank 0 gives each thread a run of
+//                neighbouring blocks (block_queue), as it does its own threads.
 //   tag_reply    0 → rank k: {"id", "i0", "i1"}, or null: no block (none left, or the sweep stops).
 //   tag_bye      rank k → 0: {"error": message or null}: every thread of rank k has finished.
 constexpr int tag_request = 1, tag_reply = 2, tag_bye = 3;
@@ -121,7 +122,7 @@ public:
     void refuse() {
         if (gave_up_) return;
         struct no_blocks final : block_source {
-            std::optional<block_job> next_block() override { return std::nullopt; }
+            std::optional<block_job> next_block(std::uint64_t) override { return std::nullopt; }
             void block_done(block_job const&, tally const&, bool) override {}
             void remote_failure(std::exception_ptr) override {}
         } none;
@@ -165,7 +166,8 @@ private:
             if (auto const& done = message.at("done"); !done.is_null())
                 source.block_done(job_of(done), tally_of(done.at("tally")), done.at("whole").get<bool>());
             std::optional<block_job> next;
-            if (message.at("more").get<bool>()) next = source.next_block();
+            if (message.at("more").get<bool>())
+                next = source.next_block(static_cast<std::uint64_t>(from) << 32 | message.at("thread").get<std::uint32_t>());
             send(next ? job_json(*next) : json(nullptr), from, tag_reply);
         }
     }
@@ -187,19 +189,19 @@ void work_for_rank_0(report const& r, check_options const& o) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!failed.exchange(true)) error = what;
     };
-    auto ask = [&](json done) -> std::optional<block_job> {
+    auto ask = [&](unsigned thread, json done) -> std::optional<block_job> {
         std::lock_guard<std::mutex> lock(mpi);
-        send({{"done", std::move(done)}, {"more", !stopping() && !failed.load()}}, 0, tag_request);
+        send({{"thread", thread}, {"done", std::move(done)}, {"more", !stopping() && !failed.load()}}, 0, tag_request);
         MPI_Status status;
         MPI_Probe(0, tag_reply, MPI_COMM_WORLD, &status);
         json const reply = receive(status);
         if (reply.is_null()) return std::nullopt;
         return job_of(reply);
     };
-    auto work = [&] {
+    auto work = [&](unsigned thread) {
         try {
             json done = nullptr;
-            while (auto const job = ask(std::move(done))) {
+            while (auto const job = ask(thread, std::move(done))) {
                 tally found;
                 check_pairs(r, job->i0, job->i1, o.max_failures, found);
                 done = job_json(*job);
@@ -215,7 +217,7 @@ void work_for_rank_0(report const& r, check_options const& o) {
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < o.threads && !failed.load(); ++t) {
         try {
-            pool.emplace_back(work);
+            pool.emplace_back(work, t);
         } catch (std::exception const& e) {
             fail(fmt::format("cannot start worker thread {} of {}: {}", t + 1, o.threads, e.what()));
         }

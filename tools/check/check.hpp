@@ -113,8 +113,11 @@ struct block_job {
 /// the same queue as the sweep's own threads, and hand back what they found.
 class block_source {
 public:
-    /// The next block still to do; none when every block is handed out or the sweep is stopping.
-    virtual std::optional<block_job> next_block() = 0;
+    /// The next block still to do for `worker` (a number that stands for one thread: the sweep's
+    /// own threads are 0..threads-1, thread j of rank k is k·2^32 + j), the next of the run of
+    /// neighbouring blocks it is given (block_queue); none when every block is handed out or the
+    /// sweep is stopping.
+    virtual std::optional<block_job> next_block(std::uint64_t worker) = 0;
     /// What another process found in a block it was handed: all of its pairs when `whole`, else
     /// the first `found.checked` (it was interrupted). A --resume file keeps whole blocks only.
     virtual void block_done(block_job const& job, tally const& found, bool whole) = 0;

@@ -1,6 +1,6 @@
 // tools/check/sweep.cpp — the sweep over a check's pairs. The pairs are numbered (row-major over
 // the two ranges, or the sample's draws), a shard takes its share of the numbers, and worker
-// threads take blocks of 4096 in turn, checking each with check_block (the prompt tree walk over
+// threads take blocks of 4096, each a run of neighbouring blocks (block_queue), checking each with check_block (the prompt tree walk over
 // one a and a run of b): the very forward pass the static_asserts evaluate, on the CPU. Other
 // processes (ctformer-check-mpi's ranks) may take blocks from the same queue through a
 // block_server's thread. A monitor thread shows the progress and saves the --resume file every
@@ -21,6 +21,7 @@
 
 #include <fmt/core.h>
 
+#include "blocks.hpp"
 #include "check.hpp"
 
 namespace ctformer::tools::check {
@@ -81,6 +82,7 @@ public:
         }
         todo_ = rs_.done.complement(blocks_);
         for (auto const& [first, last] : todo_) todo_end_.push_back((todo_end_.empty() ? 0 : todo_end_.back()) + last - first + 1);
+        queue_.emplace(todo_end_.empty() ? 0 : todo_end_.back());
         progress_ = rs_.resumed;
     }
 
@@ -89,7 +91,7 @@ public:
         std::vector<tally> states(o_.threads);
         std::vector<std::thread> pool;
         pool.reserve(o_.threads);
-        for (unsigned t = 0; t < o_.threads && !stopping(); ++t) start([&] { pool.emplace_back([this, &states, t] { work(states[t]); }); }, t);
+        for (unsigned t = 0; t < o_.threads && !stopping(); ++t) start([&] { pool.emplace_back([this, &states, t] { work(t, states[t]); }); }, t);
         std::thread watcher;
         start([&] { watcher = std::thread([&] { monitor(); }); }, o_.threads);
         std::thread server;
@@ -117,12 +119,11 @@ private:
     }
 
 public:
-    std::optional<block_job> next_block() override {
-        std::uint64_t const n = todo_end_.empty() ? 0 : todo_end_.back();
+    std::optional<block_job> next_block(std::uint64_t worker) override {
         if (stopping()) return std::nullopt;
-        std::uint64_t const k = next_.fetch_add(1);
-        if (k >= n) return std::nullopt;
-        std::uint64_t const id = todo_block(k);
+        auto const k = queue_->next(worker);
+        if (!k) return std::nullopt;
+        std::uint64_t const id = todo_block(*k);
         std::uint64_t const i0 = begin_ + id * block;
         return block_job{id, i0, std::min(end_, i0 + block)};
     }
@@ -148,10 +149,10 @@ private:
         progress_.fetch_add(job.i1 - job.i0, std::memory_order_relaxed);
     }
 
-    /// A worker: takes the next block still to do until none is left.
-    void work(tally& st) noexcept {
+    /// Worker `t`: takes its next block still to do until none is left.
+    void work(unsigned t, tally& st) noexcept {
         try {
-            while (auto const job = next_block()) {
+            while (auto const job = next_block(t)) {
                 tally blk;
                 check_(r_, job->i0, job->i1, o_.max_failures, blk);
                 st.merge(blk, o_.max_failures);
@@ -275,7 +276,8 @@ private:
     std::condition_variable wake_monitor_;
     bool done_ = false;  ///< the workers have finished (under monitor_mutex_)
     std::exception_ptr error_;
-    std::atomic<std::uint64_t> next_{0}, progress_{0};
+    std::optional<block_queue> queue_;  ///< hands out the k of todo_block(k)
+    std::atomic<std::uint64_t> progress_{0};
     steady::time_point t0_;
 };
 
