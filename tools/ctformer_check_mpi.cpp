@@ -6,7 +6,8 @@
 // core), the --resume file, the progress line, the report — and serves the sweep's blocks to the
 // other ranks from a thread of its own (rank_server). A worker rank asks for a block, checks it
 // with the same forward pass (check_ops_for(D).check_pairs), and hands back what it found with
-// its next request, so a fast rank simply asks more often and all ranks finish together. The
+// its next request, so a fast rank simply asks more often and all ranks finish together; each of
+// its threads asks one block ahead, so that the reply comes while it checks. The
 // report is rank 0's: the same fields, counts and pairs_digest as ctformer-check's for the same
 // check, since the blocks, and the tally of each, are the same.
 //
@@ -58,12 +59,16 @@ constexpr std::chrono::seconds grace_period{10};
 
 // The messages, each a JSON document (tools/json.hpp):
 //   tag_request  rank k → 0: {"thread": j, "done": block or null, "more": bool}; block = {"id",
-//                "i0", "i1", "whole", "tally"}. Thread j of rank k asks for its next block (more)
+//                "i0", "i1", "whole", "tally"}. Thread j of rank k asks for another block (more)
 //                and hands back the one it finished; rank 0 gives each thread a run of
 //                neighbouring blocks (block_queue), as it does its own threads.
-//   tag_reply    0 → rank k: {"id", "i0", "i1"}, or null: no block (none left, or the sweep stops).
+//   reply_tag(j) 0 → rank k, one per request, in order: {"id", "i0", "i1"}, or null: no block
+//                (none left, or the sweep stops). A thread keeps one request ahead of its work:
+//                it asks for its next block as it starts one, so the reply (rank 0 looks for
+//                requests every millisecond) arrives while it checks.
 //   tag_bye      rank k → 0: {"error": message or null}: every thread of rank k has finished.
-constexpr int tag_request = 1, tag_reply = 2, tag_bye = 3;
+constexpr int tag_request = 1, tag_bye = 3;
+constexpr int reply_tag(std::uint64_t thread) { return 16 + static_cast<int>(thread); }  // --threads ≤ 1024 < MPI_TAG_UB − 16
 
 json tally_json(tally const& t) {
     json failures = json::array();
@@ -166,9 +171,9 @@ private:
             if (auto const& done = message.at("done"); !done.is_null())
                 source.block_done(job_of(done), tally_of(done.at("tally")), done.at("whole").get<bool>());
             std::optional<block_job> next;
-            if (message.at("more").get<bool>())
-                next = source.next_block(static_cast<std::uint64_t>(from) << 32 | message.at("thread").get<std::uint32_t>());
-            send(next ? job_json(*next) : json(nullptr), from, tag_reply);
+            auto const thread = message.at("thread").get<std::uint32_t>();
+            if (message.at("more").get<bool>()) next = source.next_block(static_cast<std::uint64_t>(from) << 32 | thread);
+            send(next ? job_json(*next) : json(nullptr), from, reply_tag(thread));
         }
     }
 
@@ -178,10 +183,10 @@ private:
 
 /// A worker rank: its threads ask rank 0 for blocks and check them until rank 0 has none left or
 /// the rank is stopped; then it says it has finished (with the error that stopped it, if any:
-/// rank 0 reports it and exits 4).
+/// rank 0 reports it and exits 4). Each thread keeps one request ahead of its work (reply_tag).
 void work_for_rank_0(report const& r, check_options const& o) {
     pairs_checker const check_pairs = check_ops_for(r.digits).check_pairs;
-    std::mutex mpi;  // one request and its reply at a time (MPI_THREAD_SERIALIZED)
+    std::mutex mpi;  // one MPI call at a time (MPI_THREAD_SERIALIZED)
     std::atomic<bool> failed{false};
     std::string error;
     std::mutex error_mutex;
@@ -189,29 +194,70 @@ void work_for_rank_0(report const& r, check_options const& o) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!failed.exchange(true)) error = what;
     };
-    auto ask = [&](unsigned thread, json done) -> std::optional<block_job> {
+    auto ask = [&](unsigned thread, json done) {
         std::lock_guard<std::mutex> lock(mpi);
         send({{"thread", thread}, {"done", std::move(done)}, {"more", !stopping() && !failed.load()}}, 0, tag_request);
-        MPI_Status status;
-        MPI_Probe(0, tag_reply, MPI_COMM_WORLD, &status);
-        json const reply = receive(status);
-        if (reply.is_null()) return std::nullopt;
-        return job_of(reply);
+    };
+    // The reply to the thread's oldest request still out; the lock is let go between looks, so
+    // that the rank's other threads can send meanwhile.
+    auto answer = [&](unsigned thread) -> std::optional<block_job> {
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lock(mpi);
+                int flag = 0;
+                MPI_Status status;
+                MPI_Iprobe(0, reply_tag(thread), MPI_COMM_WORLD, &flag, &status);
+                if (flag) {
+                    json const reply = receive(status);
+                    if (reply.is_null()) return std::nullopt;
+                    return job_of(reply);
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    };
+    auto done_json = [](block_job const& job, tally const& found) {
+        json done = job_json(job);
+        done["whole"] = found.checked == job.i1 - job.i0;
+        done["tally"] = tally_json(found);
+        return done;
     };
     auto work = [&](unsigned thread) {
+        std::size_t out = 0;  // requests whose reply has not been taken
+        auto const failure = [&] {
+            try {
+                throw;
+            } catch (std::exception const& e) {
+                fail(e.what());
+            } catch (...) {
+                fail("an unknown error");
+            }
+        };
         try {
-            json done = nullptr;
-            while (auto const job = ask(thread, std::move(done))) {
+            ask(thread, nullptr), ++out;  // the first block
+            ask(thread, nullptr), ++out;  // the one ahead
+            std::optional<block_job> job = answer(thread);
+            --out;
+            while (job) {
                 tally found;
                 check_pairs(r, job->i0, job->i1, o.max_failures, found);
-                done = job_json(*job);
-                done["whole"] = found.checked == job->i1 - job->i0;
-                done["tally"] = tally_json(found);
+                ask(thread, done_json(*job, found)), ++out;  // this block back, one more ahead
+                job = answer(thread);
+                --out;
             }
-        } catch (std::exception const& e) {
-            fail(e.what());
         } catch (...) {
-            fail("an unknown error");
+            failure();
+        }
+        // The replies still out. Once one is null, so are the later ones (no block is left, or
+        // the sweep stops); a block that comes all the same, or after a failure, goes back
+        // unchecked (a --resume run checks it).
+        try {
+            while (out > 0) {
+                --out;
+                if (auto const late = answer(thread)) ask(thread, done_json(*late, tally{})), ++out;
+            }
+        } catch (...) {
+            failure();
         }
     };
     std::vector<std::thread> pool;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctformer-check-mpi over 3 ranks (mpirun --oversubscribe -np 3: more ranks than this machine's 2
 # cores, so ranks are slow and fast by turns) against the single-process ctformer-check:
-#   1. every 3-digit addition: the same report, field for field (but the time and the rate);
+#   1. every 3-digit addition: the same report, field for field (but the time and the rate), with
+#      one thread a rank and with two;
 #   2. a sample of 8-digit additions: the same;
 #   3. an interrupt (SIGINT to every rank) of a --resume run: exit status 130, an incomplete report
 #      that agrees with its file; the resumed run then equals the uninterrupted single-process one;
@@ -49,6 +50,9 @@ echo "1. every 3-digit addition"
 "${ranks[@]}" --digits 3 --json > mpi3.json || fail "ctformer-check-mpi --digits 3 exited $?"
 same single3.json mpi3.json
 [ "$(field checked mpi3.json)" = 1000000 ] || fail "the 3-ranks run checked $(field checked mpi3.json) pairs"
+# two threads a rank: each thread of a worker rank has its own run of blocks and its own replies
+"${ranks[@]}" --digits 3 --threads 2 --json > mpi3j2.json || fail "ctformer-check-mpi --digits 3 --threads 2 exited $?"
+same single3.json mpi3j2.json
 
 echo "2. a sample of 8-digit additions"
 "$check" --digits 8 --sample 30000 --rng-seed 5 --json > single8.json || fail "ctformer-check --sample exited $?"
