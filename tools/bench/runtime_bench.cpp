@@ -171,6 +171,62 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+// The checker's blocks, as ctformer-check hands them out for all 4-digit additions: the pairs
+// numbered a·10^4 + b, 4096 numbers a block, a block split where a changes; each piece a fixed a
+// and a run of b, visited with b's digits reversed. Rounds take consecutive blocks.
+constexpr std::uint64_t block = 4096, width = 10000;
+constexpr std::size_t blocks = 10;
+
+/// f(a, b_begin, b_end) for each piece of block k.
+template <class F>
+void for_each_piece(std::uint64_t k, F&& f) {
+    for (std::uint64_t i = k * block; i < (k + 1) * block;) {
+        std::uint64_t const a = i / width, b = i % width, len = std::min((k + 1) * block - i, width - b);
+        f(a, b, b + len);
+        i += len;
+    }
+}
+
+/// Additions per second of `blocks` blocks from `first` on `walker`. ctformer-check keeps one
+/// exact_walker per thread for the whole run; a new one shows what filling its memo costs (the
+/// first 40,960 additions of a thread).
+double exact_blocks(exact_walker<A>& walker, std::uint64_t first) {
+    return rate(
+               [&](std::size_t i) {
+                   std::size_t ok = 0;
+                   for_each_piece(first + i, [&](std::uint64_t a, std::uint64_t b0, std::uint64_t b1) {
+                       check_block<A>(
+                           walker, a, b0, b1, [&](addition_result const& r, margins const&) { ok += r.right; },
+                           [] { return false; });
+                   });
+                   return ok == block;
+               },
+               blocks) *
+           block;
+}
+
+/// The same blocks with the checker's walk before exact_reuse: prompt_walker (memo_reuse, as the
+/// proofs run it), a walker per piece.
+double memo_blocks(std::uint64_t first) {
+    return rate(
+               [&](std::size_t i) {
+                   std::size_t ok = 0;
+                   for_each_piece(first + i, [&](std::uint64_t a, std::uint64_t b0, std::uint64_t b1) {
+                       std::vector<std::pair<std::uint64_t, std::uint64_t>> order;
+                       for (std::uint64_t b = b0; b < b1; ++b) order.emplace_back(reversed_digits(b, 4), b);
+                       std::sort(order.begin(), order.end());
+                       auto walker = std::make_unique<prompt_walker<A>>();
+                       for (auto const& [key, b] : order) {
+                           margins m{};
+                           ok += walker->check(a, b, m).right;
+                       }
+                   });
+                   return ok == block;
+               },
+               blocks) *
+           block;
+}
+
 }  // namespace
 
 int main() {
@@ -178,55 +234,6 @@ int main() {
     std::mt19937_64 rng(42);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs(200000);
     for (auto& p : pairs) p = {rng() % 10000, rng() % 10000};
-
-    // The checker's blocks, as ctformer-check hands them out for all 4-digit additions: the pairs
-    // numbered a·10^4 + b, 4096 numbers a block, a block split where a changes; each piece a fixed
-    // a and a run of b, visited with b's digits reversed. Rounds take consecutive blocks.
-    constexpr std::uint64_t block = 4096, width = 10000;
-    constexpr std::size_t blocks = 10;
-    auto for_each_piece = [&](std::uint64_t k, auto&& f) {
-        for (std::uint64_t i = k * block; i < (k + 1) * block;) {
-            std::uint64_t const a = i / width, b = i % width, len = std::min((k + 1) * block - i, width - b);
-            f(a, b, b + len);
-            i += len;
-        }
-    };
-    // ctformer-check keeps one exact_walker per thread for the whole run; a new one shows what
-    // filling its memo costs (the first 40,960 additions of a thread).
-    auto exact_blocks = [&](exact_walker<A>& walker, std::uint64_t first) {
-        return rate(
-                   [&](std::size_t i) {
-                       std::size_t ok = 0;
-                       for_each_piece(first + i, [&](std::uint64_t a, std::uint64_t b0, std::uint64_t b1) {
-                           check_block<A>(
-                               walker, a, b0, b1, [&](addition_result const& r, margins const&) { ok += r.right; }, [] { return false; });
-                       });
-                       return ok == block;
-                   },
-                   blocks) *
-               block;
-    };
-    // the checker's walk before exact_reuse: prompt_walker (memo_reuse, as the proofs run it), a
-    // walker per piece
-    auto memo_blocks = [&](std::uint64_t first) {
-        return rate(
-                   [&](std::size_t i) {
-                       std::size_t ok = 0;
-                       for_each_piece(first + i, [&](std::uint64_t a, std::uint64_t b0, std::uint64_t b1) {
-                           std::vector<std::pair<std::uint64_t, std::uint64_t>> order;
-                           for (std::uint64_t b = b0; b < b1; ++b) order.emplace_back(reversed_digits(b, 4), b);
-                           std::sort(order.begin(), order.end());
-                           auto walker = std::make_unique<prompt_walker<A>>();
-                           for (auto const& [key, b] : order) {
-                               margins m{};
-                               ok += walker->check(a, b, m).right;
-                           }
-                       });
-                       return ok == block;
-                   },
-                   blocks) *
-               block;
-    };
     auto warm = std::make_unique<exact_walker<A>>();
     exact_blocks(*warm, 1000);  // the thread a few seconds into the check
     std::vector<double> fixed_rates, check_rates, cold_rates, walker_rates, double_rates;
@@ -244,7 +251,8 @@ int main() {
     std::printf("additions per second, one thread, median of 5 alternating rounds\n");
     std::printf("  %-66s %12.0f\n", "double, dense, every row recomputed per token (baseline)", d);
     std::printf("  %-66s %12.0f  (%.0fx the baseline)\n", "ctformer::generate, fixed point, from scratch", f, f / d);
-    std::printf("  %-66s %12.0f  (%.0fx the baseline)\n", "prompt_walker (memo_reuse), the checker's walk before exact_reuse", w, w / d);
+    std::printf("  %-66s %12.0f  (%.0fx the baseline)\n", "prompt_walker (memo_reuse), the checker's walk before exact_reuse", w,
+                w / d);
     std::printf("  %-66s %12.0f  (%.0fx the baseline, %.2fx memo_reuse's walk)\n",
                 "check_block on an exact_walker (exact_reuse) as ctformer-check's threads", c, c / d, c / w);
     std::printf("  %-66s %12.0f  (%.0fx the baseline, %.2fx memo_reuse's walk)\n",

@@ -1,10 +1,11 @@
 // tools/check/sweep.cpp — the sweep over a check's pairs. The pairs are numbered (row-major over
 // the two ranges, or the sample's draws), a shard takes its share of the numbers, and worker
-// threads take blocks of 4096, each a run of neighbouring blocks (block_queue), checking each with check_block (the prompt tree walk over
-// one a and a run of b): the very forward pass the static_asserts evaluate, on the CPU. Other
-// processes (ctformer-check-mpi's ranks) may take blocks from the same queue through a
-// block_server's thread. A monitor thread shows the progress and saves the --resume file every
-// 5 s. No exception leaves a thread: the first one stops the sweep and sweep() rethrows it.
+// threads take blocks of 4096, each a run of neighbouring blocks (block_queue), checking each
+// with check_block (the prompt tree walk over one a and a run of b): the very forward pass the
+// static_asserts evaluate, on the CPU. Other processes (ctformer-check-mpi's ranks) may take
+// blocks from the same queue through a block_server's thread. A monitor thread shows the progress
+// and saves the --resume file every 5 s. No exception leaves a thread: the first one stops the
+// sweep and sweep() rethrows it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -91,7 +92,8 @@ public:
         std::vector<tally> states(o_.threads);
         std::vector<std::thread> pool;
         pool.reserve(o_.threads);
-        for (unsigned t = 0; t < o_.threads && !stopping(); ++t) start([&] { pool.emplace_back([this, &states, t] { work(t, states[t]); }); }, t);
+        for (unsigned t = 0; t < o_.threads && !stopping(); ++t)
+            start([&] { pool.emplace_back([this, &states, t] { work(t, states[t]); }); }, t);
         std::thread watcher;
         start([&] { watcher = std::thread([&] { monitor(); }); }, o_.threads);
         std::thread server;
