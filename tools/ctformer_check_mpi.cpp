@@ -181,29 +181,62 @@ private:
     bool gave_up_ = false;
 };
 
+/// A finished block as a request hands it back.
+json done_json(block_job const& job, tally const& found) {
+    json done = job_json(job);
+    done["whole"] = found.checked == job.i1 - job.i0;
+    done["tally"] = tally_json(found);
+    return done;
+}
+
 /// A worker rank: its threads ask rank 0 for blocks and check them until rank 0 has none left or
 /// the rank is stopped; then it says it has finished (with the error that stopped it, if any:
 /// rank 0 reports it and exits 4). Each thread keeps one request ahead of its work (reply_tag).
-void work_for_rank_0(report const& r, check_options const& o) {
-    pairs_checker const check_pairs = check_ops_for(r.digits).check_pairs;
-    std::mutex mpi;  // one MPI call at a time (MPI_THREAD_SERIALIZED)
-    std::atomic<bool> failed{false};
-    std::string error;
-    std::mutex error_mutex;
-    auto fail = [&](std::string const& what) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!failed.exchange(true)) error = what;
-    };
-    auto ask = [&](unsigned thread, json done) {
-        std::lock_guard<std::mutex> lock(mpi);
-        send({{"thread", thread}, {"done", std::move(done)}, {"more", !stopping() && !failed.load()}}, 0, tag_request);
-    };
-    // The reply to the thread's oldest request still out; the lock is let go between looks, so
-    // that the rank's other threads can send meanwhile.
-    auto answer = [&](unsigned thread) -> std::optional<block_job> {
+class rank_worker {
+public:
+    rank_worker(report const& r, check_options const& o) : r_(r), o_(o), check_pairs_(check_ops_for(r.digits).check_pairs) {}
+
+    void run() {
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < o_.threads && !failed_.load(); ++t) {
+            try {
+                pool.emplace_back([this, t] { work(t); });
+            } catch (std::exception const& e) {
+                fail(fmt::format("cannot start worker thread {} of {}: {}", t + 1, o_.threads, e.what()));
+            }
+        }
+        for (auto& t : pool) t.join();
+        send({{"error", failed_.load() ? json(error_) : json(nullptr)}}, 0, tag_bye);
+    }
+
+private:
+    void fail(std::string const& what) {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!failed_.exchange(true)) error_ = what;
+    }
+    /// The exception being handled, as the rank's error.
+    void fail_with_current() {
+        try {
+            throw;
+        } catch (std::exception const& e) {
+            fail(e.what());
+        } catch (...) {
+            fail("an unknown error");
+        }
+    }
+
+    /// A request of `thread`: `done` back (or null), and another block unless the rank stops.
+    void ask(unsigned thread, json done) {
+        std::lock_guard<std::mutex> lock(mpi_);
+        send({{"thread", thread}, {"done", std::move(done)}, {"more", !stopping() && !failed_.load()}}, 0, tag_request);
+    }
+
+    /// The reply to the thread's oldest request still out; the lock is let go between looks, so
+    /// that the rank's other threads can send meanwhile.
+    std::optional<block_job> answer(unsigned thread) {
         for (;;) {
             {
-                std::lock_guard<std::mutex> lock(mpi);
+                std::lock_guard<std::mutex> lock(mpi_);
                 int flag = 0;
                 MPI_Status status;
                 MPI_Iprobe(0, reply_tag(thread), MPI_COMM_WORLD, &flag, &status);
@@ -215,24 +248,11 @@ void work_for_rank_0(report const& r, check_options const& o) {
             }
             std::this_thread::sleep_for(std::chrono::microseconds(50));
         }
-    };
-    auto done_json = [](block_job const& job, tally const& found) {
-        json done = job_json(job);
-        done["whole"] = found.checked == job.i1 - job.i0;
-        done["tally"] = tally_json(found);
-        return done;
-    };
-    auto work = [&](unsigned thread) {
+    }
+
+    /// Worker thread `thread`: its blocks, one request ahead, then the replies still out.
+    void work(unsigned thread) {
         std::size_t out = 0;  // requests whose reply has not been taken
-        auto const failure = [&] {
-            try {
-                throw;
-            } catch (std::exception const& e) {
-                fail(e.what());
-            } catch (...) {
-                fail("an unknown error");
-            }
-        };
         try {
             ask(thread, nullptr), ++out;  // the first block
             ask(thread, nullptr), ++out;  // the one ahead
@@ -240,37 +260,35 @@ void work_for_rank_0(report const& r, check_options const& o) {
             --out;
             while (job) {
                 tally found;
-                check_pairs(r, job->i0, job->i1, o.max_failures, found);
+                check_pairs_(r_, job->i0, job->i1, o_.max_failures, found);
                 ask(thread, done_json(*job, found)), ++out;  // this block back, one more ahead
                 job = answer(thread);
                 --out;
             }
         } catch (...) {
-            failure();
+            fail_with_current();
         }
-        // The replies still out. Once one is null, so are the later ones (no block is left, or
-        // the sweep stops); a block that comes all the same, or after a failure, goes back
-        // unchecked (a --resume run checks it).
+        // Once a reply is null, so are the later ones (no block is left, or the sweep stops); a
+        // block that comes all the same, or after a failure, goes back unchecked (a --resume run
+        // checks it).
         try {
             while (out > 0) {
                 --out;
                 if (auto const late = answer(thread)) ask(thread, done_json(*late, tally{})), ++out;
             }
         } catch (...) {
-            failure();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < o.threads && !failed.load(); ++t) {
-        try {
-            pool.emplace_back(work, t);
-        } catch (std::exception const& e) {
-            fail(fmt::format("cannot start worker thread {} of {}: {}", t + 1, o.threads, e.what()));
+            fail_with_current();
         }
     }
-    for (auto& t : pool) t.join();
-    send({{"error", failed.load() ? json(error) : json(nullptr)}}, 0, tag_bye);
-}
+
+    report const& r_;
+    check_options const& o_;
+    pairs_checker const check_pairs_;
+    std::mutex mpi_;  ///< one MPI call at a time (MPI_THREAD_SERIALIZED)
+    std::atomic<bool> failed_{false};
+    std::string error_;
+    std::mutex error_mutex_;
+};
 
 /// Rank 0: the sweep with the other ranks as extra workers, and its report. Returns the exit
 /// status, and whether every rank finished (MPI_Finalize would wait for one that did not).
@@ -336,7 +354,7 @@ int run(int argc, char** argv, int rank, int ranks) {
         send({{"error", nullptr}}, 0, tag_bye);
         return exit_ok;
     }
-    work_for_rank_0(r, o);
+    rank_worker(r, o).run();
     return exit_ok;
 }
 
