@@ -94,6 +94,11 @@ public:
         pool.reserve(o_.threads);
         for (unsigned t = 0; t < o_.threads && !stopping(); ++t)
             start([&] { pool.emplace_back([this, &states, t] { work(t, states[t]); }); }, t);
+        {
+            std::lock_guard<std::mutex> lock(gate_mutex_);
+            gate_open_ = true;  // every worker started, or one could not start (which stops them)
+        }
+        gate_.notify_all();
         std::thread watcher;
         start([&] { watcher = std::thread([&] { monitor(); }); }, o_.threads);
         std::thread server;
@@ -151,9 +156,15 @@ private:
         progress_.fetch_add(job.i1 - job.i0, std::memory_order_relaxed);
     }
 
-    /// Worker `t`: takes its next block still to do until none is left.
+    /// Worker `t`: once every worker has been started, takes its next block still to do until
+    /// none is left. (A thread that cannot start is then reported before any worker fills its
+    /// memo, which would otherwise race it for the memory.)
     void work(unsigned t, tally& st) noexcept {
         try {
+            {
+                std::unique_lock<std::mutex> lock(gate_mutex_);
+                gate_.wait(lock, [this] { return gate_open_; });
+            }
             while (auto const job = next_block(t)) {
                 tally blk;
                 check_(r_, job->i0, job->i1, o_.max_failures, blk);
@@ -277,6 +288,9 @@ private:
     std::mutex resume_mutex_, error_mutex_, monitor_mutex_;
     std::condition_variable wake_monitor_;
     bool done_ = false;  ///< the workers have finished (under monitor_mutex_)
+    std::mutex gate_mutex_;
+    std::condition_variable gate_;
+    bool gate_open_ = false;  ///< the workers may begin (under gate_mutex_)
     std::exception_ptr error_;
     std::optional<block_queue> queue_;  ///< hands out the k of todo_block(k)
     std::atomic<std::uint64_t> progress_{0};
