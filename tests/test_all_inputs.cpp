@@ -22,16 +22,13 @@ std::string failure_text(all_inputs_report const& r) {
            std::to_string(r.failure.pass) + " " + r.failure.layer + ": " + r.failure.what;
 }
 
-/// Does the network answer every D-digit addition right? The checker's walker, over all pairs,
-/// stopping at the first wrong one.
+/// Does the network answer every D-digit addition right? Generation as users run it
+/// (adds_correctly), over all pairs, stopping at the first wrong one.
 template <class Build, std::size_t D>
 bool every_addition_right() {
-    auto walker = std::make_unique<prompt_walker<adder<D, Build>>>();
     for (std::uint64_t a = 0; a < power_of_ten(D); ++a)
-        for (std::uint64_t b = 0; b < power_of_ten(D); ++b) {
-            margins m{};
-            if (!walker->check(a, b, m).right) return false;
-        }
+        for (std::uint64_t b = 0; b < power_of_ten(D); ++b)
+            if (!adds_correctly<adder<D, Build>>(a, b)) return false;
     return true;
 }
 
@@ -91,6 +88,10 @@ TEST_CASE("the all-input proof and the enumeration agree on the intact network a
     agree<twins::long_sequence<true>, 2>("long_sequence");
     agree<twins::weak_choice<true>, 1>("weak_choice");
     agree<twins::weak_choice<true>, 2>("weak_choice");
+    agree<twins::junk_carry<true>, 1>("junk_carry");  // 1 + 1 gives 30: both fail
+    agree<twins::junk_carry<true>, 2>("junk_carry");
+    agree<twins::long_junk<true>, 1>("long_junk");  // both pass: the junk sits in rows 40 and later
+    agree<twins::long_junk<true>, 2>("long_junk");
     // The cursor twin moves left_pos when the carry is set, which happens only after the first
     // pass has read: with one digit every answer is right, but the dependency premise fails by
     // structure — the proof is conservative there. With two digits both fail.
@@ -117,4 +118,24 @@ TEST_CASE("a defect of longer sequences: the proof holds up to 6 digits and fail
     REQUIRE_FALSE(r.holds);
     CHECK(r.failure.which == premise::copy);
     CHECK(r.failure.row == 21);  // position 21 pairs with the output cursor's 10: both are 15.5 ± 5.5
+}
+
+TEST_CASE("a junk value in the embedding is found where it is, and only a wrong start fails the proof", "[all_inputs]") {
+    auto const carry = all_inputs<twins::junk_carry<true>>::prove(1);
+    INFO(failure_text(carry));
+    REQUIRE_FALSE(carry.holds);
+    CHECK(carry.failure.which == premise::start);
+    CHECK(std::string(carry.failure.what).find("carry is not empty") != std::string::npos);
+    // the token-dependent junk of rows 40 and later: 12 digits end at row 38, 13 reach row 41
+    using P = all_inputs<twins::long_junk<true>>;
+    CHECK(P::prove(12).holds);
+    auto const r = P::prove(13);
+    INFO(failure_text(r));
+    REQUIRE_FALSE(r.holds);
+    CHECK(r.failure.which == premise::start);
+    CHECK(r.failure.row == 40);
+    // and what it breaks is real: in 7000001 + 0 with 16 digits, row 40 holds the sum's seventh
+    // digit, 7, fed back, and its prediction goes wrong
+    CHECK_FALSE(adds_correctly<adder<16, twins::long_junk<true>>>(7000001, 0));
+    CHECK(adds_correctly<adder<16, twins::long_junk<false>>>(7000001, 0));
 }

@@ -1,5 +1,5 @@
-// exact_reuse, the checker's memo keyed by exact inputs (runtime/exact_memo.hpp), against a fresh
-// generation with memo_reuse, bit for bit: the generated text, every final row (digest) and the
+// exact_reuse, the checker's memo keyed by exact inputs (runtime/exact_memo.hpp), against generation
+// as users run it (the plain forward pass the all-input proof walks beside), bit for bit: the generated text, every final row (digest) and the
 // margins, on the checker's walk order and on random pairs, for several digit counts, for networks
 // that add wrongly, and with a memo so small that it starts afresh again and again.
 #include <catch2/catch.hpp>
@@ -74,7 +74,7 @@ struct body_reads_token {
 };
 }  // namespace
 
-TEST_CASE("exact_reuse gives memo_reuse's bits on the checker's walk and on random pairs", "[exact_memo]") {
+TEST_CASE("exact_reuse gives the plain pass's bits on the checker's walk and on random pairs", "[exact_memo]") {
     {
         exact_walker<adder<1>> w;
         auto const t = compare(w, walk<1>(7, 0, 10));
@@ -112,7 +112,7 @@ TEST_CASE("exact_reuse gives memo_reuse's bits on the checker's walk and on rand
     }
 }
 
-TEST_CASE("exact_reuse gives memo_reuse's bits on networks that add wrongly", "[exact_memo]") {
+TEST_CASE("exact_reuse gives the plain pass's bits on networks that add wrongly", "[exact_memo]") {
     // One add-table unit wrong: (3, 4) with a carry in writes 9. In the walk below, every b whose
     // digit under a's 3 is 4 after a carry is wrong; the walker must agree with the generation.
     exact_walker<adder<4, twins::carry_unit<true>>> carry;

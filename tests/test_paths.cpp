@@ -15,13 +15,6 @@ using A = adder<4>;
 namespace {
 std::uint64_t digest_of(row_vector<80> const& x) { return detail::fnv_rows(0xcbf29ce484222325ull, x); }
 
-/// Row i's pass with memo_reuse: `dest` receives it, `prev` is the previous row's memo (or null).
-template <class M, bool Across>
-row_vector<80> forward_with(sequence<M> const& s, std::size_t i, margins* m, row_memo<M, Across>& dest,
-                            row_memo<M, Across> const* prev = nullptr) {
-    memo_reuse<M, Across> reuse{dest, prev};
-    return forward(s, i, m, reuse, no_observer{});
-}
 }  // namespace
 
 TEST_CASE("compiled layers equal dense layers, bit for bit, on every row of random prompts", "[paths]") {
@@ -152,28 +145,6 @@ TEST_CASE("the walk equals generation without reuse for every digit count", "[pa
     walk_equals_generation<8>(18, 100);
 }
 
-TEST_CASE("a forward pass that reuses its memo gives the same bits as one that does not", "[paths]") {
-    std::mt19937_64 rng(5);
-    sequence<A> s;
-    row_memo<A, true> mem;
-    for (int trial = 0; trial < 200; ++trial) {
-        // change one random prompt digit at a time, as the checker's walk does
-        auto p = make_prompt<4>(rng() % 10000, rng() % 10000);
-        while (s.size() > 0) s.pop();
-        for (auto id : p.ids) s.push(id);
-        margins with{}, without{};
-        auto const reused = forward_with(s, 9, &with, mem);
-        auto const fresh = forward(s, 9, &without);
-        REQUIRE(digest_of(reused) == digest_of(fresh));
-        REQUIRE(with.copy_input == without.copy_input);
-        REQUIRE(with.attention_gap == without.attention_gap);
-        if (trial % 3 == 0) {  // the same prompt twice: everything is reused
-            auto const again = forward_with(s, 9, nullptr, mem);
-            REQUIRE(digest_of(again) == digest_of(fresh));
-        }
-    }
-}
-
 TEST_CASE("the checker's walk stops when asked and reports only what it finished", "[paths]") {
     int calls = 0;
     auto const done = check_block<A>(
@@ -214,38 +185,3 @@ void require_same_generation(generation<max_rows> const& a, generation<max_rows>
     REQUIRE(a.margin.logit_gap == b.margin.logit_gap);
 }
 }  // namespace
-
-TEST_CASE("generation's reuse of the previous answer row's pass gives the rows and margins of generation without reuse",
-          "[paths]") {
-    std::mt19937_64 rng(11);
-    for (int trial = 0; trial < 100; ++trial) {
-        auto const prompt = make_prompt<4>(rng() % 10000, rng() % 10000);
-        require_same_generation<A>(generate<A>(prompt, 8), generate_without_reuse<A>(prompt, 8));
-    }
-    for (auto [a, b] : {std::pair{9999, 9999}, {0, 0}, {9999, 1}, {1, 9999}, {5555, 4445}, {1111, 1111}}) {
-        auto const prompt = make_prompt<4>(a, b);
-        require_same_generation<A>(generate<A>(prompt, 8), generate_without_reuse<A>(prompt, 8));
-    }
-    // Other digit counts, and tokens that the network does not expect (rows past the answer).
-    using M2 = adder<2>;
-    for (int trial = 0; trial < 50; ++trial) {
-        auto const prompt = make_prompt<2>(rng() % 100, rng() % 100);
-        require_same_generation<M2>(generate<M2>(prompt, 12), generate_without_reuse<M2>(prompt, 12));
-    }
-}
-
-TEST_CASE("a previous row's memo is used only for the row after its own, over the same earlier rows", "[paths]") {
-    sequence<A> s;
-    for (auto id : make_prompt<4>(1234, 8765).ids) s.push(id);
-    row_memo<A, false> rec{};
-    s.push(token_of('9'));
-    auto const first = forward_with(s, 10, nullptr, rec, &rec);
-    REQUIRE(digest_of(first) == digest_of(forward(s, 10)));
-    s.set(2, token_of('7'));  // an earlier row changes: the memo must not be reused
-    s.push(token_of('9'));
-    REQUIRE(digest_of(forward_with(s, 11, nullptr, rec, &rec)) == digest_of(forward(s, 11)));
-    s.pop();
-    s.pop();
-    s.push(token_of('0'));  // the same row again, another token: not the row after the memo's
-    REQUIRE(digest_of(forward_with(s, 10, nullptr, rec, &rec)) == digest_of(forward(s, 10)));
-}

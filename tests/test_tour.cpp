@@ -45,7 +45,7 @@ traced trace_of(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) tokens[i] = static_cast<std::uint8_t>(vocabulary.find(text[i]));
     traced t;
     std::array<row, max_rows> first{};
-    for (std::size_t i = 0; i < text.size(); ++i) first[i] = embed(regs, tokens[i], i);
+    for (std::size_t i = 0; i < text.size(); ++i) first[i] = A::dense.embedding(tokens[i], i);
     t.steps.push_back(first);
     t.pattern.emplace_back();
     reference_forward<Model>(tokens.data(), text.size(), nullptr, [&](auto const&, row const* rows, std::size_t n, std::int64_t const* p) {

@@ -159,7 +159,7 @@ std::vector<stream_step> run_program(std::vector<std::uint8_t> const& tokens) {
         return s;
     };
     std::vector<row_vector<W>> embedded(n);
-    for (std::size_t i = 0; i < n; ++i) embedded[i] = embed(net.layout, tokens[i], i);
+    for (std::size_t i = 0; i < n; ++i) embedded[i] = net.embedding(tokens[i], i);
     std::vector<stream_step> steps{{"embedding", "embedding", false, 0, stream(embedded.data()), {}, {}}};
     auto observe = [&](auto const& layer, row_vector<W> const* rows, std::size_t, std::int64_t const* pattern,
                        std::int64_t const* scores) {

@@ -69,7 +69,7 @@ trace_result trace(prompt_tokens<Model::digits> const& prompt, std::size_t count
     for (std::size_t t = 0; t < count; ++t) {
         traced_token tok;
         tok.row = s.size() - 1;
-        auto previous = embed(layout, s.token(tok.row), tok.row);
+        auto previous = Model::net.embedding(s.token(tok.row), tok.row);
         no_reuse reuse;
         auto const x = forward(s, tok.row, nullptr, reuse, [&](std::string_view name, auto const& row, std::uint64_t used) {
             tok.layers.push_back(

@@ -1,6 +1,5 @@
 // Every 1-digit addition, 0+0= to 9+9=: all 100, each answer two digits and the end token.
-// One constant evaluation walks them all, so the layers consecutive prompts share are evaluated
-// once (runtime/check.hpp, prompt_walker). It needs a larger constant-evaluation budget than the
+// One constant evaluation generates them all as ctformer::add does (proof/exhaustive.hpp). It needs a larger constant-evaluation budget than the
 // compilers' default (tests/proofs/CMakeLists.txt).
 #include <ctformer/ctformer.hpp>
 

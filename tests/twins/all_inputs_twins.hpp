@@ -85,4 +85,39 @@ struct weak_choice {
     }
 };
 
+/// (v) A junk value in the embedding's carry: every token starts with carry = 1, so the first pass
+/// adds a carry that is not there (1 + 1 gives 30, 47 + 38 gives 680). The walk starts each digit
+/// register empty; premise start compares that with the embedding of every row and token.
+template <bool Broken>
+struct junk_carry {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            std::size_t const carry = ctformer::seed_layout[ctformer::reg::carry][0];
+            for (auto& row : w.embedding.token) row[carry] = fixed::from_int(1);
+        }
+        return w;
+    }
+};
+
+/// (vi) A token-dependent junk value that only long sequences reach: an embedding (not two tables:
+/// it depends on token and position together) that writes distance = −1000 where the token is 7 and
+/// the row is 40 or later. Rows that far exist from 13 digits on; every addition of up to 12 digits
+/// is right, and some 16-digit ones are wrong (0000000007000001 + 0 = …).
+template <bool Broken>
+struct long_junk {
+    struct embedding {
+        ctformer::additive_embedding<ctformer::seed_layout_t::width> seed;
+        constexpr ctformer::row_vector<ctformer::seed_layout_t::width> operator()(std::size_t tok, std::size_t p) const {
+            auto x = seed(tok, p);
+            if (Broken && tok == 7 && p >= 40) x[ctformer::seed_layout[ctformer::reg::distance][0]] = fixed::from_int(-1000);
+            return x;
+        }
+    };
+    constexpr auto operator()() const {
+        auto const w = ctformer::seed_weights{}();
+        return ctformer::with_embedding(w, embedding{w.embedding});
+    }
+};
+
 }  // namespace twins

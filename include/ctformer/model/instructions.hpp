@@ -5,8 +5,10 @@
 // cannot are marked "DIVERGENCE" with their reason and margin.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 
 #include "ctformer/layers/dense.hpp"
 #include "ctformer/model/registers.hpp"
@@ -50,15 +52,37 @@ inline constexpr auto position_table = [] {
     return t;
 }();
 
-/// The embedding of one token at position p: the one-hot token and sin/cos of the position.
+/// An embedding: the row a token starts from at a position, as two tables a reader can print and a
+/// mutant can change — a row per token, a row per position — added: e(t, p) = token[t] + position[p].
+/// A network holds its embedding as a value (network_weights::embedding); any type with
+/// `row_vector<W> operator()(std::size_t token, std::size_t position) const` serves, and the all-input
+/// proof checks what it gives for every row and token a prompt may hold (proof/all_inputs.hpp,
+/// premise start), whatever it is.
+template <std::size_t W>
+struct additive_embedding {
+    std::array<row_vector<W>, vocab_size> token{};
+    std::array<row_vector<W>, max_rows> position{};
+    constexpr row_vector<W> operator()(std::size_t tok, std::size_t p) const {
+        if (tok >= vocab_size) throw std::out_of_range("ctformer::embedding: token id outside the vocabulary");
+        if (p >= max_rows) throw std::out_of_range("ctformer::embedding: position past the longest sequence");
+        row_vector<W> x = token[tok];
+        row_vector<W> const& q = position[p];
+        for (std::size_t c = 0; c < W; ++c)
+            if (q[c].raw != 0) x[c] += q[c];
+        return x;
+    }
+};
+
+/// The seed's embedding: the one-hot token, and sin/cos of 2π·p/100 in the pos register.
 template <class L>
-constexpr row_vector<L::width> embed(L const& layout, std::size_t tok, std::size_t p) {
-    row_vector<L::width> x{};
-    x[tok] = fixed::from_int(1);
-    auto const sc = p < max_rows ? position_table[p] : position_angle(static_cast<std::int64_t>(p), position_period);
-    x[layout[reg::pos][0]] = sc.sin;
-    x[layout[reg::pos][1]] = sc.cos;
-    return x;
+constexpr additive_embedding<L::width> seed_embedding(L const& layout) {
+    additive_embedding<L::width> e{};
+    for (std::size_t t = 0; t < vocab_size; ++t) e.token[t][t] = fixed::from_int(1);
+    for (std::size_t p = 0; p < max_rows; ++p) {
+        e.position[p][layout[reg::pos][0]] = position_table[p].sin;
+        e.position[p][layout[reg::pos][1]] = position_table[p].cos;
+    }
+    return e;
 }
 
 /// FindAndStore: every row attends to the row holding `tok` and stores that row's position.

@@ -39,10 +39,12 @@ struct fixed_string {
     constexpr std::string_view view() const { return {text, N - 1}; }
 };
 
-/// The dense network: the truth that every other form is derived from.
-template <class Prologue, class Body, class Epilogue, class L>
+/// The dense network: the truth that every other form is derived from. `embedding(token, position)`
+/// gives the row a token starts from (the seed's: instructions.hpp, additive_embedding).
+template <class Prologue, class Body, class Epilogue, class L, class E = additive_embedding<L::width>>
 struct network_weights {
     L layout;
+    E embedding;
     Prologue prologue;
     Body body;
     Epilogue epilogue;
@@ -77,9 +79,16 @@ struct seed_weights {
                              diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
                              copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
         return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t>{
-            L, prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+            L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
     }
 };
+
+/// The same network with another embedding (a type of its own: the twins' embeddings that depend on
+/// token and position together are not two tables).
+template <class P, class B, class Ep, class L, class E, class E2>
+constexpr network_weights<P, B, Ep, L, E2> with_embedding(network_weights<P, B, Ep, L, E> const& w, E2 const& e) {
+    return {w.layout, e, w.prologue, w.body, w.epilogue, w.unembed};
+}
 
 /// The dense weights a builder makes, evaluated once per translation unit.
 template <class Build>
@@ -100,10 +109,11 @@ struct epilogue_layer {
 };
 }  // namespace detail
 
-/// The compiled network: the same layers in sparse form.
-template <class Prologue, class Body, class Epilogue, class L>
+/// The compiled network: the same layers in sparse form (the embedding and unembedding as they are).
+template <class Prologue, class Body, class Epilogue, class L, class E>
 struct compiled_network {
     L layout;
+    E embedding;
     Prologue prologue;
     Body body;
     Epilogue epilogue;
@@ -129,8 +139,9 @@ constexpr auto compile_network() {
     }
     (std::make_index_sequence<ne>{});
     using L = std::remove_cvref_t<decltype(d.layout)>;
-    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L>{d.layout, prologue, body, epilogue,
-                                                                                       d.unembed};
+    using E = std::remove_cvref_t<decltype(d.embedding)>;
+    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L, E>{d.layout, d.embedding, prologue, body,
+                                                                                          epilogue, d.unembed};
 }
 
 template <class Build>

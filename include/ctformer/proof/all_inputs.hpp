@@ -40,10 +40,12 @@
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/forward.hpp"
+#include "ctformer/runtime/generate.hpp"
 
 namespace ctformer {
 
-/// The premises of the all-input proof (docs/proof.md), in the order the walk meets them.
+/// The premises of the all-input proof (docs/proof.md). (The walk meets start first and checks path
+/// after every layer; they come last so that the numbers clang++ prints for the others stay.)
 enum class premise : std::uint8_t {
     dependency,  ///< (a) only digit registers can depend on the digits; queries and keys read none
     selection,  ///< (b) every attention chooses one row with weight exactly 1, whatever the digits
@@ -51,11 +53,13 @@ enum class premise : std::uint8_t {
     copy,  ///< (d) copy_on_match writes out into final in the matching row only
     epilogue,  ///< (e) the epilogue's layers and the unembedding: carry digit, '\n', the token
     answer,  ///< the final register holds the k-th digit of the sum, for every input
+    start,  ///< (s) every row's embedding, for every token it may hold, is what the walk starts from
+    path,  ///< (p) generation as users run it goes through the walk's states, layer by layer
 };
-inline constexpr std::size_t premise_count = 6;
+inline constexpr std::size_t premise_count = 8;
 
 constexpr std::string_view premise_name(premise p) {
-    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer"};
+    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer", "start", "path"};
     return names[static_cast<std::size_t>(p)];
 }
 
@@ -68,6 +72,8 @@ constexpr std::string_view premise_claim(premise p) {
         "copy_on_match copies out into final in the matching row, leaves it elsewhere",
         "carry_out, end_token and the unembedding give the carry digit, '\\n', the token",
         "the final register holds the sum's digit of its row, for every input",
+        "each row's embedding: its token one-hot, digit registers empty, position part token-free",
+        "ctformer::add's own forward pass matches the walk after every layer",
     };
     return claims[static_cast<std::size_t>(p)];
 }
@@ -84,9 +90,11 @@ struct proof_failure {
     char what[160]{};
 };
 
-/// Cases checked and the smallest margin met, for one premise.
+/// Cases checked and the smallest margin met, for one premise. `cases` were evaluated by this walk;
+/// `credited` were covered by a rule learnt from cases evaluated before (docs/proof.md, Lemma R).
 struct premise_tally {
     std::uint64_t cases = 0;
+    std::uint64_t credited = 0;
     fixed margin = no_margin_yet;  ///< no_margin_yet: the premise has no margin
     constexpr void note(fixed m) {
         if (m < margin) margin = m;
@@ -105,6 +113,7 @@ struct all_inputs_report {
         if (holds && !o.holds) holds = false, failure = o.failure;
         for (std::size_t k = 0; k < premise_count; ++k) {
             tally[k].cases += o.tally[k].cases;
+            tally[k].credited += o.tally[k].credited;
             tally[k].note(o.tally[k].margin);
         }
         rows += o.rows;
@@ -179,6 +188,15 @@ constexpr std::string_view distinct_layer_name(Net const& net, std::size_t slot)
     return name;
 }
 
+/// A network as a model of D-digit additions without the adder's position premises, so that a walk
+/// can run generation for every D it takes (up to max_walk_digits, beyond max_digits: the prove
+/// command shows where the proof fails).
+template <class Build, std::size_t D>
+struct walk_model {
+    static constexpr auto const& net = compiled_of<Build>;
+    static constexpr std::size_t digits = D;
+};
+
 constexpr int popcount(std::uint64_t x) {
     int n = 0;
     for (; x; x &= x - 1) ++n;
@@ -186,6 +204,9 @@ constexpr int popcount(std::uint64_t x) {
 }
 
 }  // namespace detail
+
+/// The most digits a walk takes: the 3D + 3 rows of a D-digit addition fit a forward pass.
+inline constexpr std::size_t max_walk_digits = (max_rows - 3) / 3;
 
 /// The all-input prover for a network builder. Every function is constexpr: the compiler runs it
 /// in static_asserts (tests/proofs), the prove command at run time.
@@ -197,6 +218,48 @@ public:
     static constexpr std::size_t width = layout_type::width;
     static constexpr std::size_t n_regs = layout_type::count + 1;  ///< the token block, then the layout's registers
     using row = row_vector<width>;
+    using shape = network_shape<std::remove_cvref_t<decltype(net)>>;
+    static constexpr std::size_t max_steps = shape::steps(max_walk_digits);
+
+    /// Premise (p)'s record: generation as users run it (ctformer::generate, the plain forward pass
+    /// and greedy choice) on the representative prompt — every operand digit 0 — with, per answer row
+    /// and layer, a digest of the row after the layer, and the tokens the sequence held.
+    struct generation_trace {
+        std::size_t digits = 0;
+        std::size_t passes = 0;  ///< answer rows generated
+        std::array<std::uint8_t, max_rows> tokens{};  ///< prompt and generated tokens
+        std::array<std::uint64_t, (max_walk_digits + 2) * max_steps> digest{};  ///< [answer row][step]
+    };
+
+    /// Runs generation as ctformer::add does on 0..0+0..0= and records it (one per digit count, shared
+    /// by the walks of its answer rows).
+    template <std::size_t D>
+    static constexpr generation_trace trace() {
+        static_assert(D >= 1 && D <= max_walk_digits, "ctformer::all_inputs: a walk takes 1 to max_walk_digits digits");
+        using M = detail::walk_model<Build, D>;
+        generation_trace tr{};
+        tr.digits = D;
+        std::size_t calls = 0;
+        std::size_t const steps = shape::steps(D);
+        auto const g = generate<M>(make_prompt<D>(0, 0), D + 2, [&](std::string_view, row const& x, std::uint64_t) {
+            std::size_t const pass = calls / steps, step = calls % steps;
+            ++calls;
+            if (pass < D + 2) tr.digest[pass * max_steps + step] = detail::fnv_rows(0xcbf29ce484222325ull, x);
+        });
+        tr.passes = g.generated;
+        for (std::size_t j = 0; j < g.length && j < max_rows; ++j) tr.tokens[j] = static_cast<std::uint8_t>(token_of(g.text[j]));
+        return tr;
+    }
+    /// trace<digits>() for a digit count known at run time (1..max_walk_digits).
+    static constexpr generation_trace trace_for(std::size_t digits) {
+        generation_trace tr{};
+        bool found = false;
+        [&]<std::size_t... D>(std::index_sequence<D...>) {
+            ((digits == D + 1 ? (tr = trace<D + 1>(), found = true) : false), ...);
+        }(std::make_index_sequence<max_walk_digits>{});
+        if (!found) throw std::out_of_range("ctformer::all_inputs: a walk takes 1 to 20 digits (3D + 3 rows fit a forward pass)");
+        return tr;
+    }
 
     /// Register names and slots: the token block first.
     static constexpr auto registers = [] {
@@ -291,8 +354,9 @@ public:
     /// Walks answer row `r` of a `digits`-digit addition (2D + 1 ≤ r ≤ 3D + 2) and proves that
     /// for every pair of operands (and every answer token fed back before it) the row predicts the
     /// token generation needs there.
-    static constexpr all_inputs_report prove_row(std::size_t digits, std::size_t r) {
-        walker w{digits, r};
+    /// `tr` is trace<digits>() (premise p).
+    static constexpr all_inputs_report prove_row(std::size_t digits, std::size_t r, generation_trace const& tr) {
+        walker w{digits, r, &tr};
         w.run();
         return w.report;
     }
@@ -300,8 +364,8 @@ public:
     /// prove_row for the static_asserts: it starts with the rules learnt_once_ learnt, so that a
     /// unit of many rows learns them once. (Run-time callers use prove_row: naming learnt_once_
     /// makes the compiler evaluate it, which needs the proof units' constant-evaluation budget.)
-    static constexpr all_inputs_report prove_row_sharing_rules(std::size_t digits, std::size_t r) {
-        walker w{digits, r};
+    static constexpr all_inputs_report prove_row_sharing_rules(std::size_t digits, std::size_t r, generation_trace const& tr) {
+        walker w{digits, r, &tr};
         w.seed(learnt_once());
         w.run();
         return w.report;
@@ -317,7 +381,8 @@ public:
             total.failure.digits = static_cast<std::uint16_t>(digits);
             return total;
         }
-        for (std::size_t r = 2 * digits + 1; r <= 3 * digits + 2; ++r) total.merge(prove_row(digits, r));
+        generation_trace const tr = trace_for(digits);
+        for (std::size_t r = 2 * digits + 1; r <= 3 * digits + 2; ++r) total.merge(prove_row(digits, r, tr));
         return total;
     }
 
@@ -336,11 +401,11 @@ private:
             if constexpr (T::is_attention)
                 for (std::size_t j = 0; j < max_rows; ++j) {
                     typename T::cache_entry first{};
-                    layer.fill_cache(first, embed(net.layout, 0, j));
+                    layer.fill_cache(first, net.embedding(0, j));
                     bool same = true;
                     for (std::size_t t = 1; t < 10 && same; ++t) {
                         typename T::cache_entry e{};
-                        layer.fill_cache(e, embed(net.layout, t, j));
+                        layer.fill_cache(e, net.embedding(t, j));
                         same = e.k == first.k;
                     }
                     if (same) bits[slot] |= std::uint64_t{1} << j;
@@ -366,10 +431,12 @@ private:
     struct walker {
         std::size_t digits;
         std::size_t r;
+        generation_trace const* trace;  ///< premise p: generation as users run it, on the representative prompt
         all_inputs_report report{};
         row base{};
         std::array<std::uint16_t, n_regs> sym{};
         std::array<symbol, 192> pool{};
+        std::array<int, 192> at_representative{};  ///< each symbol's value on the representative prompt (trace)
         std::size_t n_symbols = 0;
         std::size_t pass = 0;
         // Copies of the class's tables: in constant evaluation g++ copies a static constexpr
@@ -393,6 +460,14 @@ private:
                 if (pool[i] == s) return static_cast<std::uint16_t>(i);
             if (n_symbols == pool.size()) throw std::length_error("ctformer::all_inputs: too many symbols");
             pool[n_symbols] = s;
+            int const a = at_representative[s.a], b = at_representative[s.b], c = at_representative[s.c];
+            switch (s.kind) {
+                case symbol_kind::zero: at_representative[n_symbols] = 0; break;
+                case symbol_kind::token_of: at_representative[n_symbols] = trace->tokens[s.a]; break;
+                case symbol_kind::sum_digit: at_representative[n_symbols] = (a + b + c) % 10; break;
+                case symbol_kind::carry_of: at_representative[n_symbols] = (a + b + c) / 10; break;
+                case symbol_kind::constant: at_representative[n_symbols] = s.a; break;
+            }
             return static_cast<std::uint16_t>(n_symbols++);
         }
         /// The token row j holds: fixed for '+' and '=', any digit for an operand or answer digit.
@@ -462,7 +537,7 @@ private:
                 if (s & detail::value_bit(v)) return v;
             return detail::bad_value;
         }
-        constexpr row embedding(std::size_t j, int tok) const { return embed(net.layout, static_cast<std::size_t>(tok), j); }
+        constexpr row embedding(std::size_t j, int tok) const { return net.embedding(static_cast<std::size_t>(tok), j); }
         /// Row j's embedding with the lowest token it may hold, made once per walk (run() owns them).
         constexpr row const& representative_embedding(std::size_t j) const { return representatives_[j]; }
         row const* representatives_ = nullptr;
@@ -611,7 +686,7 @@ private:
             last_entry = hit, last_hit = hit != SIZE_MAX;
             if (hit != SIZE_MAX) {
                 result = cache[hit].rules;
-                report[kind].cases += cache[hit].cases;  // covered by the cases the rules were learnt from
+                report[kind].credited += cache[hit].cases;  // covered by the cases the rules were learnt from (Lemma R)
             } else {
                 std::array<std::uint8_t, 8> const component = components_of();
                 std::size_t n_components = 0;
@@ -626,7 +701,7 @@ private:
                     for (std::size_t i = 0; i < cs.n; ++i) e.values[i] = cs.var[i].values;
                     e.print = key;
                     e.rules = result;
-                    e.cases = report[kind].cases - counted_before;
+                    e.cases = report[kind].cases - counted_before + 1;  // with the first case, run above
                 }
             }
             assign_symbols(cs, written, result);
@@ -919,7 +994,7 @@ private:
             std::uint64_t const digit_free = digit_free_keys[Slot];
             for (std::size_t j = 0; j < n; ++j) {
                 if (token_values(j) != detail::digit_values) continue;
-                report[premise::selection].cases += 10;
+                report[premise::selection].credited += 10;  // evaluated once per unit, in digit_free_keys
                 if (digit_free >> j & 1) continue;
                 fail(premise::selection, layer.name) << "the key of row " << static_cast<long long>(j)
                                                      << " depends on which digit the row holds";
@@ -1036,8 +1111,8 @@ private:
         }
 
         constexpr void run() {
-            std::array<row, max_rows> representatives{};
-            for (std::size_t j = 0; j <= r && j < max_rows; ++j) representatives[j] = embedding(j, lowest(token_values(j)));
+            std::array<row, max_rows> representatives{};  // the rows of the representative prompt (premise p)
+            for (std::size_t j = 0; j <= r && j < max_rows; ++j) representatives[j] = embedding(j, trace->tokens[j]);
             representatives_ = representatives.data();
             walk();
             representatives_ = nullptr;
@@ -1054,25 +1129,109 @@ private:
                 fail(premise::answer, "") << "no such answer row";
                 return;
             }
+            if (!generation_follows(r - (2 * digits + 1)) || !check_start()) return;
             base = representative_embedding(r);
             auto const zero = intern(symbol{symbol_kind::zero});
             for (auto& s : sym) s = zero;
             sym[0] = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(r)});
             for_each_step(net, digits, [&](auto const& layer, program_step step, auto slot) {
                 if (!report.holds) return;
+                walk_layer<decltype(slot)::value>(layer, step);
+                if (report.holds) check_path(layer.name, r - (2 * digits + 1), step.index);
+            });
+            if (report.holds) check_answer();
+        }
+
+        /// Premise (s), the start: for every row 0..r and every token the row may hold, the embedding
+        /// holds that token's exact one-hot, every other digit register empty (what the walk's
+        /// symbols say before the first layer), and a position part that does not depend on the
+        /// token (the walk takes it from the representative token's embedding). Premise (p) first:
+        /// the representative prompt's rows hold tokens the walk allows.
+        constexpr bool check_start() {
+            for (std::size_t j = 0; j <= r; ++j) {
+                int const placed = trace->tokens[j];
+                if (!(token_values(j) & detail::value_bit(placed))) {
+                    fail(premise::path, "generation") << "generation of 0..0+0..0= placed token " << static_cast<long long>(placed)
+                                                      << " in row " << static_cast<long long>(j) << ", which the walk does not allow there";
+                    return false;
+                }
+                row const first = embedding(j, lowest(token_values(j)));
+                for (value_set s = token_values(j); s; s &= s - 1) {
+                    int const tok = lowest(s);
+                    row const e = embedding(j, tok);
+                    ++report[premise::start].cases;
+                    if (decode(e, 0) != tok) {
+                        fail(premise::start, "embedding", 0) << "row " << static_cast<long long>(j) << ", token " << static_cast<long long>(tok)
+                                                             << ": the token block is not the token's exact one-hot";
+                        return false;
+                    }
+                    for (std::size_t g = 1; g < n_regs; ++g)
+                        if (is_digit_register(g) && decode(e, g) != zero_value(g)) {
+                            fail(premise::start, "embedding", reg_slot_[g].offset)
+                                << "row " << static_cast<long long>(j) << ", token " << static_cast<long long>(tok) << ": "
+                                << registers[g].first << " is not empty in the embedding (the walk starts it at "
+                                << static_cast<long long>(zero_value(g)) << ")";
+                            return false;
+                        }
+                    for (std::size_t c = 0; c < width; ++c)
+                        if (!depends_[c] && e[c] != first[c]) {
+                            fail(premise::start, "embedding", c)
+                                << "row " << static_cast<long long>(j) << ": column " << static_cast<long long>(c) << " ("
+                                << registers[reg_of_[c]].first << ") is " << static_cast<long long>(e[c].raw) << "/2^32 for token "
+                                << static_cast<long long>(tok) << " but " << static_cast<long long>(first[c].raw) << "/2^32 for token "
+                                << static_cast<long long>(lowest(token_values(j))) << ": the position part depends on the token";
+                            return false;
+                        }
+                }
+            }
+            return true;
+        }
+
+        /// Premise (p): generation ran this answer row (pass `k`) for the walk's digit count.
+        constexpr bool generation_follows(std::size_t k) {
+            if (trace->digits == digits && k < trace->passes) return true;
+            fail(premise::path, "generation") << "generation of 0..0+0..0= did not run answer row " << static_cast<long long>(r)
+                                              << " (it generated " << static_cast<long long>(trace->passes) << " tokens for "
+                                              << static_cast<long long>(trace->digits) << " digits)";
+            return false;
+        }
+
+        /// Premise (p), after each layer: the row generation as users run it made on the
+        /// representative prompt is the walk's state there — the position part, and each digit
+        /// register holding its symbol's value on that prompt. So ctformer::add's own driver, sequence
+        /// and layer calls are the path the walk covers (they branch on no token: one prompt's run
+        /// shows every input's path; docs/proof.md).
+        constexpr void check_path(std::string_view layer, std::size_t k, std::size_t step) {
+            row x = base;
+            for (std::size_t g = 0; g < n_regs; ++g)
+                if (is_digit_register(g))
+                    encode(x, g, pool[sym[g]].kind == symbol_kind::zero ? zero_value(g) : at_representative[sym[g]]);
+            ++report[premise::path].cases;
+            if (detail::fnv_rows(0xcbf29ce484222325ull, x) == trace->digest[k * max_steps + step]) return;
+            fail(premise::path, layer) << "on 0..0+0..0=, ctformer::add's forward pass leaves answer row " << static_cast<long long>(r)
+                                       << " other than the walk after step " << static_cast<long long>(step);
+        }
+
+        template <std::size_t Slot, class Layer>
+        constexpr void walk_layer(Layer const& layer, program_step step) {
+            {
                 pass = step.segment;
                 using T = std::remove_cvref_t<decltype(layer)>;
                 if constexpr (T::is_attention) {
-                    attention<T, decltype(slot)::value>(layer);
+                    attention<T, Slot>(layer);
                 } else {
                     bool const copies = answer_register < n_regs && written_registers(layer)[answer_register];
                     premise const kind = step.segment == digits + 1 ? premise::epilogue
                                          : copies                   ? premise::copy
                                                                     : premise::pass;
-                    mlp(layer, kind, decltype(slot)::value);
+                    mlp(layer, kind, Slot);
                 }
-            });
-            if (!report.holds) return;
+            }
+        }
+
+        /// The answer: the final register holds the expected symbol, and the unembedding turns each
+        /// of its values into that token.
+        constexpr void check_answer() {
             if (answer_register == n_regs) {
                 fail(premise::answer, "unembed") << "the unembedding reads more than one register";
                 return;
@@ -1113,9 +1272,16 @@ public:
 private:
     static constexpr walker const& learnt_once() { return learnt_once_; }
     static constexpr walker learnt_once_ = [] {
-        walker w{2, 5};
+        generation_trace const tr = trace<2>();
+        walker w{2, 5, &tr};
         w.run();
-        return w;
+        // What later walks take from it, in a walker of its own (g++ 12 does not take the walked one
+        // as a constant when its walk stopped early).
+        walker out{2, 5, nullptr};
+        out.cache = w.cache;
+        out.n_cached = w.n_cached;
+        out.report = w.report;
+        return out;
     }();
 };
 
@@ -1123,7 +1289,7 @@ namespace detail {
 /// Instantiated with the failure of an all-input proof, so that the diagnostic shows it:
 ///   'struct ctformer::detail::all_inputs_fail<ctformer::proof_failure{ctformer::premise::pass, 16, 34, 2, 50, "add_with_carry", "out follows no rule ..."}, false>'
 /// (fields: premise, digits, row, pass, column, layer, what; clang++ prints the premise as its
-/// number: 0 dependency, 1 selection, 2 pass, 3 copy, 4 epilogue, 5 answer).
+/// number: 0 dependency, 1 selection, 2 pass, 3 copy, 4 epilogue, 5 answer, 6 start, 7 path).
 template <proof_failure Failure, bool Holds>
 struct all_inputs_fail {
     static_assert(Holds,
@@ -1136,8 +1302,13 @@ struct all_inputs_fail {
 /// Every addition of D-digit operands proven, one constant evaluation per answer row. A failed
 /// premise stops the build at detail::all_inputs_fail, which names it:
 ///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4, 9>);   // row 9 of D = 4
+/// Generation as users run it on D-digit 0..0+0..0=, once per unit (premise p).
+template <class Build, std::size_t Digits>
+inline constexpr auto generation_trace_of = all_inputs<Build>::template trace<Digits>();
+
 template <class Build, std::size_t Digits, std::size_t Row>
-inline constexpr all_inputs_report all_inputs_row_report = all_inputs<Build>::prove_row_sharing_rules(Digits, Row);
+inline constexpr all_inputs_report all_inputs_row_report =
+    all_inputs<Build>::prove_row_sharing_rules(Digits, Row, generation_trace_of<Build, Digits>);
 
 template <class Build, std::size_t Digits, std::size_t Row>
 inline constexpr bool proven_row_for_all_inputs =

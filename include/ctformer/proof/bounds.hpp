@@ -344,7 +344,7 @@ constexpr void embed_valid_prompts(bounds_state<Model>& st) {
     for (std::size_t p = 0; p < st.rows; ++p) {
         for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].clear(st.regs.size[r]);
         auto add_token = [&](std::size_t tok) {
-            auto const x = embed(Model::dense.layout, tok, p);
+            auto const x = Model::dense.embedding(tok, p);
             for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].add(st.block_of(x, r).data());
         };
         if (p == Model::digits)

@@ -18,8 +18,8 @@
 namespace ctformer {
 
 /// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
-/// significant first, and then '\n' — and nothing else. The expected answer comes from integer
-/// arithmetic.
+/// significant first, and then '\n' — and nothing else: generation as ctformer::add runs it (the
+/// plain forward pass). The expected answer comes from integer arithmetic.
 template <class Model>
 constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
     auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
@@ -62,35 +62,6 @@ constexpr addition_result result_of(std::uint64_t a, std::uint64_t b, generation
     return r;
 }
 }  // namespace detail
-
-/// Checks additions one after another on one sequence, reusing what consecutive prompts share —
-/// the same forward pass as adds_correctly, with two kinds of reuse, both exact:
-///  * only the rows whose token differs from the previous prompt's (or answer's) are replaced
-///    (sequence::set);
-///  * each answer row keeps a memo of its passes (memo_reuse, runtime/memo.hpp): a layer whose
-///    inputs did not change since the same row's pass in the previous prompt is not run again, and
-///    a layer that does not depend on the row's position is taken from the previous answer row's
-///    pass, so the reads, the add table and carry_out run once per prompt, not once per answer row.
-/// It is a literal type: the proofs use it in constant evaluation. The run-time checker uses
-/// exact_walker, below.
-template <class Model>
-class prompt_walker {
-public:
-    static constexpr std::size_t D = Model::digits;
-    static constexpr std::size_t answer = Model::answer_length;
-    using seq = sequence<Model>;
-
-    /// Generates the answer for a + b and compares it with the sum's digits and '\n'.
-    constexpr addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
-        auto const g = generate_on(s_, memos_, make_prompt<D>(a, b), answer, false);
-        m.merge(g.margin);
-        return detail::result_of<D>(a, b, g, answer);
-    }
-
-private:
-    seq s_{};
-    std::array<row_memo<Model, true>, answer> memos_{};
-};
 
 /// The run-time checker's walker: the same forward pass with exact_reuse (runtime/exact_memo.hpp),
 /// whose memos, keyed by exact inputs, last as long as the walker (one per checker thread). Each

@@ -56,7 +56,7 @@
 #include "ctformer/layers/update.hpp"
 #include "ctformer/runtime/exact_tables.hpp"
 #include "ctformer/runtime/forward.hpp"
-#include "ctformer/runtime/memo.hpp"
+#include "ctformer/runtime/program_io.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
@@ -524,7 +524,7 @@ private:
     /// Row i's embedding, as a state.
     std::uint32_t embedding_state(std::uint8_t const* tokens, std::size_t i) {
         std::uint32_t& e = embedding_state_[i * vocab_size + tokens[i]];
-        if (e == none) e = intern(embed(Model::net.layout, tokens[i], i));
+        if (e == none) e = intern(Model::net.embedding(tokens[i], i));
         return e;
     }
     /// Every attention layer of the segment sees the keys it saw in the previous prompt, and the

@@ -219,7 +219,7 @@ struct token_classes {
                         std::array<typename layer_t::cache_entry, vocab_size> keys{};
                         std::array<typename layer_t::value_type, vocab_size> values{};
                         for (std::size_t tok = 0; tok < vocab_size; ++tok) {
-                            auto const e = embed(Model::net.layout, tok, j);
+                            auto const e = Model::net.embedding(tok, j);
                             layer.fill_key(keys[tok], e);
                             values[tok] = layer.value_of(e);
                             for (std::size_t o = 0; o < outputs; ++o)

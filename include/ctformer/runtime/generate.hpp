@@ -9,7 +9,6 @@
 
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/forward.hpp"
-#include "ctformer/runtime/memo.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
@@ -43,10 +42,11 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 /// the sequence has the row, pushed where not), then the network predicts a token after the last
 /// row, which is placed as the next row, until it predicts the end token '\n' (included in the
 /// text) or `count` tokens have been predicted. `reuse_for(i)` gives the reuse policy of the i-th
-/// prediction's pass. `digest` records every final row's bits.
-template <class Model, class ReuseFor>
+/// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
+/// records every final row's bits.
+template <class Model, class ReuseFor, class Observe = no_observer>
 constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<Model::digits> const& prompt, std::size_t count,
-                                             bool digest, ReuseFor&& reuse_for) {
+                                             bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
     generation<max_rows> g{};
     std::size_t n = 0;
     for (auto id : prompt.ids) {
@@ -55,7 +55,7 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<M
     }
     for (std::size_t i = 0; i < count; ++i) {
         auto reuse = reuse_for(i);
-        auto const last = forward(s, n - 1, &g.margin, reuse, no_observer{});
+        auto const last = forward(s, n - 1, &g.margin, reuse, observe);
         std::size_t t;
         if constexpr (requires { reuse.choose(last, &g.margin); })
             t = reuse.choose(last, &g.margin);  // the same choose, memoized by the policy
@@ -70,22 +70,13 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<M
     return g;
 }
 
-/// generate_with memo_reuse: `memos` hold the rows' passes, one per answer row (the same answer row
-/// in the next prompt reuses them), or a single one that each answer row reuses and overwrites.
-template <class Model, class Memo, std::size_t Memos>
-constexpr generation<max_rows> generate_on(sequence<Model>& s, std::array<Memo, Memos>& memos,
-                                           prompt_tokens<Model::digits> const& prompt, std::size_t count, bool digest) {
-    return generate_with(s, prompt, count, digest, [&](std::size_t i) {
-        return memo_reuse<Model, Memo::across_prompts>{memos[i % Memos], i > 0 ? &memos[(i - 1) % Memos] : nullptr};
-    });
-}
-
-/// Greedy generation of `count` tokens at most after a prompt, on a new sequence.
-template <class Model>
-constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+/// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward
+/// pass, every layer run — the path the all-input proof walks beside (proof/all_inputs.hpp,
+/// premise path). `observe` sees every layer of every pass.
+template <class Model, class Observe = no_observer>
+constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count, Observe&& observe = {}) {
     sequence<Model> s;
-    std::array<row_memo<Model, false>, 1> memo{};  // each answer row reuses the one before's pass
-    return generate_on(s, memo, prompt, count, true);
+    return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
 }
 
 template <class Model>

@@ -36,7 +36,7 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
     reference_rows<Model> r{};
     if (n > max_rows) throw domain_error("ctformer::reference_forward: sequence longer than max_rows");
     r.n = n;
-    for (std::size_t i = 0; i < n; ++i) r.rows[i] = embed(net.layout, tokens[i], i);
+    for (std::size_t i = 0; i < n; ++i) r.rows[i] = net.embedding(tokens[i], i);
     std::array<std::int64_t, max_rows * max_rows> pattern{}, scores{};
     std::int64_t const* const none = nullptr;
     for_each_layer(net, Model::digits, [&](auto const& layer) {

@@ -95,7 +95,7 @@ public:
     }
 
     /// Row j's embedding: the input attention forms a row's value from.
-    constexpr row embedding(std::size_t j) const { return embed(net.layout, tokens_[j], j); }
+    constexpr row embedding(std::size_t j) const { return net.embedding(tokens_[j], j); }
     constexpr auto embedding_of() const {
         return [this](std::size_t j) { return embedding(j); };
     }
@@ -111,7 +111,7 @@ private:
 
     /// Row j holds `tok`: its embedding fills every attention layer's cache entry j.
     constexpr void fill_row(std::size_t j, std::size_t tok) {
-        row const e = embed(net.layout, tok, j);
+        row const e = net.embedding(tok, j);
         hana::for_each(hana::make_range(hana::size_c<0>, hana::size(caches_)), [&](auto slot) {
             auto const& layer = distinct_layer(slot);
             if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) layer.fill_cache(caches_[slot].data()[j], e);

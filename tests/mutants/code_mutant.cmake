@@ -1,0 +1,33 @@
+# Plants one defect in a copy of include/ and compiles UNIT against it: the build must fail, with a
+# diagnostic matching EXPECT (a premise of the all-input proof). A defect that does not apply (FROM
+# not found exactly once) fails the test too, so a mutant cannot go stale silently.
+#   -DSOURCE_DIR= -DWORK= -DFILE= -DFROM= -DTO= -DUNIT= -DEXPECT= -DCXX= -DCXX_ID=
+file(REMOVE_RECURSE "${WORK}")
+file(COPY "${SOURCE_DIR}/include" DESTINATION "${WORK}")
+set(path "${WORK}/include/ctformer/${FILE}")
+file(READ "${path}" text)
+string(REPLACE "${FROM}" "" without "${text}")
+string(LENGTH "${text}" n_text)
+string(LENGTH "${without}" n_without)
+string(LENGTH "${FROM}" n_from)
+if(n_from EQUAL 0 OR NOT n_text EQUAL n_without + n_from)
+    message(FATAL_ERROR "the mutant does not apply: '${FROM}' is not in ctformer/${FILE} exactly once")
+endif()
+string(REPLACE "${FROM}" "${TO}" text "${text}")
+file(WRITE "${path}" "${text}")
+if(CXX_ID STREQUAL "Clang")
+    set(budget -fconstexpr-steps=2147483647)
+else()
+    set(budget -fconstexpr-ops-limit=4294967296)
+endif()
+execute_process(COMMAND "${CXX}" -std=c++20 -O1 ${budget} -I${WORK}/include -c "${UNIT}" -o "${WORK}/unit.o"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+    message(FATAL_ERROR "the mutant survived: with '${TO}' for '${FROM}' in ctformer/${FILE}, the proof still builds")
+endif()
+if(NOT err MATCHES "${EXPECT}")
+    message(FATAL_ERROR "the build failed, but not with the expected diagnostic '${EXPECT}':\n${err}")
+endif()
+string(REGEX MATCH "all_inputs_fail<[^\n]*" named "${err}")
+message(STATUS "killed: ${named}")
+file(REMOVE_RECURSE "${WORK}")
