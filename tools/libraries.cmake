@@ -67,7 +67,9 @@ function(ctformer_tool_libraries)
     # and instantiates the network for every digit count: in a Release build, -O1 builds it in about
     # 60% of -O3's time. The checker's library keeps the build type's level: its speed is the main job's.
     target_compile_options(${tool} PRIVATE $<$<CONFIG:Release>:-O1>)
-    target_link_libraries(${tool} PUBLIC ${json} CLI11::CLI11 fmt::fmt PRIVATE ZLIB::ZLIB)
+    # the budget: `prove` has the compiler build the all-input proof's tables (digit_free_keys takes
+    # clang++ past its default 1,048,576 steps since the embedding is the network's own tables)
+    target_link_libraries(${tool} PUBLIC ${json} CLI11::CLI11 fmt::fmt PRIVATE ZLIB::ZLIB ctformer_proof_budget)
     add_library(${check} STATIC
         ${dir}/ctformer_check.cpp
         ${dir}/check/options.cpp

@@ -17,6 +17,7 @@
 #include "ctformer/proof/all_inputs.hpp"
 #include "ctformer/proof/bounds.hpp"
 #include "ctformer/proof/exhaustive.hpp"
+#include "ctformer/proof/positions.hpp"
 #include "ctformer/proof/premises.hpp"
 #include "ctformer/runtime/check.hpp"
 #include "ctformer/runtime/exact_memo.hpp"

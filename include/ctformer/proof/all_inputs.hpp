@@ -40,6 +40,7 @@
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/forward.hpp"
+#include "ctformer/proof/positions.hpp"
 #include "ctformer/runtime/generate.hpp"
 
 namespace ctformer {
@@ -187,15 +188,6 @@ constexpr std::string_view distinct_layer_name(Net const& net, std::size_t slot)
     });
     return name;
 }
-
-/// A network as a model of D-digit additions without the adder's position premises, so that a walk
-/// can run generation for every D it takes (up to max_walk_digits, beyond max_digits: the prove
-/// command shows where the proof fails).
-template <class Build, std::size_t D>
-struct walk_model {
-    static constexpr auto const& net = compiled_of<Build>;
-    static constexpr std::size_t digits = D;
-};
 
 constexpr int popcount(std::uint64_t x) {
     int n = 0;

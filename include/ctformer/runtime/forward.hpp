@@ -49,8 +49,8 @@ struct no_reuse {
 };
 
 /// Runs row i (rows 0..i present) through the program and returns its final residual. `observe(name,
-/// row, used)` is called after each layer; `used` is, for attention, the rows that got a nonzero
-/// weight (bit j: row j), 0 for an MLP.
+/// row, used)` — or `observe(layer, row, used)`, if it takes the layer — is called after each layer;
+/// `used` is, for attention, the rows that got a nonzero weight (bit j: row j), 0 for an MLP.
 template <class Model, class Reuse, class Observe>
 constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::size_t i, margins* m, Reuse& reuse,
                                                 Observe&& observe) {
@@ -86,7 +86,12 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
                 used = layer.apply(x, s.cache(slot).data(), i + 1, r.margin, row_of, r.probe, r.sink, r.decision);
                 if constexpr (reuses) reuse.record(layer, slot, k, x, used, m);
             }
-            if constexpr (!std::is_same_v<std::remove_cvref_t<Observe>, no_observer>) observe(layer.name, x, used);
+            if constexpr (std::is_same_v<std::remove_cvref_t<Observe>, no_observer>)
+                ;
+            else if constexpr (std::is_invocable_v<Observe&, decltype(layer), decltype(x) const&, std::uint64_t>)
+                observe(layer, x, used);  // an observer that looks at the layer itself (proof/positions.hpp)
+            else
+                observe(layer.name, x, used);
         });
         if constexpr (reuses) reuse.end_segment(segment, x);
     });

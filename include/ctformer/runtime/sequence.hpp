@@ -18,7 +18,7 @@
 
 #include <boost/hana.hpp>
 
-#include "ctformer/model/adder.hpp"
+#include "ctformer/model/network.hpp"
 #include "ctformer/proof/premises.hpp"
 
 namespace ctformer {

@@ -1,0 +1,19 @@
+// The position premise (proof/positions.hpp) on the seed's compiled network: for 4 digits every
+// attention of every answer row picks one row and each answer row is written by exactly one copy
+// decision, to an exact one-hot; for max_digits + 1 it fails at answer row 52, which another output
+// cursor half matches. Read off the network's own diff_pos, is_zero and copy_on_match on its own
+// cursors, not from constants copied out of their definitions. (Every D up to max_digits is the
+// all-input proofs' target: their copy premise is the same decisions, for every input.)
+#include "network.hpp"
+
+#include <ctformer/proof/positions.hpp>
+
+void four_digits() {
+    static_assert(ctformer::positions_hold<ctformer::seed_weights, 4>);
+}
+
+void one_past_max_digits() {
+    constexpr auto past = ctformer::position_premise<ctformer::seed_weights, ctformer::max_digits + 1>();
+    static_assert(!past.holds, "the position premise fails one digit past max_digits");
+    static_assert(past.failure.row == 52);
+}
