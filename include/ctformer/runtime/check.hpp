@@ -65,9 +65,10 @@ constexpr addition_result result_of(std::uint64_t a, std::uint64_t b, generation
 
 /// The run-time checker's walker: the same forward pass with exact_reuse (runtime/exact_memo.hpp),
 /// whose memos, keyed by exact inputs, last as long as the walker (one per checker thread). Each
-/// answer row first tries exact_memo::replay_row: every segment taking the previous prompt's
-/// record (the same entry state, keys and chosen rows' values) or a chain walked lately, with no
-/// forward driver around it. Where a segment does neither, the row runs through forward with
+/// answer row first tries exact_memo::replay_row: every segment taking a chain whose whole key
+/// holds (the same entry state and context, and the same value classes of the rows its attention
+/// layers chose): the row's record of the previous prompt, one of its earlier chains, or a chain
+/// walked lately, with no forward driver around it. Where a segment does neither, the row runs through forward with
 /// exact_reuse: the sequence's rows are replaced only where a token changed, and a layer whose
 /// exact inputs the memo has seen takes its recorded update (for attention: its recorded
 /// weights, times the chosen rows' values); the rest run.

@@ -19,26 +19,54 @@
 // reads: a second table per MLP). A whole segment (the prologue, a body pass, the epilogue) is a
 // transition too, a chain: (state, context: the segment's kind, the row count and the key classes
 // of its attention layers), then per attention layer the value classes of the rows it chose, to
-// the state after the segment. Each answer row keeps, per segment, the states before and after it
-// in the previous prompt (taken again when the state, the keys and the chosen rows' values are
-// unchanged). In front of the tables sits a cache of the chains walked lately (32,768 of them,
-// 64 bytes each, two to a set), found by the chain's start and the value classes of the rows its
-// layers chose the previous time, then compared whole: the same chains come back every few hundred
-// prompts, and a lookup in the large tables would miss the processor's caches. The token chosen
-// from a final state is memoized too, and each answer row keeps its last choice.
+// the state after the segment. In front of the tables sits a cache of the chains walked lately
+// (32,768 of them, 64 bytes each, two to a set), found by the chain's start and the value classes
+// of the rows its layers chose the previous time: the same chains come back every few hundred
+// prompts, and a lookup in the large tables would miss the processor's caches. Each answer row
+// keeps, per segment, the chain it took in the previous prompt (its "record") and 16 chains it
+// took earlier, by entry state (an answer row whose own token changes, such as the one after the
+// digit read last, finds its segments there). The token chosen from a final state is memoized
+// too, and each answer row keeps its last choice.
 // The walker (exact_walker, runtime/check.hpp) first tries each answer row by replays alone
-// (exact_memo::replay_row), without the forward driver: per segment the previous prompt's record;
-// else one of 16 earlier replays of the segment kept by entry state, valid while no row its
-// attention layers chose has changed its token since, nor any key (an answer row whose own token
-// changes, such as the one after the digit read last, finds its segments there); else the chain
-// cache; else the tables. Beside a cached chain of the last body pass sits its "tail": the
-// epilogue's output and the token chosen, functions of the chain's output state alone (the
-// epilogue has no attention), so such a row costs one lookup. As a prompt begins, the chain-cache
-// sets each row looked up last are prefetched, so that the rows' cache misses overlap. Only a row
-// where some segment is new runs through forward with exact_reuse.
-// Keys are compared whole, never by hash alone, and states word for word, so a replay gives the
-// same bits as a run: tests/test_exact_memo.cpp compares answers, margins and every final row with
-// memo_reuse's path. Run-time only (tables on the heap); the proofs use memo_reuse (runtime/memo.hpp).
+// (exact_memo::replay_row), without the forward driver: per segment the row's record, else its
+// earlier chains, else the chain cache, else the tables. Beside a cached chain of the last body
+// pass sits its "tail": the epilogue's output and the token chosen, functions of the chain's
+// output state alone (the epilogue has no attention), so such a row costs one lookup. As a prompt
+// begins, the chain-cache sets each row looked up last are prefetched, so that the rows' cache
+// misses overlap. Only a row where some segment is new runs through forward with exact_reuse.
+//
+// Why a replay gives the bits of a run: every replay is accepted on whole-key equality. A table
+// entry, a cached chain, a record or a context is taken only where the key it was stored under
+// equals, word for word, the key built now from the row's exact inputs; none rests on what
+// changed since an earlier prompt. The keys:
+//  * an MLP: (state, layer), or the values of the columns it reads;
+//  * an attention decision: (state, layer, i, key classes of rows 0..i); the state after it:
+//    (decision, value classes of the chosen rows at this prompt's tokens);
+//  * a chain, wherever it is kept (tables, chain cache, record, earlier chains): (entry state,
+//    context id), then per attention layer the rows it chose when the chain was kept and their
+//    value classes, compared with the value classes of those rows' tokens now (chain_holds);
+//  * a context id: the whole context, built from the key-class fingerprint, which is written
+//    from each prompt's own tokens (fingerprint_rows);
+//  * a chain's tail: the epilogue's entry state (the epilogue has no attention: has_tail); a
+//    final state's choice and a row's last choice: the final state.
+// Ids name states, contexts and margin sets only until the memo starts afresh, and forget()
+// clears whatever holds one. Equal keys give equal bits because:
+//  * compiled_mlp::apply reads only the row's in_cols and writes only its out_cols;
+//  * attention reads the row only through its query and earlier rows only through their cached
+//    keys and their embeddings' values (attention_reads_only_the_embedding, sequence.hpp): so a
+//    decision is a function of the state, the row count and the keys of rows 0..i, and its update
+//    one of the decision and the chosen rows' values;
+//  * key (value) classes are classes of equal keys (values): token_classes compares them;
+//  * so, layer by layer, a chain is a function of its key: each decision one of the state before
+//    it and the context, each state one of the decision and the chosen rows' value classes (the
+//    context's kind names the segment's layers: the body's passes share theirs);
+//  * blind states: blind_segment's compile-time condition (token_block_unread_from, asserted in
+//    the class): from that segment on no layer reads the token block, no layer anywhere writes it
+//    and the unembedding does not read it, so a blind state makes the same bits of the other
+//    columns as the whole row, and the block is the embedding's.
+// States are compared word for word and table keys whole, never by hash alone.
+// tests/test_exact_memo.cpp compares answers, margins and every final row with the plain pass.
+// Run-time only (tables on the heap).
 #pragma once
 
 #include <algorithm>
@@ -66,6 +94,28 @@ class exact_reuse;
 template <class Model>
 class exact_walker;
 
+namespace detail {
+/// blind_segment's condition, stated by itself: from `segment` on no layer reads the token block
+/// (columns 0 .. vocab_size − 1), no layer anywhere writes it, and the unembedding does not read
+/// it. Where it holds, a row's other columns from `segment` on do not depend on its token block,
+/// and the block stays the embedding's to the end of the pass.
+template <class Model>
+constexpr bool token_block_unread_from(std::size_t segment) {
+    bool holds = true;
+    for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto) {
+        if (step.segment >= segment)
+            for (auto c : layer.read_columns())
+                if (c < vocab_size) holds = false;
+        for (auto c : layer.out_cols)
+            if (c < vocab_size) holds = false;
+    });
+    auto const& unembed = unembedding<Model>::lists;
+    for (std::size_t e = unembed.start[0]; e < unembed.start[vocab_size]; ++e)
+        if (unembed.index[e] < vocab_size) holds = false;
+    return holds;
+}
+}  // namespace detail
+
 /// What exact_reuse keeps across prompts: one per walker (per checker thread).
 template <class Model>
 class exact_memo {
@@ -80,7 +130,8 @@ public:
     static constexpr std::size_t segments = io_t::segments;
     static constexpr std::size_t answer_rows = Model::answer_length;
     static constexpr std::size_t first_answer_row = Model::prompt_length - 1;  ///< the '=' row predicts the first digit
-    static constexpr std::size_t fingerprint_words = (4 * max_rows + 63) / 64;  ///< 4 bits per row: a key class < 16
+    static constexpr std::size_t row_limit = first_answer_row + answer_rows;  ///< every row the memo is asked about is below
+    static constexpr std::size_t fingerprint_words = (4 * row_limit + 63) / 64;  ///< 4 bits per row: a key class < 16
     static_assert(vocab_size <= 16, "ctformer::exact_memo: a key class takes 4 bits");
     static_assert(attention_decision::max_rows_kept <= 8, "ctformer::exact_memo: value classes are packed 8 to a word");
     /// By default the memo starts afresh when it holds this many states (about 90 MB of rows and
@@ -111,6 +162,9 @@ public:
             if (unembed.index[e] < vocab_size) whole = true;
         return whole || from > segments ? segments : from;
     }();
+    static_assert(blind_segment == segments || detail::token_block_unread_from<Model>(blind_segment),
+                  "ctformer::exact_memo: a layer from blind_segment on reads the token block, or a layer writes it, "
+                  "or the unembedding reads it: blind states would not give the bits of whole rows");
 
     /// The states' storage is reserved in two steps: a few thousand rows at first (a small check
     /// needs no more), then, once those fill, all max_states of them at once (the pages touched
@@ -123,22 +177,17 @@ public:
         state_hash_.reserve(first_reserve);
     }
 
-    /// A prompt begins; the memo compares its tokens with the previous prompt's.
+    /// A prompt begins: its rows' key classes are written into the fingerprints afresh, as its
+    /// rows are asked for (fingerprint_rows). A prompt left unfinished (an exception) makes the
+    /// next one start afresh.
     void begin_prompt() {
         if (in_prompt_ || states_.size() >= max_states_) forget();
         in_prompt_ = true;
-        ++serial_;
-        checked_ = 0;
-        key_changed_.fill(0);
-        value_changed_.fill(0);
+        fingerprinted_ = 0;
     }
-    /// The prompt's rows 0..checked_ − 1 (their tokens) are what the next prompt is compared with.
-    void end_prompt(std::uint8_t const* tokens) {
-        for (std::size_t j = 0; j < checked_; ++j) prev_tokens_[j] = tokens[j];
-        for (std::size_t j = checked_; j < compared_before_; ++j) prev_tokens_[j] = unknown;
-        compared_before_ = checked_;
-        in_prompt_ = false;
-    }
+    /// The prompt ends. Nothing of its tokens is carried to the next prompt (every replay compares
+    /// its whole key), so the tokens are not read.
+    void end_prompt(std::uint8_t const* /*tokens*/) { in_prompt_ = false; }
 
     /// How much the memo holds (the benchmark's report), and how often it started afresh.
     struct sizes {
@@ -156,7 +205,6 @@ public:
 private:
     friend class exact_reuse<Model>;
     friend class exact_walker<Model>;
-    static constexpr std::uint8_t unknown = 0xff;
     static constexpr std::uint32_t none = ~std::uint32_t{0};
     using raw_row = std::array<std::int64_t, width>;
 
@@ -195,7 +243,8 @@ private:
         return out;
     }();
 
-    /// Forgets every state and transition (and what the previous prompt was).
+    /// Forgets every state and transition, and everything that names one by its id (the ids are
+    /// given out afresh: an id kept across this would name another state or context).
     void forget() {
         if (!states_.empty()) ++restarts_;
         states_.clear();
@@ -216,12 +265,11 @@ private:
         margin_ids_.clear();
         chain_rows_.assign(chain_rows_.size(), chain_rows{});
         chain_cache_.assign(chain_cache_.size(), cached_chain{});
-        recent_.assign(recent_.size(), recent_record{});
+        records_.assign(records_.size(), cached_chain{});
+        recent_.assign(recent_.size(), cached_chain{});
         chain_tails_.assign(chain_tails_.size(), chain_tail{});
-        prev_tokens_.fill(unknown);
-        compared_before_ = 0;
+        context_records_.assign(context_records_.size(), context_record{});
         last_choices_.assign(last_choices_.size(), last_choice{});
-        serial_ += 2;  // no segment record is from the previous prompt
     }
 
     token_classes<Model> const* classes_ = &token_classes<Model>::get();  ///< the tokens' key and value classes
@@ -324,7 +372,6 @@ private:
         std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
         std::uint32_t out = 0;  ///< the last node: the state after the segment
         std::uint32_t margins = 0;  ///< the last node: the segment's margins, an index into margin_sets_
-        std::uint64_t used = 0;  ///< the next attention layer's rows with a weight
     };
     detail::exact_table<context_words, std::uint32_t> contexts_;  ///< context → id
     detail::id_table<std::uint32_t> segment_first_;  ///< (state, context id) → first node
@@ -366,32 +413,50 @@ private:
     recorded_update update_{};  ///< what the MLP that runs now reports
     attention_decision decision_{};  ///< what the attention layer that runs now decides
 
-    // ---- per answer row and segment: the states before and after it in the last prompt ----
-    struct segment_record {
-        std::uint64_t serial = 0;  ///< the prompt it holds for (0: none)
-        std::uint32_t entry = 0, out = 0;
-        margins m{};
+    // ---- a segment's chain as it is kept outside the tables: in the chain cache, the rows'
+    // records and their earlier chains. The same key everywhere, and compared whole ----
+    struct chain_link {  ///< one attention layer of a chain: the rows it chose and their value classes
+        std::uint32_t classes = 0;
+        std::uint8_t n_rows = 0;
+        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
     };
-    std::vector<segment_record> records_ = std::vector<segment_record>(answer_rows * segments);
+    /// A chain: its start (entry state and context), per attention layer the rows it chose and
+    /// their value classes then, and what it leads to. 64 bytes for the seed's three attention
+    /// layers at most in a segment. entry == none: no chain.
+    struct cached_chain {
+        std::uint32_t entry = none, context = 0, out = 0, margins = 0;  ///< margins: an index into margin_sets_
+        std::array<chain_link, most_attention> links{};
+    };
+    /// The chain c is the one of a segment (of shape sh) from `state` in `context` at these tokens:
+    /// its whole key is equal, the start and, per attention layer, the value classes of the rows
+    /// it chose. (A chain is a function of that key: the first layer's decision is one of the
+    /// start, so it chooses c's rows again; with their value classes equal the state after it is
+    /// c's, so the next layer's decision is c's; and so on to c's output.) The rows are c's own,
+    /// never a guess: an equal key is the only way a kept chain is taken.
+    bool chain_holds(cached_chain const& c, segment_shape const& sh, std::uint32_t state, std::uint32_t context,
+                     std::uint8_t const* tokens) const {
+        if (c.entry != state || c.context != context) return false;
+        for (std::size_t a = 0; a < sh.n_attention; ++a)
+            if (c.links[a].classes != value_classes(tokens, c.links[a].rows.data(), c.links[a].n_rows, sh.attention[a].slot))
+                return false;
+        return true;
+    }
+
+    // ---- per answer row and segment: the chain it took in the last prompt (its record), and a
+    // few it took earlier, by entry state (recent_ways of them) ----
+    std::vector<cached_chain> records_ = std::vector<cached_chain>(answer_rows * segments);
+    static constexpr std::size_t recent_ways = 16;
+    std::vector<cached_chain> recent_ = std::vector<cached_chain>(answer_rows * segments * recent_ways);
+    static std::size_t recent_way(std::uint32_t entry) { return (entry * 0x9e3779b9u) >> 28; }
+    static_assert(recent_ways == 16, "ctformer::exact_memo: recent_way takes 4 bits");
+    cached_chain& record(std::size_t answer, std::size_t segment) { return records_[answer * segments + segment]; }
+    cached_chain& recent(std::size_t answer, std::size_t segment, std::uint32_t entry) {
+        return recent_[(answer * segments + segment) * recent_ways + recent_way(entry)];
+    }
 
     // ---- the chains walked lately, in a small cache in front of the tables (most lookups of the
     // tables would miss the processor's caches): a chain is found by its start (entry state and
-    // context) and the value classes its first attention layer reads, then checked whole ----
-    struct chain_link {  ///< one attention layer of a chain: the rows it chose and their value classes
-        std::uint8_t n_rows = 0;
-        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
-        std::uint64_t used = 0;
-        std::uint32_t classes = 0;
-    };
-    struct cached_link {
-        std::uint32_t classes = 0;
-        std::uint8_t n_rows = 0;
-        std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
-    };
-    struct cached_chain {  ///< 64 bytes for the seed's three attention layers at most in a segment
-        std::uint32_t entry = none, context = 0, out = 0, margins = 0;  ///< margins: an index into margin_sets_
-        std::array<cached_link, most_attention> links{};
-    };
+    // context) and the value classes of the rows its layers chose the last time, then checked whole ----
     struct head_link {
         std::uint8_t n_rows = 0;
         std::array<std::uint8_t, attention_decision::max_rows_kept> rows{};
@@ -417,8 +482,8 @@ private:
     /// A row's last segment with attention (tail_segment) is followed by attention-free segments
     /// only (the seed's epilogue): what they make of the chain's output state, and the token chosen
     /// from there, are functions of that state alone. Beside each cached chain of tail_segment:
-    /// the state after the epilogue, its margins, the token and the logit gap, valid while `from`
-    /// is the chain's output (written by replay_row).
+    /// the state after the epilogue, its margins, the token and the logit gap, taken only where
+    /// `from` is the epilogue's entry state (written by replay_row).
     static constexpr bool has_tail = segments >= 2 && segment_shapes[segments - 1].n_attention == 0 &&
                                      segment_shapes[segments - 2].n_attention != 0;
     static constexpr std::size_t tail_segment = has_tail ? segments - 2 : segments;  ///< segments: none
@@ -429,91 +494,113 @@ private:
     static_assert(vocab_size <= 256, "ctformer::exact_memo: a chain tail keeps the token in 8 bits");
     detail::big_vector<chain_tail> chain_tails_ = detail::big_vector<chain_tail>(has_tail ? chain_sets * chain_ways : 0);
     std::vector<std::uint8_t> chain_victim_ = std::vector<std::uint8_t>(chain_sets);
-    /// Per answer row and segment kind: the context id, and the prompt it was computed in.
+
+    // ---- contexts: the key classes of rows 0..i, as 4-bit classes per row and attention layer ----
+    using context_key = detail::word_key<context_words>;
+    /// Per answer row and segment kind: the context it took last, whole, and its id (none: none).
     struct context_record {
-        std::uint64_t serial = 0;
-        std::uint32_t id = 0;
+        context_key key{};
+        std::uint32_t id = none;
     };
     std::vector<context_record> context_records_ = std::vector<context_record>(answer_rows * 3);
+    std::array<std::array<std::uint64_t, fingerprint_words>, shape::distinct> fingerprint_{};  ///< key classes, 4 bits a row
+    std::size_t fingerprinted_ = 0;  ///< rows 0..fingerprinted_ − 1 written into fingerprint_ in this prompt
+
+    /// The distinct layers that are attention (the fingerprints are theirs).
+    static constexpr std::size_t n_attention_slots = [] {
+        std::size_t n = 0;
+        for (bool a : io.attention_slots) n += a;
+        return n;
+    }();
+    static constexpr std::array<std::size_t, n_attention_slots> attention_layer_slots = [] {
+        std::array<std::size_t, n_attention_slots> out{};
+        std::size_t n = 0;
+        for (std::size_t slot = 0; slot < shape::distinct; ++slot)
+            if (io.attention_slots[slot]) out[n++] = slot;
+        return out;
+    }();
+
+    /// Writes the key classes of rows fingerprinted_..i into the fingerprints. Every row is
+    /// written from its token in this prompt (begin_prompt starts again at row 0, and a prompt
+    /// only appends rows, so a row written earlier in it still holds the same token), so the
+    /// fingerprint of rows 0..i is a function of the prompt's tokens alone: nothing is carried
+    /// over from an earlier prompt.
+    void fingerprint_rows(std::uint8_t const* tokens, std::size_t i) {
+        auto const& key = classes_->key;
+        for (std::size_t j = fingerprinted_; j <= i; ++j) {
+            std::size_t const shift = 4 * (j % 16), w = j / 16, t = tokens[j];
+            std::uint64_t const clear = ~(std::uint64_t{0xf} << shift);
+            for (std::size_t a = 0; a < n_attention_slots; ++a) {
+                std::size_t const slot = attention_layer_slots[a];
+                fingerprint_[slot][w] = (fingerprint_[slot][w] & clear) | std::uint64_t{key[slot][j][t]} << shift;
+            }
+        }
+        if (i + 1 > fingerprinted_) fingerprinted_ = i + 1;
+    }
+    /// Per row i and fingerprint word, the nibbles of rows 0..i (those of later rows, left from
+    /// longer prompts or not yet written in this one, are masked off).
+    static constexpr auto rows_through = [] {
+        std::array<std::array<std::uint64_t, fingerprint_words>, row_limit> keep{};
+        for (std::size_t i = 0; i < row_limit; ++i)
+            for (std::size_t w = 0, first = 0, nibbles = i + 1; w < fingerprint_words; ++w, first += 16)
+                keep[i][w] = nibbles <= first        ? 0
+                             : nibbles >= first + 16 ? ~std::uint64_t{0}
+                                                     : (std::uint64_t{1} << (4 * (nibbles - first))) - 1;
+        return keep;
+    }();
+    /// Word w of the key classes of rows 0..i at the attention layer `slot`.
+    std::int64_t fingerprint(std::size_t slot, std::size_t w, std::size_t i) const {
+        return static_cast<std::int64_t>(fingerprint_[slot][w] & rows_through[i][w]);
+    }
+    /// The id of the context of the answer row's segment (context_words: its kind, the row count
+    /// and the key classes of rows 0..i at its attention layers). The key is built from the
+    /// fingerprints each time; the row's record of the kind gives the id only where its key equals
+    /// this one word for word, else contexts_ does (a new context gets the next id). The segment
+    /// is a constant, so that its attention layers' loop unrolls (a row asks for three contexts).
+    template <std::size_t Segment>
+    std::uint32_t context_id(std::size_t answer) {
+        constexpr std::size_t kind = kind_of(Segment);
+        constexpr segment_shape const& sh = segment_shapes[Segment];
+        std::size_t const i = first_answer_row + answer;
+        auto const& keep = rows_through[i];
+        context_key key{};
+        key.w[0] = static_cast<std::int64_t>(kind);
+        key.w[1] = static_cast<std::int64_t>(i);
+        for (std::size_t a = 0; a < sh.n_attention; ++a)
+            for (std::size_t w = 0; w < fingerprint_words; ++w)
+                key.w[2 + a * fingerprint_words + w] = static_cast<std::int64_t>(fingerprint_[sh.attention[a].slot][w] & keep[w]);
+        context_record& known = context_records_[answer * 3 + kind];
+        if (known.id != none && known.key == key) return known.id;
+        std::uint64_t const h = contexts_.hash(key);
+        std::uint32_t id;
+        if (std::uint32_t const* found = contexts_.find(h, key)) {
+            id = *found;
+        } else {
+            id = static_cast<std::uint32_t>(contexts_.size());
+            contexts_.insert(h, key, id);
+        }
+        known = {key, id};
+        return id;
+    }
+    /// context_id of a segment known at run time only (exact_reuse: once per pass and kind).
+    std::uint32_t context_id(std::size_t answer, std::size_t segment) {
+        std::uint32_t id = none;
+        each_segment([&](auto segment_c) {
+            if (decltype(segment_c)::value != segment) return true;
+            id = context_id<decltype(segment_c)::value>(answer);
+            return false;
+        });
+        return id;
+    }
 
     // ---- per answer row: the token its last final state chose ----
     struct last_choice {
         std::uint32_t state = none, token = 0, margins = 0;
     };
     std::vector<last_choice> last_choices_ = std::vector<last_choice>(answer_rows);
-    std::vector<std::uint64_t> used_ = std::vector<std::uint64_t>(answer_rows * steps);  ///< attention: rows with a weight
-
-    // ---- per prompt: what changed since the previous one ----
-    std::uint64_t serial_ = 2;
-    bool in_prompt_ = false;
-    std::size_t checked_ = 0;  ///< rows 0..checked_ − 1 compared with the previous prompt
-    std::size_t compared_before_ = 0;  ///< rows the previous prompt compared (prev_tokens_ beyond them: unknown)
-    std::array<std::uint8_t, max_rows> prev_tokens_ = [] {
-        std::array<std::uint8_t, max_rows> t{};
-        t.fill(unknown);
-        return t;
-    }();
-    std::array<std::uint64_t, shape::distinct> key_changed_{}, value_changed_{};  ///< bit j: row j's key (value) changed
-    std::array<std::uint64_t, max_rows> token_changed_at_{};  ///< the prompt (serial_) in which row j last changed its token
-    std::array<std::uint64_t, shape::distinct> key_changed_at_{};  ///< the last prompt in which a row's key class changed there
-
-    // ---- per answer row and segment: a few earlier replays, by entry state (recent_ways of them),
-    // each valid while no row its attention layers chose has changed its token since, nor any key ----
-    struct recent_record {
-        std::uint32_t entry = none, out = 0, margins = 0;  ///< margins: an index into margin_sets_
-        std::uint64_t serial = 0;  ///< the prompt it was taken in
-        std::array<std::uint64_t, most_attention> used{};  ///< per attention layer: the rows it chose
-    };
-    static constexpr std::size_t recent_ways = 16;
-    std::vector<recent_record> recent_ = std::vector<recent_record>(answer_rows * segments * recent_ways);
-    static std::size_t recent_way(std::uint32_t entry) { return (entry * 0x9e3779b9u) >> 28; }
-    static_assert(recent_ways == 16, "ctformer::exact_memo: recent_way takes 4 bits");
-    recent_record* recent(std::size_t answer, std::size_t segment, std::uint32_t entry) {
-        return &recent_[(answer * segments + segment) * recent_ways + recent_way(entry)];
-    }
-    /// An earlier replay of the segment from this entry state holds now: the same keys, and the
-    /// same tokens in every row its attention layers chose.
-    bool recent_holds(recent_record const& r, std::uint32_t entry, segment_shape const& sh) const {
-        if (r.entry != entry) return false;
-        for (std::size_t a = 0; a < sh.n_attention; ++a) {
-            if (key_changed_at_[sh.attention[a].slot] > r.serial) return false;
-            for (std::uint64_t rows = r.used[a]; rows != 0; rows &= rows - 1)
-                if (token_changed_at_[static_cast<std::size_t>(__builtin_ctzll(rows))] > r.serial) return false;
-        }
-        return true;
-    }
-    std::array<std::array<std::uint64_t, fingerprint_words>, shape::distinct> fingerprint_{};  ///< key classes, 4 bits a row
-
-    /// Compares rows checked_..i with the previous prompt and updates the key-class fingerprints.
-    void check_rows(std::uint8_t const* tokens, std::size_t i) {
-        token_classes<Model> const& classes = *classes_;
-        for (std::size_t j = checked_; j <= i; ++j) {
-            std::uint8_t const now = tokens[j], before = prev_tokens_[j];
-            if (now == before) continue;
-            token_changed_at_[j] = serial_;
-            for (std::size_t slot = 0; slot < shape::distinct; ++slot) {
-                if (!io.attention_slots[slot]) continue;
-                std::uint8_t const kc = classes.key[slot][j][now];
-                if (before == unknown || classes.key[slot][j][before] != kc) {
-                    key_changed_[slot] |= std::uint64_t{1} << j;
-                    key_changed_at_[slot] = serial_;
-                }
-                if (before == unknown || classes.value[slot][j][before] != classes.value[slot][j][now])
-                    value_changed_[slot] |= std::uint64_t{1} << j;
-                std::uint64_t& word = fingerprint_[slot][j / 16];
-                word = (word & ~(std::uint64_t{0xf} << (4 * (j % 16)))) | (std::uint64_t{kc} << (4 * (j % 16)));
-            }
-        }
-        if (i + 1 > checked_) checked_ = i + 1;
-    }
+    bool in_prompt_ = false;  ///< between begin_prompt and end_prompt
 
     // ---- the pieces of a replay, shared by exact_reuse and replay_row ----
-    /// The rows a decision with these chosen rows gave a weight (bit j: row j).
-    static std::uint64_t used_of(std::uint8_t const* rows, std::size_t n) {
-        std::uint64_t used = 0;
-        for (std::size_t u = 0; u < n; ++u) used |= std::uint64_t{1} << rows[u];
-        return used;
-    }
     /// The value classes of the chosen rows at the attention layer `slot`, 4 bits each.
     std::uint32_t value_classes(std::uint8_t const* tokens, std::uint8_t const* rows, std::size_t n, std::size_t slot) const {
         auto const& classes = classes_->value[slot];
@@ -527,40 +614,6 @@ private:
         if (e == none) e = intern(Model::net.embedding(tokens[i], i));
         return e;
     }
-    /// Every attention layer of the segment sees the keys it saw in the previous prompt, and the
-    /// values of the rows it chose then (rows 0..i compared: check_rows).
-    bool attention_unchanged(std::size_t answer, segment_shape const& sh) const {
-        for (std::size_t a = 0; a < sh.n_attention; ++a) {
-            auto const [k, slot] = sh.attention[a];
-            if (key_changed_[slot] != 0) return false;
-            if ((used_[answer * steps + k] & value_changed_[slot]) != 0) return false;
-        }
-        return true;
-    }
-    /// The answer row's segment takes the previous prompt's record: the same entry state, keys and
-    /// chosen rows' values.
-    bool record_replays(std::size_t answer, std::size_t segment, std::uint32_t state) const {
-        segment_record const& rec = records_[answer * segments + segment];
-        return rec.serial + 1 == serial_ && rec.entry == state && attention_unchanged(answer, segment_shapes[segment]);
-    }
-    /// A row's contexts of the previous prompt hold in this one where no key class of rows 0..i
-    /// changed in the kind's attention layers (called as the row's pass begins).
-    void refresh_contexts(std::size_t answer) {
-        constexpr std::array<std::size_t, 3> example{0, 1, segments - 1};  // a segment of each kind
-        for (std::size_t kind = 0; kind < 3; ++kind) {
-            context_record& known = context_records_[answer * 3 + kind];
-            if (known.serial + 1 != serial_) continue;
-            auto const& sh = segment_shapes[example[kind]];
-            bool same = true;
-            for (std::size_t a = 0; a < sh.n_attention && same; ++a) same = key_changed_[sh.attention[a].slot] == 0;
-            if (same) known.serial = serial_;
-        }
-    }
-    /// The context id of the answer row's segment kind in this prompt, if known (else none).
-    std::uint32_t known_context(std::size_t answer, std::size_t kind) const {
-        context_record const& known = context_records_[answer * 3 + kind];
-        return known.serial == serial_ ? known.id : none;
-    }
     /// The set of the chain cache where the answer row's segment from `state` in `context` is
     /// looked for: by its start and the value classes of the rows its layers chose the last time.
     std::size_t guessed_set(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
@@ -573,17 +626,17 @@ private:
         return chain_set(start_hash(state, context), classes);
     }
     /// As a prompt begins: each answer row will most likely look up the chain of the segment it
-    /// looked up last, from the state that segment began in then. Asking the processor for those
-    /// sets now lets the rows' cache misses overlap (the rows run one after another: each reads
-    /// the token the one before chose). `tokens`: the prompt's, and the previous answer's after it.
+    /// looked up last, from the state and in the context its record of that segment holds. Asking
+    /// the processor for those sets now lets the rows' cache misses overlap (the rows run one after
+    /// another: each reads the token the one before chose). `tokens`: the prompt's, and the
+    /// previous answer's after it. A guess only: what is found there is checked whole (cached).
     void prefetch_rows(std::uint8_t const* tokens) const {
         for (std::size_t answer = 0; answer < answer_rows; ++answer) {
             std::size_t const segment = looked_up_[answer];
             if (segment >= segments) continue;
-            context_record const& known = context_records_[answer * 3 + kind_of(segment)];
-            if (known.serial + 1 < serial_) continue;
-            std::uint32_t const entry = records_[answer * segments + segment].entry;
-            std::size_t const set = guessed_set(answer, segment, entry, known.id, tokens);
+            cached_chain const& rec = records_[answer * segments + segment];
+            if (rec.entry == none) continue;
+            std::size_t const set = guessed_set(answer, segment, rec.entry, rec.context, tokens);
             __builtin_prefetch(chain_cache_.data() + set * chain_ways);
             if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);
         }
@@ -596,9 +649,7 @@ private:
     }();
 
     /// The chain of the answer row's segment from `state` in `context` among the chains walked
-    /// lately, if any: its start equal, and each of its attention layers' chosen rows of the value
-    /// classes it recorded. (A chain is a function of its start and those classes: the first
-    /// layer's decision is one of the start, the next one's of the state after it, and so on.)
+    /// lately, if any: one of the two in the set guessed_set names whose whole key holds (chain_holds).
     cached_chain const* cached(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
                                std::uint8_t const* tokens) {
         segment_shape const& sh = segment_shapes[segment];
@@ -606,68 +657,56 @@ private:
         if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);  // read right after a hit
         cached_chain const* way = chain_cache_.data() + set * chain_ways;
         for (std::size_t w = 0; w < chain_ways; ++w, ++way) {
-            if (way->entry != state || way->context != context) continue;
-            bool same = true;
-            for (std::size_t a = 0; a < sh.n_attention && same; ++a)
-                same = way->links[a].classes == value_classes(tokens, way->links[a].rows.data(), way->links[a].n_rows, sh.attention[a].slot);
-            if (same) {
+            if (chain_holds(*way, sh, state, context, tokens)) {
                 chain_victim_[set] = static_cast<std::uint8_t>((w + 1) % chain_ways);  // the least recently used goes next
                 return way;
             }
         }
         return nullptr;
     }
-    /// The attention layers of the answer row's segment chose the rows of the cached chain `c`.
-    void take_used(std::size_t answer, std::size_t segment, cached_chain const& c) {
+    /// The chain of the answer row's segment from `state` in `context` in the tables, into c (its
+    /// links with their value classes now, the state after the segment and its margins); false,
+    /// c untouched, where the tables lack it (c may be a record: half a chain must not land there).
+    bool find_chain(std::size_t segment, std::uint32_t state, std::uint32_t context, std::uint8_t const* tokens,
+                    cached_chain& c) const {
         segment_shape const& sh = segment_shapes[segment];
-        for (std::size_t a = 0; a < sh.n_attention; ++a)
-            used_[answer * steps + sh.attention[a].step] = used_of(c.links[a].rows.data(), c.links[a].n_rows);
-    }
-    /// The chain of the answer row's segment from `state` in `context` in the tables: per attention
-    /// layer the rows it chose (links, n of them, with their value classes now); the last node
-    /// (the state after the segment and its margins) or none where the tables lack the chain.
-    std::uint32_t find_chain(std::size_t segment, std::uint32_t state, std::uint32_t context, std::uint8_t const* tokens,
-                             std::array<chain_link, most_attention>& links, std::size_t& n) const {
-        segment_shape const& sh = segment_shapes[segment];
-        n = 0;
         std::uint32_t const* first = segment_first_.find(state, context);
-        if (!first) return none;
+        if (!first) return false;
         std::uint32_t node = *first;
+        cached_chain found{};
         for (std::size_t a = 0; a < sh.n_attention; ++a) {
             segment_node const& nd = segment_nodes_[node];
-            chain_link& link = links[n++];
+            chain_link& link = found.links[a];
             link.n_rows = nd.n_rows;
             link.rows = nd.rows;
-            link.used = nd.used;
             link.classes = value_classes(tokens, nd.rows.data(), nd.n_rows, sh.attention[a].slot);
             std::uint32_t const* next = segment_next_.find(node, link.classes);
-            if (!next) return none;
+            if (!next) return false;
             node = *next;
         }
-        return node;
+        found.entry = state;
+        found.context = context;
+        found.out = segment_nodes_[node].out;
+        found.margins = segment_nodes_[node].margins;
+        c = found;
+        return true;
     }
-    /// Keeps a chain (from `entry` in `context`, its links, to `out`) among the chains walked
-    /// lately, in place of the least recently used of its set (of two); its rows are the next guess
-    /// of the row's segment.
-    std::size_t cache_chain(std::size_t answer, std::size_t segment, std::uint32_t entry, std::uint32_t context,
-                            chain_link const* links, std::size_t n, std::uint32_t out, std::uint32_t margins_id) {
-        std::uint64_t const start = start_hash(entry, context);
+    /// Keeps the answer row's chain c of `segment` among the chains walked lately, in place of the
+    /// least recently used of its set (of two); its rows are the next guess of the row's segment.
+    /// The slot it went to.
+    std::size_t cache_chain(std::size_t answer, std::size_t segment, cached_chain const& c) {
+        std::size_t const n = segment_shapes[segment].n_attention;
         std::uint64_t classes = 0;
         auto& guess = chain_rows_[answer * segments + segment];
         for (std::size_t a = 0; a < n; ++a) {
-            guess[a] = {links[a].n_rows, links[a].rows};
-            classes = chain_classes(classes, a, links[a].classes);
+            guess[a] = {c.links[a].n_rows, c.links[a].rows};
+            classes = chain_classes(classes, a, c.links[a].classes);
         }
-        std::size_t const set = chain_set(start, classes);
+        std::size_t const set = chain_set(start_hash(c.entry, c.context), classes);
         std::uint8_t& victim = chain_victim_[set];
         std::size_t const slot = set * chain_ways + victim;
-        cached_chain& c = chain_cache_[slot];
         victim = static_cast<std::uint8_t>((victim + 1) % chain_ways);
-        c.entry = entry;
-        c.context = context;
-        c.out = out;
-        c.margins = margins_id;
-        for (std::size_t a = 0; a < n; ++a) c.links[a] = {links[a].classes, links[a].n_rows, links[a].rows};
+        chain_cache_[slot] = c;
         return slot;
     }
 
@@ -701,33 +740,14 @@ private:
         return token;
     }
 
-    /// A segment's replay in replay_row, written into the records once the whole row replays.
-    struct taken {
-        bool recorded;  ///< the previous prompt's record
-        std::uint32_t entry, out, margins;
-        std::array<std::uint64_t, most_attention> used;
-    };
-    /// The row replayed to the final state s: its segments into the records (and the earlier
-    /// replays), their margins into m, and the token chosen (from the tail where one held, else by
-    /// the state, keeping a new tail beside the chain of tail_segment in tail_slot).
-    std::size_t keep_row(std::size_t answer, std::array<taken, segments> const& took, std::uint32_t s, chain_tail const* tail,
-                         std::size_t tail_slot, margins* m) {
-        each_segment([&](auto segment_c) {
-            constexpr std::size_t segment = decltype(segment_c)::value;
-            constexpr segment_shape const& sh = segment_shapes[segment];
-            segment_record& rec = records_[answer * segments + segment];
-            taken const& t = took[segment];
-            rec.serial = serial_;
-            if (!t.recorded) {
-                for (std::size_t a = 0; a < sh.n_attention; ++a) used_[answer * steps + sh.attention[a].step] = t.used[a];
-                rec.entry = t.entry;
-                rec.out = t.out;
-                rec.m = margin_sets_[t.margins];
-                *recent(answer, segment, t.entry) = {t.entry, t.out, t.margins, serial_, t.used};
-            }
-            if (m) m->merge(rec.m);
-            return true;
-        });
+    /// The row replayed to the final state s, every segment's chain in its record: their margins
+    /// into m (only now: a row that does not replay whole runs through forward, which merges its
+    /// own), and the token chosen (from the tail where one held, else by the state, keeping a new
+    /// tail beside the chain of tail_segment in tail_slot).
+    std::size_t keep_row(std::size_t answer, std::uint32_t s, chain_tail const* tail, std::size_t tail_slot, margins* m) {
+        if (m)
+            for (std::size_t segment = 0; segment < segments; ++segment)
+                if (std::uint32_t const id = records_[answer * segments + segment].margins; id != 0) m->merge(margin_sets_[id]);
         ++rows_replayed_;
         if (tail) {
             if (m) m->merge(margin_sets_[tail->choice >> 8]);
@@ -736,9 +756,8 @@ private:
         std::uint32_t choice_margins = 0;
         std::size_t const token = choose_state(answer, s, nullptr, m, &choice_margins);
         if (tail_slot < chain_cache_.size() && choice_margins < (std::uint32_t{1} << 24)) {
-            taken const& epilogue = took[segments - 1];
-            std::uint32_t const margins_id = epilogue.recorded ? margins_index(records_[answer * segments + segments - 1].m) : epilogue.margins;
-            chain_tails_[tail_slot] = {epilogue.entry, epilogue.out, margins_id, static_cast<std::uint32_t>(token) | choice_margins << 8};
+            cached_chain const& epilogue = records_[answer * segments + segments - 1];
+            chain_tails_[tail_slot] = {epilogue.entry, epilogue.out, epilogue.margins, static_cast<std::uint32_t>(token) | choice_margins << 8};
         }
         return token;
     }
@@ -752,21 +771,21 @@ private:
     }
 
     /// The pass of row i (answer row i − first_answer_row) by replays alone, none of the forward
-    /// driver's work: from the row's embedding, each segment takes the previous prompt's record
-    /// (record_replays), a chain walked lately (cached) or a chain of the tables (find_chain); a
-    /// cached chain of tail_segment may bring the epilogue's output and the token too (chain_tail).
-    /// True, with the final state and the token chosen from it, when every segment did; false when
-    /// one did not (a layer in it must run, or its context is not known yet), having changed
-    /// nothing the forward pass relies on (the records are written only when the whole row
-    /// replays): then the row runs through forward with exact_reuse.
+    /// driver's work: from the row's embedding, each segment takes a chain whose whole key holds
+    /// (chain_holds): the row's record, one of its earlier chains, a chain walked lately (cached)
+    /// or a chain of the tables (find_chain); the epilogue may take the tail kept beside a cached
+    /// chain of tail_segment. True, with the final state and the token chosen from it, when every
+    /// segment did; false when one did not (a layer in it must run): then the row runs through
+    /// forward with exact_reuse. Each segment's chain goes into its record as it is taken: every
+    /// record is kept by its whole key, so one left from a row that did not replay whole is as
+    /// good as any.
     bool replay_row(std::uint8_t const* tokens, std::size_t i, std::uint32_t& state, std::size_t& token, margins* m) {
         std::size_t const answer = i - first_answer_row;
-        check_rows(tokens, i);
-        refresh_contexts(answer);
-        std::array<taken, segments> took;  // written before read, segment by segment
-        std::array<chain_link, most_attention> links;
+        fingerprint_rows(tokens, i);
+        // Per segment kind, the context id, built once in this pass (its key is fixed by i and the tokens).
+        std::array<std::uint32_t, 3> contexts{none, none, none};
         std::size_t tail_slot = chain_cache_.size();  // the slot of tail_segment's chain, if it came from a chain
-        chain_tail const* tail = nullptr;  // a tail that holds for it
+        chain_tail const* tail = nullptr;  // the tail taken for the epilogue
         std::uint32_t s = embedding_state(tokens, i);
         // One segment; false where it neither replays nor finds its chain. The segments are
         // compile-time constants, so each one's attention layers are known to the compiler.
@@ -774,58 +793,45 @@ private:
             constexpr std::size_t segment = decltype(segment_c)::value;
             constexpr segment_shape const& sh = segment_shapes[segment];
             if constexpr (segment == blind_segment) s = blind(s);
-            taken& t = took[segment];
-            t.entry = s;
-            t.recorded = false;
+            std::uint32_t& context = contexts[kind_of(segment)];
+            if (context == none) context = context_id<segment>(answer);
+            cached_chain& rec = record(answer, segment);
             if constexpr (segment == tail_segment + 1) {
-                if (tail) {  // the epilogue, from the chain's tail
-                    t.out = tail->out;
-                    t.margins = tail->margins;
-                    t.used = {};
-                    s = t.out;
+                // The epilogue, from the tail beside the chain just taken, where it starts from this state.
+                if (tail_slot < chain_cache_.size() && chain_tails_[tail_slot].from == s) {
+                    tail = &chain_tails_[tail_slot];
+                    rec = {s, context, tail->out, tail->margins, {}};
+                    recent(answer, segment, s) = rec;
+                    s = tail->out;
                     return true;
                 }
             }
-            if (record_replays(answer, segment, s)) {
-                t.recorded = true;
-                t.out = records_[answer * segments + segment].out;
-                s = t.out;
+            if (chain_holds(rec, sh, s, context, tokens)) {
+                s = rec.out;
                 return true;
             }
-            if (recent_record const* r = recent(answer, segment, s); recent_holds(*r, s, sh)) {
-                t.out = r->out;
-                t.margins = r->margins;
-                t.used = r->used;
-                s = t.out;
+            cached_chain const& earlier = recent(answer, segment, s);
+            if (chain_holds(earlier, sh, s, context, tokens)) {
+                rec = earlier;
+                s = rec.out;
                 return true;
             }
-            std::uint32_t const context = known_context(answer, kind_of(segment));
-            if (context == none) return false;
             looked_up_[answer] = segment;
             if (cached_chain const* c = cached(answer, segment, s, context, tokens)) {
-                t.out = c->out;
-                t.margins = c->margins;
-                for (std::size_t a = 0; a < sh.n_attention; ++a) t.used[a] = used_of(c->links[a].rows.data(), c->links[a].n_rows);
-                if constexpr (segment == tail_segment) {
-                    tail_slot = static_cast<std::size_t>(c - chain_cache_.data());
-                    if (chain_tails_[tail_slot].from == c->out) tail = &chain_tails_[tail_slot];
-                }
+                rec = *c;
+                if constexpr (segment == tail_segment) tail_slot = static_cast<std::size_t>(c - chain_cache_.data());
             } else {
-                std::size_t n = 0;
-                std::uint32_t const last = find_chain(segment, s, context, tokens, links, n);
-                if (last == none) return false;
-                t.out = segment_nodes_[last].out;
-                t.margins = segment_nodes_[last].margins;
-                for (std::size_t a = 0; a < n; ++a) t.used[a] = links[a].used;
-                std::size_t const slot = cache_chain(answer, segment, s, context, links.data(), n, t.out, t.margins);
+                if (!find_chain(segment, s, context, tokens, rec)) return false;
+                std::size_t const slot = cache_chain(answer, segment, rec);
                 if constexpr (segment == tail_segment) tail_slot = slot;
             }
-            s = t.out;
+            recent(answer, segment, s) = rec;
+            s = rec.out;
             return true;
         };
         if (!each_segment(replay_segment)) return false;
         state = s;
-        token = keep_row(answer, took, s, tail, tail_slot, m);
+        token = keep_row(answer, s, tail, tail_slot, m);
         return true;
     }
 };
@@ -852,8 +858,7 @@ public:
         tokens_ = s.tokens();
         i_ = i;
         answer_ = i - memo_t::first_answer_row;
-        memo_.check_rows(tokens_, i);
-        memo_.refresh_contexts(answer_);
+        memo_.fingerprint_rows(tokens_, i);
         state_ = memo_.embedding_state(tokens_, i);
         blind_ = false;
         written_ = false;  // x is written out from the state where a layer runs, and at the end
@@ -867,31 +872,29 @@ public:
             state_ = memo_.blind(state_);
             blind_ = true;
         }
-        auto& rec = memo_.records_[answer_ * memo_t::segments + segment];
+        // The segment's chain, by its whole key (chain_holds): the row's record, a chain walked
+        // lately, a chain of the tables; each one taken goes into the record.
         auto const& sh = memo_t::segment_shapes[segment];
-        if (memo_.record_replays(answer_, segment, state_)) {
-            take_segment(rec, rec.out, rec.m, m);
+        auto& rec = memo_.record(answer_, segment);
+        std::uint32_t const context = this->context(segment);
+        if (memo_.chain_holds(rec, sh, state_, context, tokens_)) {
+            take_segment(rec, m);
             return true;
         }
-        rec.entry = state_;
-        // The segment's chain: (state, context) and then, per attention layer, the value classes
-        // of the rows it chose: first among the chains walked lately, then in the tables.
-        segment_context_ = context(segment);
-        if (auto const* c = memo_.cached(answer_, segment, state_, segment_context_, tokens_)) {
-            memo_.take_used(answer_, segment, *c);
-            take_segment(rec, c->out, memo_.margin_sets_[c->margins], m);
+        if (auto const* c = memo_.cached(answer_, segment, state_, context, tokens_)) {
+            rec = *c;
+            take_segment(rec, m);
             return true;
         }
-        std::uint32_t const last = memo_.find_chain(segment, state_, segment_context_, tokens_, chain_, chain_length_);
-        if (last != memo_t::none) {
-            for (std::size_t a = 0; a < chain_length_; ++a) memo_.used_[answer_ * memo_t::steps + sh.attention[a].step] = chain_[a].used;
-            auto const& nd = memo_.segment_nodes_[last];
-            memo_.cache_chain(answer_, segment, state_, segment_context_, chain_.data(), chain_length_, nd.out, nd.margins);
-            take_segment(rec, nd.out, memo_.margin_sets_[nd.margins], m);
+        if (memo_.find_chain(segment, state_, context, tokens_, rec)) {
+            memo_.cache_chain(answer_, segment, rec);
+            take_segment(rec, m);
             return true;
         }
-        rec.serial = 0;  // recorded anew at end_segment
-        chain_entry_ = state_;
+        // The segment's layers run or replay one by one; end_segment keeps the chain they walk.
+        chain_ = typename memo_t::cached_chain{};
+        chain_.entry = state_;
+        chain_.context = context;
         segment_margins_ = margins{};
         chain_length_ = 0;
         chain_complete_ = true;
@@ -916,10 +919,9 @@ public:
     }
 
     template <class Layer, class Slot>
-    void record(Layer const&, Slot slot, std::size_t k, row const& x, std::uint64_t used, margins* m) {
+    void record(Layer const&, Slot slot, std::size_t, row const& x, std::uint64_t, margins* m) {
         std::uint32_t const next = memo_.intern(x, blind_);
         if constexpr (Layer::is_attention) {
-            memo_.used_[answer_ * memo_t::steps + k] = used;
             attention_decision const& d = memo_.decision_;
             chain_decision(d, d.complete ? value_classes(tokens_, d, Slot::value) : 0);
             if (d.complete) {
@@ -940,15 +942,16 @@ public:
         merge_layer(m, layer_margins_);
     }
 
+    /// The segment ran: its chain goes into the tables, the chain cache and the row's record. A
+    /// chain with a decision of more rows than a link holds has no key to be kept by; then the
+    /// record stays as it was (it is kept by its own whole key, which did not hold here).
     void end_segment(std::size_t segment, row const&) {
-        auto& rec = memo_.records_[answer_ * memo_t::segments + segment];
-        rec.out = state_;
-        rec.m = segment_margins_;
-        rec.serial = memo_.serial_;
-        if (chain_complete_) {
-            record_chain();
-            cache_chain(segment, state_, segment_margins_);
-        }
+        if (!chain_complete_ || chain_length_ != memo_t::segment_shapes[segment].n_attention) return;
+        chain_.out = state_;
+        chain_.margins = memo_.margins_index(segment_margins_);
+        record_chain();
+        memo_.cache_chain(answer_, segment, chain_);
+        memo_.record(answer_, segment) = chain_;
     }
 
     void end(seq const&, std::size_t, row& x) {
@@ -958,14 +961,14 @@ public:
 private:
     /// Attention: (state, layer, i, key classes) → decision; (decision, value classes) → state.
     template <class Layer, class Slot>
-    bool replay_attention(seq const& s, Layer const& layer, Slot, std::size_t k, row& x, margins* m, std::uint64_t& used) {
+    bool replay_attention(seq const& s, Layer const& layer, Slot, std::size_t, row& x, margins* m, std::uint64_t& used) {
         constexpr std::size_t slot_index = Slot::value;
         // (state, layer, i, key classes of rows 0..i) → decision
         auto& key = decision_key_.w;
         key[0] = state_;
         key[1] = static_cast<std::int64_t>(slot_index);
         key[2] = static_cast<std::int64_t>(i_);
-        for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w) key[3 + w] = fingerprint(slot_index, w);
+        for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w) key[3 + w] = memo_.fingerprint(slot_index, w, i_);
         decision_hash_ = memo_.decisions_.hash(decision_key_);
         std::uint32_t const* const node = memo_.decisions_.find(decision_hash_, decision_key_);
         if (!node) {
@@ -974,7 +977,6 @@ private:
         }
         auto const& dn = memo_.decision_nodes_[*node];
         used = dn.d.used;
-        memo_.used_[answer_ * memo_t::steps + k] = used;
         merge_layer(m, dn.m);
         // (decision, value classes of the chosen rows) → state
         std::uint32_t const classes = value_classes(tokens_, dn.d, slot_index);
@@ -1023,94 +1025,60 @@ private:
         return true;
     }
 
-    /// The segment ends in `out`: the state, margins and the record of the same-row check.
-    void take_segment(typename memo_t::segment_record& rec, std::uint32_t out, margins const& sm, margins* m) {
-        state_ = out;
+    /// The segment takes the chain c: the state after it, and its margins.
+    void take_segment(typename memo_t::cached_chain const& c, margins* m) {
+        state_ = c.out;
         written_ = false;
-        if (m) m->merge(sm);
-        rec.out = out;
-        rec.m = sm;
-        rec.serial = memo_.serial_;
+        if (m && c.margins != 0) m->merge(memo_.margin_sets_[c.margins]);
     }
-    /// Keeps the chain in chain_ (from the state the segment started from, to `out`) among the
-    /// chains walked lately, in place of the oldest of its set.
-    void cache_chain(std::size_t segment, std::uint32_t out, margins const& sm) {
-        std::uint32_t const entry = memo_.records_[answer_ * memo_t::segments + segment].entry;
-        memo_.cache_chain(answer_, segment, entry, segment_context_, chain_.data(), chain_length_, out, memo_.margins_index(sm));
-    }
-    /// The chain of the segment that just ran: its first node under segment_key_, then one node per
-    /// attention layer, under the value classes of the rows that layer chose; the last holds the
-    /// state after the segment and its margins.
+    /// The chain of the segment that just ran (chain_): its first node under its start, then one
+    /// node per attention layer, under the value classes of the rows that layer chose; the last
+    /// holds the state after the segment and its margins.
     void record_chain() {
         auto new_node = [&] {
             memo_.segment_nodes_.emplace_back();
             return static_cast<std::uint32_t>(memo_.segment_nodes_.size() - 1);
         };
         std::uint32_t node;
-        if (std::uint32_t const* first = memo_.segment_first_.find(chain_entry_, segment_context_)) {
+        if (std::uint32_t const* first = memo_.segment_first_.find(chain_.entry, chain_.context)) {
             node = *first;
         } else {
             node = new_node();
-            memo_.segment_first_.insert(chain_entry_, segment_context_, node);
+            memo_.segment_first_.insert(chain_.entry, chain_.context, node);
         }
         for (std::size_t a = 0; a < chain_length_; ++a) {
+            auto const& link = chain_.links[a];
             auto& nd = memo_.segment_nodes_[node];
-            nd.n_rows = chain_[a].n_rows;
-            nd.rows = chain_[a].rows;
-            nd.used = chain_[a].used;
-            if (std::uint32_t const* next = memo_.segment_next_.find(node, chain_[a].classes)) {
+            nd.n_rows = link.n_rows;
+            nd.rows = link.rows;
+            if (std::uint32_t const* next = memo_.segment_next_.find(node, link.classes)) {
                 node = *next;
             } else {
                 std::uint32_t const created = new_node();
-                memo_.segment_next_.insert(node, chain_[a].classes, created);
+                memo_.segment_next_.insert(node, link.classes, created);
                 node = created;
             }
         }
-        memo_.segment_nodes_[node].out = state_;
-        memo_.segment_nodes_[node].margins = memo_.margins_index(segment_margins_);
+        memo_.segment_nodes_[node].out = chain_.out;
+        memo_.segment_nodes_[node].margins = chain_.margins;
     }
     /// An attention layer of the running segment chose these rows.
     void chain_decision(attention_decision const& d, std::uint32_t classes) {
-        if (!d.complete || chain_length_ == chain_.size()) {
+        if (!d.complete || chain_length_ == chain_.links.size()) {
             chain_complete_ = false;
             return;
         }
-        auto& c = chain_[chain_length_++];
-        c.n_rows = static_cast<std::uint8_t>(d.n);
-        for (std::size_t u = 0; u < d.n; ++u) c.rows[u] = d.rows[u];
-        c.used = d.used;
-        c.classes = classes;
+        auto& link = chain_.links[chain_length_++];
+        link.n_rows = static_cast<std::uint8_t>(d.n);
+        for (std::size_t u = 0; u < d.n; ++u) link.rows[u] = d.rows[u];
+        link.classes = classes;
     }
-    /// The id of the segment's context (memo_t::context_words), interned once per pass and kind.
+    /// The id of the segment's context (exact_memo::context_id), found once per pass and kind:
+    /// within a pass its key (i and the rows' tokens) is fixed.
     std::uint32_t context(std::size_t segment) {
         std::size_t const kind = memo_t::kind_of(segment);
-        if (context_[kind] == memo_t::none) context_[kind] = memo_.known_context(answer_, kind);  // refresh_contexts
-        if (context_[kind] == memo_t::none) {
-            auto const& sh = memo_t::segment_shapes[segment];
-            detail::word_key<memo_t::context_words> key{};
-            key.w[0] = static_cast<std::int64_t>(kind);
-            key.w[1] = static_cast<std::int64_t>(i_);
-            for (std::size_t a = 0; a < sh.n_attention; ++a)
-                for (std::size_t w = 0; w < memo_t::fingerprint_words; ++w)
-                    key.w[2 + a * memo_t::fingerprint_words + w] = fingerprint(sh.attention[a].slot, w);
-            std::uint64_t const h = memo_.contexts_.hash(key);
-            if (std::uint32_t const* id = memo_.contexts_.find(h, key)) {
-                context_[kind] = *id;
-            } else {
-                context_[kind] = static_cast<std::uint32_t>(memo_.contexts_.size());
-                memo_.contexts_.insert(h, key, context_[kind]);
-            }
-            memo_.context_records_[answer_ * 3 + kind] = {memo_.serial_, context_[kind]};
-        }
+        if (context_[kind] == memo_t::none) context_[kind] = memo_.context_id(answer_, segment);
         return context_[kind];
-    }
-    /// Word w of the key classes of rows 0..i at the attention layer `slot`.
-    std::int64_t fingerprint(std::size_t slot, std::size_t w) const {
-        std::size_t const nibbles = i_ + 1, first = 16 * w;
-        std::uint64_t const keep = nibbles <= first        ? 0
-                                   : nibbles >= first + 16 ? ~std::uint64_t{0}
-                                                           : (std::uint64_t{1} << (4 * (nibbles - first))) - 1;
-        return static_cast<std::int64_t>(memo_.fingerprint_[slot][w] & keep);
     }
     /// x gets the row the state names (a blind state with the row's token block), unless it holds it already.
     void write_out(row& x) {
@@ -1136,8 +1104,7 @@ private:
     bool written_ = true;  ///< x holds the row state_ names
     // The running segment's chain (record_chain).
     std::array<std::uint32_t, 3> context_{memo_t::none, memo_t::none, memo_t::none};  ///< per segment kind
-    std::uint32_t chain_entry_ = 0, segment_context_ = 0;  ///< the running segment's first key
-    std::array<typename memo_t::chain_link, memo_t::most_attention> chain_{};
+    typename memo_t::cached_chain chain_{};  ///< its start, and the links of its attention layers so far
     std::size_t chain_length_ = 0;
     bool chain_complete_ = false;
     margins segment_margins_{}, layer_margins_{};
