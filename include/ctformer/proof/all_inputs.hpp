@@ -224,16 +224,17 @@ public:
     };
 
     /// Runs generation as ctformer::add does on 0..0+0..0= and records it (one per digit count, shared
-    /// by the walks of its answer rows).
+    /// by the walks of its answer rows): its first `rows` answer rows (a unit whose last row comes
+    /// early needs no more of them).
     template <std::size_t D>
-    static constexpr generation_trace trace() {
+    static constexpr generation_trace trace(std::size_t rows = D + 2) {
         static_assert(D >= 1 && D <= max_walk_digits, "ctformer::all_inputs: a walk takes 1 to max_walk_digits digits");
         using M = detail::walk_model<Build, D>;
         generation_trace tr{};
         tr.digits = D;
         std::size_t calls = 0;
         std::size_t const steps = shape::steps(D);
-        auto const g = generate<M>(make_prompt<D>(0, 0), D + 2, [&](std::string_view, row const& x, std::uint64_t) {
+        auto const g = generate<M>(make_prompt<D>(0, 0), rows < D + 2 ? rows : D + 2, [&](std::string_view, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
             if (pass < D + 2) tr.digest[pass * max_steps + step] = detail::fnv_rows(0xcbf29ce484222325ull, x);
@@ -1294,18 +1295,18 @@ struct all_inputs_fail {
 /// Every addition of D-digit operands proven, one constant evaluation per answer row. A failed
 /// premise stops the build at detail::all_inputs_fail, which names it:
 ///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4, 9>);   // row 9 of D = 4
-/// Generation as users run it on D-digit 0..0+0..0=, once per unit (premise p).
-template <class Build, std::size_t Digits>
-inline constexpr auto generation_trace_of = all_inputs<Build>::template trace<Digits>();
+/// Generation as users run it on D-digit 0..0+0..0=, up to answer row Last, once per unit (premise p).
+template <class Build, std::size_t Digits, std::size_t Last = 3 * Digits + 2>
+inline constexpr auto generation_trace_of = all_inputs<Build>::template trace<Digits>(Last - 2 * Digits);
 
-template <class Build, std::size_t Digits, std::size_t Row>
+template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = 3 * Digits + 2>
 inline constexpr all_inputs_report all_inputs_row_report =
-    all_inputs<Build>::prove_row_sharing_rules(Digits, Row, generation_trace_of<Build, Digits>);
+    all_inputs<Build>::prove_row_sharing_rules(Digits, Row, generation_trace_of<Build, Digits, Last>);
 
-template <class Build, std::size_t Digits, std::size_t Row>
+template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = 3 * Digits + 2>
 inline constexpr bool proven_row_for_all_inputs =
-    detail::all_inputs_fail<all_inputs_row_report<Build, Digits, Row>.failure,
-                            all_inputs_row_report<Build, Digits, Row>.holds>::proven;
+    detail::all_inputs_fail<all_inputs_row_report<Build, Digits, Row, Last>.failure,
+                            all_inputs_row_report<Build, Digits, Row, Last>.holds>::proven;
 
 /// The structural premise (a), once per network.
 template <class Build>
@@ -1317,7 +1318,7 @@ inline constexpr bool proven_dependency =
 template <class Build, std::size_t Digits, std::size_t First, std::size_t Last>
 inline constexpr bool proven_rows_for_all_inputs =
     proven_dependency<Build> && []<std::size_t... K>(std::index_sequence<K...>) {
-        return (proven_row_for_all_inputs<Build, Digits, First + K> && ...);
+        return (proven_row_for_all_inputs<Build, Digits, First + K, Last> && ...);
     }(std::make_index_sequence<Last + 1 - First>{});
 
 /// Every D-digit addition proven: the structural premise, then every answer row, 2D + 1 to 3D + 2.
