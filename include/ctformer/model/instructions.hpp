@@ -65,10 +65,14 @@ struct additive_embedding {
     constexpr row_vector<W> operator()(std::size_t tok, std::size_t p) const {
         if (tok >= vocab_size) throw std::out_of_range("ctformer::embedding: token id outside the vocabulary");
         if (p >= max_rows) throw std::out_of_range("ctformer::embedding: position past the longest sequence");
-        row_vector<W> x = token[tok];
-        row_vector<W> const& q = position[p];
+        // Through raw pointers, writing only the nonzero sums: in constant evaluation a call per
+        // element costs more than the addition, and a row written sparsely stays cheap to copy.
+        row_vector<W> x{};
+        fixed* const xp = x.data();
+        fixed const* const tp = token[tok].data();
+        fixed const* const pp = position[p].data();
         for (std::size_t c = 0; c < W; ++c)
-            if (q[c].raw != 0) x[c] += q[c];
+            if (tp[c].raw != 0 || pp[c].raw != 0) xp[c] = tp[c] + pp[c];
         return x;
     }
 };

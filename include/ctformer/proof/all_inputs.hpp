@@ -221,7 +221,24 @@ public:
         std::size_t passes = 0;  ///< answer rows generated
         std::array<std::uint8_t, max_rows> tokens{};  ///< prompt and generated tokens
         std::array<std::uint64_t, (max_walk_digits + 2) * max_steps> digest{};  ///< [answer row][step]
+        all_inputs_report start{};  ///< premise (s) over the rows generation placed, once per trace
     };
+
+    /// The digest premise (p) compares after a layer: the columns the layer writes, or the whole row
+    /// after the last layer of a pass (a column a defect changed unasked shows there, if not before).
+    template <class Layer, class Value>
+    static constexpr std::uint64_t step_digest(Layer const& layer, bool whole, Value const& value_at) {
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        auto mix = [&](std::size_t c) {
+            h ^= static_cast<std::uint64_t>(value_at(c));
+            h *= 0x100000001b3ull;
+        };
+        if (whole)
+            for (std::size_t c = 0; c < width; ++c) mix(c);
+        else
+            for (std::uint16_t const c : layer.out_cols) mix(c);
+        return h;
+    }
 
     /// Runs generation as ctformer::add does on 0..0+0..0= and records it (one per digit count, shared
     /// by the walks of its answer rows): its first `rows` answer rows (a unit whose last row comes
@@ -234,13 +251,19 @@ public:
         tr.digits = D;
         std::size_t calls = 0;
         std::size_t const steps = shape::steps(D);
-        auto const g = generate<M>(make_prompt<D>(0, 0), rows < D + 2 ? rows : D + 2, [&](std::string_view, row const& x, std::uint64_t) {
+        auto const g = generate<M>(make_prompt<D>(0, 0), rows < D + 2 ? rows : D + 2, [&](auto const& layer, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
-            if (pass < D + 2) tr.digest[pass * max_steps + step] = detail::fnv_rows(0xcbf29ce484222325ull, x);
+            fixed const* const xp = x.data();
+            if (pass < D + 2)
+                tr.digest[pass * max_steps + step] = step_digest(layer, step + 1 == steps, [xp](std::size_t c) { return xp[c].raw; });
         });
         tr.passes = g.generated;
         for (std::size_t j = 0; j < g.length && j < max_rows; ++j) tr.tokens[j] = static_cast<std::uint8_t>(token_of(g.text[j]));
+        // premise (s), once for the rows generation placed (every walk of the trace starts there)
+        walker w{D, 2 * D + tr.passes, &tr};
+        w.check_start();
+        tr.start = w.report;
         return tr;
     }
     /// trace<digits>() for a digit count known at run time (1..max_walk_digits).
@@ -1122,7 +1145,14 @@ private:
                 fail(premise::answer, "") << "no such answer row";
                 return;
             }
-            if (!generation_follows(r - (2 * digits + 1)) || !check_start()) return;
+            if (!generation_follows(r - (2 * digits + 1))) return;
+            if (r == 2 * digits + 1) report[premise::start].cases = trace->start[premise::start].cases;  // counted once per digit count
+            if (!trace->start.holds) {
+                report.holds = false;
+                report.failure = trace->start.failure;
+                report.failure.row = static_cast<std::uint16_t>(r);
+                return;
+            }
             base = representative_embedding(r);
             auto const zero = intern(symbol{symbol_kind::zero});
             for (auto& s : sym) s = zero;
@@ -1130,12 +1160,13 @@ private:
             for_each_step(net, digits, [&](auto const& layer, program_step step, auto slot) {
                 if (!report.holds) return;
                 walk_layer<decltype(slot)::value>(layer, step);
-                if (report.holds) check_path(layer.name, r - (2 * digits + 1), step.index);
+                if (report.holds) check_path(layer, r - (2 * digits + 1), step.index);
             });
             if (report.holds) check_answer();
         }
 
-        /// Premise (s), the start: for every row 0..r and every token the row may hold, the embedding
+        /// Premise (s), the start (trace() runs it once, for r the last row generation placed; each walk
+        /// reads its verdict): for every row 0..r and every token the row may hold, the embedding
         /// holds that token's exact one-hot, every other digit register empty (what the walk's
         /// symbols say before the first layer), and a position part that does not depend on the
         /// token (the walk takes it from the representative token's embedding). Premise (p) first:
@@ -1194,15 +1225,21 @@ private:
         /// register holding its symbol's value on that prompt. So ctformer::add's own driver, sequence
         /// and layer calls are the path the walk covers (they branch on no token: one prompt's run
         /// shows every input's path; docs/proof.md).
-        constexpr void check_path(std::string_view layer, std::size_t k, std::size_t step) {
-            row x = base;
-            for (std::size_t g = 0; g < n_regs; ++g)
-                if (is_digit_register(g))
-                    encode(x, g, pool[sym[g]].kind == symbol_kind::zero ? zero_value(g) : at_representative[sym[g]]);
+        template <class Layer>
+        constexpr void check_path(Layer const& layer, std::size_t k, std::size_t step) {
+            bool const whole = step + 1 == shape::steps(digits);
+            auto const value_at = [&](std::size_t c) -> std::int64_t {
+                std::size_t const g = reg_of_[c];
+                if (!depends_[c]) return base[c].raw;  // the position part
+                int const v = pool[sym[g]].kind == symbol_kind::zero ? zero_value(g) : at_representative[sym[g]];
+                slot const s = reg_slot_[g];
+                if (s.width == 1) return fixed::from_int(v).raw;
+                return static_cast<int>(c - s.offset) == v ? fixed::one_raw : 0;
+            };
             ++report[premise::path].cases;
-            if (detail::fnv_rows(0xcbf29ce484222325ull, x) == trace->digest[k * max_steps + step]) return;
-            fail(premise::path, layer) << "on 0..0+0..0=, ctformer::add's forward pass leaves answer row " << static_cast<long long>(r)
-                                       << " other than the walk after step " << static_cast<long long>(step);
+            if (step_digest(layer, whole, value_at) == trace->digest[k * max_steps + step]) return;
+            fail(premise::path, layer.name) << "on 0..0+0..0=, ctformer::add's forward pass leaves answer row " << static_cast<long long>(r)
+                                            << " other than the walk after step " << static_cast<long long>(step);
         }
 
         template <std::size_t Slot, class Layer>
