@@ -1,7 +1,7 @@
 // Must not compile with CTFORMER_BREAK: the embedding writes carry = 1 into every row, so 1 + 1
 // gives 30. The walk starts each digit register empty; premise start checks that on the compiled
-// embedding for every row and token, and names the first that differs.
-// expect: all_inputs_fail<(ctformer::)?proof_failure.(ctformer::premise::start|6), 1, 3, 0, 64, .*carry is not empty in the embedding
+// embedding for every row and token, and names the first that differs (row 0).
+// expect: all_inputs_fail<(ctformer::)?proof_failure.(ctformer::premise::start|6), 1, 0, 0, 64, .*carry is not empty in the embedding
 #include <ctformer/proof/all_inputs.hpp>
 
 #include "../twins/all_inputs_twins.hpp"

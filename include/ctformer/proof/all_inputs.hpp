@@ -1147,10 +1147,9 @@ private:
             }
             if (!generation_follows(r - (2 * digits + 1))) return;
             if (r == 2 * digits + 1) report[premise::start].cases = trace->start[premise::start].cases;  // counted once per digit count
-            if (!trace->start.holds) {
+            if (!trace->start.holds) {  // its failure names the row whose embedding is wrong
                 report.holds = false;
                 report.failure = trace->start.failure;
-                report.failure.row = static_cast<std::uint16_t>(r);
                 return;
             }
             base = representative_embedding(r);
@@ -1187,6 +1186,7 @@ private:
                     if (decode(e, 0) != tok) {
                         fail(premise::start, "embedding", 0) << "row " << static_cast<long long>(j) << ", token " << static_cast<long long>(tok)
                                                              << ": the token block is not the token's exact one-hot";
+                        report.failure.row = static_cast<std::uint16_t>(j);
                         return false;
                     }
                     for (std::size_t g = 1; g < n_regs; ++g)
@@ -1195,6 +1195,7 @@ private:
                                 << "row " << static_cast<long long>(j) << ", token " << static_cast<long long>(tok) << ": "
                                 << registers[g].first << " is not empty in the embedding (the walk starts it at "
                                 << static_cast<long long>(zero_value(g)) << ")";
+                            report.failure.row = static_cast<std::uint16_t>(j);
                             return false;
                         }
                     for (std::size_t c = 0; c < width; ++c)
@@ -1204,6 +1205,7 @@ private:
                                 << registers[reg_of_[c]].first << ") is " << static_cast<long long>(e[c].raw) << "/2^32 for token "
                                 << static_cast<long long>(tok) << " but " << static_cast<long long>(first[c].raw) << "/2^32 for token "
                                 << static_cast<long long>(lowest(token_values(j))) << ": the position part depends on the token";
+                            report.failure.row = static_cast<std::uint16_t>(j);
                             return false;
                         }
                 }
