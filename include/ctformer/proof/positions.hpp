@@ -16,6 +16,7 @@
 #include "ctformer/layers/margins.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
+#include "ctformer/proof/text.hpp"
 #include "ctformer/runtime/generate.hpp"
 
 namespace ctformer {
@@ -29,27 +30,6 @@ struct walk_model {
     static constexpr std::size_t digits = D;
 };
 
-/// Appends a text and numbers to a fixed buffer (diagnostics written in constant evaluation).
-template <std::size_t N>
-struct short_text {
-    char (&buf)[N];
-    std::size_t n = 0;
-    constexpr short_text& operator<<(std::string_view s) {
-        for (char c : s)
-            if (n + 1 < N) buf[n++] = static_cast<unsigned char>(c) < 0x80 ? c : '?';
-        return *this;
-    }
-    constexpr short_text& operator<<(std::size_t v) {
-        char d[24]{};
-        std::size_t k = 0;
-        do d[k++] = static_cast<char>('0' + v % 10);
-        while ((v /= 10) != 0);
-        while (k > 0)
-            if (n + 1 < N) buf[n++] = d[--k];
-            else --k;
-        return *this;
-    }
-};
 }  // namespace detail
 
 /// Where the position premise failed: a structural value, shown by the diagnostic.
@@ -83,7 +63,7 @@ constexpr position_premise_result position_premise() {
     if (3 * D + 3 > max_rows) {
         out.holds = false;
         out.failure.digits = static_cast<std::uint16_t>(D);
-        detail::short_text<112>{out.failure.what} << "a D-digit addition takes 3D + 3 rows; a pass holds " << max_rows;
+        detail::text_writer<112>{out.failure.what} << "a D-digit addition takes 3D + 3 rows; a pass holds " << max_rows;
         return out;
     }
     std::array<bool, width> answer_column{};
@@ -100,7 +80,7 @@ constexpr position_premise_result position_premise() {
         out.failure.digits = static_cast<std::uint16_t>(D);
         out.failure.row = static_cast<std::uint16_t>(2 * D + 1 + pass);
         out.failure.step = static_cast<std::uint16_t>(step);
-        return detail::short_text<112>{out.failure.what};
+        return detail::text_writer<112>{out.failure.what};
     };
     auto const g = generate<M>(make_prompt<D>(0, 0), rows, [&](auto const& layer, row_vector<width> const& x, std::uint64_t used) {
         std::size_t const pass = call / steps, step = call % steps;
