@@ -1,7 +1,9 @@
-# Plants one defect in a copy of include/ and compiles UNIT against it: the build must fail, with a
-# diagnostic matching EXPECT (a premise of the all-input proof). A defect that does not apply (FROM
-# not found exactly once) fails the test too, so a mutant cannot go stale silently.
-#   -DSOURCE_DIR= -DWORK= -DFILE= -DFROM= -DTO= -DUNIT= -DEXPECT= -DCXX= -DCXX_ID=
+# Plants one defect in a copy of include/ and compiles UNIT against it. Without RUN the build must
+# fail, with a diagnostic matching EXPECT (a premise of the all-input proof); with RUN=1 the unit is
+# built into a program and run, and it must exit nonzero with output matching EXPECT (the checker's
+# units compare its results with sums of their own). A defect that does not apply (FROM not found
+# exactly once) fails the test too, so a mutant cannot go stale silently.
+#   -DSOURCE_DIR= -DWORK= -DFILE= -DFROM= -DTO= -DUNIT= -DEXPECT= -DCXX= -DCXX_ID= [-DRUN=1]
 file(REMOVE_RECURSE "${WORK}")
 file(COPY "${SOURCE_DIR}/include" DESTINATION "${WORK}")
 set(path "${WORK}/include/ctformer/${FILE}")
@@ -20,6 +22,24 @@ if(CXX_ID STREQUAL "Clang")
     set(budget -fconstexpr-steps=2147483647)
 else()
     set(budget -fconstexpr-ops-limit=4294967296)
+endif()
+if(RUN)
+    execute_process(COMMAND "${CXX}" -std=c++20 -O1 ${budget} -I${WORK}/include "${UNIT}" -o "${WORK}/unit" -pthread
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "the checker's unit did not build with the mutant (a mutant must build and be caught running):\n${err}")
+    endif()
+    execute_process(COMMAND "${WORK}/unit" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(rc EQUAL 0)
+        message(FATAL_ERROR "the mutant survived: with '${TO}' for '${FROM}' in ctformer/${FILE}, the checker's results are all right:\n${out}")
+    endif()
+    if(NOT out MATCHES "${EXPECT}")
+        message(FATAL_ERROR "the unit failed, but not as expected ('${EXPECT}'):\n${out}${err}")
+    endif()
+    string(REGEX MATCH "[^\n]*" named "${out}")
+    message(STATUS "killed: ${named}")
+    file(REMOVE_RECURSE "${WORK}")
+    return()
 endif()
 execute_process(COMMAND "${CXX}" -std=c++20 -O1 ${budget} -I${WORK}/include -c "${UNIT}" -o "${WORK}/unit.o"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)

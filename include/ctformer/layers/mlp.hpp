@@ -228,22 +228,21 @@ constexpr auto mlp_outputs() {
     return o;
 }
 
-/// The inert interval of broad column d (residual column `col`): the values x with
-/// b1·2^32 + x·w ≤ −7·2^64 for every unit the column reaches, which must all rest at GELU's flat
-/// zero (at_rest = 0, b1 ≤ −7); empty (lo > hi) otherwise. Also records the column's weights.
-template <class Src, class Compiled, class Units>
-constexpr void inert_interval(Compiled& c, std::size_t d, std::size_t col, Units const& units) {
-    constexpr auto const& w = Src::dense;
-    constexpr std::size_t H = std::remove_cvref_t<decltype(w)>::hidden;
+/// The inert interval of broad column d, from the compiled layer's own b1, at_rest and the
+/// column's weights (broad_weight): the values x with b1·2^32 + x·w ≤ −7·2^64 for every unit the
+/// column reaches, which must all rest at GELU's flat zero (at_rest = 0, b1 ≤ −7); empty (lo > hi)
+/// otherwise. compile_mlp sets it, and so does whoever changes a run-time copy's weights
+/// (tools/mutants).
+template <class Compiled>
+constexpr void set_inert(Compiled& c, std::size_t d) {
     constexpr std::size_t n_units = Compiled::shape.units;
     constexpr i128 floor_zero = -(i128{detail::gelu_cutoff} << (2 * fixed::frac_bits));
     i128 lo = INT64_MIN, hi = INT64_MAX;
     for (std::size_t u = 0; u < n_units; ++u) {
-        std::int64_t const wv = w.w1.data()[col * H + units[u]];
-        c.broad_weight[d * n_units + u] = wv;
+        std::int64_t const wv = c.broad_weight[d * n_units + u];
         if (wv == 0) continue;
-        i128 const room = floor_zero - (i128{w.b1[units[u]].raw} << fixed::frac_bits);  // x·w ≤ room
-        if (room < 0 || gelu(w.b1[units[u]]).raw != 0) {
+        i128 const room = floor_zero - (i128{c.b1[u]} << fixed::frac_bits);  // x·w ≤ room
+        if (room < 0 || c.at_rest[u] != 0) {
             lo = 1;
             hi = 0;
             continue;
@@ -258,6 +257,15 @@ constexpr void inert_interval(Compiled& c, std::size_t d, std::size_t col, Units
     }
     c.inert_lo[d] = static_cast<std::int64_t>(lo);
     c.inert_hi[d] = static_cast<std::int64_t>(hi);
+}
+
+/// Records broad column d's weights (residual column `col`) and its inert interval.
+template <class Src, class Compiled, class Units>
+constexpr void inert_interval(Compiled& c, std::size_t d, std::size_t col, Units const& units) {
+    constexpr auto const& w = Src::dense;
+    constexpr std::size_t H = std::remove_cvref_t<decltype(w)>::hidden;
+    for (std::size_t u = 0; u < Compiled::shape.units; ++u) c.broad_weight[d * Compiled::shape.units + u] = w.w1.data()[col * H + units[u]];
+    set_inert(c, d);
 }
 
 /// The sums must be exact in 128 bits: pre-activations (bias + inputs), and outputs (each column
@@ -309,6 +317,10 @@ constexpr auto compile_mlp() {
     constexpr std::size_t n_broad = count_where<n_inputs>(broad_col);
     compiled_mlp<mlp_shape{Dm, n_units, n_inputs, n_in_weights, n_out_weights, n_outputs, n_broad}> c{};
     constexpr auto broad_cols = indices_where<n_broad, n_inputs>(broad_col);
+    for (std::size_t u = 0; u < n_units; ++u) {
+        c.b1[u] = w.b1[units[u]].raw;
+        c.at_rest[u] = gelu(w.b1[units[u]]).raw;
+    }
     for (std::size_t d = 0; d < n_broad; ++d) c.broad[d] = broad_cols[d];
     for (std::size_t d = 0; d < n_broad; ++d) {
         c.is_broad[c.broad[d]] = true;
@@ -321,10 +333,6 @@ constexpr auto compile_mlp() {
     for (std::size_t o = 0; o < n_outputs; ++o) {
         c.out_bias[o] = outputs.bias[outs[o]];
         c.out_bias_rounded[o] = detail::round_shift_32(outputs.bias[outs[o]]);
-    }
-    for (std::size_t u = 0; u < n_units; ++u) {
-        c.b1[u] = w.b1[units[u]].raw;
-        c.at_rest[u] = gelu(w.b1[units[u]]).raw;
     }
     c.in = by_column<n_in_weights>(w.w1, units);
     c.out = by_row<n_out_weights>(w.w2, units, slot);

@@ -32,8 +32,9 @@ struct adder {
     static constexpr std::size_t answer_length = Digits + 2;  ///< D + 1 digits, reversed, then '\n'
     static constexpr std::size_t longest_sequence = prompt_length + answer_length - 1;
     using build = Build;
-    static constexpr auto const& dense = dense_of<Build>;
-    static constexpr auto const& net = compiled_of<Build>;
+    static constexpr auto const& dense = dense_of<base_build_t<Build>>;
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
 
 };
 

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
@@ -146,6 +147,57 @@ constexpr auto compile_network() {
 
 template <class Build>
 inline constexpr auto compiled_of = compile_network<Build>();
+
+/// A builder whose compiled network is a run-time object: runtime_network<Base> starts as a copy of
+/// compiled_of<Base>, and a program may change its weights (keeping which are nonzero), then run
+/// the same generation, checker and proof code on it — the mutation campaign does
+/// (tools/mutants, docs/proof.md). Its structure (the layers' types, sizes and the columns they read
+/// and write) is Base's, so whatever is derived from structure alone stays a constant.
+template <class Base>
+struct runtime_build {
+    using base = Base;
+};
+template <class Base>
+inline auto runtime_network = compiled_of<Base>;
+/// Bumped by whoever changes runtime_network<Base>: tables derived from its weights are rebuilt.
+template <class Base>
+inline std::uint64_t runtime_network_version = 0;
+
+namespace detail {
+template <class Build>
+struct base_of {
+    using type = Build;
+};
+template <class Base>
+struct base_of<runtime_build<Base>> {
+    using type = Base;
+};
+}  // namespace detail
+
+/// The builder whose constant network gives Build's structure (Build itself, but for a runtime_build).
+template <class Build>
+using base_build_t = typename detail::base_of<Build>::type;
+template <class Build>
+inline constexpr bool is_runtime_build = !std::is_same_v<Build, base_build_t<Build>>;
+
+/// The network a builder's users run: compiled_of<Build>, a constant, or a runtime_build's run-time copy.
+template <class Build>
+inline constexpr auto const& network_of = compiled_of<Build>;
+template <class Base>
+inline constexpr auto const& network_of<runtime_build<Base>> = runtime_network<Base>;
+/// The network's structure, always a constant: layer types, sizes, columns read and written, layout.
+template <class Build>
+inline constexpr auto const& structure_of = compiled_of<base_build_t<Build>>;
+
+/// A model's structure, a constant: Model::structure where the model names one (a model of a
+/// runtime_build does), else its network. Tables and static_asserts about structure read this.
+template <class Model>
+constexpr auto const& model_structure() {
+    if constexpr (requires { Model::structure; })
+        return Model::structure;
+    else
+        return Model::net;
+}
 
 /// The number of layers in each part of a network.
 template <class Net>

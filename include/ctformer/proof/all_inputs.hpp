@@ -167,7 +167,10 @@ inline constexpr std::size_t max_walk_digits = (max_rows - 3) / 3;
 template <class Build>
 class all_inputs {
 public:
-    static constexpr auto const& net = compiled_of<Build>;
+    static constexpr auto const& net = network_of<Build>;  ///< the weights the walk evaluates
+    /// The same network as a constant, for what depends on structure alone (a runtime_build's
+    /// weights change, its structure does not).
+    static constexpr auto const& structure = structure_of<Build>;
     using layout_type = std::remove_cvref_t<decltype(net.layout)>;
     static constexpr std::size_t width = layout_type::width;
     static constexpr std::size_t n_regs = layout_type::count + 1;  ///< the token block, then the layout's registers
@@ -243,7 +246,7 @@ public:
     static constexpr auto registers = [] {
         std::array<std::pair<std::string_view, slot>, n_regs> r{};
         r[0] = {"token", slot{0, vocab_size}};
-        auto const e = compiled_of<Build>.layout.entries();
+        auto const e = structure.layout.entries();
         for (std::size_t i = 0; i + 1 < n_regs; ++i) r[i + 1] = e[i];
         return r;
     }();
@@ -281,7 +284,7 @@ public:
         while (grew) {
             grew = false;
             std::size_t slot = 0;
-            for_each_distinct_layer(net, [&](auto const& layer) {
+            for_each_distinct_layer(structure, [&](auto const& layer) {
                 using T = std::remove_cvref_t<decltype(layer)>;
                 if constexpr (T::is_attention) {
                     for (std::size_t o = 0; o < T::n_outputs; ++o) {
@@ -303,7 +306,7 @@ public:
             });
         }
         std::size_t slot = 0;
-        for_each_distinct_layer(net, [&](auto const& layer) {
+        for_each_distinct_layer(structure, [&](auto const& layer) {
             using T = std::remove_cvref_t<decltype(layer)>;
             if constexpr (T::is_attention) {
                 auto check = [&](auto const& lists, std::string_view part) {
@@ -317,7 +320,7 @@ public:
                         detail::text_writer<160> w{d.failure.what};
                         w << "its " << part << " reads column " << static_cast<long long>(c) << " ("
                           << registers[register_of[c]].first << "), which depends on the digits through layer "
-                          << detail::distinct_layer_name(net, static_cast<std::size_t>(d.via[c]));
+                          << detail::distinct_layer_name(structure, static_cast<std::size_t>(d.via[c]));
                     }
                 };
                 check(layer.q, "query");
@@ -371,8 +374,9 @@ private:
 
     /// Per distinct layer, bit j: row j's key comes out the same for each of the ten digits (an
     /// attention key reads the row's embedding only, so one table serves every walk).
-    static constexpr auto digit_free_keys = [] {
-        std::array<std::uint64_t, network_shape<std::remove_cvref_t<decltype(net)>>::distinct> bits{};
+    using digit_free_table = std::array<std::uint64_t, shape::distinct>;
+    static constexpr digit_free_table find_digit_free_keys() {
+        digit_free_table bits{};
         std::size_t slot = 0;
         for_each_distinct_layer(net, [&](auto const& layer) {
             using T = std::remove_cvref_t<decltype(layer)>;
@@ -391,7 +395,15 @@ private:
             ++slot;
         });
         return bits;
-    }();
+    }
+    static constexpr digit_free_table digit_free_keys = find_digit_free_keys();
+    /// digit_free_keys, or for a runtime_build (whose weights change) evaluated now.
+    static constexpr digit_free_table digit_free_keys_now() {
+        if constexpr (is_runtime_build<Build>)
+            return find_digit_free_keys();
+        else
+            return digit_free_keys;
+    }
 
     /// Where the unembedding reads: the register whose value is the predicted token.
     static constexpr std::size_t answer_register = [] {
@@ -399,7 +411,7 @@ private:
         bool one = true;
         for (std::size_t c = 0; c < width; ++c)
             for (std::size_t t = 0; t < vocab_size; ++t)
-                if (compiled_of<Build>.unembed(c, t).raw != 0) {
+                if (structure.unembed(c, t).raw != 0) {  // mutants leave the unembedding as it is
                     if (found != n_regs && found != register_of[c]) one = false;
                     found = register_of[c];
                 }
@@ -426,6 +438,7 @@ private:
             return r;
         }();
         std::array<std::uint8_t, width> reg_of_ = register_of;
+        digit_free_table digit_free_ = digit_free_keys_now();
 
         // ---- symbols -------------------------------------------------------------------------
         constexpr std::uint16_t intern(symbol s) {
@@ -969,7 +982,7 @@ private:
         /// embedding only: one table, digit_free_keys, serves every walk).
         template <std::size_t Slot, class Layer>
         constexpr bool keys_are_digit_free(Layer const& layer, std::size_t n) {
-            std::uint64_t const digit_free = digit_free_keys[Slot];
+            std::uint64_t const digit_free = digit_free_[Slot];
             for (std::size_t j = 0; j < n; ++j) {
                 if (token_values(j) != detail::digit_values) continue;
                 report[premise::selection].credited += 10;  // evaluated once per unit, in digit_free_keys

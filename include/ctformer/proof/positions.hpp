@@ -26,7 +26,8 @@ namespace detail {
 /// generation for a digit count the network may not support (and show that it does not).
 template <class Build, std::size_t D>
 struct walk_model {
-    static constexpr auto const& net = compiled_of<Build>;
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
     static constexpr std::size_t digits = D;
 };
 

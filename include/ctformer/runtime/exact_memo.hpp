@@ -102,7 +102,7 @@ namespace detail {
 template <class Model>
 constexpr bool token_block_unread_from(std::size_t segment) {
     bool holds = true;
-    for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto) {
+    for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto) {
         if (step.segment >= segment)
             for (auto c : layer.read_columns())
                 if (c < vocab_size) holds = false;
@@ -151,7 +151,7 @@ public:
     static constexpr std::size_t blind_segment = [] {
         std::size_t from = 0;
         bool whole = false;
-        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto) {
+        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto) {
             for (auto c : layer.read_columns())
                 if (c < vocab_size) from = step.segment + 1;
             for (auto c : layer.out_cols)
@@ -218,7 +218,7 @@ private:
     };
     static constexpr std::size_t most_attention = [] {
         std::array<std::size_t, segments> n{};
-        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto) {
+        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto) {
             if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) ++n[step.segment];
         });
         std::size_t most = 0;
@@ -234,7 +234,7 @@ private:
     }
     static constexpr std::array<segment_shape, segments> segment_shapes = [] {
         std::array<segment_shape, segments> out{};
-        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step step, auto slot) {
+        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto slot) {
             if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
                 segment_shape& sh = out[step.segment];
                 sh.attention[sh.n_attention++] = attention_step{step.index, decltype(slot)::value};

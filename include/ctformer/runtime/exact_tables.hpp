@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <type_traits>
 #include <vector>
@@ -206,8 +207,30 @@ struct token_classes {
     /// Per attention layer: the value of every token at every row, [(j·vocab + token)·outputs + o].
     std::array<std::vector<std::int64_t>, shape::distinct> values{};
 
+    /// The table of Model's network, made once; for a runtime_build's network, made again after each
+    /// change of it (runtime_network_version), when no walker of the old one is in use.
     static token_classes const& get() {
-        static std::unique_ptr<token_classes const> const table = [] {
+        if constexpr (requires { typename Model::build; }) {
+            if constexpr (is_runtime_build<typename Model::build>) {
+                using base = base_build_t<typename Model::build>;
+                static std::mutex m;
+                static std::uint64_t made_for = 0;
+                static std::unique_ptr<token_classes const> table;
+                std::lock_guard<std::mutex> const lock(m);
+                if (!table || made_for != runtime_network_version<base>) {
+                    table = make();
+                    made_for = runtime_network_version<base>;
+                }
+                return *table;
+            }
+        }
+        static std::unique_ptr<token_classes const> const table = make();
+        return *table;
+    }
+
+private:
+    static std::unique_ptr<token_classes const> make() {
+        {
             auto t = std::make_unique<token_classes>();
             hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<shape::distinct>), [&](auto slot) {
                 auto const& layer = seq::distinct_layer(slot);
@@ -236,8 +259,7 @@ struct token_classes {
                 }
             });
             return std::unique_ptr<token_classes const>(std::move(t));
-        }();
-        return *table;
+        }
     }
 };
 

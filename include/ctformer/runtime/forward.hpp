@@ -108,7 +108,7 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
 namespace detail {
 template <class Model>
 struct unembedding {
-    static constexpr auto const& net = Model::net;
+    static constexpr auto const& net = model_structure<Model>();  // a runtime_build's unembedding is its base's
     static constexpr auto profile_ = profile(net.unembed);
     static constexpr auto lists = [] {
         std::array<std::uint16_t, vocab_size> all{};

@@ -22,7 +22,7 @@ struct program_io {
 
     static constexpr program_io make() {
         program_io o{};
-        for_each_step(Model::net, Model::digits, [&](auto const& layer, program_step, auto slot) {
+        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step, auto slot) {
             if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) o.attention_slots[slot] = true;
             if (layer.out_cols.size() > o.max_writes) o.max_writes = layer.out_cols.size();
         });

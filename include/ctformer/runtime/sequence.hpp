@@ -37,7 +37,7 @@ public:
     static constexpr std::size_t capacity = max_rows;
     using row = row_vector<width>;
 
-    static_assert(attention_reads_only_the_embedding(Model::net),
+    static_assert(attention_reads_only_the_embedding(model_structure<Model>()),
                   "ctformer::sequence: a layer writes a column that attention reads from earlier rows; "
                   "the cached-embedding shortcut would be wrong for this network");
 
