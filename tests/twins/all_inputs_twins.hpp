@@ -1,4 +1,4 @@
-// The seed's network broken in the four ways the all-input proof must catch (issue: every kind of
+// The seed's network broken in the eight ways the all-input proof must catch (issue: every kind of
 // proof has a twin that must fail). Each builder is the intact seed network when Broken is false,
 // so a must-fail unit and its intact twin compile the same code; tests/test_all_inputs.cpp checks
 // that the all-input proof and the enumeration (or the run-time checker) agree on each.
@@ -117,6 +117,36 @@ struct long_junk {
     constexpr auto operator()() const {
         auto const w = ctformer::seed_weights{}();
         return ctformer::with_embedding(w, embedding{w.embedding});
+    }
+};
+
+/// (vii) One entry of the position table wrong: row 6's cos is 0.5 more than cos(2π·6/100), so the
+/// copy step's distance for row 6 is off and it no longer matches the output cursor of its pass (for
+/// D = 2 row 6 predicts the sum's second digit). A weight mutant of the campaign's position-table kind.
+template <bool Broken>
+struct position_entry {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            std::size_t const cos = ctformer::seed_layout[ctformer::reg::pos][1];
+            w.embedding.position[6][cos] = w.embedding.position[6][cos] + fixed::from_ratio(1, 2);
+        }
+        return w;
+    }
+};
+
+/// (viii) One attention value entry wrong: read_relative(left_pos → left) writes 2, not 1, into
+/// left[3] when the row it reads holds 3, so the left register is no exact one-hot for that digit.
+/// A weight mutant of the campaign's value kind.
+template <bool Broken>
+struct value_entry {
+    constexpr auto operator()() const {
+        auto w = ctformer::seed_weights{}();
+        if constexpr (Broken) {
+            auto& read = ctformer::seed_body_layer<"read_relative(left_pos → left)">(w);
+            read.wv.set(3, ctformer::seed_layout[ctformer::reg::left][3], fixed::from_int(2));
+        }
+        return w;
     }
 };
 
