@@ -251,6 +251,131 @@ std::string describe(mutant const& m) {
                        fmt::format("{} = {:.6f}", mutants::change_names[static_cast<int>(m.how)], fixed{m.value()}.to_double()));
 }
 
+struct tally {
+    std::size_t mutants = 0, changing = 0, changing_rejected = 0, preserving = 0, preserving_accepted = 0;
+};
+
+/// What the campaign found: the table's counts, and each mutant's record.
+struct findings {
+    std::array<tally, 4> by_digits{};
+    tally any{};
+    std::map<std::pair<int, std::string>, tally> by_group;  // (slot, or −1 for the tables; name)
+    std::size_t refused = 0, full_checked = 0, holes = 0, disagreements = 0;
+    json records = json::array();
+};
+
+/// Judges mutant m and counts it: per D, over every D (rejected at each D where it changes an
+/// answer), and by where it is. A hole or a walk that differs from generation is told at once.
+void judge_and_count(findings& f, mutant const& m, options const& o, truth_sets const& t) {
+    verdict v = judge(&m, o, t);
+    std::string const group = m.where.layer == mutants::no_layer ? std::string(mutants::part_names[static_cast<int>(m.where.what)])
+                                                                  : mutants::layer_name<base>(m.where);
+    json rec{{"mutant", describe(m)}, {"layer", group}, {"part", std::string(mutants::part_names[static_cast<int>(m.where.what)])},
+             {"index", m.where.index}, {"change", std::string(mutants::change_names[static_cast<int>(m.how)])}};
+    if (v.refused) {
+        ++f.refused;
+        rec["refused"] = true;
+        f.records.push_back(rec);
+        return;
+    }
+    bool changes = false, rejected_everywhere_it_changes = true, accepted_all = true;
+    json per = json::array();
+    for (std::size_t k = 0; k < judged_digits.size(); ++k) {
+        auto& d = f.by_digits[k];
+        ++d.mutants;
+        bool const wrong = v.wrong[k].has_value();
+        if (wrong) {
+            ++d.changing, changes = true;
+            if (!v.accepted[k])
+                ++d.changing_rejected;
+            else
+                rejected_everywhere_it_changes = false;
+        } else {
+            ++d.preserving;
+            if (v.accepted[k]) ++d.preserving_accepted;
+        }
+        accepted_all = accepted_all && v.accepted[k];
+        json one{{"digits", judged_digits[k]}, {"accepted", v.accepted[k]}};
+        if (!v.accepted[k]) one["why"] = v.why[k];
+        if (wrong) one["wrong"] = fmt::format("{}+{}", v.wrong[k]->first, v.wrong[k]->second);
+        per.push_back(one);
+    }
+    if (v.accepted[2] && !v.wrong[2] && f.full_checked < o.full_checks) {
+        ++f.full_checked;
+        v.wrong_of_all_4_digit = wrong_of_every_4_digit_pair(o.threads);
+        rec["wrong_of_all_4_digit"] = *v.wrong_of_all_4_digit;
+        if (*v.wrong_of_all_4_digit != 0) rejected_everywhere_it_changes = false;
+    }
+    rec["verdicts"] = per;
+    if (v.disagree) {
+        ++f.disagreements;
+        rec["walk_disagrees_on"] = fmt::format("{}+{}", v.disagree->first, v.disagree->second);
+        tell(fmt::format("ctformer-mutants: the checker's walk and generation differ on {}+{} under {}\n", v.disagree->first,
+                         v.disagree->second, describe(m)));
+    }
+    ++f.any.mutants;
+    auto& g = f.by_group[{m.where.layer == mutants::no_layer ? -1 : int{m.where.layer}, group}];
+    ++g.mutants;
+    if (changes) {
+        ++f.any.changing, ++g.changing;
+        if (rejected_everywhere_it_changes) ++f.any.changing_rejected, ++g.changing_rejected;
+    } else {
+        ++f.any.preserving, ++g.preserving;
+        if (accepted_all) ++f.any.preserving_accepted, ++g.preserving_accepted;
+    }
+    if (!rejected_everywhere_it_changes) {
+        ++f.holes;
+        tell(fmt::format("ctformer-mutants: HOLE: {} changes an answer and the proof accepts it\n", describe(m)));
+    }
+    f.records.push_back(rec);
+}
+
+std::string report_text(findings const& f, options const& o, truth_sets const& t, std::size_t drawn, double seconds) {
+    std::string out = fmt::format(
+        "The mutation campaign: {} weight mutants of the seed's network (seed {}; docs/proof.md), each judged by the\n"
+        "all-input proof run on it (verdict) and by its answers (truth): every pair for D = 1 and 2, and for D = 4\n"
+        "and 16 {} and {} edge cases and {} random pairs{}. Edge cases run through generation and the checker's walk\n"
+        "both, every 2-digit pair through the walk, the random pairs through generation.\n\n",
+        drawn, o.seed, t.edges[2].size(), t.edges[3].size(), o.random_pairs,
+        f.full_checked ? fmt::format("; {} mutants the proof accepts at D = 4 also over all 10^8 pairs", f.full_checked) : "");
+    auto line = [](std::string_view name, tally const& c) {
+        return fmt::format("  {:<52} {:>8} {:>9} {:>9} {:>10} {:>9}\n", name, c.mutants, c.changing, c.changing_rejected, c.preserving,
+                           c.preserving_accepted);
+    };
+    out += fmt::format("  {:<52} {:>8} {:>9} {:>9} {:>10} {:>9}\n", "", "mutants", "change", "of those", "preserve", "of those");
+    out += fmt::format("  {:<52} {:>8} {:>9} {:>9} {:>10} {:>9}\n", "", "", "answers", "rejected", "answers", "accepted");
+    for (std::size_t k = 0; k < judged_digits.size(); ++k) out += line(fmt::format("D = {}", judged_digits[k]), f.by_digits[k]);
+    out += line("any D (rejected at every D where it changes one)", f.any);
+    out += "\n  by where the mutant is:\n";
+    for (auto const& [key, c] : f.by_group) out += line(key.second, c);
+    out += fmt::format("\n  refused by the compiler (sums no longer exact in 128 bits): {}\n", f.refused);
+    out += fmt::format("  holes (a changed answer the proof accepts): {}\n", f.holes);
+    out += fmt::format("  edge cases on which the checker's walk and generation differ: {}\n  {:.1f} s\n", f.disagreements, seconds);
+    return out;
+}
+
+json report_json(findings const& f, options const& o, std::size_t drawn, double seconds) {
+    json doc{{"seed", o.seed},
+             {"mutants", drawn},
+             {"refused", f.refused},
+             {"holes", f.holes},
+             {"walk_disagreements", f.disagreements},
+             {"seconds", number(seconds)},
+             {"records", f.records}};
+    json table = json::array();
+    for (std::size_t k = 0; k < judged_digits.size(); ++k) {
+        auto const& c = f.by_digits[k];
+        table.push_back(json{{"digits", judged_digits[k]},
+                             {"mutants", c.mutants},
+                             {"change_answers", c.changing},
+                             {"of_those_rejected", c.changing_rejected},
+                             {"preserve_answers", c.preserving},
+                             {"of_those_accepted", c.preserving_accepted}});
+    }
+    doc["table"] = table;
+    return doc;
+}
+
 int run(options const& o) {
     using clock = std::chrono::steady_clock;
     auto const start = clock::now();
@@ -270,125 +395,13 @@ int run(options const& o) {
     for (std::size_t k = 0; k < judged_digits.size(); ++k)
         if (!intact.accepted[k] || intact.wrong[k] || intact.disagree)
             throw std::runtime_error(fmt::format("the intact network is not proven or not right at D = {}: {}", judged_digits[k], intact.why[k]));
-
-    struct tally {
-        std::size_t mutants = 0, changing = 0, changing_rejected = 0, preserving = 0, preserving_accepted = 0;
-    };
-    std::array<tally, 4> by_digits{};
-    tally any{};
-    std::map<std::pair<int, std::string>, tally> by_group;  // (slot, or −1 for the tables; name)
-    std::size_t refused = 0, full_checked = 0, holes = 0, disagreements = 0;
-    json records = json::array();
-    for (std::size_t i = 0; i < drawn.size(); ++i) {
-        mutant const& m = drawn[i];
-        verdict v = judge(&m, o, t);
-        std::string const group = m.where.layer == mutants::no_layer ? std::string(mutants::part_names[static_cast<int>(m.where.what)])
-                                                                      : mutants::layer_name<base>(m.where);
-        json rec{{"mutant", describe(m)}, {"layer", group}, {"part", std::string(mutants::part_names[static_cast<int>(m.where.what)])},
-                 {"index", m.where.index}, {"change", std::string(mutants::change_names[static_cast<int>(m.how)])}};
-        if (v.refused) {
-            ++refused;
-            rec["refused"] = true;
-            records.push_back(rec);
-            continue;
-        }
-        bool changes = false, rejected_everywhere_it_changes = true, accepted_all = true;
-        json per = json::array();
-        for (std::size_t k = 0; k < judged_digits.size(); ++k) {
-            auto& t = by_digits[k];
-            ++t.mutants;
-            bool const wrong = v.wrong[k].has_value();
-            if (wrong) {
-                ++t.changing, changes = true;
-                if (!v.accepted[k])
-                    ++t.changing_rejected;
-                else
-                    rejected_everywhere_it_changes = false;
-            } else {
-                ++t.preserving;
-                if (v.accepted[k]) ++t.preserving_accepted;
-            }
-            accepted_all = accepted_all && v.accepted[k];
-            json d{{"digits", judged_digits[k]}, {"accepted", v.accepted[k]}};
-            if (!v.accepted[k]) d["why"] = v.why[k];
-            if (wrong) d["wrong"] = fmt::format("{}+{}", v.wrong[k]->first, v.wrong[k]->second);
-            per.push_back(d);
-        }
-        if (v.accepted[2] && !v.wrong[2] && full_checked < o.full_checks) {
-            ++full_checked;
-            v.wrong_of_all_4_digit = wrong_of_every_4_digit_pair(o.threads);
-            rec["wrong_of_all_4_digit"] = *v.wrong_of_all_4_digit;
-            if (*v.wrong_of_all_4_digit != 0) rejected_everywhere_it_changes = false;
-        }
-        rec["verdicts"] = per;
-        if (v.disagree) {
-            ++disagreements;
-            rec["walk_disagrees_on"] = fmt::format("{}+{}", v.disagree->first, v.disagree->second);
-            tell(fmt::format("ctformer-mutants: the checker's walk and generation differ on {}+{} under {}\n", v.disagree->first,
-                             v.disagree->second, describe(m)));
-        }
-        ++any.mutants;
-        auto& g = by_group[{m.where.layer == mutants::no_layer ? -1 : int{m.where.layer}, group}];
-        ++g.mutants;
-        if (changes) {
-            ++any.changing, ++g.changing;
-            if (rejected_everywhere_it_changes) ++any.changing_rejected, ++g.changing_rejected;
-        } else {
-            ++any.preserving, ++g.preserving;
-            if (accepted_all) ++any.preserving_accepted, ++g.preserving_accepted;
-        }
-        if (!rejected_everywhere_it_changes) {
-            ++holes;
-            tell(fmt::format("ctformer-mutants: HOLE: {} changes an answer and the proof accepts it\n", describe(m)));
-        }
-        records.push_back(rec);
-    }
+    findings f;
+    for (mutant const& m : drawn) judge_and_count(f, m, o, t);
     mutants::restore<base>();
     double const seconds = std::chrono::duration<double>(clock::now() - start).count();
-
-    std::string out = fmt::format(
-        "The mutation campaign: {} weight mutants of the seed's network (seed {}; docs/proof.md), each judged by the\n"
-        "all-input proof run on it (verdict) and by its answers (truth): every pair for D = 1 and 2, and for D = 4\n"
-        "and 16 {} and {} edge cases and {} random pairs{}. Edge cases run through generation and the checker's walk\n"
-        "both, every 2-digit pair through the walk, the random pairs through generation.\n\n",
-        drawn.size(), o.seed, t.edges[2].size(), t.edges[3].size(), o.random_pairs,
-        full_checked ? fmt::format("; {} mutants the proof accepts at D = 4 also over all 10^8 pairs", full_checked) : "");
-    auto line = [](std::string_view name, tally const& t) {
-        return fmt::format("  {:<52} {:>8} {:>9} {:>9} {:>10} {:>9}\n", name, t.mutants, t.changing, t.changing_rejected, t.preserving,
-                           t.preserving_accepted);
-    };
-    out += fmt::format("  {:<52} {:>8} {:>9} {:>9} {:>10} {:>9}\n", "", "mutants", "change", "of those", "preserve", "of those");
-    out += fmt::format("  {:<52} {:>8} {:>9} {:>9} {:>10} {:>9}\n", "", "", "answers", "rejected", "answers", "accepted");
-    for (std::size_t k = 0; k < judged_digits.size(); ++k) out += line(fmt::format("D = {}", judged_digits[k]), by_digits[k]);
-    out += line("any D (rejected at every D where it changes one)", any);
-    out += "\n  by where the mutant is:\n";
-    for (auto const& [key, t] : by_group) out += line(key.second, t);
-    out += fmt::format("\n  refused by the compiler (sums no longer exact in 128 bits): {}\n", refused);
-    out += fmt::format("  holes (a changed answer the proof accepts): {}\n", holes);
-    out += fmt::format("  edge cases on which the checker's walk and generation differ: {}\n  {:.1f} s\n", disagreements, seconds);
-    print_out(out);
-    if (!o.json_path.empty()) {
-        json doc{{"seed", o.seed},
-                 {"mutants", drawn.size()},
-                 {"refused", refused},
-                 {"holes", holes},
-                 {"walk_disagreements", disagreements},
-                 {"seconds", number(seconds)},
-                 {"records", records}};
-        json table = json::array();
-        for (std::size_t k = 0; k < judged_digits.size(); ++k) {
-            auto const& t = by_digits[k];
-            table.push_back(json{{"digits", judged_digits[k]},
-                                 {"mutants", t.mutants},
-                                 {"change_answers", t.changing},
-                                 {"of_those_rejected", t.changing_rejected},
-                                 {"preserve_answers", t.preserving},
-                                 {"of_those_accepted", t.preserving_accepted}});
-        }
-        doc["table"] = table;
-        write_file_atomically(o.json_path, dump(doc) + "\n");
-    }
-    return holes == 0 && disagreements == 0 ? exit_ok : exit_wrong;
+    print_out(report_text(f, o, t, drawn.size(), seconds));
+    if (!o.json_path.empty()) write_file_atomically(o.json_path, dump(report_json(f, o, drawn.size(), seconds)) + "\n");
+    return f.holes == 0 && f.disagreements == 0 ? exit_ok : exit_wrong;
 }
 
 }  // namespace
