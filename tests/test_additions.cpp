@@ -94,7 +94,7 @@ TEST_CASE("the position premise on the compiled network: every D up to max_digit
     // position_premise at run time: the same constexpr function tests/proofs/positions.cpp evaluates
     auto show = [](auto digits) {
         constexpr std::size_t D = decltype(digits)::value;
-        auto const p = position_premise<seed_weights, D>();
+        auto p = position_premise<seed_weights, D>();  // not const: clang++ would also evaluate it at compile time (tests/run_time.hpp)
         UNSCOPED_INFO(D << " digits: " << p.decisions << " decisions; smallest attention gap " << p.margin.attention_gap.to_double()
                         << ", smallest copy pre-activation " << p.margin.copy_input.to_double() << "; " << p.failure.what);
         CHECK(p.holds == (D <= max_digits));

@@ -10,6 +10,7 @@
 #include <ctformer/ctformer.hpp>
 #include <ctformer/proof/all_inputs.hpp>
 
+#include "run_time.hpp"
 #include "twins/all_inputs_twins.hpp"
 
 using namespace ctformer;
@@ -34,7 +35,7 @@ bool every_addition_right() {
 
 template <class Build, std::size_t D>
 void agree(char const* name) {
-    auto const proof = all_inputs<Build>::prove(D);
+    auto const proof = all_inputs<Build>::prove(at_run_time<std::size_t>(D));
     bool const enumerated = every_addition_right<Build, D>();
     INFO(name << ", D = " << D << ": proof " << failure_text(proof) << "; enumeration "
               << (enumerated ? "all right" : "a wrong answer"));
@@ -46,7 +47,7 @@ void agree(char const* name) {
 TEST_CASE("the all-input proof holds for every digit count the adder supports, and fails beyond", "[all_inputs]") {
     using P = all_inputs<seed_weights>;
     for (std::size_t D = 1; D <= max_digits; ++D) {
-        auto const r = P::prove(D);
+        auto const r = P::prove(at_run_time<std::size_t>(D));
         INFO("D = " << D << ": " << failure_text(r));
         REQUIRE(r.holds);
         CHECK(r.rows == D + 2);
@@ -57,7 +58,7 @@ TEST_CASE("the all-input proof holds for every digit count the adder supports, a
         CHECK(r[premise::copy].margin.to_double() > 7);
         CHECK(r[premise::epilogue].margin.to_double() >= 1);
     }
-    auto const beyond = P::prove(max_digits + 1);
+    auto const beyond = P::prove(at_run_time<std::size_t>(max_digits + 1));
     INFO(failure_text(beyond));
     CHECK_FALSE(beyond.holds);
     CHECK(beyond.failure.row == 52);  // the answer row at position 52, next to 51
@@ -96,7 +97,7 @@ TEST_CASE("the all-input proof and the enumeration agree on the intact network a
     // pass has read: with one digit every answer is right, but the dependency premise fails by
     // structure — the proof is conservative there. With two digits both fail.
     agree<twins::cursor_reads_digit<true>, 2>("cursor_reads_digit");
-    CHECK_FALSE(all_inputs<twins::cursor_reads_digit<true>>::prove(1).holds);
+    CHECK_FALSE(all_inputs<twins::cursor_reads_digit<true>>::prove(at_run_time<std::size_t>(1)).holds);
     CHECK(every_addition_right<twins::cursor_reads_digit<true>, 1>());
 }
 
@@ -109,11 +110,11 @@ TEST_CASE("the all-input proof and the run-time checker agree on every 3-digit a
 TEST_CASE("a defect of longer sequences: the proof holds up to 6 digits and fails from 7 on", "[all_inputs]") {
     using P = all_inputs<twins::long_sequence<true>>;
     for (std::size_t D = 1; D <= 6; ++D) {
-        auto const r = P::prove(D);
+        auto const r = P::prove(at_run_time<std::size_t>(D));
         INFO("D = " << D << ": " << failure_text(r));
         CHECK(r.holds);
     }
-    auto const r = P::prove(7);
+    auto const r = P::prove(at_run_time<std::size_t>(7));
     INFO(failure_text(r));
     REQUIRE_FALSE(r.holds);
     CHECK(r.failure.which == premise::copy);
@@ -121,21 +122,21 @@ TEST_CASE("a defect of longer sequences: the proof holds up to 6 digits and fail
 }
 
 TEST_CASE("a junk value in the embedding is found where it is, and only a wrong start fails the proof", "[all_inputs]") {
-    auto const carry = all_inputs<twins::junk_carry<true>>::prove(1);
+    auto const carry = all_inputs<twins::junk_carry<true>>::prove(at_run_time<std::size_t>(1));
     INFO(failure_text(carry));
     REQUIRE_FALSE(carry.holds);
     CHECK(carry.failure.which == premise::start);
     CHECK(std::string(carry.failure.what).find("carry is not empty") != std::string::npos);
     // the token-dependent junk of rows 40 and later: 12 digits end at row 38, 13 reach row 41
     using P = all_inputs<twins::long_junk<true>>;
-    CHECK(P::prove(12).holds);
-    auto const r = P::prove(13);
+    CHECK(P::prove(at_run_time<std::size_t>(12)).holds);
+    auto const r = P::prove(at_run_time<std::size_t>(13));
     INFO(failure_text(r));
     REQUIRE_FALSE(r.holds);
     CHECK(r.failure.which == premise::start);
     CHECK(r.failure.row == 40);
     // and what it breaks is real: in 7000001 + 0 with 16 digits, row 40 holds the sum's seventh
     // digit, 7, fed back, and its prediction goes wrong
-    CHECK_FALSE(adds_correctly<adder<16, twins::long_junk<true>>>(7000001, 0));
-    CHECK(adds_correctly<adder<16, twins::long_junk<false>>>(7000001, 0));
+    CHECK_FALSE(adds_correctly<adder<16, twins::long_junk<true>>>(at_run_time<std::uint64_t>(7000001), 0));
+    CHECK(adds_correctly<adder<16, twins::long_junk<false>>>(at_run_time<std::uint64_t>(7000001), 0));
 }

@@ -18,7 +18,10 @@ inline double as_real_bounds(i128 raw) { return static_cast<double>(raw) / 42949
 /// Prints the table; returns whether every value fits Q31.32.
 template <class Model>
 bool print_bounds() {
-    auto const r = analyze_bounds<Model>();  // at run time: the same function the proofs evaluate at compile time
+    // At run time: the same function the proofs evaluate at compile time. Not const: clang++ would
+    // try a const local's constant initializer at compile time as soon as it is read (its
+    // integer-overflow check), and with the proof budget that is the whole analysis, minutes per D.
+    auto r = analyze_bounds<Model>();
     double const capacity = std::ldexp(1.0, 31);
     fmt::print(
         "Bounds of every value of the {}-digit adder over all valid prompts (proof/bounds.hpp): rows {}..{} (from '=' on)\n"

@@ -236,7 +236,9 @@ public:
         generation_trace tr{};
         bool found = false;
         [&]<std::size_t... D>(std::index_sequence<D...>) {
-            ((digits == D + 1 ? (tr = trace<D + 1>(), found = true) : false), ...);
+            // trace<D + 1>(digits + 2) is trace<D + 1>(): its row count from the argument, not a
+            // constant, so that clang++'s code generation does not evaluate all 20 walks at compile time.
+            ((digits == D + 1 ? (tr = trace<D + 1>(digits + 2), found = true) : false), ...);
         }(std::make_index_sequence<max_walk_digits>{});
         if (!found) throw std::out_of_range("ctformer::all_inputs: a walk takes 1 to 20 digits (3D + 3 rows fit a forward pass)");
         return tr;
