@@ -5,8 +5,8 @@
 #                     and per digit count what the commands run (tools/adders/ctformer_adder.cpp.in)
 #   <prefix>check     ctformer_check_main(): tools/ctformer_check.cpp, tools/check/, the report,
 #                     and per digit count the checker's walk (tools/adders/check_adder.cpp.in)
-# ctformer_tool_libraries(PREFIX p [OPTIONS compile and link options...]) defines them; tools/
-# uses the prefix ctformer_tools_, the fuzzers their own with the sanitizers' options.
+# ctformer_tool_libraries(PREFIX p [OPTIONS compile options...]) defines them; tools/ uses the
+# prefix ctformer_tools_ (with libFuzzer's coverage when the fuzzers are built, tests/fuzz).
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)

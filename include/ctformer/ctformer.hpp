@@ -1,6 +1,9 @@
-// ctformer/ctformer.hpp — everything: the seed's adder as a constexpr fixed-point transformer.
+// ctformer/ctformer.hpp — everything: the seed's adder as a constexpr fixed-point transformer, with
+// the checker's run-time walk, the reference path and the bounds analysis (ctformer/core.hpp is the
+// light part: proofs and generation).
 #pragma once
 
+#include "ctformer/core.hpp"
 #include "ctformer/layers/attention.hpp"
 #include "ctformer/layers/compile.hpp"
 #include "ctformer/layers/dense.hpp"

@@ -1,12 +1,14 @@
 # Installs the build tree into a scratch prefix and builds tests/install/consumer against it with
-# find_package(ctformer); the consumer's own static_assert and its run must pass.
+# find_package(ctformer), with the build tree's compiler (the gcc and clang presets each run it): the
+# consumer's own static_asserts (one addition; every 4-digit addition through ctformer::proof_budget)
+# and its run must pass.
 # -DBUILD_DIR= -DSOURCE_DIR= -DWORK= -DCXX=
 file(REMOVE_RECURSE ${WORK})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK}/prefix RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
     message(FATAL_ERROR "cmake --install failed: ${err}")
 endif()
-foreach(f include/ctformer/ctformer.hpp lib/cmake/ctformer/ctformerConfig.cmake)
+foreach(f include/ctformer/ctformer.hpp include/ctformer/core.hpp lib/cmake/ctformer/ctformerConfig.cmake)
     if(NOT EXISTS ${WORK}/prefix/${f})
         message(FATAL_ERROR "the installed tree lacks ${f}")
     endif()

@@ -16,7 +16,7 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 # Open MPI refuses root unless told (CI runs as root in a container); no CMA between ranks there.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
-# Under AddressSanitizer (the asan preset) LeakSanitizer finds Open MPI's own allocations that it
+# Under AddressSanitizer LeakSanitizer finds Open MPI's own allocations that it
 # never frees (hwloc, the MCA components it unloads), so the ranks run without leak detection; the
 # sweep they share with ctformer-check is leak-checked in that program's tests.
 ranks=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$mpiexec" --oversubscribe -np 3 "$mpi")

@@ -3,7 +3,7 @@
 # peak compiler memory (kB, GNU time) and the object file, one line per unit, appended to
 # $CTFORMER_UNIT_TIMES (default: unit_times.log in the build tree's working directory). Use:
 #   export CTFORMER_UNIT_TIMES=/tmp/units.log
-#   cmake --preset asan -B /tmp/b -DCMAKE_CXX_COMPILER_LAUNCHER=$PWD/tools/bench/unit_times.sh
+#   cmake --preset clang -B /tmp/b -DCMAKE_CXX_COMPILER_LAUNCHER=$PWD/tools/bench/unit_times.sh
 #   cmake --build /tmp/b -j2 && sort -rn /tmp/units.log | head
 set -uo pipefail
 log=${CTFORMER_UNIT_TIMES:-$PWD/unit_times.log}

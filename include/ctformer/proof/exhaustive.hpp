@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "ctformer/runtime/check.hpp"
+#include "ctformer/runtime/generate.hpp"
 
 namespace ctformer {
 

@@ -1,5 +1,5 @@
-// ctformer/runtime/check.hpp — is an addition right? The predicate that proofs, tests and the
-// checker share, and the checker's walk over many prompts on one sequence.
+// ctformer/runtime/check.hpp — the checker's walk over many prompts on one sequence (the
+// predicate it shares with proofs and tests, adds_correctly, is in runtime/generate.hpp).
 #pragma once
 
 #include <algorithm>
@@ -16,20 +16,6 @@
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {
-
-/// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
-/// significant first, and then '\n' — and nothing else: generation as ctformer::add runs it (the
-/// plain forward pass). The expected answer comes from integer arithmetic.
-template <class Model>
-constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
-    auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
-    auto const want = expected_answer<Model::digits>(a, b);
-    if (m) m->merge(g.margin);
-    if (g.generated != Model::answer_length) return false;
-    for (std::size_t i = 0; i < Model::answer_length; ++i)
-        if (g.answer()[i] != want[i]) return false;
-    return true;
-}
 
 /// The result of checking one addition.
 struct addition_result {

@@ -1,5 +1,6 @@
 // ctformer/runtime/generate.hpp — greedy generation: push the prompt, predict, push the prediction,
-// until the end token; and add(), the task itself.
+// until the end token; add(), the task itself; and adds_correctly, the predicate that proofs, tests
+// and the checker share.
 #pragma once
 
 #include <array>
@@ -88,6 +89,20 @@ constexpr generation<max_rows> generate(std::string_view prompt, std::size_t cou
 template <class Model>
 constexpr generation<max_rows> add(std::string_view prompt) {
     return generate<Model>(prompt, Model::answer_length);
+}
+
+/// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
+/// significant first, and then '\n' — and nothing else: generation as ctformer::add runs it (the
+/// plain forward pass). The expected answer comes from integer arithmetic.
+template <class Model>
+constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
+    auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
+    auto const want = expected_answer<Model::digits>(a, b);
+    if (m) m->merge(g.margin);
+    if (g.generated != Model::answer_length) return false;
+    for (std::size_t i = 0; i < Model::answer_length; ++i)
+        if (g.answer()[i] != want[i]) return false;
+    return true;
 }
 
 }  // namespace ctformer

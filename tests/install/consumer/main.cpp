@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include <ctformer/ctformer.hpp>
+#include <ctformer/core.hpp>
 
 using Adder = ctformer::adder<2>;
 static_assert(ctformer::adds_correctly<Adder>(47, 38));  // proven by the consumer's compiler
