@@ -1,7 +1,8 @@
 // The seed's network broken in the eight ways the all-input proof must catch (issue: every kind of
 // proof has a twin that must fail). Each builder is the intact seed network when Broken is false,
-// so a must-fail unit and its intact twin compile the same code; tests/test_all_inputs.cpp checks
-// that the all-input proof and the enumeration (or the run-time checker) agree on each.
+// so a must-fail unit and its intact twin compile the same code; tests/test_all_inputs.cpp and
+// test_all_inputs_twins.cpp check that the all-input proof and the enumeration (or the run-time
+// checker) agree on each.
 #pragma once
 
 #include <cstddef>
@@ -35,7 +36,7 @@ struct carry_unit {
 /// diff_pos weighs Δsin by 1471 instead of 100, so 1000·Δcos + 1471·Δsin nearly vanishes for every
 /// pair of positions symmetric about 15.5 (tan(2π·15.5/100) = 1.4715): 15 and 16, 10 and 21, ....
 /// Every addition of up to 6 digits stays right; from 7 digits on, answer row 21 also matches the
-/// output cursor at position 10 (tests/test_all_inputs.cpp).
+/// output cursor at position 10 (tests/test_all_inputs_twins.cpp).
 template <bool Broken>
 struct long_sequence {
     constexpr auto operator()() const {
