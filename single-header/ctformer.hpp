@@ -696,7 +696,31 @@ constexpr std::size_t softmax(std::int64_t const* scores, std::int64_t* weights,
 #include <type_traits>
 #include <utility>
 
-#include <boost/hana.hpp>
+// ---- ctformer/detail/hana.hpp
+// ctformer/detail/hana.hpp — the parts of Boost.Hana ctformer uses, instead of <boost/hana.hpp>:
+// tuples (the sequence of differently-sized layers), maps of compile-time strings (registers),
+// ranges and integral constants (layer slots). The whole library header costs every unit that
+// includes ctformer about 0.2 s more of g++ to parse (docs/benchmarks.md, A consumer's proofs).
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/at_key.hpp>
+#include <boost/hana/concat.hpp>
+#include <boost/hana/contains.hpp>
+#include <boost/hana/core/to.hpp>
+#include <boost/hana/equal.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/integral_constant.hpp>
+#include <boost/hana/keys.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/map.hpp>
+#include <boost/hana/minus.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/plus.hpp>
+#include <boost/hana/range.hpp>
+#include <boost/hana/size.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/transform.hpp>
+#include <boost/hana/tuple.hpp>
 
 // ---- ctformer/layers/compile.hpp
 // ctformer/layers/compile.hpp — the dense→compiled step: each dense layer becomes its sparse form.
@@ -1481,7 +1505,6 @@ inline constexpr auto compiled_layer = compile_layer<Src>();
 #include <cstddef>
 #include <string_view>
 
-#include <boost/hana.hpp>
 
 namespace ctformer {
 
@@ -2393,7 +2416,6 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 #include <type_traits>
 #include <utility>
 
-#include <boost/hana.hpp>
 
 // ---- ctformer/runtime/forward.hpp
 // ctformer/runtime/forward.hpp — the forward pass of one row, written once: embed, the program's
@@ -2411,7 +2433,6 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 #include <string_view>
 #include <type_traits>
 
-#include <boost/hana.hpp>
 
 // ---- ctformer/runtime/sequence.hpp
 // ctformer/runtime/sequence.hpp — the decoding state: the rows' tokens and the attention layers'
@@ -2431,7 +2452,6 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 #include <stdexcept>
 #include <type_traits>
 
-#include <boost/hana.hpp>
 
 // ---- ctformer/proof/premises.hpp
 // ctformer/proof/premises.hpp — the premise the sequence's shortcut rests on, checked by the compiler
@@ -2472,6 +2492,16 @@ namespace ctformer {
 /// Thrown when a sequence grows past max_rows, pops an empty sequence or names a row it lacks.
 struct sequence_error : std::length_error {
     using std::length_error::length_error;
+};
+
+/// Reads the embedding of row j of a sequence: the input attention forms a row's value from. Its type
+/// is the network's, not the model's, so a layer's code (apply, templated on what reads the rows) is
+/// compiled once for every digit count of a network, not once per adder<D>.
+template <class Net>
+struct embedding_reader {
+    Net const* net;
+    std::uint8_t const* tokens;
+    constexpr auto operator()(std::size_t j) const { return net->embedding(tokens[j], j); }
 };
 
 template <class Model>
@@ -2542,9 +2572,8 @@ public:
 
     /// Row j's embedding: the input attention forms a row's value from.
     constexpr row embedding(std::size_t j) const { return net.embedding(tokens_[j], j); }
-    constexpr auto embedding_of() const {
-        return [this](std::size_t j) { return embedding(j); };
-    }
+    /// What attention reads rows' embeddings through (of the network's type, not the model's).
+    constexpr embedding_reader<net_type> embedding_of() const { return {&net, tokens_.data()}; }
 
 private:
     static constexpr auto all_layers() { return hana::concat(net.prologue, hana::concat(net.body, net.epilogue)); }

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include <fmt/core.h>
-#include <boost/hana.hpp>
+#include <ctformer/detail/hana.hpp>
 
 #include <ctformer/ctformer.hpp>
 

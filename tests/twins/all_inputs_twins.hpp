@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include <boost/hana.hpp>
+#include <ctformer/detail/hana.hpp>
 #include <ctformer/ctformer.hpp>
 
 namespace twins {

@@ -10,7 +10,7 @@
 #include <type_traits>
 
 #include <fmt/core.h>
-#include <boost/hana.hpp>
+#include <ctformer/detail/hana.hpp>
 
 #include <ctformer/ctformer.hpp>
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/hana.hpp>
+#include <ctformer/detail/hana.hpp>
 
 #include "ctformer/model/network.hpp"
 

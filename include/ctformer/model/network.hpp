@@ -22,7 +22,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/layers/compile.hpp"
 #include "ctformer/model/instructions.hpp"

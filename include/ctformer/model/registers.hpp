@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 namespace ctformer {
 

@@ -34,7 +34,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/layers/margins.hpp"
 #include "ctformer/model/network.hpp"

@@ -79,7 +79,7 @@
 #include <utility>
 #include <vector>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/layers/update.hpp"
 #include "ctformer/runtime/exact_tables.hpp"

@@ -18,7 +18,7 @@
 #include <sys/mman.h>
 #endif
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/runtime/sequence.hpp"
 

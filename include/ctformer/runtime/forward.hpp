@@ -14,7 +14,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/layers/update.hpp"
 #include "ctformer/runtime/sequence.hpp"

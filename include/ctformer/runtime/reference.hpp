@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <type_traits>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/model/adder.hpp"
 #include "ctformer/model/prompt.hpp"

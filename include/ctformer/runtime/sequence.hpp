@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include <boost/hana.hpp>
+#include "ctformer/detail/hana.hpp"
 
 #include "ctformer/model/network.hpp"
 #include "ctformer/proof/premises.hpp"
@@ -26,6 +26,16 @@ namespace ctformer {
 /// Thrown when a sequence grows past max_rows, pops an empty sequence or names a row it lacks.
 struct sequence_error : std::length_error {
     using std::length_error::length_error;
+};
+
+/// Reads the embedding of row j of a sequence: the input attention forms a row's value from. Its type
+/// is the network's, not the model's, so a layer's code (apply, templated on what reads the rows) is
+/// compiled once for every digit count of a network, not once per adder<D>.
+template <class Net>
+struct embedding_reader {
+    Net const* net;
+    std::uint8_t const* tokens;
+    constexpr auto operator()(std::size_t j) const { return net->embedding(tokens[j], j); }
 };
 
 template <class Model>
@@ -96,9 +106,8 @@ public:
 
     /// Row j's embedding: the input attention forms a row's value from.
     constexpr row embedding(std::size_t j) const { return net.embedding(tokens_[j], j); }
-    constexpr auto embedding_of() const {
-        return [this](std::size_t j) { return embedding(j); };
-    }
+    /// What attention reads rows' embeddings through (of the network's type, not the model's).
+    constexpr embedding_reader<net_type> embedding_of() const { return {&net, tokens_.data()}; }
 
 private:
     static constexpr auto all_layers() { return hana::concat(net.prologue, hana::concat(net.body, net.epilogue)); }
