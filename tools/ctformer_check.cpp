@@ -52,7 +52,7 @@ int run_and_report(CLI::App const& app, check_options const& o) {
             print_out(report_json(r));
         else
             check::print_report(r);
-        return status_of(r);
+        return status_of(r, "ctformer-check");
     } catch (...) {
         return exit_status_of_error("ctformer-check");
     }

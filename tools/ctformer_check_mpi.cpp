@@ -311,7 +311,7 @@ std::pair<int, bool> run_rank_0(CLI::App const& app, check_options const& o, ran
             print_out(report_json(r));
         else
             print_report(r);
-        status = status_of(r);
+        status = status_of(r, tool);
     } catch (...) {
         status = exit_status_of_error(tool);
     }

@@ -46,17 +46,48 @@ bool write_all(int fd, std::string_view data) {
     return true;
 }
 
+/// What a file's mode makes it, in words, for one that is not a regular file.
+char const* kind_of(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISLNK(mode)) return "a symbolic link";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
 }  // namespace
+
+std::string special_file_kind(std::string const& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return {};
+    return kind_of(st.st_mode);
+}
+
+void refuse_special_file(std::string const& path, std::string_view what) {
+    if (auto const kind = special_file_kind(path); !kind.empty())
+        throw input_error(std::string(what) + ": \"" + path + "\": is " + kind +
+                          ", not a regular file (the tools write and replace regular files only)");
+}
 
 std::string read_file_bounded(std::string const& path, char const* option, std::uint64_t max_bytes) {
     std::string const what = std::string(option) + ": \"" + path + "\"";
-    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO does not wait for a writer (it is refused below, as is anything
+    // but a regular file: a device has no end, a FIFO can block a read for ever).
+    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) throw input_error(what + ": cannot read it: " + reason(errno));
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (::fstat(fd, &st) != 0) {
+        int const err = errno;
         ::close(fd);
-        throw input_error(what + ": is a directory, not a file");
+        throw input_error(what + ": cannot read it: " + reason(err));
     }
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw input_error(what + ": is " + kind_of(st.st_mode) + ", not a regular file");
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     std::string text;
     char buffer[1 << 16];
     for (;;) {
@@ -80,6 +111,7 @@ std::string read_file_bounded(std::string const& path, char const* option, std::
 }
 
 void write_file_atomically(std::string const& path, std::string_view content) {
+    refuse_special_file(path, "cannot write");
     std::string tmp;
     int const fd = make_temporary(path, tmp);
     auto fail = [&](char const* step, int err) {
@@ -105,12 +137,11 @@ void write_file_atomically(std::string const& path, std::string_view content) {
 }
 
 void check_writable(std::string const& path) {
+    refuse_special_file(path, "cannot write");
     std::string tmp;
     int const fd = make_temporary(path, tmp);
     ::close(fd);
     ::unlink(tmp.c_str());
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw output_error("cannot write \"" + path + "\": it is a directory");
 }
 
 void print_out(std::string_view text) {
@@ -119,7 +150,15 @@ void print_out(std::string_view text) {
 }
 
 void tell(std::string_view message) noexcept {
-    std::fwrite(message.data(), 1, message.size(), stderr);
+    // Control characters (but newline and tab) are shown as \xNN: text from a file or an argument
+    // never reaches the terminal as an escape sequence. No allocation: this runs out of memory too.
+    for (char const c : message) {
+        auto const u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7f)
+            std::fprintf(stderr, "\\x%02x", u);
+        else
+            std::fputc(c, stderr);
+    }
     std::fflush(stderr);
     std::clearerr(stderr);
 }

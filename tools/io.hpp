@@ -45,24 +45,36 @@ struct output_error : system_failure {
 inline constexpr std::uint64_t max_input_bytes = std::uint64_t{64} << 20;
 
 /// The whole of `path`; throws input_error naming `option`, the file and why when it cannot be
-/// read or holds more than `max_bytes` (read no further than that: /dev/zero ends in an error).
+/// read, is not a regular file (a FIFO is opened without waiting for a writer, then refused), or
+/// holds more than `max_bytes` (read no further than that).
 std::string read_file_bounded(std::string const& path, char const* option, std::uint64_t max_bytes = max_input_bytes);
 
+/// What `path` is when it exists and is not a regular file ("a FIFO", "a symbolic link", "a
+/// character device", ...; a symbolic link is not followed); empty when it is one or is absent.
+std::string special_file_kind(std::string const& path);
+
+/// Throws input_error (exit status 2), "WHAT: "PATH": is a FIFO, not a regular file …", when `path`
+/// exists and is not a regular file: the tools never replace a device, a FIFO, a socket, a
+/// directory or a symbolic link (nor what it points to) with a file of their own.
+void refuse_special_file(std::string const& path, std::string_view what);
+
 /// Writes `content` to `path` so that `path` holds either what it held before or all of the new
-/// content: a temporary file in the same directory is written, flushed, fsync'd, closed and
+/// content (a `path` that is not a regular file is refused first: refuse_special_file): a temporary file in the same directory is written, flushed, fsync'd, closed and
 /// checked, then renamed over `path`. Throws output_error naming the path and the reason; the
 /// temporary file is removed and `path` is left as it was.
 void write_file_atomically(std::string const& path, std::string_view content);
 
-/// Throws output_error if a file cannot be created next to `path` (its directory is missing or
-/// not writable), so that a run finds out before it starts its work, not at its first save.
+/// Throws input_error if `path` is not a regular file (refuse_special_file), output_error if a file
+/// cannot be created next to it (its directory is missing or not writable), so that a run finds
+/// out before it starts its work, not at its first save.
 void check_writable(std::string const& path);
 
 /// Writes to stdout; throws output_error when it cannot (a full disk, a closed stdout).
 void print_out(std::string_view text);
 
 /// A message on stderr, best effort: it never throws, so an error that cannot be reported still
-/// ends with its own exit status, not an abort.
+/// ends with its own exit status, not an abort. Control characters but newline and tab are written
+/// as \xNN, so no text from a file or an argument reaches the terminal as an escape sequence.
 void tell(std::string_view message) noexcept;
 
 /// Call in a catch block: tells the error in flight on stderr, prefixed with `tool`, and returns its

@@ -55,13 +55,24 @@ std::string dump(json const& j, int flat_height) {
 }
 
 json parse(std::string const& text) {
+    if (auto const nul = text.find('\0'); nul != std::string::npos)
+        throw json_error("byte " + std::to_string(nul + 1) + " is a NUL byte: not a JSON text");
+    // Nesting is bounded before it costs memory: a report is 3 levels deep, and "[[[[…" of 64 MiB
+    // would take some 76 bytes of memory per byte of input.
+    auto const bounded = [](int depth, json::parse_event_t, json&) {
+        if (depth > max_json_depth)
+            throw json_error("nested more than " + std::to_string(max_json_depth) + " levels deep: not a ctformer document");
+        return true;
+    };
     try {
-        return json::parse(text);
-    } catch (json::parse_error const& e) {
-        // "[json.exception.parse_error.101] parse error at line 1, column 1: …": drop the tag
+        return json::parse(text, bounded);
+    } catch (json::exception const& e) {  // parse_error, and out_of_range for a number such as 1e309
+        // "[json.exception.parse_error.101] parse error at line 1, column 1: …": drop the tag, and
+        // keep the message short (it quotes the last token read, which may be megabytes long)
         std::string what = e.what();
         if (auto const end = what.find("] "); what.starts_with("[json.exception") && end != std::string::npos)
             what.erase(0, end + 2);
+        if (what.size() > 240) what = what.substr(0, 200) + "… (" + std::to_string(what.size()) + " characters in all)";
         throw json_error(what);
     }
 }

@@ -28,7 +28,11 @@ json number(double v);
 /// U+FFFD in place of the bad bytes.
 std::string dump(json const& j, int flat_height = 1);
 
-/// The JSON value of `text`; throws json_error saying where and why it is malformed.
+/// The deepest nesting parse() accepts.
+inline constexpr int max_json_depth = 64;
+
+/// The JSON value of `text`; throws json_error saying where and why it is malformed (or holds a NUL
+/// byte, a number out of range, or nests deeper than max_json_depth), in at most 240 characters.
 json parse(std::string const& text);
 
 }  // namespace ctformer::tools

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,10 +46,23 @@ struct report {
     }
 };
 
-/// An answer as text on one line: the end token '\n' shown as the two characters \n.
-inline std::string visible(std::string const& s) {
+/// Text from a file as it may be shown on one line of a message: the end token '\n' as the two
+/// characters \n, any other control character (a NUL included) as \xNN, and at most `max` bytes of
+/// it, then "…" and the length.
+inline std::string visible(std::string const& s, std::size_t max = 80) {
     std::string out;
-    for (char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+    for (std::size_t i = 0; i < s.size() && i < max; ++i) {
+        auto const u = static_cast<unsigned char>(s[i]);
+        if (s[i] == '\n')
+            out += "\\n";
+        else if (u < 0x20 || u == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", u);
+            out += hex;
+        } else
+            out += s[i];
+    }
+    if (s.size() > max) out += "… (" + std::to_string(s.size()) + " bytes)";
     return out;
 }
 

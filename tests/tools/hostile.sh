@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The tools against a hostile user: write failures, edited and forged files, unbounded inputs.
+# The tools against a hostile user: write failures, edited and forged files, unbounded inputs,
+# special files (devices, FIFOs, links) as inputs and outputs, numbers that are not whole numbers.
 # Each case names the exit status it must end with (tools/io.hpp: 0 done, 1 wrong, 2 bad usage or
 # a bad input file, 3 incomplete, 4 an output or system failure) and a pattern its message (stderr,
 # then stdout) must match; some also check that a file was left as it was.
@@ -67,7 +68,7 @@ run 4 "cannot write the output to stdout: Bad file descriptor" "$C --digits 1 >&
 run 0 "" "$C --digits 2 2>&-"                # a progress line that cannot be written stops nothing
 run 2 "" "$C --digits 17 2>&-"
 run 4 "cannot write .*/no/such/dir/state.json.*No such file" "$C --digits 3 --resume $work/no/such/dir/state.json"
-run 2 "--resume: \".*\": is a directory, not a file" "$C --digits 1 --resume $work"
+run 2 "--resume: \".*\": is a directory, not a regular file" "$C --digits 1 --resume $work"
 run 4 "cannot create the directory /dev/null/x" "$T plot 0999+0111= -o /dev/null/x"
 run 4 "cannot (create the directory|write) .*/dev/null/walk" "$T explain 0999+0111= -o /dev/null/walk/w.html"
 # a file size limit (ulimit -f) stands in for a full disk: writes fail with EFBIG
@@ -135,9 +136,9 @@ run 2 "not a ctformer-check report: .*(escape|\\\\u)" "$C --merge part1.json par
 run 0 "checked 10000 of 10000: 10000 right" "$C --merge part1.json part2.json part3.json"
 
 # --- 3. resources: inputs are bounded, every digit count can be resumed ----------------------
-run 2 "--merge: \"/dev/zero\": larger than 64 MiB" "$C --merge /dev/zero"
-run 2 "--resume: \"/dev/zero\": larger than 64 MiB" "$C --digits 2 --resume /dev/zero"
-run 2 "is a directory, not a file" "$C --merge $work"
+run 2 "--merge: \"/dev/zero\": is a character device, not a regular file" "$C --merge /dev/zero"
+run 2 "--resume: \"/dev/zero\": is a character device, not a regular file" "$C --digits 2 --resume /dev/zero"
+run 2 "is a directory, not a regular file" "$C --merge $work"
 head -c $((65 << 20)) /dev/zero | tr '\0' ' ' > big.json
 run 2 "larger than 64 MiB" "$C --merge big.json"
 rm -f big.json
@@ -169,6 +170,63 @@ run 2 "--merge: a file name is empty" "$C --merge ''"
 run 2 "takes no --digits" "$C --merge part1.json part2.json part3.json --digits 2"
 run 2 "takes no --threads" "$C --merge part1.json part2.json part3.json --threads 2"
 run 2 "operands have 17 digits; the tools take 1 to 16" "$T add 12345678901234567+12345678901234567="
+
+# --- 5. special files: nothing but a regular file is read as a report or replaced --------------
+mkfifo fifo
+ln -s /proc/self/fd/1 to_stdout
+ln -s no_such_target dangling
+ln -s loop loop
+# kind NAME TEST: the special file NAME is still what `test TEST NAME` says
+kind() { if ! test "$2" "$1"; then echo "FAIL: $1 was replaced"; fails=$((fails + 1)); fi; }
+if mknod chardev c 1 3 2> /dev/null; then  # a device of our own (as /dev/null): root only
+  run 2 "--output: \"chardev\": is a character device, not a regular file" "$T explain 0999+0111= -o chardev"
+  kind chardev -c
+  run 2 "--resume: \"chardev\": is a character device" "$C --digits 1 --resume chardev"
+  kind chardev -c
+else
+  echo "note: cannot make a device node here; the device cases ran with /dev/zero only"
+fi
+run 2 "--output: \"fifo\": is a FIFO, not a regular file" "$T explain 0999+0111= -o fifo"
+kind fifo -p
+run 2 "--output: \"to_stdout\": is a symbolic link, not a regular file" "$T explain 0999+0111= -o to_stdout"
+kind to_stdout -L
+# a FIFO is refused at once, not waited on (timeout: a hang exits 124)
+run 2 "--resume: \"fifo\": is a FIFO, not a regular file" "timeout 20 $C --digits 1 --resume fifo"
+run 2 "--merge: \"fifo\": is a FIFO, not a regular file" "timeout 20 $C --merge fifo"
+kind fifo -p
+run 2 "--resume: \"dangling\": is a symbolic link" "$C --digits 1 --resume dangling"
+kind dangling -L
+run 2 "--resume: \"loop\": is a symbolic link" "$C --digits 1 --resume loop"
+kind loop -L
+run 2 "--output: the value is empty" "$T plot 0999+0111= -o ''"
+run 2 "--output: the value is empty" "$T explain 0999+0111= -o ''"
+
+# --- 6. numbers are whole numbers; a message shows what it quotes, briefly --------------------
+run 2 "--digits: \"-18446744073709551612\" is not a whole number" "$C --digits -18446744073709551612"
+run 2 "--sample: \"-18446744073709551615\" is not a whole number" "$C --digits 2 --sample -18446744073709551615"
+run 2 "--rng-seed: \"18446744073709551616\" is larger than 18446744073709551615" "$C --digits 2 --sample 5 --rng-seed 18446744073709551616"
+run 2 "--rng-seed: \"-1\" is not a whole number" "$C --digits 2 --sample 5 --rng-seed -1"
+run 2 "--rng-seed: \"1e26\" is not a whole number" "$C --digits 2 --sample 5 --rng-seed 1e26"
+run 2 "--threads: \"-2\" is not a whole number" "$C --digits 2 --threads -2"
+run 2 "--tokens: \"-1\" is not a whole number" "$T add 0999+0111= --tokens -1"
+run 2 "--digits: \"\+4\" is not a whole number" "$T bounds --digits +4"
+sed 's/"checked": [0-9]*/"checked": 1e309/' part3.json > n1.json
+run 2 "n1.json\": not a ctformer-check report: number overflow parsing '1e309'" "$C --merge part1.json part2.json n1.json"
+printf '{"digits": 2}\0{"garbage": 1}' > n2.json
+run 2 "n2.json\": not a ctformer-check report: byte 14 is a NUL byte" "$C --merge n2.json"
+python3 -c "print('[' * 1000000 + ']' * 1000000)" > n3.json
+run 2 "n3.json\": not a ctformer-check report: nested more than 64 levels deep" "ulimit -v 400000; $C --merge n3.json"
+edit part3.json n4.json "j['mode'] = 'r\x00\x1b[31m'"
+run 2 '"mode": "r\\x00\\x1b\[31m" is neither' "$C --merge part1.json part2.json n4.json"
+python3 -c "print('{\"a\": ' + '1' * (60 << 20) + 'x}')" > n5.json  # one token of 60 MB
+run 2 "n5.json\": not a ctformer-check report: .*characters in all" "$C --merge n5.json"
+size=$("$check" --merge n5.json 2>&1 | wc -c)
+count=$((count + 1)); table+=("2  ctformer-check --merge n5.json (a 60 MB token: the message is $size bytes)")
+[ "$size" -lt 1000 ] || { echo "FAIL: a 60 MB token gives a message of $size bytes"; fails=$((fails + 1)); }
+rm -f n3.json n5.json
+# an incomplete or interrupted check says so on stderr, not only in its report
+run 3 "ctformer-check: incomplete: checked 6667 of 10000 pairs" "$C --merge part1.json part2.json 2>&1 > /dev/null"
+run 130 "ctformer-check: interrupted: checked [0-9]+ of" "timeout --preserve-status -s INT 2 $C --digits 8 --resume d8.json 2>&1 > /dev/null"
 
 echo "exit status and command of each case:"
 printf '  %s\n' "${table[@]}"

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -35,6 +36,8 @@ void check_given(CLI::App const& app, check_options const& o);
 report plan(check_options const& o);
 
 /// The exit status of a finished check: a wrong answer first, then an interrupt, then a shortfall.
-int status_of(report const& r);
+/// An interrupt or a shortfall is also told on stderr, prefixed with `tool` (the report on stdout
+/// says it too, but may go to a file or a program).
+int status_of(report const& r, std::string_view tool);
 
 }  // namespace ctformer::tools::check::cli

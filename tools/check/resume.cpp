@@ -1,9 +1,10 @@
 // tools/check/resume.cpp — ctformer-check --resume FILE: the blocks done so far and what they found,
 // kept as ranges of blocks, and checked against the check itself when read back.
 #include <algorithm>
+#include <cerrno>
 #include <iterator>
 
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <fmt/core.h>
 
@@ -94,13 +95,11 @@ std::pair<std::uint64_t, std::uint64_t> covered(report const& r, block_set const
 
 void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end) {
     std::string const where = fmt::format("--resume \"{}\"", rs.file);
-    std::string text;
-    try {
-        text = read_file_bounded(rs.file, "--resume");
-    } catch (input_error const&) {
-        if (access(rs.file.c_str(), F_OK) != 0) return;  // no file yet: a new run
-        throw;
-    }
+    // A symbolic link (dangling or not, a loop), a FIFO or a device is neither read nor replaced.
+    refuse_special_file(rs.file, "--resume");
+    struct stat st {};
+    if (::lstat(rs.file.c_str(), &st) != 0 && errno == ENOENT) return;  // no file yet: a new run
+    std::string const text = read_file_bounded(rs.file, "--resume");
     try {
         rs.earlier = read_report(text);
     } catch (json_error const& e) {

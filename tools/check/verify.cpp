@@ -19,7 +19,8 @@ namespace {
 void check_description(report const& r, std::string const& where) {
     if (r.digits < min_digits || r.digits > max_digits)
         bad(where, "digits", fmt::format("{} is not a digit count the tools take (1 to {})", r.digits, max_digits));
-    if (r.mode != "range" && r.mode != "sample") bad(where, "mode", fmt::format("\"{}\" is neither \"range\" nor \"sample\"", r.mode));
+    if (r.mode != "range" && r.mode != "sample")
+        bad(where, "mode", fmt::format("\"{}\" is neither \"range\" nor \"sample\"", visible(r.mode)));
     std::uint64_t const limit = power_of_ten(r.digits);
     if (r.left_lo > r.left_hi || r.left_hi >= limit)
         bad(where, "left", fmt::format("[{}, {}] is not a range of {}-digit operands", r.left_lo, r.left_hi, r.digits));
@@ -69,13 +70,13 @@ std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, std
     auto digits_at = [&](std::size_t from) {
         std::uint64_t v = 0;
         for (std::size_t i = from; i < from + digits; ++i) {
-            if (p[i] < '0' || p[i] > '9') bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", p, digits));
+            if (p[i] < '0' || p[i] > '9') bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", visible(p), digits));
             v = v * 10 + static_cast<std::uint64_t>(p[i] - '0');
         }
         return v;
     };
     if (p.size() != 2 * digits + 2 || p[digits] != '+' || p.back() != '=')
-        bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", p, digits));
+        bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", visible(p), digits));
     return {digits_at(0), digits_at(digits + 1)};
 }
 

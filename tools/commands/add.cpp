@@ -6,6 +6,7 @@
 #include <ctformer/ctformer.hpp>
 
 #include "../digits.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -43,7 +44,7 @@ command add_command(CLI::App& ctformer) {
     add_prompt_options(*app, o->prompt, o->digits);
     app->add_option("--tokens,-n", o->tokens,
                     "stop after this many tokens (default: D + 2, the whole answer; generation always stops at the end token)")
-        ->check(CLI::Range(1, 40));
+        ->check(whole_number)->check(CLI::Range(1, 40));
     app->add_flag("--margins", o->margins, "print the smallest decision margins of this generation");
     return {app, [o] { return run_add(*o); }};
 }

@@ -2,6 +2,7 @@
 // (proof/bounds.hpp), per layer the largest magnitude any value can reach over every valid prompt,
 // against Q31.32's capacity. Exit status 1 when a value might not fit.
 #include "../digits.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -13,7 +14,7 @@ command bounds_command(CLI::App& ctformer) {
     auto* app = ctformer.add_subcommand(
         "bounds", "print the largest value of every layer over all valid prompts, against Q31.32's capacity");
     app->add_option("--digits,-d", o->digits, "operand digit count D (1-16; default 4)")
-        ->check(CLI::Range(min_digits, max_digits));
+        ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
     return {app, [o] { return run_bounds(*o); }};
 }
 

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "../digits.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -20,7 +21,7 @@ void write_file(std::filesystem::path const& path, std::string const& text) {
 void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits) {
     app.add_option("prompt", prompt, "the prompt, e.g. 0999+0111=")->required();
     app.add_option("--digits,-d", digits, "operand digit count D (1-16; default: read from the prompt)")
-        ->check(CLI::Range(min_digits, max_digits));
+        ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
 }
 
 std::size_t digits_for(std::size_t digits, std::string const& prompt) { return digits == 0 ? digits_of_prompt(prompt) : digits; }

@@ -7,6 +7,8 @@
 
 #include "../digits.hpp"
 #include "../explain.hpp"
+#include "../io.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -14,6 +16,7 @@ namespace ctformer::tools {
 int run_explain(explain_options const& o) {
     if (o.prompt.empty() && !o.presets) throw std::invalid_argument("explain: give a prompt, --presets, or both");
     if (o.prompt.empty() && o.digits != 0) throw std::invalid_argument("explain: --digits applies to a prompt given on the command line");
+    refuse_special_file(o.file, "--output");  // before the work: a device, a FIFO or a link is not replaced
     std::vector<explained_prompt> prompts;
     if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt)));
     if (o.presets)
@@ -32,10 +35,10 @@ command explain_command(CLI::App& ctformer) {
         ctformer.add_subcommand("explain", "write one self-contained HTML page that steps through the layers for a prompt");
     app->add_option("prompt", o->prompt, "the prompt, e.g. 0999+0111= (shown first; optional with --presets)");
     app->add_option("--digits,-d", o->digits, "operand digit count D of the prompt (1-16; default: read from the prompt)")
-        ->check(CLI::Range(min_digits, max_digits));
+        ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
     app->add_flag("--presets", o->presets,
                   "also the presets, a chooser switching between them: a carry chain, a carry-out, no carry, 8 digits");
-    app->add_option("--output,-o", o->file, "the HTML file to write, e.g. walkthrough.html")->required();
+    app->add_option("--output,-o", o->file, "the HTML file to write, e.g. walkthrough.html")->check(non_empty)->required();
     return {app, [o] { return run_explain(*o); }};
 }
 

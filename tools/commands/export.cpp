@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "../digits.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -17,7 +18,7 @@ command export_command(CLI::App& ctformer) {
     auto* app =
         ctformer.add_subcommand("export", "write the network — layout, every weight matrix, the unembedding — for other tools");
     app->add_option("--digits,-d", o->digits, "operand digit count D, for the program order (1-16; default 4)")
-        ->check(CLI::Range(min_digits, max_digits));
+        ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
     app->add_flag("--json", o->json, "JSON (the only format)")->required();
     return {app, [o] { return run_export(*o); }};
 }

@@ -2,6 +2,7 @@
 // of the residual stream after every layer and of every attention pattern (tools/plot.hpp).
 #include <fmt/core.h>
 
+#include "../option_checks.hpp"
 #include "../plot.hpp"
 #include "commands.hpp"
 
@@ -34,7 +35,7 @@ command plot_command(CLI::App& ctformer) {
     auto* app = ctformer.add_subcommand(
         "plot", "write PNG heatmaps: every weight matrix, the residual stream after every layer, every attention pattern");
     add_prompt_options(*app, o->prompt, o->digits);
-    app->add_option("--output,-o", o->directory, "the directory to write into (created if needed)")->required();
+    app->add_option("--output,-o", o->directory, "the directory to write into (created if needed)")->check(non_empty)->required();
     return {app, [o] { return run_plot(*o); }};
 }
 

@@ -12,6 +12,7 @@
 #include <ctformer/ctformer.hpp>
 
 #include "../json.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -97,7 +98,7 @@ command prove_command(CLI::App& ctformer) {
                     fmt::format("operand digit count D (1-{}; default 4): the adder supports 1-{}, from {} on the proof "
                                 "shows where it fails",
                                 max_digits_prove, max_digits, max_digits + 1))
-        ->check(CLI::Range(std::size_t{1}, max_digits_prove));
+        ->check(whole_number)->check(CLI::Range(std::size_t{1}, max_digits_prove));
     app->add_flag("--json", o->json, "print the result as JSON");
     return {app, [o] { return run_prove(*o); }};
 }

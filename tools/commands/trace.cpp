@@ -7,6 +7,7 @@
 
 #include "../digits.hpp"
 #include "../trace.hpp"
+#include "../option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {
@@ -26,7 +27,7 @@ command trace_command(CLI::App& ctformer) {
     auto* app = ctformer.add_subcommand("trace", "show the last row's registers after every layer, for each generated token");
     add_prompt_options(*app, o->prompt, o->digits);
     app->add_option("--tokens,-n", o->tokens, "trace at most this many generated tokens (default: D + 2, up to the end token)")
-        ->check(CLI::Range(1, 40));
+        ->check(whole_number)->check(CLI::Range(1, 40));
     app->add_flag("--json", o->json, "print the trace as JSON, each register in words and as numbers");
     return {app, [o] { return run_trace(*o); }};
 }

@@ -31,6 +31,7 @@
 
 #include "../io.hpp"
 #include "../json.hpp"
+#include "../option_checks.hpp"
 #include "mutation.hpp"
 
 namespace ctformer::tools {
@@ -411,12 +412,12 @@ int main(int argc, char** argv) {
     using namespace ctformer::tools;
     options o;
     CLI::App app{"ctformer-mutants: weight mutants of the seed's network, each judged by the all-input proof and by generation"};
-    app.add_option("--mutants", o.count, "mutants to draw, spread over every layer and the embedding's tables")->check(CLI::Range(1, 100000));
-    app.add_option("--seed", o.seed, "the draw's and the random pairs' seed");
-    app.add_option("--random-pairs", o.random_pairs, "random pairs per D = 4 and 16, besides the edge cases")->check(CLI::Range(0, 10000000));
+    app.add_option("--mutants", o.count, "mutants to draw, spread over every layer and the embedding's tables")->check(whole_number)->check(CLI::Range(1, 100000));
+    app.add_option("--seed", o.seed, "the draw's and the random pairs' seed")->check(whole_number);
+    app.add_option("--random-pairs", o.random_pairs, "random pairs per D = 4 and 16, besides the edge cases")->check(whole_number)->check(CLI::Range(0, 10000000));
     app.add_option("--full-checks", o.full_checks, "mutants accepted at D = 4 that are also checked over all 10^8 pairs")
-        ->check(CLI::Range(0, 100000));
-    app.add_option("--threads", o.threads, "threads for the truth")->check(CLI::Range(1, 256));
+        ->check(whole_number)->check(CLI::Range(0, 100000));
+    app.add_option("--threads", o.threads, "threads for the truth")->check(whole_number)->check(CLI::Range(1, 256));
     app.add_option("--json", o.json_path, "also write every mutant's record and the table here");
     app.add_flag("--list", o.list, "print the drawn mutants and stop");
     try {
