@@ -38,7 +38,7 @@ report run_check(check_options const& o) {
         return ctformer::tools::check::merge_reports(o.merge, o.max_failures);
     }
     report r = plan(o);
-    ctformer::tools::check::sweep(r, {o.threads, o.max_failures, o.resume});
+    ctformer::tools::check::sweep(r, {o.threads, o.max_failures, o.resume, o.wait});
     return r;
 }
 

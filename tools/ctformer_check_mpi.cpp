@@ -298,7 +298,7 @@ std::pair<int, bool> run_rank_0(CLI::App const& app, check_options const& o, ran
         check_given(app, o);
         if (!o.merge.empty()) throw usage_error("--merge: merge finished reports with ctformer-check --merge, not over MPI");
         report r = plan(o);
-        sweep(r, {o.threads, o.max_failures, o.resume, &server});
+        sweep(r, {o.threads, o.max_failures, o.resume, o.wait, &server});
         if (auto const missing = server.unfinished(); !missing.empty()) {
             std::string ranks;
             for (int k : missing) ranks += fmt::format("{}{}", ranks.empty() ? "" : ", ", k);

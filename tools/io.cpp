@@ -3,12 +3,14 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -144,6 +146,54 @@ void check_writable(std::string const& path) {
     ::unlink(tmp.c_str());
 }
 
+file_lock& file_lock::operator=(file_lock&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = o.fd_;
+        o.fd_ = -1;
+    }
+    return *this;
+}
+
+file_lock::~file_lock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the lock
+}
+
+bool file_lock::try_take(std::string const& path, std::string_view option, long& holder) {
+    std::string const name = path + ".lock";
+    refuse_special_file(name, option);
+    int const fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (fd < 0) {
+        if (errno == ELOOP) refuse_special_file(name, option);  // it became a link meanwhile
+        throw output_error("cannot write \"" + name + "\" (the lock file beside \"" + path + "\"): " + reason(errno));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw input_error(std::string(option) + ": \"" + name + "\": is not a regular file");
+    }
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) continue;
+        int const err = errno;
+        if (err != EWOULDBLOCK) {
+            ::close(fd);
+            throw output_error("cannot lock \"" + name + "\": " + reason(err));
+        }
+        char text[32] = {};
+        ssize_t const n = ::pread(fd, text, sizeof text - 1, 0);
+        holder = n > 0 ? std::strtol(text, nullptr, 10) : 0;
+        ::close(fd);
+        return false;
+    }
+    // The holder's process id, for the message of a run that finds the lock taken: best effort (on
+    // a full disk the lock holds all the same, and the run's first save says what is wrong).
+    std::string const pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) < 0) (void)::ftruncate(fd, 0);
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+    return true;
+}
+
 void print_out(std::string_view text) {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
         throw output_error("cannot write to stdout: " + reason(errno));
@@ -173,6 +223,9 @@ int exit_status_of_error(std::string_view tool) noexcept {
     };
     try {
         throw;
+    } catch (interrupted_error const& e) {
+        say("", e.what());
+        return exit_interrupted;
     } catch (std::invalid_argument const& e) {
         say("", e.what());
         return exit_usage;

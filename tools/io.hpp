@@ -41,6 +41,33 @@ struct output_error : system_failure {
     using system_failure::system_failure;
 };
 
+/// A wait that SIGINT or SIGTERM ended before the work began (exit status 130).
+struct interrupted_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// An exclusive lock (flock(2)) on the lock file beside a file that one process at a time may
+/// write: PATH.lock, created if needed, never removed, holding the process id of the lock's
+/// holder. Released when the object is destroyed, or when the process ends, however it ends.
+class file_lock {
+public:
+    file_lock() = default;
+    file_lock(file_lock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    file_lock& operator=(file_lock&& o) noexcept;
+    file_lock(file_lock const&) = delete;
+    file_lock& operator=(file_lock const&) = delete;
+    ~file_lock();
+
+    /// Takes the lock of `path` if no process holds it: true. Otherwise false, and `holder` is the
+    /// process id the holder wrote (0 if it could not write it). Throws input_error naming `option` when
+    /// PATH.lock is not a regular file, output_error when it cannot be created.
+    bool try_take(std::string const& path, std::string_view option, long& holder);
+    bool held() const { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
 /// The largest file the tools read (a report, a resume file, a merge part): 64 MiB.
 inline constexpr std::uint64_t max_input_bytes = std::uint64_t{64} << 20;
 
@@ -80,7 +107,8 @@ void tell(std::string_view message) noexcept;
 /// Call in a catch block: tells the error in flight on stderr, prefixed with `tool`, and returns its
 /// exit status: 2 for bad usage or a bad input (std::invalid_argument: input_error, a malformed
 /// prompt, a digit count out of range), 4 for what the system refused (system_failure, bad_alloc,
-/// std::system_error: fmt's failed writes, a thread that cannot start) and for anything else.
+/// std::system_error: fmt's failed writes, a thread that cannot start) and for anything else, 130
+/// for interrupted_error.
 int exit_status_of_error(std::string_view tool) noexcept;
 
 /// Flushes stdout and stderr. Returns false, after telling why on stderr, when what was written

@@ -4,6 +4,7 @@
 # an uninterrupted run's — the same count and the same pairs digest (a sum of one hash per checked
 # pair, which a skipped or a double-counted pair would change). The interrupt comes after a third
 # of the uninterrupted run's time, so the test works at any speed (a sanitized build is 20× slower).
+# Then the file's lock: one run at a time on a resume file, or a run that waits (--wait).
 # usage: resume.sh path/to/ctformer-check work-directory
 set -u
 check=$1 work=$2
@@ -43,4 +44,25 @@ first=$(field checked first.json)
 # A file from a different check is refused.
 "$check" --digits 2 --resume state.json > /dev/null 2> err.txt; rc=$?
 [ "$rc" = 2 ] && grep -q "belongs to a different check" err.txt || fail "a resume file of another check was not refused (exit $rc: $(cat err.txt))"
-echo "interrupted after $first pairs, resumed to $pairs with the uninterrupted run's digest $whole_digest"
+# One writer per file: a second run on a file that a run holds is refused at once, naming the
+# file and the holder's process id, and the holder's work is kept; with --wait it waits for the
+# holder, then resumes from what the holder saved.
+# (The holder checks 5·10^6 pairs, seconds even in a fast build, so the second run finds it running.)
+rm -f one.json one.json.lock
+long=(--digits 4 --left 0..499 --threads 1 --json)
+"$check" "${long[@]}" --resume one.json > holder.json &
+holder=$!
+for _ in $(seq 600); do [ -s one.json.lock ] && [ -s one.json ] && break; sleep 0.05; done
+"$check" "${long[@]}" --resume one.json > /dev/null 2> err.txt; rc=$?
+[ "$rc" = 2 ] && grep -q "one.json\": in use by another run (process $holder)" err.txt ||
+  fail "a second run on a held resume file was not refused with the holder's pid $holder (exit $rc: $(cat err.txt))"
+"$check" "${long[@]}" --resume one.json --wait > waited.json; rc=$?
+wait "$holder" || fail "the holder exited $?"
+[ "$rc" = 0 ] || fail "the run that waited exited $rc"
+[ "$(field checked holder.json)" = 5000000 ] || fail "the holder checked $(field checked holder.json) pairs"
+[ "$(field resumed waited.json)" = 5000000 ] || fail "the run that waited took $(field resumed waited.json) pairs from the file, not the holder's 5000000"
+[ "$(field pairs_digest waited.json)" = "$(field pairs_digest holder.json)" ] || fail "the run that waited has another pairs digest"
+"$check" --digits 3 --wait > /dev/null 2> err.txt; rc=$?
+[ "$rc" = 2 ] && grep -q "give --resume FILE" err.txt || fail "--wait without --resume was taken (exit $rc)"
+
+echo "interrupted after $first pairs, resumed to $pairs with the uninterrupted run's digest $whole_digest; a second writer refused, a waiting one resumed from the first's 5000000"

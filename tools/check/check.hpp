@@ -143,6 +143,7 @@ struct sweep_options {
     unsigned threads = 1;
     std::size_t max_failures = 20;
     std::string resume_file;  ///< empty: no --resume
+    bool wait = false;  ///< --wait: wait for a run that holds the --resume file, instead of refusing
     block_server* server = nullptr;  ///< other processes that share the work, if any
 };
 
@@ -168,6 +169,7 @@ bool stopping();
 /// short by an interrupt is not done: a resumed run checks it again from its start.
 struct resume_state {
     std::string file;
+    file_lock lock;  ///< held from before the file is read until the run ends: one writer per file
     block_set done;
     tally found;  ///< over the done blocks, this run's and earlier runs'
     std::uint64_t resumed = 0;  ///< pairs the file held when this run started
@@ -179,7 +181,12 @@ struct resume_state {
 /// file and the field, unless the file describes the same check and agrees with itself: its
 /// counts with its blocks, its pairs_digest with the digest of the pairs those blocks cover
 /// (recomputed), each failure it lists with what the network generates.
-void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end);
+///
+/// First it takes the file's lock (file_lock: FILE.lock), which the run then holds to its end, so
+/// no second run reads or saves the file meanwhile: when another process holds it, throws
+/// usage_error naming the file and that process, or with `wait` waits for it (an interrupt while
+/// waiting throws interrupted_error).
+void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end, bool wait);
 
 /// Writes the resume file (write_file_atomically): the report of the done blocks and their
 /// ranges. Throws output_error when it cannot; the file then keeps what it held.

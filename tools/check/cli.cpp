@@ -26,6 +26,7 @@ void add_options(CLI::App& app, check_options& o, std::string const& threads_hel
     app.add_flag("--json", o.json, "print the report as JSON on stdout");
     app.add_option("--resume", o.resume,
                    "keep the finished work in FILE (written every 5 s and at the end); if FILE exists, skip what it holds");
+    app.add_flag("--wait", o.wait, "with --resume: when another run holds FILE, wait for it to end instead of exiting with status 2");
     app.add_option("--max-failures", o.max_failures, "list at most this many failures")->check(whole_number)->check(CLI::Range(0, 100000));
 }
 
@@ -34,6 +35,7 @@ void check_given(CLI::App const& app, check_options const& o) {
         auto const* opt = app.get_option(name);
         if (opt->count() > 0 && opt->as<std::string>().empty()) throw usage_error(fmt::format("{}: the value is empty", name));
     }
+    if (o.wait && o.resume.empty()) throw usage_error("--wait waits for another run on the same --resume file; give --resume FILE");
     for (auto const& f : o.merge)
         if (f.empty()) throw usage_error("--merge: a file name is empty");
     if (!o.merge.empty())

@@ -18,7 +18,7 @@ namespace ctformer::tools::check::cli {
 struct check_options {
     std::size_t digits = 4, max_failures = 20;
     std::string left, right, shard, resume;
-    bool seed_set = false, json = false;
+    bool seed_set = false, json = false, wait = false;
     std::uint64_t sample = 0, rng_seed = 1;
     unsigned threads = 1;  ///< worker threads (each program sets its default before add_options)
     std::vector<std::string> merge;

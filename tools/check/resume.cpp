@@ -2,7 +2,9 @@
 // kept as ranges of blocks, and checked against the check itself when read back.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <iterator>
+#include <thread>
 
 #include <sys/stat.h>
 
@@ -93,10 +95,19 @@ std::pair<std::uint64_t, std::uint64_t> covered(report const& r, block_set const
 
 }  // namespace
 
-void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end) {
+void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end, bool wait) {
     std::string const where = fmt::format("--resume \"{}\"", rs.file);
-    // A symbolic link (dangling or not, a loop), a FIFO or a device is neither read nor replaced.
     refuse_special_file(rs.file, "--resume");
+    for (long holder = 0; !rs.lock.try_take(rs.file, "--resume", holder);) {
+        if (!wait)
+            throw usage_error(fmt::format("{}: in use by another run (process {}): one run at a time keeps its work in a "
+                                          "resume file; give --wait to wait for it to end",
+                                          where, holder ? std::to_string(holder) : "unknown"));
+        if (interrupted()) throw interrupted_error(fmt::format("{}: interrupted while waiting for another run to end", where));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    // A symbolic link (dangling or not, a loop), a FIFO or a device is neither read nor replaced.
+    refuse_special_file(rs.file, "--resume");  // again: a run that waited, waited for something else
     struct stat st {};
     if (::lstat(rs.file.c_str(), &st) != 0 && errno == ENOENT) return;  // no file yet: a new run
     std::string const text = read_file_bounded(rs.file, "--resume");

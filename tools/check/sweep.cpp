@@ -77,7 +77,7 @@ public:
         blocks_ = (r.total + block - 1) / block;
         rs_.file = o.resume_file;
         if (resuming_) {
-            load_resume(rs_, r, block, begin_, end_);
+            load_resume(rs_, r, block, begin_, end_, o.wait);
             check_writable(rs_.file);  // before any work: a run must be able to keep what it does
             save_resume(rs_, r_, block);
         }
