@@ -134,6 +134,15 @@ run 2 "\"failures\": 99\+99= .*the network generates 891" "$C --merge part1.json
 sed 's/"mode": "range"/"mode": "r\\u00zz"/' part3.json > m7.json
 run 2 "not a ctformer-check report: .*(escape|\\\\u)" "$C --merge part1.json part2.json m7.json"
 run 0 "checked 10000 of 10000: 10000 right" "$C --merge part1.json part2.json part3.json"
+# merges merge: parts that are merges themselves, complete when they cover every shard
+for k in 1 2 3 4; do "$check" --digits 2 --shard $k/4 --json > q$k.json || exit 1; done
+"$check" --merge q1.json q2.json --json > q12.json 2> /dev/null; "$check" --merge q3.json q4.json --json > q34.json 2> /dev/null
+run 0 "checked 10000 of 10000: 10000 right" "$C --merge q12.json q34.json"
+run 3 "merged from 3 of 4 shards \(missing 4/4\)" "$C --merge q12.json q3.json"
+run 3 "incomplete: checked 7500 of 10000 pairs; missing shards 4/4" "$C --merge q12.json q3.json 2>&1 > /dev/null"
+run 2 "shard 2/4 appears twice" "$C --merge q12.json q2.json q34.json"
+edit q12.json q12f.json "j['pairs_digest'] = 12345"
+run 2 "\"pairs_digest\": 12345 is not the digest of the pairs of its shards" "$C --merge q12f.json q34.json"
 
 # --- 3. resources: inputs are bounded, every digit count can be resumed ----------------------
 run 2 "--merge: \"/dev/zero\": is a character device, not a regular file" "$C --merge /dev/zero"

@@ -36,6 +36,9 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(std::string const& text);
 /// The number of pairs in the whole check (every shard); only for a check whose count fits.
 std::uint64_t pair_count(report const& r);
 
+/// The shards a merge lacks, as "K/N, …" (empty for a report that is not a merge or lacks none).
+std::string missing_shards(report const& r);
+
 /// Whether the number of pairs fits the 64 bits the checker counts in (a range check of more than
 /// 9-digit operands may not: every pair of 10-digit operands is 10^20).
 bool pair_count_fits(report const& r);

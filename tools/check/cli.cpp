@@ -75,8 +75,9 @@ int status_of(report const& r, std::string_view tool) {
     // The report may go to a file or a program: why the status is not 0 goes to stderr too. A
     // merge (shard 0) counts against the whole check's pairs, a shard against its share.
     if (interrupted() || !r.complete)
-        tell(fmt::format("{}: {}: checked {} of {} pairs (exit status {})\n", tool, interrupted() ? "interrupted" : "incomplete",
-                         r.checked, r.shard == 0 ? pair_count(r) : r.total, interrupted() ? 130 : 3));
+        tell(fmt::format("{}: {}: checked {} of {} pairs{} (exit status {})\n", tool, interrupted() ? "interrupted" : "incomplete",
+                         r.checked, r.shard == 0 ? pair_count(r) : r.total,
+                         missing_shards(r).empty() ? "" : "; missing shards " + missing_shards(r), interrupted() ? 130 : 3));
     if (interrupted()) return exit_interrupted;
     if (!r.complete) return exit_incomplete;
     return exit_ok;

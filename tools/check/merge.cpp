@@ -1,4 +1,6 @@
 // tools/check/merge.cpp — ctformer-check --merge: the reports of a sharded check's parts as one.
+// A part is a shard's report or a merge's (merges merge, at any depth); the merge is complete when
+// its parts cover every shard and each covers its own.
 #include <algorithm>
 #include <set>
 
@@ -26,13 +28,17 @@ report empty_merge(report const& first) {
     return out;
 }
 
+/// Whether a part checked every pair of its shards: a shard's report says so in "complete"; a
+/// merge's "complete" is about the whole check (all shards), so for a merge it is checked == total.
+bool covers_its_shards(report const& r) { return r.merged_shards.empty() ? r.complete : r.checked == r.total; }
+
 /// Adds a part's counts, failures and margins to the merge.
 void add_part(report& out, report const& r) {
     out.total += r.total;
     out.checked += r.checked;
     out.right += r.right;
     out.pairs_digest += r.pairs_digest;
-    out.complete = out.complete && r.complete;
+    out.complete = out.complete && covers_its_shards(r);
     out.elapsed_s = std::max(out.elapsed_s, r.elapsed_s);
     out.failures.insert(out.failures.end(), r.failures.begin(), r.failures.end());
     if (r.checked == 0) return;
@@ -42,8 +48,8 @@ void add_part(report& out, report const& r) {
     out.logit_gap = std::min(out.logit_gap, r.logit_gap);
 }
 
-/// A part, read (bounded) and checked against itself and the network; a complete part's digest
-/// is recomputed from the pairs of its shards.
+/// A part, read (bounded) and checked against itself and the network; the digest of a part that
+/// covers its shards (a merge of merges too) is recomputed from the pairs of its shards.
 report read_part(std::string const& file) {
     std::string const where = fmt::format("--merge \"{}\"", file);
     report r;
@@ -53,7 +59,7 @@ report read_part(std::string const& file) {
         throw usage_error(fmt::format("{}: not a ctformer-check report: {}", where, e.what()));
     }
     verify_report(r, where);
-    if (r.complete) {
+    if (covers_its_shards(r)) {
         std::uint64_t digest = 0;
         for (auto k : r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards) {
             auto const [begin, end] = shard_span(r, k);
@@ -67,6 +73,15 @@ report read_part(std::string const& file) {
 }
 
 }  // namespace
+
+std::string missing_shards(report const& r) {
+    if (r.merged_shards.empty()) return {};
+    std::string out;
+    std::set<std::uint64_t> const have(r.merged_shards.begin(), r.merged_shards.end());
+    for (std::uint64_t k = 0; k < r.shards; ++k)
+        if (!have.contains(k)) out += fmt::format("{}{}/{}", out.empty() ? "" : ", ", k + 1, r.shards);
+    return out;
+}
 
 report merge_reports(std::vector<std::string> const& files, std::size_t max_failures) {
     report out;

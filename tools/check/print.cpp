@@ -15,8 +15,10 @@ void print_what(report const& r) {
                                                               r.sample, r.rng_seed, r.left_lo, r.left_hi, r.right_lo, r.right_hi)
                                                 : fmt::format("{}..{} + {}..{}", r.left_lo, r.left_hi, r.right_lo, r.right_hi);
     fmt::print("ctformer-check: {}-digit additions, {}", r.digits, what);
-    if (!r.merged_shards.empty())
+    if (!r.merged_shards.empty()) {
         fmt::print(", merged from {} of {} shards", r.merged_shards.size(), r.shards);
+        if (auto const missing = missing_shards(r); !missing.empty()) fmt::print(" (missing {})", missing);
+    }
     else if (r.shards > 1)
         fmt::print(", shard {}/{}", r.shard + 1, r.shards);
     fmt::print("\n");
