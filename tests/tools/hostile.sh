@@ -170,6 +170,9 @@ fi
 run 130 "" "timeout --preserve-status -s INT 2 $C --digits 8 --resume d8.json"
 python3 -c "import json; j=json.load(open('d8.json')); assert j['checked'] > 0 and j['complete'] is False" ||
   { echo "FAIL: the resumed 8-digit file holds no work"; fails=$((fails + 1)); }
+# a forged file that claims 2^52 pairs done: recomputing their digest would take days; SIGTERM ends it
+edit d8.json forged8.json "j['done_blocks'] = [[0, 2**40]]"
+run 130 "interrupted while recomputing the pairs digest" "timeout --preserve-status -s TERM 2 $C --digits 8 --resume forged8.json"
 
 # --- 4. nothing accepted silently ------------------------------------------------------------
 run 2 "--left: the value is empty" "$C --left ''"

@@ -49,7 +49,9 @@ std::pair<std::uint64_t, std::uint64_t> pair_at(report const& r, std::uint64_t i
 /// The numbers [begin, end) of the pairs shard k of the check holds.
 std::pair<std::uint64_t, std::uint64_t> shard_span(report const& r, std::uint64_t k);
 
-/// Σ pair_hash over the pairs numbered [i0, i1), as report::pairs_digest counts them.
+/// Σ pair_hash over the pairs numbered [i0, i1), as report::pairs_digest counts them. Once
+/// catch_stop_signals() has run, SIGINT or SIGTERM ends it within about 2^20 pairs: it throws
+/// interrupted_error (a file that claims 10^16 pairs would otherwise keep it busy for days).
 std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1);
 
 /// What the network generates for a + b with D digits, as the checker records a failure; and

@@ -325,19 +325,25 @@ std::pair<std::uint64_t, std::uint64_t> shard_span(report const& r, std::uint64_
 
 std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1) {
     std::uint64_t digest = 0;
+    constexpr std::uint64_t chunk = std::uint64_t{1} << 20;  // SIGINT and SIGTERM are looked at between chunks
+    auto stop_if_asked = [] {
+        if (interrupted()) throw interrupted_error("interrupted while recomputing the pairs digest of a file's work");
+    };
     if (r.mode == "sample") {
         for (std::uint64_t i = i0; i < i1; ++i) {
+            if ((i - i0) % chunk == chunk - 1) stop_if_asked();
             auto const [a, b] = pair_at(r, i);
             digest += pair_hash(a, b);
         }
         return digest;
     }
     std::uint64_t const width = r.right_hi - r.right_lo + 1;
-    for (std::uint64_t i = i0; i < i1;) {  // row by row
+    for (std::uint64_t i = i0; i < i1;) {  // row by row, a chunk at most at a time
         std::uint64_t const a = r.left_lo + i / width, col = i % width;
-        std::uint64_t const len = std::min(i1 - i, width - col);
+        std::uint64_t const len = std::min({i1 - i, width - col, chunk});
         for (std::uint64_t b = r.right_lo + col; b < r.right_lo + col + len; ++b) digest += pair_hash(a, b);
         i += len;
+        stop_if_asked();
     }
     return digest;
 }
