@@ -27,8 +27,9 @@ struct check_options {
 /// The options into `o`; `threads_help` says what --threads defaults to.
 void add_options(CLI::App& app, check_options& o, std::string const& threads_help);
 
-/// No option is taken silently: an empty value, or an option the chosen mode would ignore, is an
-/// error (usage_error).
+/// No option is taken silently: an empty file name in --merge, --wait without --resume, or an
+/// option the chosen mode would ignore, is an error (usage_error). (An empty --left, --right, --shard
+/// or --resume is refused as CLI11 reads it: option_checks.hpp's non_empty.)
 void check_given(CLI::App const& app, check_options const& o);
 
 /// The check the options describe, before it runs: digits, ranges, sample, shard. Throws
