@@ -1,6 +1,7 @@
 # The tools' code as static libraries, so that the programs' main()s (tools/main/) and the
 # fuzzers (tests/fuzz) link the same code:
-#   <prefix>json      tools/json.cpp, tools/io.cpp: the tools' JSON (nlohmann-json), files and exit status
+#   <prefix>json      tools/json.cpp, tools/io.cpp, tools/report.cpp: the tools' JSON (nlohmann-json), files,
+#                     exit status, and ctformer-check's report as JSON
 #   <prefix>ctformer  ctformer_main() (tools/mains.hpp): the dispatcher, tools/commands/, pictures,
 #                     and per digit count what the commands run (tools/adders/ctformer_adder.cpp.in)
 #   <prefix>check     ctformer_check_main(): tools/ctformer_check.cpp, tools/check/, the report,
@@ -41,7 +42,7 @@ function(ctformer_tool_libraries)
         configure_file(${dir}/adders/check_adder.cpp.in ${unit} @ONLY)
         list(APPEND check_adder_units ${unit})
     endforeach()
-    add_library(${json} STATIC ${dir}/json.cpp ${dir}/io.cpp)
+    add_library(${json} STATIC ${dir}/json.cpp ${dir}/io.cpp ${dir}/report.cpp)
     target_link_libraries(${json} PUBLIC nlohmann_json::nlohmann_json)
     add_library(${tool} STATIC
         ${dir}/ctformer.cpp
@@ -80,7 +81,7 @@ function(ctformer_tool_libraries)
         ${dir}/check/print.cpp
         ${dir}/check/verify.cpp
         ${dir}/check/adders.cpp
-        ${dir}/report.cpp
+        ${dir}/check/records.cpp
         ${check_adder_units})
     target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads)
     foreach(lib ${json} ${tool} ${check})

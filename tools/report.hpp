@@ -1,5 +1,6 @@
-// tools/report.hpp — ctformer-check's report: counts, failures, margins; written and read as JSON
-// (the same document serves as a --resume file, with the done blocks added).
+// tools/report.hpp — ctformer-check's report: counts, failures, margins, and the records of the
+// blocks they come from; written and read as JSON, sealed field by field (the same document serves
+// as a --resume file).
 #pragma once
 
 #include <cstddef>
@@ -15,7 +16,25 @@ struct failure {
     std::string prompt, expected, got;
 };
 
+/// The smallest margins of a set of checked pairs, as a report writes them (1 and 1e30: none yet).
+struct margin_values {
+    double attention_weight = 1, attention_gap = 1e30, copy_input = 1e30, logit_gap = 1e30;
+    void merge(margin_values const& o);
+};
+
+/// A run of whole blocks [first, last] of one shard's pairs, and what checking them found: the
+/// unit a report's counts, digest, margins and failures are re-derived from when it is read back.
+struct block_record {
+    std::uint64_t shard = 0, first = 0, last = 0;
+    std::uint64_t checked = 0, right = 0;
+    std::uint64_t digest = 0;  ///< Σ pair_hash over its pairs
+    margin_values margins;
+    std::vector<failure> failures;  ///< its wrong pairs, the first max_failures of them
+    std::uint64_t wrong() const { return checked - right; }
+};
+
 struct report {
+    std::string program = "add";  ///< what was checked (the adder is the tools' one program)
     std::size_t digits = 4;
     std::string mode = "range";  ///< "range" or "sample"
     std::uint64_t left_lo = 0, left_hi = 0, right_lo = 0, right_hi = 0;  ///< inclusive ranges
@@ -25,7 +44,8 @@ struct report {
     std::uint64_t total = 0;  ///< pairs this report was asked to check
     std::uint64_t checked = 0;  ///< pairs actually checked
     std::uint64_t right = 0;
-    std::vector<failure> failures;  ///< at most max_failures of them
+    std::vector<failure> failures;  ///< the first max_failures of the records' failures, in order
+    std::uint64_t max_failures = 20;  ///< --max-failures of the run that wrote it
     double attention_weight = 1, attention_gap = 1e30, copy_input = 1e30, logit_gap = 1e30;
     double elapsed_s = 0;
     bool complete = false;  ///< false when interrupted
@@ -34,14 +54,15 @@ struct report {
     /// into runs, different if a pair was skipped or counted twice.
     std::uint64_t pairs_digest = 0;
     std::uint64_t resumed = 0;  ///< pairs taken from a --resume file, not checked in this run
-    /// In a --resume file: the blocks of `block` pairs that are done, as [first, last] block ranges.
-    std::uint64_t block = 0;
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> done_blocks;
+    std::uint64_t block = 0;  ///< pairs per block (the last block of a shard may hold fewer)
+    /// The blocks done, by shard and in order, each run with what it found. A block cut short by an
+    /// interrupt is in none, and not counted.
+    std::vector<block_record> records;
 
     std::uint64_t wrong() const { return checked - right; }
     /// Whether `o` describes the same check: digits, ranges, sample and shard count.
     bool same_check(report const& o) const {
-        return digits == o.digits && mode == o.mode && left_lo == o.left_lo && left_hi == o.left_hi && right_lo == o.right_lo &&
+        return program == o.program && digits == o.digits && mode == o.mode && left_lo == o.left_lo && left_hi == o.left_hi && right_lo == o.right_lo &&
                right_hi == o.right_hi && sample == o.sample && rng_seed == o.rng_seed && shards == o.shards;
     }
 };
@@ -74,11 +95,19 @@ inline std::uint64_t pair_hash(std::uint64_t a, std::uint64_t b) {
     return x ^ (x >> 31);
 }
 
-/// The report as a JSON document (tools/json.hpp).
+/// The report as a JSON document (tools/json.hpp), sealed: its last member, "seal", holds for
+/// every other member a hash of the member's name and value (seal_of), so that a field edited by
+/// hand is named when the file is read back. The seal binds the fields together, nothing more:
+/// whoever has this code can compute it, and what a report claims is checked when it is read
+/// (check/verify.cpp), not believed because it is sealed.
 std::string report_json(report const& r);
 
 /// The report a JSON document holds; throws json_error (tools/json.hpp) when the text is not JSON,
-/// lacks a field, holds one of another type, or counts that contradict each other.
+/// lacks a field, holds one of another type, or a field whose seal does not match (naming it).
 report read_report(std::string const& text);
+
+/// The JSON document `text` with its seal recomputed: what a forger who has this code would do,
+/// for the tests that show such a forgery caught (tests/tools/reseal.cpp).
+std::string resealed(std::string const& text);
 
 }  // namespace ctformer::tools

@@ -5,6 +5,9 @@
 set -u
 ctformer=$1 check=$2
 fails=0 count=0
+scratch=$(mktemp -d)  # files the cases read (a resume file leaves its lock beside it)
+trap 'rm -rf "$scratch"' EXIT
+cp "$0" "$scratch/script.json"
 expect() {  # expect REGEX TOOL ARGS...
   local regex=$1; shift
   local err rc
@@ -58,7 +61,7 @@ expect "cannot read"                            "$check" --merge /nonexistent/re
 expect "not a ctformer-check report"            "$check" --merge "$0"
 expect "takes no"                               "$check" --merge x.json --shard 1/2
 expect "takes no"                               "$check" --merge x.json --resume y.json
-expect "not a ctformer-check resume file"       "$check" --digits 1 --resume "$0"
+expect "not a ctformer-check resume file"       "$check" --digits 1 --resume "$scratch/script.json"
 expect "--resume"                               "$check" --digits 1 --resume
 expect "--max-failures"                         "$check" --max-failures -1
 expect "--unknown-option"                       "$check" --unknown-option

@@ -4,9 +4,9 @@
 # Each case names the exit status it must end with (tools/io.hpp: 0 done, 1 wrong, 2 bad usage or
 # a bad input file, 3 incomplete, 4 an output or system failure) and a pattern its message (stderr,
 # then stdout) must match; some also check that a file was left as it was.
-# usage: hostile.sh path/to/ctformer path/to/ctformer-check work-directory
+# usage: hostile.sh path/to/ctformer path/to/ctformer-check work-directory path/to/reseal
 set -u
-ctformer=$1 check=$2 work=$3
+ctformer=$1 check=$2 work=$3 reseal=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 fails=0 count=0
 table=()
@@ -31,6 +31,9 @@ same() {
 edit() {
   python3 -c "import json,sys; j=json.load(open(sys.argv[1])); $3; json.dump(j, open(sys.argv[2],'w'))" "$1" "$2"
 }
+# forge FROM TO PYTHON-EXPRESSION: as edit, then the seal recomputed (tests/tools/reseal.cpp), as a
+# forger who has the code would: what the seal cannot stop, the checks behind it must
+forge() { edit "$1" "$2" "$3" && "$reseal" "$2"; }
 C="'$check'" T="'$ctformer'"
 # AddressSanitizer (linked either way) reserves terabytes of address space: no ulimit -v under it
 sanitized=0
@@ -97,43 +100,78 @@ else
 fi
 
 # --- 2. files that are not trusted -----------------------------------------------------------
-edit partial.json r1.json "j['done_blocks'][-1][1] += 1"
-run 2 "\"checked\": .* but its done blocks hold" "$C --digits 3 --resume r1.json"
-edit partial.json r2.json "j['done_blocks'] = [[0, 300]]"
-run 2 "\"done_blocks\": \[0, 300\] is not a range of blocks" "$C --digits 3 --resume r2.json"
-edit partial.json r3.json "j['done_blocks'] = [[0, 1], [1, 2]]"
-run 2 "ranges must be sorted, apart" "$C --digits 3 --resume r3.json"
-edit partial.json r4.json "j['pairs_digest'] = (j['pairs_digest'] + 1) % 2**64"
-run 2 "\"pairs_digest\": .* is not the digest" "$C --digits 3 --resume r4.json"
-edit partial.json r5.json "j['correct'] -= 1; j['wrong'] += 1; j['failures'] = [{'prompt': '001+002=', 'expected': '3000\\n', 'got': '4000\\n'}]"
-run 2 "\"failures\": 001\+002= .*the network generates 3000" "$C --digits 3 --resume r5.json"
+# every field is sealed: an edit that does not recompute the seal is refused, naming the field
+edit partial.json s1.json "j['records'][-1]['blocks'][1] += 1"
+run 2 "\"records\": edited after the file was written" "$C --digits 3 --resume s1.json"
+edit partial.json s2.json "j['digits'] = 4"
+run 2 "\"digits\": edited after the file was written" "$C --digits 4 --resume s2.json"
+edit partial.json s3.json "j['margins']['logit_gap'] = 0.001"
+run 2 "\"margins\": edited after the file was written" "$C --digits 3 --resume s3.json"
+edit partial.json s4.json "del j['seal']['failures']"
+run 2 "\"failures\": not in the file's seal" "$C --digits 3 --resume s4.json"
+edit partial.json s5.json "del j['max_failures']"
+run 2 "\"max_failures\": sealed but missing" "$C --digits 3 --resume s5.json"
+sum=$(cksum < s2.json); same s2.json "$sum"
+# sealed again, a forgery meets the checks behind the seal: counts re-derived from the records…
+forge partial.json r1.json "j['records'][-1]['blocks'][1] += 1"
+run 2 "\"records\": blocks .* pairs checked, but its blocks hold" "$C --digits 3 --resume r1.json"
+forge partial.json r2.json "j['records'] = [dict(j['records'][0], blocks=[0, 300])]"
+run 2 "\"records\": \[0, 300\] is not a range of the 245 blocks" "$C --digits 3 --resume r2.json"
+forge partial.json r3.json "j['records'] = [j['records'][0], j['records'][0]]"
+run 2 "are not after .*: records are sorted, apart" "$C --digits 3 --resume r3.json"
+forge partial.json r4.json "j['pairs_digest'] = (j['pairs_digest'] + 1) % 2**64"
+run 2 "\"pairs_digest\": .* is not the sum of its records' digests" "$C --digits 3 --resume r4.json"
+forge partial.json r5.json "rec = j['records'][0]; rec['correct'] -= 1; j['correct'] -= 1; j['wrong'] += 1; rec['failures'] = [{'prompt': '000+002=', 'expected': '2000\\n', 'got': '4000\\n'}]; j['failures'] = rec['failures']"
+run 2 "000\+002= expected 2000.*the network generates 2000" "$C --digits 3 --resume r5.json"
+forge partial.json r5b.json "rec = j['records'][0]; rec['correct'] -= 7; j['correct'] -= 7; j['wrong'] += 7"
+run 2 "7 wrong, but none listed" "$C --digits 3 --resume r5b.json"
+forge partial.json r5c.json "j['margins']['logit_gap'] = 0.001"
+run 2 "\"margins\": .* are not the smallest of its records'" "$C --digits 3 --resume r5c.json"
 head -c 200 partial.json > r6.json
 run 2 "not a ctformer-check resume file" "$C --digits 3 --resume r6.json"
 : > r7.json
 run 2 "not a ctformer-check resume file" "$C --digits 3 --resume r7.json"
-run 2 "a report, not a resume file" "cp whole2.json r8.json; $C --digits 2 --resume r8.json"
-edit partial.json r9.json "j['digits'] = 17"
+forge partial.json r9.json "j['digits'] = 17"
 run 2 "\"digits\": 17 is not a digit count the tools take" "$C --digits 3 --resume r9.json"
-edit partial.json r10.json "j['wrong'] = 5"
+forge partial.json r10.json "j['wrong'] = 5"
 run 2 "\"wrong\": 5, but checked − correct is 0" "$C --digits 3 --resume r10.json"
-edit partial.json r11.json "j['block'] = 100"
-run 2 "\"block\": written with blocks of 100 pairs" "$C --digits 3 --resume r11.json"
+forge partial.json r11.json "j['block'] = 100"
+run 2 "pairs checked, but its blocks hold" "$C --digits 3 --resume r11.json"
+forge partial.json r12.json "j['program'] = 'subtract'"
+run 2 "\"program\": \"subtract\" is not a program" "$C --digits 3 --resume r12.json"
+# D relabelled (3 to 4) and sealed again: the 4-digit check is another check
+forge partial.json r13.json "j['digits'] = 4"
+run 2 "belongs to a different check" "$C --digits 4 --resume r13.json"
 run 2 "belongs to a different check" "$C --digits 3 --left 0..5 --resume partial.json"
-edit part3.json m1.json "j['shard'] = [5, 3]"
+# …and a sample of the blocks the file claims, checked again: margins larger than the network's
+forge partial.json r14.json "[r['margins'].update(logit_gap=1e6) for r in j['records']]; j['margins']['logit_gap'] = 1e6"
+run 2 "\"records\": block .* \(checked again\): its smallest logit_gap is .*, but its record claims at least 1000000" "$C --digits 3 --resume r14.json"
+# a complete report resumes as what it is (nothing left to do); a merge is no one shard's file
+cp whole2.json r8.json
+run 0 "checked 10000 of 10000: 10000 right" "$C --digits 2 --resume r8.json"
+forge part3.json m1.json "j['shard'] = [5, 3]"
 run 2 "\"shard\": \[5, 3\] is not a shard" "$C --merge part1.json part2.json m1.json"
-edit part3.json m2.json "j['mode'] = 'everything'"
+forge part3.json m2.json "j['mode'] = 'everything'"
 run 2 "\"mode\": \"everything\" is neither" "$C --merge part1.json part2.json m2.json"
-edit part3.json m3.json "j['digits'] = 17"
+edit part3.json m3s.json "j['digits'] = 17"
+run 2 "--merge \"m3s.json\": not a ctformer-check report: \"digits\": edited after" "$C --merge part1.json part2.json m3s.json"
+forge part3.json m3.json "j['digits'] = 17"
 run 2 "\"digits\": 17 is not a digit count" "$C --merge part1.json part2.json m3.json"
 run 3 "merged from 2 of 3 shards|INCOMPLETE" "$C --merge part1.json part2.json"
 run 2 "shard 2/3 appears twice" "$C --merge part1.json part2.json part2.json"
 run 2 "a part of a different check" "$C --merge part1.json d1part1.json"
-edit part3.json m4.json "j['pairs_digest'] = 12345"
-run 2 "\"pairs_digest\": 12345 is not the digest of the pairs of its shards" "$C --merge part1.json part2.json m4.json"
-edit part3.json m5.json "j['total'] += 10; j['checked'] += 10; j['correct'] += 10"
+forge part3.json m4.json "j['pairs_digest'] = 12345"
+run 2 "\"pairs_digest\": 12345 is not the sum of its records' digests" "$C --merge part1.json part2.json m4.json"
+forge part3.json m4b.json "j['records'][0]['pairs_digest'] = 12345; j['pairs_digest'] = 12345"
+run 2 "\"records\": blocks .* \(all checked again\): its record says .* with digest 12345" "$C --merge part1.json part2.json m4b.json"
+forge part3.json m5.json "j['total'] += 10; j['checked'] += 10; j['correct'] += 10"
 run 2 "\"total\": .* but this check's share is" "$C --merge part1.json part2.json m5.json"
-edit part3.json m6.json "j['correct'] -= 1; j['wrong'] += 1; j['failures'] = [{'prompt': '99+99=', 'expected': '891\\n', 'got': '881\\n'}]"
-run 2 "\"failures\": 99\+99= .*the network generates 891" "$C --merge part1.json part2.json m6.json"
+forge part3.json m6.json "rec = j['records'][0]; rec['correct'] -= 1; j['correct'] -= 1; j['wrong'] += 1; rec['failures'] = [{'prompt': '99+99=', 'expected': '891\\n', 'got': '881\\n'}]; j['failures'] = rec['failures']"
+run 2 "\"records\": .*99\+99= .*the network generates 891" "$C --merge part1.json part2.json m6.json"
+# margins smaller than the network's, in every record, sealed again: a part of 16 blocks or fewer
+# is checked again whole, and its records must be exactly what the network gives
+forge part3.json m8.json "[r['margins'].update(logit_gap=0.001) for r in j['records']]; j['margins']['logit_gap'] = 0.001"
+run 2 "\"records\": blocks .* \(all checked again\): its record's margins are" "$C --merge part1.json part2.json m8.json"
 sed 's/"mode": "range"/"mode": "r\\u00zz"/' part3.json > m7.json
 run 2 "not a ctformer-check report: .*(escape|\\\\u)" "$C --merge part1.json part2.json m7.json"
 run 0 "checked 10000 of 10000: 10000 right" "$C --merge part1.json part2.json part3.json"
@@ -144,8 +182,10 @@ run 0 "checked 10000 of 10000: 10000 right" "$C --merge q12.json q34.json"
 run 3 "merged from 3 of 4 shards \(missing 4/4\)" "$C --merge q12.json q3.json"
 run 3 "incomplete: checked 7500 of 10000 pairs; missing shards 4/4" "$C --merge q12.json q3.json 2>&1 > /dev/null"
 run 2 "shard 2/4 appears twice" "$C --merge q12.json q2.json q34.json"
-edit q12.json q12f.json "j['pairs_digest'] = 12345"
-run 2 "\"pairs_digest\": 12345 is not the digest of the pairs of its shards" "$C --merge q12f.json q34.json"
+forge q12.json q12f.json "j['pairs_digest'] = 12345"
+run 2 "\"pairs_digest\": 12345 is not the sum of its records' digests" "$C --merge q12f.json q34.json"
+cp q12.json q12r.json
+run 2 "belongs to a different check" "$C --digits 2 --shard 1/4 --resume q12r.json"
 
 # --- 3. resources: inputs are bounded, every digit count can be resumed ----------------------
 run 2 "--merge: \"/dev/zero\": is a character device, not a regular file" "$C --merge /dev/zero"
@@ -174,8 +214,13 @@ run 130 "" "timeout --preserve-status -s INT 2 $C --digits 8 --resume d8.json"
 python3 -c "import json; j=json.load(open('d8.json')); assert j['checked'] > 0 and j['complete'] is False" ||
   { echo "FAIL: the resumed 8-digit file holds no work"; fails=$((fails + 1)); }
 # a forged file that claims 2^52 pairs done: recomputing their digest would take days; SIGTERM ends it
-edit d8.json forged8.json "j['done_blocks'] = [[0, 2**40]]"
-run 130 "interrupted while recomputing the pairs digest" "timeout --preserve-status -s TERM 2 $C --digits 8 --resume forged8.json"
+# a forged file that claims 2^52 pairs done (sealed again, its counts made to agree, margins of 0
+# that no block can undercut): reading it costs its size and a sample of 16 blocks, not the work it
+# claims, and the run goes on from there
+forge d8.json forged8.json "r = j['records'][0]; r['blocks'] = [0, 2**40 - 1]; r['checked'] = r['correct'] = 2**52; r['margins'] = dict.fromkeys(r['margins'], 0); j['records'] = [r]; j['checked'] = j['correct'] = 2**52; j['pairs_digest'] = r['pairs_digest']; j['margins'] = r['margins']"
+run 130 "" "timeout --preserve-status -s INT 10 $C --digits 8 --resume forged8.json"
+python3 -c "import json; j=json.load(open('forged8.json')); assert j['checked'] > 2**52, j['checked']" ||
+  { echo "FAIL: the forged 8-digit file was not read within 10 s"; fails=$((fails + 1)); }
 
 # --- 4. nothing accepted silently ------------------------------------------------------------
 run 2 "--left: the value is empty" "$C --left ''"
@@ -234,7 +279,7 @@ python3 -c "print('[' * 1000000 + ']' * 1000000)" > n3.json
 limit="ulimit -v 400000;"
 [ "$sanitized" = 1 ] && limit=""
 run 2 "n3.json\": not a ctformer-check report: nested more than 64 levels deep" "$limit $C --merge n3.json"
-edit part3.json n4.json "j['mode'] = 'r\x00\x1b[31m'"
+forge part3.json n4.json "j['mode'] = 'r\x00\x1b[31m'"
 run 2 '"mode": "r\\x00\\x1b\[31m" is neither' "$C --merge part1.json part2.json n4.json"
 python3 -c "print('{\"a\": ' + '1' * (60 << 20) + 'x}')" > n5.json  # one token of 60 MB
 run 2 "n5.json\": not a ctformer-check report: .*characters in all" "$C --merge n5.json"

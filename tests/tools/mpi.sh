@@ -21,13 +21,13 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_va
 # sweep they share with ctformer-check is leak-checked in that program's tests.
 ranks=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$mpiexec" --oversubscribe -np 3 "$mpi")
 # (an array, not a function, and env execs mpirun: $! is then mpirun's PID)
-# same A B: the two reports agree on every field but elapsed_s and rate_per_s (and, with a third
+# same A B: the two reports agree on every field but elapsed_s, rate_per_s and the seal over them (and, with a third
 # argument, resumed: a resumed run took some pairs from its file).
 same() {
   python3 - "$@" <<'EOF' || exit 1
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
-skip = {"elapsed_s", "rate_per_s"} | ({"resumed"} if len(sys.argv) > 3 else set())
+skip = {"elapsed_s", "rate_per_s", "seal"} | ({"resumed"} if len(sys.argv) > 3 else set())
 diff = [k for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
 if diff:
     sys.exit("FAIL: %s and %s differ in %s: %s" % (sys.argv[1], sys.argv[2], diff, [(a.get(k), b.get(k)) for k in diff]))

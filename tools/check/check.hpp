@@ -65,28 +65,6 @@ std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, std
 /// Whether (a, b) is one of the pairs numbered [i0, i1) (a sample: one of the ranges' pairs).
 bool pair_in(report const& r, std::uint64_t a, std::uint64_t b, std::uint64_t i0, std::uint64_t i1);
 
-// --- blocks ----------------------------------------------------------------------------------
-
-/// A set of block numbers as sorted, disjoint, non-adjacent [first, last] ranges: the finished
-/// work of a check, in proportion to how scattered it is, not to the size of the check.
-class block_set {
-public:
-    using range = std::pair<std::uint64_t, std::uint64_t>;
-    block_set() = default;
-    /// From a file's ranges; throws usage_error (naming `where`) unless they are sorted, disjoint
-    /// and within [0, blocks).
-    block_set(std::vector<range> const& ranges, std::uint64_t blocks, std::string const& where);
-    void insert(std::uint64_t b);
-    bool contains(std::uint64_t b) const;
-    std::uint64_t size() const;  ///< blocks held
-    std::vector<range> const& ranges() const { return ranges_; }
-    /// The blocks of [0, blocks) not held, as ranges.
-    std::vector<range> complement(std::uint64_t blocks) const;
-
-private:
-    std::vector<range> ranges_;
-};
-
 // --- the sweep (sweep.cpp) -------------------------------------------------------------------
 
 /// What a set of checked pairs found; merged by sum (counts, digest) and min (margins).
@@ -94,8 +72,66 @@ struct tally {
     std::uint64_t checked = 0, right = 0, digest = 0;
     std::vector<failure> failures;
     margins margin{};
+    std::uint64_t wrong() const { return checked - right; }
     void merge(tally const& o, std::size_t max_failures);
 };
+
+/// A tally's margins as a report writes them, and back (a margin not measured yet is 1e30).
+margin_values values_of(margins const& m);
+margins margins_of(margin_values const& v);
+
+// --- the blocks done (records.cpp) -------------------------------------------------------------
+
+/// The whole blocks of one shard that are done, as sorted, disjoint, non-adjacent runs [first,
+/// last], each with what its pairs found: the finished work of a check, in proportion to how
+/// scattered it is, not to the size of the check. A report's records are these runs.
+class record_set {
+public:
+    using range = std::pair<std::uint64_t, std::uint64_t>;
+    struct run {
+        std::uint64_t first = 0, last = 0;
+        tally found;
+    };
+    explicit record_set(std::size_t max_failures = 20) : max_failures_(max_failures) {}
+    /// Block b, done, with what it found; it joins the runs beside it.
+    void insert(std::uint64_t b, tally const& found);
+    /// A run read from a file (after verify_report): its blocks are none of those held yet.
+    void insert_run(std::uint64_t first, std::uint64_t last, tally const& found);
+    bool contains(std::uint64_t b) const;
+    std::uint64_t size() const;  ///< blocks held
+    std::vector<run> const& runs() const { return runs_; }
+    /// The blocks of [0, blocks) not held, as ranges.
+    std::vector<range> complement(std::uint64_t blocks) const;
+    /// What every run found, merged in order.
+    tally total() const;
+    /// The runs as a report's records of shard `shard`.
+    std::vector<block_record> records(std::uint64_t shard) const;
+
+private:
+    std::size_t max_failures_;
+    std::vector<run> runs_;
+};
+
+/// A report's record as a run's tally.
+tally tally_of(block_record const& b);
+
+/// Fills in a report's counts, digest, margins, failures and records from what its shard's done
+/// blocks found (the report's own shard, blocks of r.block pairs, r.max_failures).
+void report_records(report& r, record_set const& done);
+
+/// How many blocks a resume or a merge checks again, drawn at random from those a file claims.
+inline constexpr std::uint64_t sampled_blocks = 16;
+
+/// Checks `sampled_blocks` blocks drawn at random (without replacement, from an unpredictable
+/// seed) from those the report's records claim: the network is run on each block's pairs, and
+/// what it finds must agree with the block's record — no more wrong answers than the record
+/// counts, each one listed where the record lists them all, margins no smaller than the record's;
+/// and a record whose blocks were all drawn must be exactly what they found (counts, digest,
+/// margins). Throws usage_error naming `where`, the shard and the block. A report whose records
+/// overstate a fraction f of their blocks (fewer wrong answers, or larger margins, than the
+/// network gives there) passes with probability at most (1 − f)^16; one of 16 blocks or fewer is
+/// checked again whole.
+void recheck_sample(report const& r, std::string const& where);
 
 /// Checks the pairs numbered [i0, i1) of the check `r` describes into `out`.
 using pairs_checker = void (*)(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out);
@@ -175,27 +211,27 @@ bool stopping();
 struct resume_state {
     std::string file;
     file_lock lock;  ///< held from before the file is read until the run ends: one writer per file
-    block_set done;
-    tally found;  ///< over the done blocks, this run's and earlier runs'
+    record_set done;  ///< the done blocks and what they found, this run's and earlier runs'
     std::uint64_t resumed = 0;  ///< pairs the file held when this run started
     report earlier;  ///< what the file held when this run started
 };
 
-/// Loads a --resume file into `rs` for the check `r` describes (pairs [begin, end) in blocks of
-/// `block`), or leaves `rs` empty when the file does not exist yet. Throws usage_error, naming the
-/// file and the field, unless the file describes the same check and agrees with itself: its
-/// counts with its blocks, its pairs_digest with the digest of the pairs those blocks cover
-/// (recomputed), each failure it lists with what the network generates.
+/// Loads a --resume file into `rs` (its runs into rs.done) for the check `r` describes, in blocks
+/// of `block` pairs, or leaves `rs` empty when the file does not exist yet. Throws usage_error, naming the
+/// file and the field, unless the file describes the same check, agrees with itself
+/// (verify_report: its seal, its totals re-derived from its records, each failure run again) and
+/// with the network on a sample of its blocks (recheck_sample). Its time is bounded by the file's
+/// size and the sample, not by the work the file claims.
 ///
 /// First it takes the file's lock (file_lock: FILE.lock), which the run then holds to its end, so
 /// no second run reads or saves the file meanwhile: when another process holds it, throws
 /// usage_error naming the file and that process, or with `wait` waits for it (an interrupt while
 /// waiting throws interrupted_error).
-void load_resume(resume_state& rs, report const& r, std::uint64_t block, std::uint64_t begin, std::uint64_t end, bool wait);
+void load_resume(resume_state& rs, report const& r, std::uint64_t block, bool wait);
 
 /// Writes the resume file (write_file_atomically): the report of the done blocks and their
-/// ranges. Throws output_error when it cannot; the file then keeps what it held.
-void save_resume(resume_state const& rs, report const& base, std::uint64_t block);
+/// records. Throws output_error when it cannot; the file then keeps what it held.
+void save_resume(resume_state const& rs, report const& base);
 
 // --- merging and printing (merge.cpp, print.cpp) ----------------------------------------------
 
@@ -208,9 +244,12 @@ report merge_reports(std::vector<std::string> const& files, std::size_t max_fail
 void print_report(report const& r);
 
 /// Checks what a report says against itself and the network: the description of the check
-/// (digits the tools take, a known mode, ranges within them, the shard), its counts (the total is
-/// its shards' share), its margins, and its failures (each is run again and must be one). Throws
-/// usage_error naming `where` (the option and the file) and the field.
+/// (the program, digits the tools take, a known mode, ranges within them, the shard), its records
+/// (blocks of its shards, in order, each counting the pairs its blocks hold, each failure run
+/// again and found to be one), and its totals re-derived from the records: checked, correct,
+/// pairs_digest, the margins (the smallest of the records') and the failures (the first
+/// max_failures of the records'). Reads no pair but the failures'. Throws usage_error naming
+/// `where` (the option and the file) and the field.
 void verify_report(report const& r, std::string const& where);
 
 }  // namespace ctformer::tools::check

@@ -1,6 +1,6 @@
 // tools/check/merge.cpp — ctformer-check --merge: the reports of a sharded check's parts as one.
 // A part is a shard's report or a merge's (merges merge, at any depth); the merge is complete when
-// its parts cover every shard and each covers its own.
+// its parts cover every shard and each checked every pair of its own (its records hold them all).
 #include <algorithm>
 #include <set>
 
@@ -13,43 +13,8 @@ namespace ctformer::tools::check {
 
 namespace {
 
-/// The first part's description of the check, with nothing counted yet.
-report empty_merge(report const& first) {
-    report out = first;
-    out.checked = out.right = out.total = out.pairs_digest = out.resumed = 0;
-    out.block = 0;
-    out.done_blocks.clear();
-    out.failures.clear();
-    out.merged_shards.clear();
-    out.elapsed_s = 0;
-    out.complete = true;
-    out.attention_weight = 1;
-    out.attention_gap = out.copy_input = out.logit_gap = 1e30;
-    return out;
-}
-
-/// Whether a part checked every pair of its shards: a shard's report says so in "complete"; a
-/// merge's "complete" is about the whole check (all shards), so for a merge it is checked == total.
-bool covers_its_shards(report const& r) { return r.merged_shards.empty() ? r.complete : r.checked == r.total; }
-
-/// Adds a part's counts, failures and margins to the merge.
-void add_part(report& out, report const& r) {
-    out.total += r.total;
-    out.checked += r.checked;
-    out.right += r.right;
-    out.pairs_digest += r.pairs_digest;
-    out.complete = out.complete && covers_its_shards(r);
-    out.elapsed_s = std::max(out.elapsed_s, r.elapsed_s);
-    out.failures.insert(out.failures.end(), r.failures.begin(), r.failures.end());
-    if (r.checked == 0) return;
-    out.attention_weight = std::min(out.attention_weight, r.attention_weight);
-    out.attention_gap = std::min(out.attention_gap, r.attention_gap);
-    out.copy_input = std::min(out.copy_input, r.copy_input);
-    out.logit_gap = std::min(out.logit_gap, r.logit_gap);
-}
-
-/// A part, read (bounded) and checked against itself and the network; the digest of a part that
-/// covers its shards (a merge of merges too) is recomputed from the pairs of its shards.
+/// A part, read (bounded) and checked against itself (verify_report: its seal, its totals
+/// re-derived from its records) and against the network on a sample of its blocks.
 report read_part(std::string const& file) {
     std::string const where = fmt::format("--merge \"{}\"", file);
     report r;
@@ -59,17 +24,27 @@ report read_part(std::string const& file) {
         throw usage_error(fmt::format("{}: not a ctformer-check report: {}", where, e.what()));
     }
     verify_report(r, where);
-    if (covers_its_shards(r)) {
-        std::uint64_t digest = 0;
-        for (auto k : r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards) {
-            auto const [begin, end] = shard_span(r, k);
-            digest += digest_of(r, begin, end);
-        }
-        if (digest != r.pairs_digest)
-            throw usage_error(fmt::format("{}: \"pairs_digest\": {} is not the digest of the pairs of its shards ({})", where,
-                                          r.pairs_digest, digest));
-    }
+    recheck_sample(r, where);
     return r;
+}
+
+/// The merge's counts, digest, margins and failures, from its parts' records (by shard, in order)
+/// as verify_report re-derives them.
+void total_of_records(report& out) {
+    std::sort(out.records.begin(), out.records.end(),
+              [](block_record const& a, block_record const& b) { return std::pair(a.shard, a.first) < std::pair(b.shard, b.first); });
+    tally all;
+    for (auto& rec : out.records) {
+        if (rec.failures.size() > out.max_failures) rec.failures.resize(out.max_failures);
+        all.merge(tally_of(rec), out.max_failures);
+    }
+    out.checked = all.checked;
+    out.right = all.right;
+    out.pairs_digest = all.digest;
+    out.failures = all.failures;
+    margin_values const m = values_of(all.margin);
+    out.attention_weight = m.attention_weight, out.attention_gap = m.attention_gap;
+    out.copy_input = m.copy_input, out.logit_gap = m.logit_gap;
 }
 
 }  // namespace
@@ -88,22 +63,32 @@ report merge_reports(std::vector<std::string> const& files, std::size_t max_fail
     std::set<std::uint64_t> seen;
     for (std::size_t i = 0; i < files.size(); ++i) {
         report const r = read_part(files[i]);
-        if (i == 0)
-            out = empty_merge(r);
-        else if (!r.same_check(out))
+        if (i > 0 && !r.same_check(out))
             throw usage_error(fmt::format(
-                "--merge \"{}\": a part of a different check (digits, ranges, sample or shard count differ)", files[i]));
+                "--merge \"{}\": a part of a different check (program, digits, ranges, sample or shard count differ)", files[i]));
+        if (i > 0 && r.block != out.block)
+            throw usage_error(fmt::format("--merge \"{}\": \"block\": blocks of {} pairs, where the first part's hold {}", files[i],
+                                          r.block, out.block));
+        if (i == 0) {
+            out = r;  // the description of the check; what was found is summed below
+            out.records.clear(), out.merged_shards.clear();
+            out.total = out.resumed = 0, out.elapsed_s = 0;
+        }
         for (auto s : r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards) {
             if (!seen.insert(s).second)
                 throw usage_error(
                     fmt::format("--merge \"{}\": shard {}/{} appears twice", files[i], s + 1, out.shards));
             out.merged_shards.push_back(s);
         }
-        add_part(out, r);
+        out.total += r.total;
+        out.elapsed_s = std::max(out.elapsed_s, r.elapsed_s);
+        out.records.insert(out.records.end(), r.records.begin(), r.records.end());
     }
     std::sort(out.merged_shards.begin(), out.merged_shards.end());
-    out.complete = out.complete && out.merged_shards.size() == out.shards;
-    if (out.failures.size() > max_failures) out.failures.resize(max_failures);
+    out.shard = out.merged_shards.front();
+    out.max_failures = max_failures;
+    total_of_records(out);
+    out.complete = out.checked == out.total && out.merged_shards.size() == out.shards;
     return out;
 }
 

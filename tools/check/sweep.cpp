@@ -50,23 +50,6 @@ std::string format_duration(double s) {
     return fmt::format("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
 }
 
-/// The smallest margins into the report: this run's, if it checked anything, and those of the
-/// earlier runs of a --resume file, if there were any.
-void set_margins(report& r, margins const& m, bool any_new, report const& earlier) {
-    if (any_new) {
-        r.attention_weight = m.attention_weight.to_double();
-        r.attention_gap = m.attention_gap.to_double();
-        r.copy_input = m.copy_input.to_double();
-        r.logit_gap = m.logit_gap.to_double();
-    }
-    if (r.resumed > 0) {
-        r.attention_weight = std::min(r.attention_weight, earlier.attention_weight);
-        r.attention_gap = std::min(r.attention_gap, earlier.attention_gap);
-        r.copy_input = std::min(r.copy_input, earlier.copy_input);
-        r.logit_gap = std::min(r.logit_gap, earlier.logit_gap);
-    }
-}
-
 /// One sweep: the shard's share of the pairs, the workers, the monitor, the result.
 class sweep_run final : public block_source {
 public:
@@ -74,12 +57,15 @@ public:
         : r_(r), o_(o), check_(check), resuming_(!o.resume_file.empty()) {
         std::tie(begin_, end_) = shard_span(r, r.shard);
         r.total = end_ - begin_;
+        r.block = block;
+        r.max_failures = o.max_failures;
         blocks_ = (r.total + block - 1) / block;
         rs_.file = o.resume_file;
+        rs_.done = record_set(o.max_failures);
         if (resuming_) {
-            load_resume(rs_, r, block, begin_, end_, o.wait);
+            load_resume(rs_, r, block, o.wait);
             check_writable(rs_.file);  // before any work: a run must be able to keep what it does
-            save_resume(rs_, r_, block);
+            save_resume(rs_, r_);
         }
         todo_ = rs_.done.complement(blocks_);
         for (auto const& [first, last] : todo_) todo_end_.push_back((todo_end_.empty() ? 0 : todo_end_.back()) + last - first + 1);
@@ -89,11 +75,10 @@ public:
 
     void run() {
         t0_ = steady::now();
-        std::vector<tally> states(o_.threads);
         std::vector<std::thread> pool;
         pool.reserve(o_.threads);
         for (unsigned t = 0; t < o_.threads && !stopping(); ++t)
-            start([&] { pool.emplace_back([this, &states, t] { work(t, states[t]); }); }, t);
+            start([&] { pool.emplace_back([this, t] { work(t); }); }, t);
         {
             std::lock_guard<std::mutex> lock(gate_mutex_);
             gate_open_ = true;  // every worker started, or one could not start (which stops them)
@@ -113,7 +98,7 @@ public:
         wake_monitor_.notify_one();
         if (watcher.joinable()) watcher.join();
         if (error_) std::rethrow_exception(error_);
-        finish(states);
+        finish();
     }
 
 private:
@@ -135,23 +120,17 @@ public:
         return block_job{id, i0, std::min(end_, i0 + block)};
     }
 
-    void block_done(block_job const& job, tally const& found, bool whole) override {
-        {
-            std::lock_guard<std::mutex> lock(resume_mutex_);
-            remote_.merge(found, o_.max_failures);
-        }
-        record(job, found, whole);
-    }
+    void block_done(block_job const& job, tally const& found, bool whole) override { record(job, found, whole); }
 
     void remote_failure(std::exception_ptr e) override { fail(e); }
 
 private:
-    /// A finished block into the --resume state (whole blocks only) and the progress.
+    /// A finished block into the records (whole blocks only: a block cut short is not counted) and
+    /// the progress.
     void record(block_job const& job, tally const& found, bool whole) {
-        if (resuming_ && whole) {
+        if (whole) {
             std::lock_guard<std::mutex> lock(resume_mutex_);
-            rs_.found.merge(found, o_.max_failures);
-            rs_.done.insert(job.id);
+            rs_.done.insert(job.id, found);
         }
         progress_.fetch_add(job.i1 - job.i0, std::memory_order_relaxed);
     }
@@ -159,7 +138,7 @@ private:
     /// Worker `t`: once every worker has been started, takes its next block still to do until
     /// none is left. (A thread that cannot start is then reported before any worker fills its
     /// memo, which would otherwise race it for the memory.)
-    void work(unsigned t, tally& st) noexcept {
+    void work(unsigned t) noexcept {
         try {
             {
                 std::unique_lock<std::mutex> lock(gate_mutex_);
@@ -168,7 +147,6 @@ private:
             while (auto const job = next_block(t)) {
                 tally blk;
                 check_(r_, job->i0, job->i1, o_.max_failures, blk);
-                st.merge(blk, o_.max_failures);
                 record(*job, blk, blk.checked == job->i1 - job->i0);
             }
         } catch (...) {
@@ -223,7 +201,7 @@ private:
                 last_save = now;
                 try {
                     std::lock_guard<std::mutex> lock(resume_mutex_);
-                    save_resume(rs_, r_, block);
+                    save_resume(rs_, r_);
                 } catch (...) {
                     fail(std::current_exception());
                 }
@@ -256,24 +234,13 @@ private:
         }
     }
 
-    /// What the workers found into the report; with --resume, what the file now holds (whole
-    /// blocks only), saved once more.
-    void finish(std::vector<tally> const& states) {
-        tally all;
-        if (resuming_) {
-            save_resume(rs_, r_, block);
-            all = rs_.found;
-            r_.resumed = rs_.resumed;
-        } else {
-            for (auto const& st : states) all.merge(st, o_.max_failures);
-            all.merge(remote_, o_.max_failures);
-        }
-        r_.checked = all.checked;
-        r_.right = all.right;
-        r_.pairs_digest = all.digest;
-        r_.failures = all.failures;
+    /// What the workers found into the report, from the records of the blocks done (with
+    /// --resume, the earlier runs' too; what the file now holds, saved once more).
+    void finish() {
+        if (resuming_) save_resume(rs_, r_);
+        report_records(r_, rs_.done);
+        r_.resumed = rs_.resumed;
         r_.complete = r_.checked == r_.total && !interrupted();
-        set_margins(r_, all.margin, all.checked > r_.resumed, rs_.earlier);
     }
 
     report& r_;
@@ -281,9 +248,8 @@ private:
     pairs_checker check_;
     bool resuming_;
     std::uint64_t begin_ = 0, end_ = 0, blocks_ = 0;
-    resume_state rs_;
-    tally remote_;  ///< what other processes found (under resume_mutex_)
-    std::vector<block_set::range> todo_;  ///< the blocks to do: all, or those the --resume file does not hold
+    resume_state rs_;  ///< the blocks done (under resume_mutex_), with or without a --resume file
+    std::vector<record_set::range> todo_;  ///< the blocks to do: all, or those the --resume file does not hold
     std::vector<std::uint64_t> todo_end_;  ///< blocks to do up to and including each range of todo_
     std::mutex resume_mutex_, error_mutex_, monitor_mutex_;
     std::condition_variable wake_monitor_;

@@ -17,6 +17,7 @@ namespace {
 }
 
 void check_description(report const& r, std::string const& where) {
+    if (r.program != "add") bad(where, "program", fmt::format("\"{}\" is not a program ctformer-check runs (add)", visible(r.program)));
     if (r.digits < min_digits || r.digits > max_digits)
         bad(where, "digits", fmt::format("{} is not a digit count the tools take (1 to {})", r.digits, max_digits));
     if (r.mode != "range" && r.mode != "sample")
@@ -51,7 +52,6 @@ void check_counts(report const& r, std::string const& where) {
     if (r.checked > r.total) bad(where, "checked", fmt::format("{} pairs of {}", r.checked, r.total));
     if (r.right > r.checked) bad(where, "correct", fmt::format("{} right of {} checked", r.right, r.checked));
     if (r.resumed > r.checked) bad(where, "resumed", fmt::format("{} resumed of {} checked", r.resumed, r.checked));
-    if (r.failures.size() > r.wrong()) bad(where, "failures", fmt::format("{} listed, {} wrong", r.failures.size(), r.wrong()));
     if (r.complete && r.checked != r.total) bad(where, "complete", "a report that checked fewer pairs than its total is not complete");
     auto finite = [&](char const* field, double v, double hi) {
         if (!std::isfinite(v) || v < 0 || v > hi) bad(where, field, fmt::format("{} is not a margin", v));
@@ -61,6 +61,82 @@ void check_counts(report const& r, std::string const& where) {
     finite("copy_input", r.copy_input, 1e30);
     finite("logit_gap", r.logit_gap, 1e30);
     if (!std::isfinite(r.elapsed_s) || r.elapsed_s < 0) bad(where, "elapsed_s", fmt::format("{} is not a duration", r.elapsed_s));
+}
+
+/// The shards a report holds: its own, or a merge's.
+std::vector<std::uint64_t> shards_of(report const& r) {
+    return r.merged_shards.empty() ? std::vector<std::uint64_t>{r.shard} : r.merged_shards;
+}
+
+/// One record: blocks of one of the report's shards, after the one before it, counting the pairs
+/// its blocks hold; each failure it lists a pair of its blocks, and one the network gets wrong.
+void check_record(report const& r, block_record const& rec, block_record const* before, std::string const& where) {
+    std::string const name = fmt::format("blocks [{}, {}] of shard {}", rec.first, rec.last, rec.shard + 1);
+    auto const shards = shards_of(r);
+    if (std::find(shards.begin(), shards.end(), rec.shard) == shards.end())
+        bad(where, "records", fmt::format("shard {} is not one this report holds", rec.shard + 1));
+    auto const [begin, end] = shard_span(r, rec.shard);
+    std::uint64_t const blocks = (end - begin + r.block - 1) / r.block;
+    if (rec.first > rec.last || rec.last >= blocks)
+        bad(where, "records", fmt::format("[{}, {}] is not a range of the {} blocks of shard {}", rec.first, rec.last, blocks, rec.shard + 1));
+    if (before && (before->shard > rec.shard || (before->shard == rec.shard && rec.first <= before->last + 1)))
+        bad(where, "records",
+            fmt::format("blocks [{}, {}] of shard {} are not after [{}, {}] of shard {}: records are sorted, apart and name each "
+                        "block once",
+                        rec.first, rec.last, rec.shard + 1, before->first, before->last, before->shard + 1));
+    std::uint64_t const i0 = begin + rec.first * r.block, i1 = std::min(end, begin + (rec.last + 1) * r.block);
+    if (rec.checked != i1 - i0) bad(where, "records", fmt::format("{}: {} pairs checked, but its blocks hold {}", name, rec.checked, i1 - i0));
+    if (rec.right > rec.checked) bad(where, "records", fmt::format("{}: {} right of {} checked", name, rec.right, rec.checked));
+    if (rec.failures.size() > std::min<std::uint64_t>(rec.wrong(), r.max_failures))
+        bad(where, "records", fmt::format("{}: {} failures listed, {} wrong (at most {} listed)", name, rec.failures.size(), rec.wrong(),
+                                          r.max_failures));
+    if (rec.wrong() > 0 && rec.failures.empty() && r.max_failures > 0)
+        bad(where, "records", fmt::format("{}: {} wrong, but none listed", name, rec.wrong()));
+    for (auto const& f : rec.failures) {
+        auto const [a, b] = parse_failure_pair(f, r.digits, where);
+        if (!pair_in(r, a, b, i0, i1)) bad(where, "records", fmt::format("{}: {} is not one of its pairs", name, f.prompt));
+        auto const [now, right] = recheck(r.digits, a, b);
+        if (right || now.expected != f.expected || now.got != f.got)
+            bad(where, "records",
+                fmt::format("{}: {} expected {} got {}: the network generates {} for it", name, f.prompt, visible(f.expected),
+                            visible(f.got), visible(now.got)));
+    }
+    auto margin = [&](char const* field, double v, double hi) {
+        if (!std::isfinite(v) || v < 0 || v > hi) bad(where, "records", fmt::format("{}: {} {} is not a margin", name, field, v));
+    };
+    margin("attention_weight", rec.margins.attention_weight, 1);
+    margin("attention_gap", rec.margins.attention_gap, 1e30);
+    margin("copy_input", rec.margins.copy_input, 1e30);
+    margin("logit_gap", rec.margins.logit_gap, 1e30);
+}
+
+/// The totals, re-derived from the records: nothing a report counts is believed.
+void check_totals(report const& r, std::string const& where) {
+    std::uint64_t checked = 0, right = 0, digest = 0;
+    margin_values least;
+    std::vector<failure> listed;
+    for (auto const& rec : r.records) {
+        checked += rec.checked, right += rec.right, digest += rec.digest;
+        least.merge(rec.margins);
+        for (auto const& f : rec.failures)
+            if (listed.size() < r.max_failures) listed.push_back(f);
+    }
+    if (r.checked != checked) bad(where, "checked", fmt::format("{} pairs, but its records hold {}", r.checked, checked));
+    if (r.right != right) bad(where, "correct", fmt::format("{} pairs, but its records count {} right", r.right, right));
+    if (r.pairs_digest != digest)
+        bad(where, "pairs_digest", fmt::format("{} is not the sum of its records' digests ({})", r.pairs_digest, digest));
+    if (r.attention_weight != least.attention_weight || r.attention_gap != least.attention_gap ||
+        r.copy_input != least.copy_input || r.logit_gap != least.logit_gap)
+        bad(where, "margins",
+            fmt::format("{}, {}, {}, {} are not the smallest of its records' ({}, {}, {}, {})", r.attention_weight, r.attention_gap,
+                        r.copy_input, r.logit_gap, least.attention_weight, least.attention_gap, least.copy_input, least.logit_gap));
+    bool same = r.failures.size() == listed.size();
+    for (std::size_t i = 0; same && i < listed.size(); ++i)
+        same = r.failures[i].prompt == listed[i].prompt && r.failures[i].expected == listed[i].expected && r.failures[i].got == listed[i].got;
+    if (!same)
+        bad(where, "failures",
+            fmt::format("{} listed, which are not the first {} of its records' failures ({} of them)", r.failures.size(), r.max_failures,
+                        listed.size()));
 }
 
 }  // namespace
@@ -90,15 +166,10 @@ bool pair_in(report const& r, std::uint64_t a, std::uint64_t b, std::uint64_t i0
 void verify_report(report const& r, std::string const& where) {
     check_description(r, where);
     check_counts(r, where);
-    for (auto const& f : r.failures) {
-        auto const [a, b] = parse_failure_pair(f, r.digits, where);
-        if (!pair_in(r, a, b, 0, pair_count(r))) bad(where, "failures", fmt::format("{} is not a pair of this check", f.prompt));
-        auto const [now, right] = recheck(r.digits, a, b);
-        if (right || now.expected != f.expected || now.got != f.got)
-            bad(where, "failures",
-                fmt::format("{} expected {} got {}: the network generates {} for it", f.prompt, visible(f.expected), visible(f.got),
-                            visible(now.got)));
-    }
+    if (r.block < 1 || r.block > (std::uint64_t{1} << 32)) bad(where, "block", fmt::format("{} is not a block size", r.block));
+    if (r.max_failures > 100000) bad(where, "max_failures", fmt::format("{} is more than --max-failures takes (100000)", r.max_failures));
+    for (std::size_t i = 0; i < r.records.size(); ++i) check_record(r, r.records[i], i ? &r.records[i - 1] : nullptr, where);
+    check_totals(r, where);
 }
 
 }  // namespace ctformer::tools::check
