@@ -1,10 +1,10 @@
 # The tools' code as static libraries, so that the programs' main()s (tools/main/) and the
 # fuzzers (tests/fuzz) link the same code:
-#   <prefix>json      tools/json.cpp, tools/io.cpp, tools/report.cpp: the tools' JSON (nlohmann-json), files,
+#   <prefix>json      tools/common/json.cpp, tools/common/io.cpp, tools/check/report.cpp: the tools' JSON (nlohmann-json), files,
 #                     exit status, and ctformer-check's report as JSON
-#   <prefix>ctformer  ctformer_main() (tools/mains.hpp): the dispatcher, tools/commands/, pictures,
+#   <prefix>ctformer  ctformer_main() (tools/main/mains.hpp): the dispatcher, tools/commands/, pictures,
 #                     and per digit count what the commands run (tools/adders/ctformer_adder.cpp.in)
-#   <prefix>check     ctformer_check_main(): tools/ctformer_check.cpp, tools/check/, the report,
+#   <prefix>check     ctformer_check_main(): tools/check/ctformer_check.cpp, tools/check/, the report,
 #                     and per digit count the checker's walk (tools/adders/check_adder.cpp.in)
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile options...]) defines them; tools/ uses the
 # prefix ctformer_tools_ (with libFuzzer's coverage when the fuzzers are built, tests/fuzz).
@@ -19,7 +19,7 @@ function(ctformer_tool_libraries)
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
-    # What the programs run for each digit count D = 1..16 (ctformer::max_digits; tools/digits.hpp
+    # What the programs run for each digit count D = 1..16 (ctformer::max_digits; tools/common/digits.hpp
     # checks the count), in units generated from tools/adders/*.cpp.in, four digit counts to a unit:
     # every adder<D> is instantiated once, not once per command, and the units build in parallel.
     # (A unit costs about 6 s before its first D and 4.3 s per D with g++: one unit per D would
@@ -42,10 +42,10 @@ function(ctformer_tool_libraries)
         configure_file(${dir}/adders/check_adder.cpp.in ${unit} @ONLY)
         list(APPEND check_adder_units ${unit})
     endforeach()
-    add_library(${json} STATIC ${dir}/json.cpp ${dir}/io.cpp ${dir}/report.cpp)
+    add_library(${json} STATIC ${dir}/common/json.cpp ${dir}/common/io.cpp ${dir}/check/report.cpp)
     target_link_libraries(${json} PUBLIC nlohmann_json::nlohmann_json)
     add_library(${tool} STATIC
-        ${dir}/ctformer.cpp
+        ${dir}/commands/ctformer.cpp
         ${dir}/commands/common.cpp
         ${dir}/commands/add.cpp
         ${dir}/commands/trace.cpp
@@ -54,14 +54,14 @@ function(ctformer_tool_libraries)
         ${dir}/commands/explain.cpp
         ${dir}/commands/bounds.cpp
         ${dir}/commands/prove.cpp
-        ${dir}/registers.cpp
-        ${dir}/trace.cpp
-        ${dir}/plot.cpp
-        ${dir}/explain.cpp
-        ${dir}/narrate.cpp
-        ${dir}/dataflow.cpp
-        ${dir}/picture.cpp
-        ${dir}/adders.cpp
+        ${dir}/page/registers.cpp
+        ${dir}/page/trace.cpp
+        ${dir}/page/plot.cpp
+        ${dir}/page/explain.cpp
+        ${dir}/page/narrate.cpp
+        ${dir}/page/dataflow.cpp
+        ${dir}/page/picture.cpp
+        ${dir}/adders/adders.cpp
         ${ctformer_adder_units})
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,
@@ -72,7 +72,7 @@ function(ctformer_tool_libraries)
     # clang++ past its default 1,048,576 steps since the embedding is the network's own tables)
     target_link_libraries(${tool} PUBLIC ${json} CLI11::CLI11 fmt::fmt PRIVATE ZLIB::ZLIB ctformer_proof_budget)
     add_library(${check} STATIC
-        ${dir}/ctformer_check.cpp
+        ${dir}/check/ctformer_check.cpp
         ${dir}/check/options.cpp
         ${dir}/check/cli.cpp
         ${dir}/check/sweep.cpp

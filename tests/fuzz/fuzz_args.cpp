@@ -1,5 +1,5 @@
 // libFuzzer target: the tools' argument handling, through the functions the programs' main()s call
-// (tools/mains.hpp, linked from the tools' libraries). The input is split at newlines into arguments;
+// (tools/main/mains.hpp, linked from the tools' libraries). The input is split at newlines into arguments;
 // its first byte picks the tool. Whatever the arguments, a tool must return 0 (it did its job) or
 // 2 (bad usage, with a message) — never crash, hang, report a wrong answer (1, except a proof of
 // more digits than the network supports), an incomplete check (3) or a failure (4). ctformer-check always gets --digits 1 --threads 1 first, and the options that would
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mains.hpp"  // tools/: ctformer_main, ctformer_check_main
+#include "main/mains.hpp"  // tools/: ctformer_main, ctformer_check_main
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     if (size == 0 || size > 512) return 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tools against a hostile user: write failures, edited and forged files, unbounded inputs,
 # special files (devices, FIFOs, links) as inputs and outputs, numbers that are not whole numbers.
-# Each case names the exit status it must end with (tools/io.hpp: 0 done, 1 wrong, 2 bad usage or
+# Each case names the exit status it must end with (tools/common/io.hpp: 0 done, 1 wrong, 2 bad usage or
 # a bad input file, 3 incomplete, 4 an output or system failure) and a pattern its message (stderr,
 # then stdout) must match; some also check that a file was left as it was.
 # usage: hostile.sh path/to/ctformer path/to/ctformer-check work-directory path/to/reseal

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <exception>
 
-#include "io.hpp"
-#include "report.hpp"
+#include "common/io.hpp"
+#include "check/report.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) {

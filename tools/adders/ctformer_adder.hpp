@@ -1,4 +1,4 @@
-// tools/adders/ctformer_adder.hpp — adder_ops (tools/digits.hpp) for one adder<D>: what the
+// tools/adders/ctformer_adder.hpp — adder_ops (tools/common/digits.hpp) for one adder<D>: what the
 // `ctformer` command runs. Included only by the units tools/libraries.cmake generates from
 // ctformer_adder.cpp.in, one per digit count.
 #pragma once
@@ -7,9 +7,9 @@
 
 #include "../commands/bounds.hpp"
 #include "../commands/export.hpp"
-#include "../digits.hpp"
-#include "../plot.hpp"
-#include "../trace.hpp"
+#include "common/digits.hpp"
+#include "page/plot.hpp"
+#include "page/trace.hpp"
 
 namespace ctformer::tools {
 
@@ -29,7 +29,7 @@ adder_ops make_adder_ops() {
 
 }  // namespace ctformer::tools
 
-/// Defines adder_ops_D(), the table entry of D digits (tools/adders.cpp).
+/// Defines adder_ops_D(), the table entry of D digits (tools/adders/adders.cpp).
 #define CTFORMER_DEFINE_ADDER_OPS(D)                                               \
     namespace ctformer::tools {                                                    \
     adder_ops const& adder_ops_##D() {                                             \

@@ -1,6 +1,6 @@
 // tools/check/adders.cpp — the table of check_ops, one entry per digit count (check.hpp); the
 // entries are defined in the units generated from tools/adders/check_adder.cpp.in.
-#include "../digits.hpp"
+#include "common/digits.hpp"
 #include "check.hpp"
 
 namespace ctformer::tools::check {

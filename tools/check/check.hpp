@@ -1,4 +1,4 @@
-// tools/check/check.hpp — the parts of ctformer-check (tools/ctformer_check.cpp): the options' own
+// tools/check/check.hpp — the parts of ctformer-check (tools/check/ctformer_check.cpp): the options' own
 // syntax, the sweep over the pairs on threads, the --resume file, the merge of shards' reports,
 // the report in words.
 #pragma once
@@ -14,8 +14,8 @@
 
 #include <ctformer/ctformer.hpp>
 
-#include "../io.hpp"
-#include "../report.hpp"
+#include "common/io.hpp"
+#include "report.hpp"
 
 namespace ctformer::tools::check {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/core.h>
 
-#include "../digits.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "common/option_checks.hpp"
 #include "check.hpp"
 
 namespace ctformer::tools::check::cli {

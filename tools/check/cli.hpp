@@ -11,7 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "../report.hpp"
+#include "report.hpp"
 
 namespace ctformer::tools::check::cli {
 

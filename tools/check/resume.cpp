@@ -9,7 +9,7 @@
 
 #include <fmt/core.h>
 
-#include "../json.hpp"
+#include "common/json.hpp"
 #include "check.hpp"
 
 namespace ctformer::tools::check {

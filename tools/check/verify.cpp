@@ -5,7 +5,7 @@
 
 #include <fmt/core.h>
 
-#include "../digits.hpp"
+#include "common/digits.hpp"
 #include "check.hpp"
 
 namespace ctformer::tools::check {

@@ -5,8 +5,8 @@
 
 #include <ctformer/ctformer.hpp>
 
-#include "../digits.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

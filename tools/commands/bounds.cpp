@@ -1,8 +1,8 @@
 // tools/commands/bounds.cpp — `ctformer bounds --digits 4`: the bounds analysis's table
 // (proof/bounds.hpp), per layer the largest magnitude any value can reach over every valid prompt,
 // against Q31.32's capacity. Exit status 1 when a value might not fit.
-#include "../digits.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

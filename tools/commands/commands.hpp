@@ -1,7 +1,7 @@
 // tools/commands/commands.hpp — the commands of `ctformer`, one file each in tools/commands/: their
 // options, the function that runs each one (returning the exit status), and how each registers
 // itself as a subcommand. What they share: the output files (written whole or not at all, see
-// tools/io.hpp), the prompt options.
+// tools/common/io.hpp), the prompt options.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "../io.hpp"
+#include "common/io.hpp"
 
 namespace ctformer::tools {
 

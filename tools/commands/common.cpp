@@ -1,8 +1,8 @@
 // tools/commands/common.cpp — what the commands share (tools/commands/commands.hpp).
 #include <fmt/core.h>
 
-#include "../digits.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

@@ -1,14 +1,14 @@
 // tools/commands/explain.cpp — `ctformer explain 0999+0111= -o FILE`: one self-contained HTML page
-// that steps through the layers for a prompt (tools/explain.hpp); with --presets, also for the
+// that steps through the layers for a prompt (tools/page/explain.hpp); with --presets, also for the
 // presets, with a chooser.
 #include <stdexcept>
 
 #include <fmt/core.h>
 
-#include "../digits.hpp"
-#include "../explain.hpp"
-#include "../io.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "page/explain.hpp"
+#include "common/io.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

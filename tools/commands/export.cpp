@@ -2,8 +2,8 @@
 // interpretability tools (the document: tools/commands/export.hpp).
 #include <fmt/core.h>
 
-#include "../digits.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

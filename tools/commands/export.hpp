@@ -14,8 +14,8 @@
 
 #include <ctformer/ctformer.hpp>
 
-#include "../json.hpp"
-#include "../registers.hpp"
+#include "common/json.hpp"
+#include "page/registers.hpp"
 
 namespace ctformer::tools {
 

@@ -1,9 +1,9 @@
 // tools/commands/plot.cpp — `ctformer plot 0999+0111= -o DIR`: PNG heatmaps of every weight matrix,
-// of the residual stream after every layer and of every attention pattern (tools/plot.hpp).
+// of the residual stream after every layer and of every attention pattern (tools/page/plot.hpp).
 #include <fmt/core.h>
 
-#include "../option_checks.hpp"
-#include "../plot.hpp"
+#include "common/option_checks.hpp"
+#include "page/plot.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

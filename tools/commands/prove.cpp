@@ -11,8 +11,8 @@
 
 #include <ctformer/ctformer.hpp>
 
-#include "../json.hpp"
-#include "../option_checks.hpp"
+#include "common/json.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

@@ -1,13 +1,13 @@
 // tools/commands/trace.cpp — `ctformer trace 0999+0111=`: for each generated token, the last row's
-// registers after every layer, decoded (tools/trace.hpp); --json for programs, with each
+// registers after every layer, decoded (tools/page/trace.hpp); --json for programs, with each
 // register's entries as numbers beside its words.
 #include <fmt/core.h>
 
 #include <ctformer/ctformer.hpp>
 
-#include "../digits.hpp"
-#include "../trace.hpp"
-#include "../option_checks.hpp"
+#include "common/digits.hpp"
+#include "page/trace.hpp"
+#include "common/option_checks.hpp"
 #include "commands.hpp"
 
 namespace ctformer::tools {

@@ -1,4 +1,4 @@
 // The ctformer program: tools/ctformer.cpp.
-#include "../mains.hpp"
+#include "mains.hpp"
 
 int main(int argc, char** argv) { return ctformer_main(argc, argv); }

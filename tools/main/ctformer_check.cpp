@@ -1,4 +1,4 @@
 // The ctformer-check program: tools/ctformer_check.cpp.
-#include "../mains.hpp"
+#include "mains.hpp"
 
 int main(int argc, char** argv) { return ctformer_check_main(argc, argv); }

@@ -29,9 +29,9 @@
 
 #include <ctformer/ctformer.hpp>
 
-#include "../io.hpp"
-#include "../json.hpp"
-#include "../option_checks.hpp"
+#include "common/io.hpp"
+#include "common/json.hpp"
+#include "common/option_checks.hpp"
 #include "mutation.hpp"
 
 namespace ctformer::tools {

@@ -1,5 +1,5 @@
-// tools/trace.hpp — `ctformer trace`: the last row's registers after every layer, decoded, for
-// each generated token; printed as a table or as JSON (tools/trace.cpp).
+// tools/page/trace.hpp — `ctformer trace`: the last row's registers after every layer, decoded, for
+// each generated token; printed as a table or as JSON (tools/page/trace.cpp).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// tools/registers.cpp — decoding a register into words.
+// tools/page/registers.cpp — decoding a register into words.
 #include "registers.hpp"
 
 #include <cmath>

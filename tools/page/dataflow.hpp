@@ -1,4 +1,4 @@
-// tools/dataflow.hpp — two generated SVG diagrams of the network for one prompt: the register
+// tools/page/dataflow.hpp — two generated SVG diagrams of the network for one prompt: the register
 // layout with what each instruction reads and writes (dataflow.svg), and the cursors and the carry
 // of the '=' row pass by pass (timeline.svg). `ctformer plot` writes them beside the heatmaps.
 #pragma once

@@ -1,4 +1,4 @@
-// tools/option_checks.hpp — checks of the tools' option values that CLI11 does not make itself.
+// tools/common/option_checks.hpp — checks of the tools' option values that CLI11 does not make itself.
 //
 // Whole numbers: CLI11 2.1 reads an unsigned option with strtoull, which takes "-4" as 2^64 − 4 and clamps 2^64
 // and beyond to 2^64 − 1: `--digits -18446744073709551612` was D = 4, `--sample -1` a sample of

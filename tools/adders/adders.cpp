@@ -1,6 +1,6 @@
-// tools/adders.cpp — the table of adder_ops, one entry per digit count (tools/digits.hpp); the
+// tools/adders/adders.cpp — the table of adder_ops, one entry per digit count (tools/common/digits.hpp); the
 // entries are defined in the units generated from tools/adders/ctformer_adder.cpp.in.
-#include "digits.hpp"
+#include "common/digits.hpp"
 
 namespace ctformer::tools {
 

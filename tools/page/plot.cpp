@@ -1,4 +1,4 @@
-// tools/plot.cpp — the pictures of `ctformer plot` drawn from the numbers tools/plot.hpp gathers:
+// tools/page/plot.cpp — the pictures of `ctformer plot` drawn from the numbers tools/page/plot.hpp gathers:
 // file names, axes, the weight, stream and attention heatmaps, and each step decoded.
 #include "plot.hpp"
 
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <utility>
 
-#include "digits.hpp"
+#include "common/digits.hpp"
 
 namespace ctformer::tools {
 

@@ -9,7 +9,7 @@
 //   ctformer bounds --digits 4          → the largest value of every layer over all valid prompts
 //   ctformer prove --digits 16          → the all-input proof at run time: every premise, its cases
 //
-// Exit status (tools/io.hpp): 0 done; 1 a check that fails (bounds that do not fit, a premise of
+// Exit status (tools/common/io.hpp): 0 done; 1 a check that fails (bounds that do not fit, a premise of
 // prove that fails); 2 bad usage (a malformed prompt, a bad option); 4 an output or system failure
 // (a file or stdout that cannot be written, out of memory).
 #include <csignal>
@@ -24,7 +24,7 @@
 #include <ctformer/ctformer.hpp>
 
 #include "commands/commands.hpp"
-#include "mains.hpp"
+#include "main/mains.hpp"
 
 namespace {
 

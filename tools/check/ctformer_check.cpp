@@ -4,7 +4,7 @@
 // comes from doing less of the same arithmetic: the compiled sparse layers, the cached-embedding
 // rows, the prompt tree walk (check_block), and threads. The parts live in tools/check/.
 //
-// Exit status (tools/io.hpp): 0 complete and every pair right; 1 a pair is wrong; 2 bad usage or a
+// Exit status (tools/common/io.hpp): 0 complete and every pair right; 1 a pair is wrong; 2 bad usage or a
 // bad input file; 3 incomplete (a merge that lacks parts); 4 an output or system failure (the
 // report or the --resume file cannot be written, out of memory, a thread cannot start);
 // 130 interrupted.
@@ -20,8 +20,8 @@
 
 #include "check/check.hpp"
 #include "check/cli.hpp"
-#include "digits.hpp"
-#include "mains.hpp"
+#include "common/digits.hpp"
+#include "main/mains.hpp"
 
 namespace {
 

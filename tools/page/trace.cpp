@@ -1,9 +1,9 @@
-// tools/trace.cpp — a trace printed as a table or as JSON.
+// tools/page/trace.cpp — a trace printed as a table or as JSON.
 #include "trace.hpp"
 
 #include <algorithm>
 
-#include "json.hpp"
+#include "common/json.hpp"
 
 namespace ctformer::tools {
 

@@ -1,6 +1,6 @@
-// tools/picture.hpp — heatmaps as PNG: a canvas, text (stb_easy_font), colour maps, and a labelled
+// tools/page/picture.hpp — heatmaps as PNG: a canvas, text (stb_easy_font), colour maps, and a labelled
 // heatmap with a colour bar and a legend that says how values were scaled. PNG encoding is
-// stb_image_write's with zlib's deflate (tools/picture.cpp holds the stb implementations).
+// stb_image_write's with zlib's deflate (tools/page/picture.cpp holds the stb implementations).
 #pragma once
 
 #include <algorithm>

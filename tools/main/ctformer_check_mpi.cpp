@@ -18,7 +18,7 @@
 // with a rank that died is checked again on resume and nothing is counted twice. A rank that is
 // killed ends the whole job (mpirun says which rank); the --resume file keeps its last save.
 //
-// Exit status: as ctformer-check's (tools/io.hpp), from rank 0, which mpirun passes on: 0 complete
+// Exit status: as ctformer-check's (tools/common/io.hpp), from rank 0, which mpirun passes on: 0 complete
 // and every pair right, 1 a pair is wrong, 2 bad usage or a bad --resume file, 3 incomplete (a rank
 // did not finish), 4 an output or system failure (on any rank: its message names the rank),
 // 130 interrupted. The other ranks exit 0 and leave the status to rank 0 (mpirun ends the whole
@@ -43,7 +43,7 @@
 
 #include "check/check.hpp"
 #include "check/cli.hpp"
-#include "json.hpp"
+#include "common/json.hpp"
 
 namespace {
 
@@ -57,7 +57,7 @@ constexpr char const* tool = "ctformer-check-mpi";
 /// How long rank 0 waits, once the sweep stops, for the other ranks to finish.
 constexpr std::chrono::seconds grace_period{10};
 
-// The messages, each a JSON document (tools/json.hpp):
+// The messages, each a JSON document (tools/common/json.hpp):
 //   tag_request  rank k → 0: {"thread": j, "done": block or null, "more": bool}; block = {"id",
 //                "i0", "i1", "whole", "tally"}. Thread j of rank k asks for another block (more)
 //                and hands back the one it finished; rank 0 gives each thread a run of

@@ -1,4 +1,4 @@
-// tools/narrate.hpp — what each step of the walkthrough did to the rows generation reads (from '='
+// tools/page/narrate.hpp — what each step of the walkthrough did to the rows generation reads (from '='
 // on), in words made from that step's values for that prompt: "rows 9–14: 9 (row 2) + 1 (row 7) +
 // carry 1 = 11 → out 1, carry stays 1".
 #pragma once

@@ -1,4 +1,4 @@
-// tools/picture.cpp — the drawing, text and PNG code behind tools/picture.hpp, and the one
+// tools/page/picture.cpp — the drawing, text and PNG code behind tools/page/picture.hpp, and the one
 // translation unit that compiles stb's implementations.
 #include "picture.hpp"
 
@@ -8,7 +8,7 @@
 
 #include <fmt/core.h>
 
-#include "io.hpp"
+#include "common/io.hpp"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-// tools/explain.cpp — the walkthrough page of `ctformer explain` (tools/explain.hpp): its data (every
+// tools/page/explain.cpp — the walkthrough page of `ctformer explain` (tools/page/explain.hpp): its data (every
 // picture as a data: URL, every step decoded) as JSON inside the page, and the page around it.
 #include "explain.hpp"
 
@@ -6,7 +6,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "json.hpp"
+#include "common/json.hpp"
 #include "narrate.hpp"
 #include "picture.hpp"
 

@@ -1,4 +1,4 @@
-// tools/io.cpp — bounded reads, checked and atomic writes, checked stdout (tools/io.hpp).
+// tools/common/io.cpp — bounded reads, checked and atomic writes, checked stdout (tools/common/io.hpp).
 #include "io.hpp"
 
 #include <cerrno>

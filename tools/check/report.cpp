@@ -1,11 +1,11 @@
-// tools/report.cpp — ctformer-check's report as JSON, both ways.
+// tools/check/report.cpp — ctformer-check's report as JSON, both ways.
 #include "report.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "json.hpp"
+#include "common/json.hpp"
 
 namespace ctformer::tools {
 

@@ -1,4 +1,4 @@
-// tools/dataflow.cpp — the data-flow and timeline diagrams (tools/dataflow.hpp), as SVG text.
+// tools/page/dataflow.cpp — the data-flow and timeline diagrams (tools/page/dataflow.hpp), as SVG text.
 #include "dataflow.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// tools/report.hpp — ctformer-check's report: counts, failures, margins, and the records of the
+// tools/check/report.hpp — ctformer-check's report: counts, failures, margins, and the records of the
 // blocks they come from; written and read as JSON, sealed field by field (the same document serves
 // as a --resume file).
 #pragma once
@@ -95,14 +95,14 @@ inline std::uint64_t pair_hash(std::uint64_t a, std::uint64_t b) {
     return x ^ (x >> 31);
 }
 
-/// The report as a JSON document (tools/json.hpp), sealed: its last member, "seal", holds for
+/// The report as a JSON document (tools/common/json.hpp), sealed: its last member, "seal", holds for
 /// every other member a hash of the member's name and value (seal_of), so that a field edited by
 /// hand is named when the file is read back. The seal binds the fields together, nothing more:
 /// whoever has this code can compute it, and what a report claims is checked when it is read
 /// (check/verify.cpp), not believed because it is sealed.
 std::string report_json(report const& r);
 
-/// The report a JSON document holds; throws json_error (tools/json.hpp) when the text is not JSON,
+/// The report a JSON document holds; throws json_error (tools/common/json.hpp) when the text is not JSON,
 /// lacks a field, holds one of another type, or a field whose seal does not match (naming it).
 report read_report(std::string const& text);
 

@@ -1,4 +1,4 @@
-// tools/registers.hpp — a row's registers for people and programs: their names and slots, each
+// tools/page/registers.hpp — a row's registers for people and programs: their names and slots, each
 // decoded into a word (a cursor as the position it points at, a digit block as its digit, a scalar
 // as its value) and its raw entries as doubles.
 #pragma once

@@ -1,4 +1,4 @@
-// tools/plot.hpp — `ctformer plot`: heatmaps of every weight matrix, of the residual stream after
+// tools/page/plot.hpp — `ctformer plot`: heatmaps of every weight matrix, of the residual stream after
 // every layer and of every attention pattern, for one prompt. The numbers come from the library's
 // reference path (reference_forward, every row through every dense layer, the yardstick the
 // forward driver is tested against), run on the prompt and the answer the network generated. The templates here
@@ -95,7 +95,7 @@ struct plot_input {
     std::vector<stream_step> steps;  ///< the embedding, then every layer in program order
 };
 
-/// Every picture of `in` and each step decoded (tools/plot.cpp).
+/// Every picture of `in` and each step decoded (tools/page/plot.cpp).
 plot_set make_plots(plot_input const& in);
 
 namespace detail {
@@ -199,7 +199,7 @@ plot_set make_plots(prompt_tokens<Model::digits> const& prompt) {
     return make_plots(plot_input_of<Model>(prompt));
 }
 
-/// make_plots for a prompt of `digits` digits (1 to 16), parsed at run time (tools/plot.cpp);
+/// make_plots for a prompt of `digits` digits (1 to 16), parsed at run time (tools/page/plot.cpp);
 /// throws prompt_error for a malformed prompt, std::invalid_argument for a bad digit count.
 plot_set make_plots(std::string const& prompt, std::size_t digits);
 

@@ -1,4 +1,4 @@
-// tools/io.hpp — what both tools promise about their files, their output and their exit status.
+// tools/common/io.hpp — what both tools promise about their files, their output and their exit status.
 //
 // Exit status, the same in `ctformer` and `ctformer-check` (README: Exit status):
 //   0    done: complete, and every answer (or proof) right

@@ -1,4 +1,4 @@
-// tools/json.cpp — the layout of the tools' JSON documents, and their parsing.
+// tools/common/json.cpp — the layout of the tools' JSON documents, and their parsing.
 #include "json.hpp"
 
 #include <algorithm>

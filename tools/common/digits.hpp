@@ -1,4 +1,4 @@
-// tools/digits.hpp — the digit counts the tools take (1 to ctformer::max_digits, 16) and, for a
+// tools/common/digits.hpp — the digit counts the tools take (1 to ctformer::max_digits, 16) and, for a
 // run-time count D, what the tools do with the compile-time adder<D>.
 //
 // Each digit count's code is compiled once, in a unit of its own (tools/adders/, one unit per D,
@@ -49,9 +49,9 @@ struct adder_ops {
     std::size_t answer_length = 0;  ///< D + 1 digits and '\n'
     /// Greedy generation of at most `count` tokens after the prompt (ctformer::generate).
     generation<max_rows> (*generate)(std::string_view prompt, std::size_t count) = nullptr;
-    /// The last row's registers after every layer, for each generated token (tools/trace.hpp).
+    /// The last row's registers after every layer, for each generated token (tools/page/trace.hpp).
     trace_result (*trace)(std::string_view prompt, std::size_t count) = nullptr;
-    /// Every picture for the prompt, and each step decoded (tools/plot.hpp).
+    /// Every picture for the prompt, and each step decoded (tools/page/plot.hpp).
     plot_set (*plots)(std::string_view prompt) = nullptr;
     /// Prints the bounds analysis's table; whether every value fits (tools/commands/bounds.hpp).
     bool (*print_bounds)() = nullptr;

@@ -1,4 +1,4 @@
-// tools/explain.hpp — `ctformer explain`: one self-contained HTML page (no external resources: the
+// tools/page/explain.hpp — `ctformer explain`: one self-contained HTML page (no external resources: the
 // pictures are data: URLs, the script and style are inline) that steps through the layers of one
 // prompt with previous/next buttons, a slider and the arrow keys, showing the pictures beside the
 // decoded registers and a short explanation of each instruction.

@@ -1,4 +1,4 @@
-// tools/narrate.cpp — the walkthrough's per-step narration (tools/narrate.hpp), from the decoded
+// tools/page/narrate.cpp — the walkthrough's per-step narration (tools/page/narrate.hpp), from the decoded
 // registers of each step and the rows each attention chose.
 #include "narrate.hpp"
 

@@ -1,4 +1,4 @@
-// tools/json.hpp — the tools' JSON, with nlohmann-json. Objects keep their members in the order
+// tools/common/json.hpp — the tools' JSON, with nlohmann-json. Objects keep their members in the order
 // they are written (ordered_json). Every document the tools write goes through dump(); the one
 // they read back (a ctformer-check report) through parse().
 #pragma once
