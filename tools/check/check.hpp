@@ -115,6 +115,9 @@ private:
 /// A report's record as a run's tally.
 tally tally_of(block_record const& b);
 
+/// A report's counts, digest, margins and failures: what `all` found.
+void report_totals(report& r, tally const& all);
+
 /// Fills in a report's counts, digest, margins, failures and records from what its shard's done
 /// blocks found (the report's own shard, blocks of r.block pairs, r.max_failures).
 void report_records(report& r, record_set const& done);

@@ -38,13 +38,7 @@ void total_of_records(report& out) {
         if (rec.failures.size() > out.max_failures) rec.failures.resize(out.max_failures);
         all.merge(tally_of(rec), out.max_failures);
     }
-    out.checked = all.checked;
-    out.right = all.right;
-    out.pairs_digest = all.digest;
-    out.failures = all.failures;
-    margin_values const m = values_of(all.margin);
-    out.attention_weight = m.attention_weight, out.attention_gap = m.attention_gap;
-    out.copy_input = m.copy_input, out.logit_gap = m.logit_gap;
+    report_totals(out, all);
 }
 
 }  // namespace

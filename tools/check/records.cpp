@@ -119,8 +119,7 @@ std::vector<block_record> record_set::records(std::uint64_t shard) const {
     return out;
 }
 
-void report_records(report& r, record_set const& done) {
-    tally const all = done.total();
+void report_totals(report& r, tally const& all) {
     r.checked = all.checked;
     r.right = all.right;
     r.pairs_digest = all.digest;
@@ -130,6 +129,10 @@ void report_records(report& r, record_set const& done) {
     r.attention_gap = m.attention_gap;
     r.copy_input = m.copy_input;
     r.logit_gap = m.logit_gap;
+}
+
+void report_records(report& r, record_set const& done) {
+    report_totals(r, done.total());
     r.records = done.records(r.shard);
 }
 
