@@ -11,10 +11,21 @@
 // checker's run-time machinery (runtime/check.hpp, exact_memo.hpp, exact_tables.hpp: its heap and
 // page tables), the reference path and the bounds analysis; ctformer/ctformer.hpp has everything.
 
-// ---- ctformer/model/adder.hpp
-// ctformer/model/adder.hpp — adder<D>: a network and the digit count of its operands.
+// ---- ctformer/model/addition.hpp
+// ctformer/model/addition.hpp — the seed's program: addition with carry. "0999+0111=" → "01110\n":
+// the D digits of a + b least significant first, the carry out, '\n'.
 
 #include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+// ---- ctformer/model/model.hpp
+// ctformer/model/model.hpp — model<P, D, Build>: a program's network and the digit count of its
+// operands, what generation, the checker and the proofs run.
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
 
 // ---- ctformer/layers/margins.hpp
 // ctformer/layers/margins.hpp — how close the network came to another decision, and the softmax
@@ -1493,6 +1504,26 @@ inline constexpr auto compiled_layer = compile_layer<Src>();
 #include <cstdint>
 #include <stdexcept>
 
+// ---- ctformer/model/program.hpp
+// ctformer/model/program.hpp — what a program is: the concept every program satisfies.
+//
+// A program is a type that names its vocabulary, the column rule of its schoolbook arithmetic, the
+// answer integer arithmetic expects, and the network builder whose weights run it. Its weights carry
+// it: network_weights<…, Program> (model/network.hpp), so a network built from a program's weights
+// — broken or not — knows which program it claims to run, and the all-input proof
+// (proof/all_inputs.hpp) checks it against that program's column rule and answer.
+//
+// The programs here share one prompt grammar, two operands of D digits: "a" OP "b" "=", then D + 1
+// answer digits least significant first (the D low digits of the result and the carry or borrow
+// out), then '\n'. The token ids are shared too: digits 0–9, the operation 10, '=' 11, ' ' 12,
+// '\n' 13; a program names the character of token 10. The programs: model/addition.hpp (the seed's
+// adder) and model/subtraction.hpp; docs/programs.md tells how to write another.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
 // ---- ctformer/model/registers.hpp
 // ctformer/model/registers.hpp — the residual stream cut into named registers.
 //
@@ -1515,7 +1546,9 @@ inline constexpr std::string_view vocabulary = "0123456789+= \n";
 inline constexpr std::size_t vocab_size = vocabulary.size();
 
 namespace token {
-inline constexpr std::size_t plus = 10, equals = 11, space = 12, newline = 13;
+/// Ids every program shares (model/program.hpp): the operation (the seed's '+'), '=', ' ', '\n'.
+inline constexpr std::size_t operation = 10, equals = 11, space = 12, newline = 13;
+inline constexpr std::size_t plus = operation;  ///< the operation token in the seed's adder
 }
 
 /// Where a register lives in a row.
@@ -1608,6 +1641,119 @@ inline constexpr auto seed_layout =
                 declare<1>(reg::carry), declare<1>(reg::distance), declare<vocab_size>(reg::final));
 
 using seed_layout_t = std::remove_const_t<decltype(seed_layout)>;
+
+}  // namespace ctformer
+
+namespace ctformer {
+
+/// One column of schoolbook arithmetic: the digit written there and the carry (or borrow) passed on
+/// to the next column.
+struct column_result {
+    int digit = 0;
+    int carry = 0;
+    constexpr bool operator==(column_result const&) const = default;
+};
+
+/// A program's answer for two operands, as integer arithmetic gives it: the D low digits and the
+/// digit above them (the carry or borrow out).
+struct answer_parts {
+    std::uint64_t low = 0;
+    std::uint64_t top = 0;
+};
+
+/// 10^d.
+constexpr std::uint64_t power_of_ten(std::size_t d) {
+    std::uint64_t p = 1;
+    for (std::size_t i = 0; i < d; ++i) p *= 10;
+    return p;
+}
+
+namespace detail {
+/// The token ids every program shares: digits 0–9 at ids 0–9, then the operation, '=', ' ', '\n'.
+constexpr bool shares_token_ids(std::string_view v) {
+    if (v.size() != vocab_size) return false;
+    for (std::size_t i = 0; i < 10; ++i)
+        if (v[i] != static_cast<char>('0' + i)) return false;
+    char const op = v[token::operation];
+    bool const op_is_new = op != '=' && op != ' ' && op != '\n' && !(op >= '0' && op <= '9') && op > 0x20 && op < 0x7f;
+    return op_is_new && v[token::equals] == '=' && v[token::space] == ' ' && v[token::newline] == '\n';
+}
+
+/// Every column the rule can meet (digits 0–9, a carry 0..max_carry) gives a digit 0–9 and a carry
+/// 0..max_carry.
+template <class P>
+constexpr bool column_rule_closed() {
+    for (int x = 0; x < 10; ++x)
+        for (int y = 0; y < 10; ++y)
+            for (int c = 0; c <= P::max_carry; ++c) {
+                column_result const r = P::column(x, y, c);
+                if (r.digit < 0 || r.digit > 9 || r.carry < 0 || r.carry > P::max_carry) return false;
+            }
+    return true;
+}
+
+/// The column rule, applied digit by digit from the right, gives integer arithmetic's answer (checked
+/// for every pair of 2-digit operands, where every column case and every carry path occurs).
+template <class P>
+constexpr bool column_rule_agrees_with_answer() {
+    for (std::uint64_t a = 0; a < 100; ++a)
+        for (std::uint64_t b = 0; b < 100; ++b) {
+            int carry = 0;
+            std::uint64_t low = 0;
+            std::uint64_t x = a, y = b, place = 1;
+            for (int k = 0; k < 2; ++k) {
+                column_result const r = P::column(static_cast<int>(x % 10), static_cast<int>(y % 10), carry);
+                low += static_cast<std::uint64_t>(r.digit) * place;
+                carry = r.carry;
+                x /= 10, y /= 10, place *= 10;
+            }
+            answer_parts const want = P::answer(a, b, 2);
+            if (want.low != low || want.top != static_cast<std::uint64_t>(carry)) return false;
+        }
+    return true;
+}
+}  // namespace detail
+
+/// A program: `name` (what the tools call it), `vocabulary` (the character of each token id, the
+/// shared ids above), `column(x, y, carry)` (one column of its schoolbook arithmetic, from the right:
+/// x from the first operand, y from the second), `max_carry` (the carry runs 0..max_carry; the
+/// tables here hold one carry bit), `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
+/// (the most digits its encoding supports, proven in tests/proofs), `carry_name` (what the top
+/// answer digit is called: "carry", "borrow") and `build` (its network).
+template <class P>
+concept program = requires(int x, std::uint64_t a, std::size_t d) {
+    { P::name } -> std::convertible_to<std::string_view>;
+    { P::vocabulary } -> std::convertible_to<std::string_view>;
+    { P::column(x, x, x) } -> std::same_as<column_result>;
+    { P::max_carry } -> std::convertible_to<int>;
+    { P::answer(a, a, d) } -> std::same_as<answer_parts>;
+    { P::max_digits } -> std::convertible_to<std::size_t>;
+    { P::carry_name } -> std::convertible_to<std::string_view>;
+    typename P::build;
+} && detail::shares_token_ids(P::vocabulary);
+
+/// What the compiler checks of a program's arithmetic before any network runs it (a program that
+/// fails one gets the message of the static_assert).
+template <program P>
+constexpr bool arithmetic_checked() {
+    static_assert(P::max_carry == 1, "ctformer: this program's carry runs past 1; the column tables here hold one carry bit");
+    static_assert(detail::column_rule_closed<P>(), "ctformer: the program's column rule gives a digit outside 0–9 or a carry outside 0..max_carry");
+    static_assert(detail::column_rule_agrees_with_answer<P>(),
+                  "ctformer: the program's column rule, applied from the right, does not give its answer()");
+    return true;
+}
+
+/// The character of the operation token in a program's prompts ('+' for addition).
+template <program P>
+inline constexpr char operation_symbol = P::vocabulary[token::operation];
+
+/// The token id of a character in a program's vocabulary, or vocab_size if it has none.
+template <program P>
+constexpr std::size_t token_in(char c) {
+    for (std::size_t i = 0; i < vocab_size; ++i)
+        if (P::vocabulary[i] == c) return i;
+    return vocab_size;
+}
 
 }  // namespace ctformer
 
@@ -1720,12 +1866,14 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
     return w;
 }
 
-/// The digit-add-with-carry table (the seed's "Multiply"): 200 hidden units, two per digit pair.
+/// A column table (the seed's "Multiply", generalised): 200 hidden units, two per digit pair, that
+/// write one column of schoolbook arithmetic. `rule(i, j, c)` gives the column's digit and carry
+/// (0 or 1) for digits i, j and a carry c in {0, 1} (model/program.hpp, column_result).
 /// Unit (i, j, no carry): 500·left_i + 500·right_j − 1000·carry − 872 is 128 exactly when both
-/// digits are present and carry is 0, and ≤ −372 otherwise (GELU → 0). It writes digit (i+j) mod 10
-/// and sets carry when i+j ≥ 10. Unit (i, j, carry): 333·(left_i + right_j + carry) − 871 is 128
-/// with all three set (≤ −205 with two); it writes (i+j+1) mod 10 and clears the carry when
-/// i+j+1 < 10.
+/// digits are present and carry is 0, and ≤ −372 otherwise (GELU → 0). It writes rule(i, j, 0)'s
+/// digit and sets carry when its carry is 1. Unit (i, j, carry): 333·(left_i + right_j + carry) − 871
+/// is 128 with all three set (≤ −205 with two); it writes rule(i, j, 1)'s digit and clears the carry
+/// when its carry is 0.
 ///
 /// DIVERGENCE (exact digits): the seed fires these units at 100 and 99 and scales them back with
 /// 0.01 and 0.01/0.99, which binary fixed point cannot hold (100 × round(0.01) = 1 + 4 ulp). Here
@@ -1733,32 +1881,40 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
 /// carry registers hold exact 0s and 1s, and so does every digit register after Clear. The
 /// margins to GELU's flat zero (pre ≤ −7) are 365 and 198 instead of the seed's 393 and 227 (its bias −900
 /// leaves −400 and −234).
-template <class L>
-constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right, slot carry, slot out) {
+template <class L, class Rule>
+constexpr mlp_for<L, 200> column_table(slot left, slot right, slot carry, slot out, Rule rule, std::string_view name) {
     mlp_for<L, 200> w{};
-    w.name = "add_with_carry";
+    w.name = name;
     std::size_t u = 0;
     fixed const back = fixed::from_ratio(1, 128);  // 128 → 1, exactly
-    for (std::size_t i = 0; i < 10; ++i) {
-        for (std::size_t j = 0; j < 10; ++j) {
-            w.w1.set(left[i], u, fixed::from_int(500));
-            w.w1.set(right[j], u, fixed::from_int(500));
+    for (int i = 0; i < 10; ++i) {
+        for (int j = 0; j < 10; ++j) {
+            auto const [digit0, carry0] = rule(i, j, 0);
+            w.w1.set(left[static_cast<std::size_t>(i)], u, fixed::from_int(500));
+            w.w1.set(right[static_cast<std::size_t>(j)], u, fixed::from_int(500));
             w.w1.set(carry[0], u, fixed::from_int(-1000));
             w.b1[u] = fixed::from_int(-872);
-            w.w2.set(u, out[(i + j) % 10], back);
-            if (i + j >= 10) w.w2.set(u, carry[0], back);
+            w.w2.set(u, out[static_cast<std::size_t>(digit0)], back);
+            if (carry0 == 1) w.w2.set(u, carry[0], back);
             ++u;
-            w.w1.set(left[i], u, fixed::from_int(333));
-            w.w1.set(right[j], u, fixed::from_int(333));
+            auto const [digit1, carry1] = rule(i, j, 1);
+            w.w1.set(left[static_cast<std::size_t>(i)], u, fixed::from_int(333));
+            w.w1.set(right[static_cast<std::size_t>(j)], u, fixed::from_int(333));
             w.w1.set(carry[0], u, fixed::from_int(333));
             w.b1[u] = fixed::from_int(-871);
-            w.w2.set(u, out[(i + j + 1) % 10], back);
-            if (i + j + 1 < 10) w.w2.set(u, carry[0], -back);  // no carry any more: clear it
+            w.w2.set(u, out[static_cast<std::size_t>(digit1)], back);
+            if (carry1 == 0) w.w2.set(u, carry[0], -back);  // no carry any more: clear it
             ++u;
         }
     }
-    (void)layout;
     return w;
+}
+
+/// The seed's digit-add-with-carry table: the column table of i + j + c (a digit and a carry).
+template <class L>
+constexpr mlp_for<L, 200> add_with_carry(L const&, slot left, slot right, slot carry, slot out) {
+    auto const sum = [](int i, int j, int c) { return column_result{(i + j + c) % 10, (i + j + c) / 10}; };
+    return column_table<L>(left, right, carry, out, sum, "add_with_carry");
 }
 
 namespace detail {
@@ -1929,9 +2085,11 @@ struct fixed_string {
 };
 
 /// The dense network: the truth that every other form is derived from. `embedding(token, position)`
-/// gives the row a token starts from (the seed's: instructions.hpp, additive_embedding).
-template <class Prologue, class Body, class Epilogue, class L, class E = additive_embedding<L::width>>
+/// gives the row a token starts from (the seed's: instructions.hpp, additive_embedding). `Program`
+/// is the program the weights claim to run (model/program.hpp): what the proofs check them against.
+template <class Prologue, class Body, class Epilogue, class L, class Program, class E = additive_embedding<L::width>>
 struct network_weights {
+    using program = Program;
     L layout;
     E embedding;
     Prologue prologue;
@@ -1940,42 +2098,41 @@ struct network_weights {
     matrix<L::width, vocab_size> unembed;
 };
 
-/// Builds the seed's network on the seed's layout.
-struct seed_weights {
-    constexpr auto operator()() const {
-        auto const& L = seed_layout;
-        auto prologue =
-            hana::make_tuple(find_and_store(L, token::plus, L[reg::left_pos], "find_and_store('+' → left_pos)"),
-                             find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
-                             find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
-                             step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
-        auto body = hana::make_tuple(
-            clear(L, L[reg::left], L[reg::right], L[reg::out]),
-            step_position(L,
-                          std::array{std::pair{L[reg::left_pos], std::int64_t{-1}},
-                                     std::pair{L[reg::right_pos], std::int64_t{-1}}, std::pair{L[reg::out_pos], std::int64_t{1}}},
-                          "step_position(left −1, right −1, out +1)"),
-            read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
-            read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"),
-            add_with_carry(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
-            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
-            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-        auto epilogue =
-            hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
-                             diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
-                             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
-                             end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
-                             diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
-                             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-        return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t>{
-            L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
-    }
-};
+/// The seed's network on the seed's layout around a column table (the one layer in which the
+/// programs of model/program.hpp differ): the layers listed at the top of this file. `find_operation`
+/// names the first layer, which finds the operation token ("find_and_store('+' → left_pos)").
+template <class Program, class Table>
+constexpr auto column_network(Table const& table, std::string_view find_operation) {
+    auto const& L = seed_layout;
+    auto prologue =
+        hana::make_tuple(find_and_store(L, token::operation, L[reg::left_pos], find_operation),
+                         find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
+                         find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
+                         step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
+    auto body = hana::make_tuple(
+        clear(L, L[reg::left], L[reg::right], L[reg::out]),
+        step_position(L,
+                      std::array{std::pair{L[reg::left_pos], std::int64_t{-1}}, std::pair{L[reg::right_pos], std::int64_t{-1}},
+                                 std::pair{L[reg::out_pos], std::int64_t{1}}},
+                      "step_position(left −1, right −1, out +1)"),
+        read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
+        read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"), table,
+        diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+        copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+    auto epilogue = hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+                                     diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                                     copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
+                                     end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+                                     diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                                     copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+    return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t, Program>{
+        L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+}
 
 /// The same network with another embedding (a type of its own: the twins' embeddings that depend on
 /// token and position together are not two tables).
-template <class P, class B, class Ep, class L, class E, class E2>
-constexpr network_weights<P, B, Ep, L, E2> with_embedding(network_weights<P, B, Ep, L, E> const& w, E2 const& e) {
+template <class P, class B, class Ep, class L, class Program, class E, class E2>
+constexpr network_weights<P, B, Ep, L, Program, E2> with_embedding(network_weights<P, B, Ep, L, Program, E> const& w, E2 const& e) {
     return {w.layout, e, w.prologue, w.body, w.epilogue, w.unembed};
 }
 
@@ -1999,8 +2156,9 @@ struct epilogue_layer {
 }  // namespace detail
 
 /// The compiled network: the same layers in sparse form (the embedding and unembedding as they are).
-template <class Prologue, class Body, class Epilogue, class L, class E>
+template <class Prologue, class Body, class Epilogue, class L, class E, class Program>
 struct compiled_network {
+    using program = Program;
     L layout;
     E embedding;
     Prologue prologue;
@@ -2029,8 +2187,9 @@ constexpr auto compile_network() {
     (std::make_index_sequence<ne>{});
     using L = std::remove_cvref_t<decltype(d.layout)>;
     using E = std::remove_cvref_t<decltype(d.embedding)>;
-    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L, E>{d.layout, d.embedding, prologue, body,
-                                                                                          epilogue, d.unembed};
+    using P = typename std::remove_cvref_t<decltype(d)>::program;
+    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L, E, P>{d.layout, d.embedding, prologue, body,
+                                                                                             epilogue, d.unembed};
 }
 
 template <class Build>
@@ -2077,6 +2236,14 @@ inline constexpr auto const& network_of<runtime_build<Base>> = runtime_network<B
 template <class Build>
 inline constexpr auto const& structure_of = compiled_of<base_build_t<Build>>;
 
+/// The program a builder's weights claim to run (model/program.hpp).
+template <class Build>
+using program_of = typename std::remove_cvref_t<decltype(dense_of<base_build_t<Build>>)>::program;
+
+/// The program a model runs: its builder's.
+template <class Model>
+using program_of_model = program_of<typename Model::build>;
+
 /// A model's structure, a constant: Model::structure where the model names one (a model of a
 /// runtime_build does), else its network. Tables and static_asserts about structure read this.
 template <class Model>
@@ -2114,11 +2281,11 @@ constexpr std::size_t layer_index(Layers const& layers, std::string_view name) {
     return found;
 }
 
-/// The body layer of the seed network called `name`, in a network's weights (for breaking it):
-///   auto& table = ctformer::seed_body_layer<"add_with_carry">(w);
-template <fixed_string Name, class Weights>
-constexpr auto& seed_body_layer(Weights& w) {
-    constexpr std::size_t k = layer_index(dense_of<seed_weights>.body, Name.view());
+/// The body layer called `name` in weights of the shape Build makes (for breaking it):
+///   auto& table = ctformer::body_layer<"subtract_with_borrow", ctformer::subtraction_weights>(w);
+template <fixed_string Name, class Build, class Weights>
+constexpr auto& body_layer(Weights& w) {
+    constexpr std::size_t k = layer_index(dense_of<Build>.body, Name.view());
     return hana::at_c<k>(w.body);
 }
 
@@ -2171,39 +2338,150 @@ constexpr void for_each_layer(Net const& net, std::size_t digits, F&& f) {
 
 namespace ctformer {
 
-/// The most digits the seed's network supports — checked on the compiled network, not assumed: the
-/// all-input proof (target ctformer_proofs_all_inputs) holds for every D = 1..16, its copy premise
-/// evaluating the network's own diff_pos, is_zero and copy_on_match on the cursors as its own layers
-/// rotate them; and tests/proofs/positions.cpp shows the position premise (proof/positions.hpp)
-/// holding for D = 4 and failing for 17, where the answer row at position 52 is half matched by
-/// another output cursor (`ctformer prove --digits 17` fails there too).
-inline constexpr std::size_t max_digits = 16;
-
-/// An adder: a network and the digit count D of its operands (the body runs D times).
+/// A D-digit program P on the network that Build makes (P's own network by default; a twin with
+/// broken weights, or a runtime_build, otherwise — its weights must claim to run P).
 ///
-/// A D-digit addition is a prompt of 2D + 2 tokens and an answer of D + 1 digits and '\n'; the
-/// sequence holds at most 3D + 3 rows (the '\n' is predicted, never pushed). What a network's
-/// positions support for D digits is its position premise, positions_of<Build, D>
-/// (proof/positions.hpp: a generation at compile time, about 1 s of g++ for D = 4 and 9 s for 16, so
-/// it is asserted where it is wanted, not by every adder), and its all-input proof.
-template <std::size_t Digits, class Build = seed_weights>
-struct adder {
-    static_assert(Digits >= 1, "ctformer::adder: an addition has at least one digit");
-    static_assert(3 * Digits + 3 <= max_rows, "ctformer::adder: the sequence is longer than a forward pass holds");
+/// A D-digit prompt has 2D + 2 tokens and an answer of D + 1 digits and '\n'; the sequence holds at
+/// most 3D + 3 rows (the '\n' is predicted, never pushed). What a network's positions support for D
+/// digits is its position premise, positions_of<Build, D> (proof/positions.hpp: a generation at
+/// compile time, about 1 s of g++ for D = 4 and 9 s for 16, so it is asserted where it is wanted, not
+/// by every model), and its all-input proof.
+template <program P, std::size_t Digits, class Build = typename P::build>
+struct model {
+    static_assert(arithmetic_checked<P>());
+    static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
+    static_assert(Digits >= 1, "ctformer::model: an operand has at least one digit");
+    static_assert(3 * Digits + 3 <= max_rows, "ctformer::model: the sequence is longer than a forward pass holds");
+    using program_type = P;
     static constexpr std::size_t digits = Digits;
     static constexpr std::size_t prompt_length = 2 * Digits + 2;  ///< DDDD+DDDD=
     static constexpr std::size_t answer_length = Digits + 2;  ///< D + 1 digits, reversed, then '\n'
     static constexpr std::size_t longest_sequence = prompt_length + answer_length - 1;
+    static constexpr std::string_view vocabulary = P::vocabulary;
     using build = Build;
     static constexpr auto const& dense = dense_of<base_build_t<Build>>;
     static constexpr auto const& net = network_of<Build>;
     static constexpr auto const& structure = structure_of<Build>;
-
 };
 
 }  // namespace ctformer
+
+namespace ctformer {
+
+struct addition;
+
+/// Builds the seed's network: addition's (model/addition.hpp).
+struct seed_weights {
+    constexpr auto operator()() const {
+        auto const& L = seed_layout;
+        return column_network<addition>(add_with_carry(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
+                                        "find_and_store('+' → left_pos)");
+    }
+};
+
+/// The body layer of the seed network called `name`, in a network's weights (for breaking it):
+///   auto& table = ctformer::seed_body_layer<"add_with_carry">(w);
+template <fixed_string Name, class Weights>
+constexpr auto& seed_body_layer(Weights& w) {
+    return body_layer<Name, seed_weights>(w);
+}
+
+/// Addition (model/program.hpp): its network is the seed's (seed_weights, above), with
+/// the add_with_carry table (model/instructions.hpp).
+struct addition {
+    static constexpr std::string_view name = "add";
+    static constexpr std::string_view vocabulary = "0123456789+= \n";
+    static constexpr int max_carry = 1;
+    static constexpr std::string_view carry_name = "carry";
+    /// Checked on the compiled network, not assumed: the all-input proof (target
+    /// ctformer_proofs_all_inputs) holds for every D = 1..16, and tests/proofs/positions.cpp shows the
+    /// position premise (proof/positions.hpp) holding for D = 4 and failing for 17, where the answer
+    /// row at position 52 is half matched by another output cursor (`ctformer prove --digits 17`
+    /// fails there too).
+    static constexpr std::size_t max_digits = 16;
+    using build = seed_weights;
+    static constexpr column_result column(int x, int y, int carry) { return {(x + y + carry) % 10, (x + y + carry) / 10}; }
+    static constexpr answer_parts answer(std::uint64_t a, std::uint64_t b, std::size_t digits) {
+        std::uint64_t const s = a + b;
+        return {s % power_of_ten(digits), s / power_of_ten(digits)};
+    }
+};
+static_assert(program<addition>);
+
+/// The most digits the seed's network supports (addition::max_digits).
+inline constexpr std::size_t max_digits = addition::max_digits;
+
+/// The seed's adder for D-digit operands.
+template <std::size_t Digits, class Build = seed_weights>
+using adder = model<addition, Digits, Build>;
+
+}  // namespace ctformer
+// ---- ctformer/model/subtraction.hpp
+// ctformer/model/subtraction.hpp — subtraction with borrow, a program on the seed's network with one
+// table changed. "0999-0111=" → "88800\n" (0888 reversed, then the borrow out 0, then '\n';
+// 0888 is 999 − 111). Where a < b the D digits are those of 10^D + a − b (ten's complement) and the
+// borrow out is 1: "0111-0999=" → "21191\n" is 9112 with a borrow: 111 − 999 = −888 = 9112 − 10^4.
+//
+// The network: the seed's prologue, body and epilogue (model/network.hpp, column_network) with the
+// subtract_with_borrow table in place of add_with_carry: the same 200 units, each writing the digit
+// of x − y − borrow and setting the borrow where that is negative. The carry register holds the
+// borrow, and carry_out writes it as the answer's last digit.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+
+namespace ctformer {
+
+struct subtraction_weights;
+
+/// Subtraction (model/program.hpp).
+struct subtraction {
+    static constexpr std::string_view name = "sub";
+    static constexpr std::string_view vocabulary = "0123456789-= \n";
+    static constexpr int max_carry = 1;  ///< the borrow
+    static constexpr std::string_view carry_name = "borrow";
+    /// Its positions are the adder's (the same layers but one table, which reads and writes no
+    /// position): proven for every D = 1..16 (tests/proofs/all_inputs), failing at 17
+    /// (tests/proofs/positions.cpp).
+    static constexpr std::size_t max_digits = 16;
+    using build = subtraction_weights;
+    static constexpr column_result column(int x, int y, int borrow) {
+        int const d = x - y - borrow;
+        return d < 0 ? column_result{d + 10, 1} : column_result{d, 0};
+    }
+    static constexpr answer_parts answer(std::uint64_t a, std::uint64_t b, std::size_t digits) {
+        if (a >= b) return {a - b, 0};
+        return {power_of_ten(digits) + a - b, 1};  // ten's complement, and the borrow out
+    }
+};
+
+/// The column table of subtraction::column: digit (x − y − b) mod 10, borrow out 1 where x − y − b < 0.
+template <class L>
+constexpr mlp_for<L, 200> subtract_with_borrow(L const&, slot left, slot right, slot borrow, slot out) {
+    return column_table<L>(left, right, borrow, out, &subtraction::column, "subtract_with_borrow");
+}
+
+/// Builds the subtraction network: the seed's with the subtract_with_borrow table.
+struct subtraction_weights {
+    constexpr auto operator()() const {
+        auto const& L = seed_layout;
+        return column_network<subtraction>(subtract_with_borrow(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
+                                           "find_and_store('-' → left_pos)");
+    }
+};
+
+static_assert(program<subtraction>);
+
+/// Subtraction of D-digit operands.
+template <std::size_t Digits, class Build = subtraction_weights>
+using subtractor = model<subtraction, Digits, Build>;
+
+}  // namespace ctformer
 // ---- ctformer/model/prompt.hpp
-// ctformer/model/prompt.hpp — reading a prompt "DDDD+DDDD=" into token ids.
+// ctformer/model/prompt.hpp — reading a prompt "DDDD+DDDD=" (the operation its program's:
+// model/program.hpp) into token ids, and the answer a program expects.
 //
 // A malformed prompt is a prompt_error that says what is wrong and at which character. In a
 // constant expression the error cannot be thrown, so compilation stops at the line that would
@@ -2219,7 +2497,10 @@ struct adder {
 
 namespace ctformer {
 
-/// A prompt that is not of the form DDDD+DDDD= (D digits, '+', D digits, '=').
+struct addition;
+
+/// A prompt that is not of the form DDDD+DDDD= (D digits, the operation, D digits, '=');
+/// expected_plus is the operation's place, whatever the program's operation is.
 class prompt_error : public std::invalid_argument {
 public:
     enum class kind { empty, too_long, unknown_character, wrong_length, expected_digit, expected_plus, expected_equals };
@@ -2251,8 +2532,8 @@ inline std::string describe_char(char c) {
     return s;
 }
 
-[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits) {
-    std::string const shape = std::string(digits, 'D') + "+" + std::string(digits, 'D') + "=";
+[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits, char op) {
+    std::string const shape = std::string(digits, 'D') + op + std::string(digits, 'D') + "=";
     std::string msg = "malformed prompt \"";
     for (char c : text.substr(0, 64))
         msg += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
@@ -2266,7 +2547,7 @@ inline std::string describe_char(char c) {
             msg += "the prompt has " + std::to_string(text.size()) + " characters; expected " + shape;
             break;
         case prompt_error::kind::unknown_character:
-            msg += "character " + describe_char(text[at]) + " at position " + std::to_string(at) + " is not one of 0123456789+=";
+            msg += "character " + describe_char(text[at]) + " at position " + std::to_string(at) + " is not one of 0123456789" + op + "=";
             break;
         case prompt_error::kind::wrong_length:
             msg += "it has " + std::to_string(text.size()) + " characters; a " + std::to_string(digits) + "-digit prompt " +
@@ -2276,14 +2557,14 @@ inline std::string describe_char(char c) {
             msg += "expected a digit at position " + std::to_string(at) + ", found " + describe_char(text[at]);
             bool const first = at < digits;
             std::size_t const start = first ? 0 : digits + 1;
-            if ((text[at] == '+' || text[at] == '=') && at > start)
+            if ((text[at] == op || text[at] == '=') && at > start)
                 msg += std::string("; the ") + (first ? "first" : "second") + " operand has " + std::to_string(at - start) +
                        " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(digits);
             msg += " (shape " + shape + ")";
             break;
         }
         case prompt_error::kind::expected_plus:
-            msg += "expected '+' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape +
+            msg += std::string("expected '") + op + "' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape +
                    ")";
             break;
         case prompt_error::kind::expected_equals:
@@ -2296,7 +2577,8 @@ inline std::string describe_char(char c) {
 
 }  // namespace detail
 
-/// Token id of a character, or vocab_size if it has none.
+/// Token id of a character in the seed's vocabulary, or vocab_size if it has none (a program's:
+/// token_in<P>, model/program.hpp).
 constexpr std::size_t token_of(char c) {
     for (std::size_t i = 0; i < vocab_size; ++i)
         if (vocabulary[i] == c) return i;
@@ -2309,39 +2591,42 @@ struct prompt_tokens {
     std::array<std::uint8_t, 2 * Digits + 2> ids{};
 };
 
-/// Reads "DDDD+DDDD=" for the given digit count. Throws prompt_error (at run time) or stops the
-/// compilation (in a constant expression) at the check that failed.
-template <std::size_t Digits>
+/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' (the
+/// seed's addition by default). Throws prompt_error (at run time) or stops the compilation (in a
+/// constant expression) at the check that failed.
+template <std::size_t Digits, class P = addition>
 constexpr prompt_tokens<Digits> parse_prompt(std::string_view text) {
+    constexpr char op = operation_symbol<P>;
     using k = prompt_error::kind;
     constexpr std::size_t n = 2 * Digits + 2;
-    if (text.empty()) detail::prompt_fail(k::empty, text, 0, Digits);  // the prompt is empty
-    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), Digits);  // absurdly long
+    if (text.empty()) detail::prompt_fail(k::empty, text, 0, Digits, op);  // the prompt is empty
+    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), Digits, op);  // absurdly long
     for (std::size_t i = 0; i < text.size(); ++i) {
         char const c = text[i];
-        bool const allowed = (c >= '0' && c <= '9') || c == '+' || c == '=';
-        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, Digits);  // a character is not one of 0123456789+=
+        bool const allowed = (c >= '0' && c <= '9') || c == op || c == '=';
+        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, Digits, op);  // a character is not one of 0123456789+=
     }
     for (std::size_t i = 0; i < text.size() && i < n; ++i) {
         char const c = text[i];
         bool const digit = c >= '0' && c <= '9';
         if (i == Digits) {
-            if (c != '+') detail::prompt_fail(k::expected_plus, text, i, Digits);  // '+' must follow the first operand's D digits
+            if (c != op) detail::prompt_fail(k::expected_plus, text, i, Digits, op);  // the operation must follow the first operand's D digits
         } else if (i == n - 1) {
             if (c != '=')
-                detail::prompt_fail(k::expected_equals, text, i, Digits);  // '=' must follow the second operand's D digits
+                detail::prompt_fail(k::expected_equals, text, i, Digits, op);  // '=' must follow the second operand's D digits
         } else if (!digit) {
-            detail::prompt_fail(k::expected_digit, text, i, Digits);  // operands are exactly D digits each
+            detail::prompt_fail(k::expected_digit, text, i, Digits, op);  // operands are exactly D digits each
         }
     }
     if (text.size() != n)
-        detail::prompt_fail(k::wrong_length, text, text.size(), Digits);  // a D-digit prompt has 2D+2 characters
+        detail::prompt_fail(k::wrong_length, text, text.size(), Digits, op);  // a D-digit prompt has 2D+2 characters
     prompt_tokens<Digits> p{};
-    for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_of(text[i]));
+    for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
     return p;
 }
 
-/// The prompt for two operands, zero-padded to D digits each.
+/// The prompt for two operands, zero-padded to D digits each (token ids: every program's are the
+/// same, model/program.hpp).
 template <std::size_t Digits>
 constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
     std::uint64_t limit = 1;
@@ -2354,35 +2639,34 @@ constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
         a /= 10;
         b /= 10;
     }
-    p.ids[Digits] = static_cast<std::uint8_t>(token::plus);
+    p.ids[Digits] = static_cast<std::uint8_t>(token::operation);
     p.ids[2 * Digits + 1] = static_cast<std::uint8_t>(token::equals);
     return p;
 }
 
-/// 10^d.
-constexpr std::uint64_t power_of_ten(std::size_t d) {
-    std::uint64_t p = 1;
-    for (std::size_t i = 0; i < d; ++i) p *= 10;
-    return p;
-}
-
-/// The expected answer for a + b: the D + 1 digits of the sum, least significant first, then '\n'.
-template <std::size_t Digits>
+/// The answer program P expects for a and b: the D low digits of its result, least significant
+/// first, the digit above them (the carry or borrow out), then '\n' — from integer arithmetic
+/// (P::answer), not from the column rule the network and the proof follow.
+template <std::size_t Digits, class P = addition>
 constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
+    answer_parts const r = P::answer(a, b, Digits);
     std::array<char, Digits + 2> out{};
-    std::uint64_t s = a + b;
-    for (std::size_t i = 0; i <= Digits; ++i) {
-        out[i] = static_cast<char>('0' + s % 10);
-        s /= 10;
+    std::uint64_t low = r.low;
+    for (std::size_t i = 0; i < Digits; ++i) {
+        out[i] = static_cast<char>('0' + low % 10);
+        low /= 10;
     }
+    out[Digits] = static_cast<char>('0' + r.top);
     out[Digits + 1] = '\n';
     return out;
 }
 
 }  // namespace ctformer
 // ---- ctformer/proof/all_inputs.hpp
-// ctformer/proof/all_inputs.hpp — the proof that the adder is right for every input: all 10^(2D)
-// additions of D-digit operands, from premises the compiler checks on the real compiled network.
+// ctformer/proof/all_inputs.hpp — the proof that a program's network is right for every input: all
+// 10^(2D) prompts of D-digit operands, from premises the compiler checks on the real compiled network.
+// The program (model/program.hpp) is the one the network's weights claim to run; its column rule
+// and grammar say what each answer row must hold.
 //
 // The idea (docs/proof.md tells it at length). Generation runs the forward pass on the rows from '='
 // on, one per answer token. Follow one such row through the program, layer by layer, holding its
@@ -2390,15 +2674,16 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 //   * a position part — pos, the cursors, distance: the same numbers for every input, and
 //   * digit registers — token, left, right, out, carry, final — each an exact one-hot (or zero, or
 //     for the one-column carry an exact 0 or 1) whose value is a *symbol*: the token of row j, the
-//     sum digit or carry of three other symbols, a constant.
+//     column digit or carry (the program's column rule) of three other symbols, a constant.
 // At each layer the walk enumerates every value the digit registers the layer reads or writes can
 // hold (ten digits for a token of a digit row, two for a carry, ...), runs the real compiled layer
 // on each case, and checks that the position part comes out the same in every case, that each
 // written digit register is again an exact one-hot, and that its new value is one rule of the
-// cases — unchanged, a copy of one of the inputs, the sum digit or carry of three inputs, a
+// cases — unchanged, a copy of one of the inputs, the column digit or carry of three inputs, a
 // constant. Attention is checked to choose the same row with weight exactly 1 whatever the digits
 // (its queries and keys are evaluated for every token a row may hold). At the end the final
-// register's symbol must be the k-th digit of the schoolbook sum (built here independently), and
+// register's symbol must be the k-th digit of the program's schoolbook answer (built here from its
+// column rule, independently of the network), and
 // the unembedding must turn every value it can take into that token.
 //
 // Because a compiled layer's update is a function of the columns it reads (its sparse lists name
@@ -2814,10 +3099,11 @@ struct text_writer {
 }  // namespace ctformer::detail
 // ---- ctformer/runtime/generate.hpp
 // ctformer/runtime/generate.hpp — greedy generation: push the prompt, predict, push the prediction,
-// until the end token; add(), the task itself; and adds_correctly, the predicate that proofs, tests
-// and the checker share.
+// until the end token; run() (add(), for the seed's adder), the task itself; and answers_correctly, the
+// predicate that proofs, tests and the checker share.
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -2859,6 +3145,7 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 template <class Model, class ReuseFor, class Observe = no_observer>
 constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<Model::digits> const& prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
+    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     generation<max_rows> g{};
     std::size_t n = 0;
     for (auto id : prompt.ids) {
@@ -2893,27 +3180,42 @@ constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prom
 
 template <class Model>
 constexpr generation<max_rows> generate(std::string_view prompt, std::size_t count) {
-    return generate<Model>(parse_prompt<Model::digits>(prompt), count);
+    return generate<Model>(parse_prompt<Model::digits, program_of_model<Model>>(prompt), count);
 }
 
-/// The task: the sum's D + 1 digits, least significant first, then '\n'.
+/// The task: the answer's D + 1 digits, least significant first, then '\n' (for a prompt in the
+/// model's program: "0999-0111=" for a subtractor).
 template <class Model>
-constexpr generation<max_rows> add(std::string_view prompt) {
+constexpr generation<max_rows> run(std::string_view prompt) {
     return generate<Model>(prompt, Model::answer_length);
 }
 
-/// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
-/// significant first, and then '\n' — and nothing else: generation as ctformer::add runs it (the
-/// plain forward pass). The expected answer comes from integer arithmetic.
+/// The seed's task: the sum's D + 1 digits, least significant first, then '\n'.
 template <class Model>
-constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
+    requires std::same_as<program_of_model<Model>, addition>
+constexpr generation<max_rows> add(std::string_view prompt) {
+    return run<Model>(prompt);
+}
+
+/// True when the network, given the prompt for a and b, generates the D + 1 digits its program's
+/// answer() gives (least significant first) and then '\n' — and nothing else: generation as
+/// ctformer::run runs it (the plain forward pass). The expected answer comes from integer arithmetic.
+template <class Model>
+constexpr bool answers_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
     auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
-    auto const want = expected_answer<Model::digits>(a, b);
+    auto const want = expected_answer<Model::digits, program_of_model<Model>>(a, b);
     if (m) m->merge(g.margin);
     if (g.generated != Model::answer_length) return false;
     for (std::size_t i = 0; i < Model::answer_length; ++i)
         if (g.answer()[i] != want[i]) return false;
     return true;
+}
+
+/// answers_correctly, for the seed's adder: the D + 1 digits of a + b and '\n'.
+template <class Model>
+    requires std::same_as<program_of_model<Model>, addition>
+constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
+    return answers_correctly<Model>(a, b, m);
 }
 
 }  // namespace ctformer
@@ -2928,6 +3230,7 @@ struct walk_model {
     static constexpr auto const& net = network_of<Build>;
     static constexpr auto const& structure = structure_of<Build>;
     static constexpr std::size_t digits = D;
+    using build = Build;
 };
 
 }  // namespace detail
@@ -3057,7 +3360,7 @@ enum class premise : std::uint8_t {
     pass,  ///< (c) a body layer maps every case of its digit registers by one rule, exactly
     copy,  ///< (d) copy_on_match writes out into final in the matching row only
     epilogue,  ///< (e) the epilogue's layers and the unembedding: carry digit, '\n', the token
-    answer,  ///< the final register holds the k-th digit of the sum, for every input
+    answer,  ///< the final register holds the k-th digit of the program's answer, for every input
     start,  ///< (s) every row's embedding, for every token it may hold, is what the walk starts from
     path,  ///< (p) generation as users run it goes through the walk's states, layer by layer
 };
@@ -3076,7 +3379,7 @@ constexpr std::string_view premise_claim(premise p) {
         "each body layer maps every case of its digit registers by one exact rule",
         "copy_on_match copies out into final in the matching row, leaves it elsewhere",
         "carry_out, end_token and the unembedding give the carry digit, '\\n', the token",
-        "the final register holds the sum's digit of its row, for every input",
+        "the final register holds the answer's digit of its row, for every input",
         "each row's embedding: its token one-hot, digit registers empty, position part token-free",
         "ctformer::add's own forward pass matches the walk after every layer",
     };
@@ -3128,11 +3431,12 @@ struct all_inputs_report {
 namespace detail {
 
 /// What a symbol is: how a digit register's value is made from the operands' digits.
-enum class symbol_kind : std::uint8_t { zero, token_of, sum_digit, carry_of, constant };
+enum class symbol_kind : std::uint8_t { zero, token_of, column_digit, column_carry, constant };
 
 struct symbol {
     symbol_kind kind = symbol_kind::zero;
-    std::uint16_t a = 0, b = 0, c = 0;  ///< token_of: a = row; constant: a = value; sum/carry: three symbols, sorted
+    std::uint16_t a = 0, b = 0, c = 0;  ///< token_of: a = row; constant: a = value; column: three symbols, x y carry
+                                        ///< (canonical: the least order the column rule cannot tell apart)
     constexpr bool operator==(symbol const&) const = default;
 };
 
@@ -3154,6 +3458,30 @@ constexpr std::string_view distinct_layer_name(Net const& net, std::size_t slot)
     return name;
 }
 
+/// The orders of three arguments: order k reads (args[perm[k][0]], args[perm[k][1]], args[perm[k][2]]).
+inline constexpr std::array<std::array<std::uint8_t, 3>, 6> argument_orders = {
+    {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}};
+
+/// Which argument orders program P's column rule cannot tell apart: f(permuted) = f(args), digit and
+/// carry, for every three values 0–9 (a superset of what the rule meets). Symbols are interned in
+/// the least such order, so that equal functions of the same symbols are one symbol (addition's
+/// rule is symmetric in all three, subtraction's in the two it subtracts).
+template <class P>
+constexpr std::array<bool, 6> rule_symmetries() {
+    std::array<bool, 6> same{};
+    for (std::size_t k = 0; k < 6; ++k) {
+        same[k] = true;
+        for (int x = 0; x < 10 && same[k]; ++x)
+            for (int y = 0; y < 10 && same[k]; ++y)
+                for (int z = 0; z < 10 && same[k]; ++z) {
+                    int const v[3] = {x, y, z};
+                    auto const& o = argument_orders[k];
+                    if (!(P::column(v[o[0]], v[o[1]], v[o[2]]) == P::column(x, y, z))) same[k] = false;
+                }
+    }
+    return same;
+}
+
 constexpr int popcount(std::uint64_t x) {
     int n = 0;
     for (; x; x &= x - 1) ++n;
@@ -3171,6 +3499,7 @@ template <class Build>
 class all_inputs {
 public:
     static constexpr auto const& net = network_of<Build>;  ///< the weights the walk evaluates
+    using program_type = program_of<Build>;  ///< the program the weights claim to run: what the walk checks
     /// The same network as a constant, for what depends on structure alone (a runtime_build's
     /// weights change, its structure does not).
     static constexpr auto const& structure = structure_of<Build>;
@@ -3180,6 +3509,12 @@ public:
     using row = row_vector<width>;
     using shape = network_shape<std::remove_cvref_t<decltype(net)>>;
     static constexpr std::size_t max_steps = shape::steps(max_walk_digits);
+    /// The values a column carry takes: 0..max_carry.
+    static constexpr detail::value_set carry_values = [] {
+        detail::value_set v = 0;
+        for (int c = 0; c <= program_type::max_carry; ++c) v |= detail::value_bit(c);
+        return v;
+    }();
 
     /// Premise (p)'s record: generation as users run it (ctformer::generate, the plain forward pass
     /// and greedy choice) on the representative prompt — every operand digit 0 — with, per answer row
@@ -3227,7 +3562,8 @@ public:
                 tr.digest[pass * max_steps + step] = step_digest(layer, step + 1 == steps, [xp](std::size_t c) { return xp[c].raw; });
         });
         tr.passes = g.generated;
-        for (std::size_t j = 0; j < g.length && j < max_rows; ++j) tr.tokens[j] = static_cast<std::uint8_t>(token_of(g.text[j]));
+        for (std::size_t j = 0; j < g.length && j < max_rows; ++j)
+            tr.tokens[j] = static_cast<std::uint8_t>(token_in<program_type>(g.text[j]));
         // premise (s), once for the rows generation placed (every walk of the trace starts there)
         walker w{D, 2 * D + tr.passes, &tr};
         w.check_start();
@@ -3444,13 +3780,18 @@ private:
         }();
         std::array<std::uint8_t, width> reg_of_ = register_of;
         digit_free_table digit_free_ = digit_free_keys_now();
+        std::array<bool, 6> symmetries_ = detail::rule_symmetries<program_type>();
 
         // ---- symbols -------------------------------------------------------------------------
         constexpr std::uint16_t intern(symbol s) {
-            if (s.kind == symbol_kind::sum_digit || s.kind == symbol_kind::carry_of) {  // order-free
-                if (s.a > s.b) std::swap(s.a, s.b);
-                if (s.b > s.c) std::swap(s.b, s.c);
-                if (s.a > s.b) std::swap(s.a, s.b);
+            if (s.kind == symbol_kind::column_digit || s.kind == symbol_kind::column_carry) {  // the least order the rule allows
+                std::uint16_t const v[3] = {s.a, s.b, s.c};
+                for (std::size_t k = 0; k < 6; ++k) {
+                    if (!symmetries_[k]) continue;
+                    auto const& o = detail::argument_orders[k];
+                    symbol const t{s.kind, v[o[0]], v[o[1]], v[o[2]]};
+                    if (t.a < s.a || (t.a == s.a && (t.b < s.b || (t.b == s.b && t.c < s.c)))) s = t;
+                }
             }
             for (std::size_t i = 0; i < n_symbols; ++i)
                 if (pool[i] == s) return static_cast<std::uint16_t>(i);
@@ -3460,15 +3801,15 @@ private:
             switch (s.kind) {
                 case symbol_kind::zero: at_representative[n_symbols] = 0; break;
                 case symbol_kind::token_of: at_representative[n_symbols] = trace->tokens[s.a]; break;
-                case symbol_kind::sum_digit: at_representative[n_symbols] = (a + b + c) % 10; break;
-                case symbol_kind::carry_of: at_representative[n_symbols] = (a + b + c) / 10; break;
+                case symbol_kind::column_digit: at_representative[n_symbols] = program_type::column(a, b, c).digit; break;
+                case symbol_kind::column_carry: at_representative[n_symbols] = program_type::column(a, b, c).carry; break;
                 case symbol_kind::constant: at_representative[n_symbols] = s.a; break;
             }
             return static_cast<std::uint16_t>(n_symbols++);
         }
-        /// The token row j holds: fixed for '+' and '=', any digit for an operand or answer digit.
+        /// The token row j holds: fixed for the operation and '=', any digit for an operand or answer digit.
         constexpr value_set token_values(std::size_t j) const {
-            if (j == digits) return detail::value_bit(static_cast<int>(token::plus));
+            if (j == digits) return detail::value_bit(static_cast<int>(token::operation));
             if (j == 2 * digits + 1) return detail::value_bit(static_cast<int>(token::equals));
             return detail::digit_values;
         }
@@ -3478,8 +3819,8 @@ private:
             switch (s.kind) {
                 case symbol_kind::zero: return detail::value_bit(zero_value(g));
                 case symbol_kind::token_of: return token_values(s.a);
-                case symbol_kind::sum_digit: return detail::digit_values;
-                case symbol_kind::carry_of: return detail::value_bit(0) | detail::value_bit(1);
+                case symbol_kind::column_digit: return detail::digit_values;
+                case symbol_kind::column_carry: return carry_values;
                 case symbol_kind::constant: return detail::value_bit(static_cast<int>(s.a));
             }
             return 0;
@@ -3577,9 +3918,11 @@ private:
         }
 
         /// The rule a written register's new value follows, learnt over all cases.
-        enum class rule : std::uint8_t { unchanged, copy, sum, carry, constant };
+        enum class rule : std::uint8_t { unchanged, copy, column_digit, column_carry, constant };
         struct rule_set {
-            bool unchanged = true, constant = true, sum = true, carry = true;
+            bool unchanged = true, constant = true;
+            std::array<bool, 6> digit{true, true, true, true, true, true};  ///< the column digit, per argument order
+            std::array<bool, 6> carry{true, true, true, true, true, true};  ///< the column carry, per argument order
             std::array<bool, 8> copy{};
             bool started = false;
             int first = detail::bad_value;
@@ -3625,15 +3968,20 @@ private:
             for (std::size_t i = 0; i < cs.n; ++i)
                 if (!cs.var[i].read || now != value[i]) rs.copy[i] = false;
             if (n_read == 3 && value[reads[0]] >= 0 && value[reads[1]] >= 0 && value[reads[2]] >= 0) {
-                int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
-                if (now != sum % 10) rs.sum = false;
-                if (now != sum / 10) rs.carry = false;
+                for (std::size_t k = 0; k < 6; ++k) {
+                    if (!rs.digit[k] && !rs.carry[k]) continue;
+                    auto const& o = detail::argument_orders[k];
+                    column_result const c = program_type::column(value[reads[o[0]]], value[reads[o[1]]], value[reads[o[2]]]);
+                    if (now != c.digit) rs.digit[k] = false;
+                    if (now != c.carry) rs.carry[k] = false;
+                }
             } else {
-                rs.sum = rs.carry = false;
+                rs.digit = {};
+                rs.carry = {};
             }
         }
         static constexpr bool alive(rule_set const& rs) {
-            return rs.unchanged || rs.constant || rs.sum || rs.carry || any(rs.copy);
+            return rs.unchanged || rs.constant || any(rs.digit) || any(rs.carry) || any(rs.copy);
         }
 
         /// Runs `run(x, values)` on the cases of `cs` and learns, for each written digit register,
@@ -3800,9 +4148,9 @@ private:
                     auto w = fail(lc.kind, lc.layer, sg.offset);
                     w << registers[g].first << " follows no rule";
                     if (n_read == 3) {
-                        int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
-                        w << " (a sum digit would be " << static_cast<long long>(sum % 10) << ", a carry "
-                          << static_cast<long long>(sum / 10) << ")";
+                        column_result const c = program_type::column(value[reads[0]], value[reads[1]], value[reads[2]]);
+                        w << " (a column digit would be " << static_cast<long long>(c.digit) << ", a carry "
+                          << static_cast<long long>(c.carry) << ")";
                     }
                     w << ": " << describe(cs, value) << " gives " << static_cast<long long>(now);
                     return false;
@@ -3812,7 +4160,8 @@ private:
         }
 
         /// The rule a register followed in every case, the first that holds of: unchanged, a copy of
-        /// another variable, the sum digit or carry of the three variables read, a constant.
+        /// another variable, the column digit or carry of the three variables read (in the first
+        /// argument order that fits), a constant.
         static constexpr learnt conclude(case_set const& cs, rule_set const& rs, std::size_t own, std::array<std::size_t, 8> const& reads) {
             learnt l{};
             std::size_t copied = SIZE_MAX;
@@ -3822,8 +4171,14 @@ private:
                 l.kind = rule::unchanged;
             else if (copied != SIZE_MAX)
                 l.kind = rule::copy, l.var = static_cast<std::uint8_t>(copied);
-            else if (rs.sum || rs.carry)  // the three inputs, three bits each
-                l.kind = rs.sum ? rule::sum : rule::carry, l.value = static_cast<int>(reads[0] | reads[1] << 3 | reads[2] << 6);
+            else if (any(rs.digit) || any(rs.carry)) {  // the three inputs in the order that fits, three bits each
+                bool const digit = any(rs.digit);
+                std::size_t k = 0;
+                while (!(digit ? rs.digit[k] : rs.carry[k])) ++k;
+                auto const& o = detail::argument_orders[k];
+                l.kind = digit ? rule::column_digit : rule::column_carry;
+                l.value = static_cast<int>(reads[o[0]] | reads[o[1]] << 3 | reads[o[2]] << 6);
+            }
             else
                 l.kind = rule::constant, l.value = rs.first;
             return l;
@@ -3837,9 +4192,9 @@ private:
                 switch (l.kind) {
                     case rule::unchanged: break;
                     case rule::copy: sym[g] = cs.var[l.var].symbol; break;
-                    case rule::sum:
-                    case rule::carry:
-                        sym[g] = intern(symbol{l.kind == rule::sum ? symbol_kind::sum_digit : symbol_kind::carry_of,
+                    case rule::column_digit:
+                    case rule::column_carry:
+                        sym[g] = intern(symbol{l.kind == rule::column_digit ? symbol_kind::column_digit : symbol_kind::column_carry,
                                                cs.var[static_cast<std::size_t>(l.value & 7)].symbol,
                                                cs.var[static_cast<std::size_t>(l.value >> 3 & 7)].symbol,
                                                cs.var[static_cast<std::size_t>(l.value >> 6 & 7)].symbol});
@@ -3862,7 +4217,8 @@ private:
                 if (lc.written[g] && is_digit_register(g)) encode(base, g, lowest(values_of(sym[g], g)));
         }
 
-        static constexpr bool any(std::array<bool, 8> const& a) {
+        template <std::size_t N>
+        static constexpr bool any(std::array<bool, N> const& a) {
             for (bool b : a)
                 if (b) return true;
             return false;
@@ -4085,15 +4441,16 @@ private:
                   &print);
         }
 
-        /// The symbol the final register must hold in row r: the schoolbook sum's digit.
+        /// The symbol the final register must hold in row r: the digit of the program's schoolbook
+        /// answer, its column rule applied from the right to the operands' digits (x from the first).
         constexpr std::uint16_t expected_symbol() {
             std::size_t const D = digits;
             std::uint16_t carry = intern(symbol{symbol_kind::zero});
             for (std::size_t k = 1; k <= D; ++k) {
                 auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(D - k)});
                 auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(2 * D + 1 - k)});
-                auto const digit = intern(symbol{symbol_kind::sum_digit, a, b, carry});
-                carry = intern(symbol{symbol_kind::carry_of, a, b, carry});
+                auto const digit = intern(symbol{symbol_kind::column_digit, a, b, carry});
+                carry = intern(symbol{symbol_kind::column_carry, a, b, carry});
                 if (r == 2 * D + k) return digit;
             }
             if (r == 3 * D + 1) return carry;
@@ -4248,12 +4605,12 @@ private:
                 fail(premise::answer, "unembed") << "the unembedding reads more than one register";
                 return;
             }
-            // the final register: the sum's digit, and the unembedding turns each value into its token
+            // the final register: the answer's digit, and the unembedding turns each value into its token
             std::uint16_t const want = expected_symbol();
             ++report[premise::answer].cases;
             if (sym[answer_register] != want) {
                 fail(premise::answer, "unembed") << registers[answer_register].first << " does not hold the "
-                                                 << (r == 3 * digits + 2 ? "end token" : "sum digit") << " of row "
+                                                 << (r == 3 * digits + 2 ? "end token" : "answer digit") << " of row "
                                                  << static_cast<long long>(r);
                 return;
             }
@@ -4374,7 +4731,7 @@ constexpr range_result check_range(std::uint64_t a_begin, std::uint64_t a_end) {
     for (std::uint64_t a = a_begin; a < a_end; ++a)
         for (std::uint64_t b = 0; b < power_of_ten(D); ++b) {
             margins m{};
-            bool const right = adds_correctly<Model>(a, b, &m);
+            bool const right = answers_correctly<Model>(a, b, &m);
             out.margin.merge(m);
             ++out.checked;
             if (right)
@@ -4402,7 +4759,7 @@ struct wrong_answer {
 ///   static_assert(ctformer::proven_sum<ctformer::adder<4>, 999, 111>);
 template <class Model, std::uint64_t FirstOperand, std::uint64_t SecondOperand>
 inline constexpr bool proven_sum =
-    detail::wrong_answer<FirstOperand, SecondOperand, adds_correctly<Model>(FirstOperand, SecondOperand)>::proven;
+    detail::wrong_answer<FirstOperand, SecondOperand, answers_correctly<Model>(FirstOperand, SecondOperand)>::proven;
 
 /// The exhaustive proof of a range: true when every addition in Result was right. A wrong one
 /// stops the build at detail::wrong_answer<a, b, false>, which names the first wrong pair:

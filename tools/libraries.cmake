@@ -48,6 +48,7 @@ function(ctformer_tool_libraries)
         ${dir}/commands/ctformer.cpp
         ${dir}/commands/common.cpp
         ${dir}/commands/add.cpp
+        ${dir}/commands/run.cpp
         ${dir}/commands/trace.cpp
         ${dir}/commands/export.cpp
         ${dir}/commands/plot.cpp
@@ -62,6 +63,7 @@ function(ctformer_tool_libraries)
         ${dir}/page/dataflow.cpp
         ${dir}/page/picture.cpp
         ${dir}/adders/adders.cpp
+        ${dir}/adders/programs.cpp
         ${ctformer_adder_units})
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,

@@ -5,7 +5,8 @@
 // page tables), the reference path and the bounds analysis; ctformer/ctformer.hpp has everything.
 #pragma once
 
-#include "ctformer/model/adder.hpp"
+#include "ctformer/model/addition.hpp"
+#include "ctformer/model/subtraction.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/proof/all_inputs.hpp"

@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include <ctformer/model/adder.hpp>
+#include <ctformer/model/addition.hpp>
 #include <ctformer/runtime/check.hpp>
 
 namespace {

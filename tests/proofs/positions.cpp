@@ -17,3 +17,11 @@ void one_past_max_digits() {
     static_assert(!past.holds, "the position premise fails one digit past max_digits");
     static_assert(past.failure.row == 52);
 }
+
+// subtraction::max_digits: its positions are the adder's (one table differs, and it reads and writes
+// no position), and the premise shows it.
+void subtraction_digits() {
+    static_assert(ctformer::positions_hold<ctformer::subtraction_weights, 4>);
+    constexpr auto past = ctformer::position_premise<ctformer::subtraction_weights, ctformer::subtraction::max_digits + 1>();
+    static_assert(!past.holds, "the position premise fails one digit past subtraction's max_digits");
+}

@@ -22,6 +22,11 @@ expect() {  # expect REGEX TOOL ARGS...
 expect "required"                               "$ctformer" add
 expect "no command given"                       "$ctformer"
 expect "character '-' at position 4"            "$ctformer" add 0999-0111=
+expect "character '\*' at position 4 is not one of 0123456789\+=" "$ctformer" run 0999*0111=
+expect "character '\+' at position 7 is not one of 0123456789-=" "$ctformer" run 0999-01+1=
+expect "the first operand has 3 digits"         "$ctformer" run 099-0111=
+expect "--digits"                               "$ctformer" run 0999-0111= --digits 17
+expect "operands have 17 digits"                "$ctformer" run 00000000000000000-00000000000000000=
 expect "the first operand has 3 digits"         "$ctformer" add 099+0111=
 expect "it has 9 characters"                    "$ctformer" add 0999+0111
 expect "empty"                                  "$ctformer" add ""

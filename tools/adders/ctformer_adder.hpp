@@ -17,6 +17,8 @@ template <class Model>
 adder_ops make_adder_ops() {
     constexpr std::size_t D = Model::digits;
     adder_ops ops;
+    ops.program = program_of_model<Model>::name;
+    ops.carry_name = program_of_model<Model>::carry_name;
     ops.digits = D;
     ops.answer_length = Model::answer_length;
     ops.generate = [](std::string_view prompt, std::size_t count) { return generate<Model>(prompt, count); };

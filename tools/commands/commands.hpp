@@ -44,6 +44,15 @@ struct add_options {
 int run_add(add_options const& o);
 command add_command(CLI::App& ctformer);
 
+// ctformer run PROMPT: any program's answer (the prompt's operation picks it) and what it means
+struct run_options {
+    std::string prompt;
+    std::size_t digits = 0, tokens = 0;
+    bool margins = false;
+};
+int run_run(run_options const& o);
+command run_command(CLI::App& ctformer);
+
 // ctformer trace PROMPT: the last row's registers after every layer
 struct trace_options {
     std::string prompt;

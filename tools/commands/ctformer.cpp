@@ -2,6 +2,8 @@
 //
 //   ctformer add 0999+0111=             → 0999+0111=01110 and the end token, and the sum it means
 //   ctformer add 0999+0111= --tokens 3  → stop after three tokens
+//   ctformer run 0999-0111=             → any program, picked by the operation: 0999-0111=88800 and
+//                                         the end token, and what it means (0888, borrow out 0)
 //   ctformer trace 0999+0111=           → the registers after every layer, decoded
 //   ctformer export --json              → the network as data
 //   ctformer plot 0999+0111= -o DIR     → PNG heatmaps: weights, the stream after each layer, attention
@@ -34,7 +36,7 @@ int run_parsed(std::vector<ctformer::tools::command> const& commands) {
     try {
         for (auto const& c : commands)
             if (c.app->parsed()) return c.run();
-        tell("ctformer: no command given; expected one of: add, trace, export, plot, explain, bounds, prove (see --help)\n");
+        tell("ctformer: no command given; expected one of: add, run, trace, export, plot, explain, bounds, prove (see --help)\n");
         return exit_usage;
     } catch (...) {
         return exit_status_of_error("ctformer");
@@ -52,8 +54,9 @@ int ctformer_main(int argc, char** argv) {
         "ctformer: a transformer whose weights are computed and whose forward pass the compiler evaluates.\n"
         "Exit status: 0 done, 1 a check that fails (bounds, prove), 2 bad usage, 4 an output or system failure."};
     app.require_subcommand(0, 1);
-    std::vector<command> const commands{add_command(app),  trace_command(app),   export_command(app),
-                                        plot_command(app), explain_command(app), bounds_command(app), prove_command(app)};
+    std::vector<command> const commands{add_command(app),     run_command(app),     trace_command(app),
+                                        export_command(app),  plot_command(app),    explain_command(app),
+                                        bounds_command(app),  prove_command(app)};
     int status = exit_ok;
     try {
         app.parse(argc, argv);

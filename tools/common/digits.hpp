@@ -33,7 +33,7 @@ inline std::size_t digits_of_prompt(std::string const& prompt) {
     if (prompt.size() % 2 == 0 && prompt.size() >= 2 * min_digits + 2) {
         std::size_t const d = (prompt.size() - 2) / 2;
         if (d <= max_digits) return d;
-        if (prompt[d] == '+' && prompt.back() == '=')
+        if ((prompt[d] == '+' || prompt[d] == '-') && prompt.back() == '=')
             throw std::invalid_argument("the prompt's operands have " + std::to_string(d) + " digits; the tools take 1 to " +
                                         std::to_string(max_digits));
     }
@@ -43,8 +43,12 @@ inline std::size_t digits_of_prompt(std::string const& prompt) {
 struct trace_result;
 struct plot_set;
 
-/// What the `ctformer` command does with the D-digit adder (tools/adders/ctformer_adder.cpp.in).
+/// What the `ctformer` command does with a D-digit program: the adder's in full
+/// (tools/adders/ctformer_adder.cpp.in); another program's generation only (tools/adders/programs.cpp),
+/// its other entries null.
 struct adder_ops {
+    std::string_view program = "add";  ///< the program's name (model/program.hpp)
+    std::string_view carry_name = "carry";  ///< what its top answer digit is called
     std::size_t digits = 0;
     std::size_t answer_length = 0;  ///< D + 1 digits and '\n'
     /// Greedy generation of at most `count` tokens after the prompt (ctformer::generate).
@@ -61,6 +65,18 @@ struct adder_ops {
 
 /// The operations for d digits; throws std::invalid_argument outside [1, 16].
 adder_ops const& adder_for(std::size_t d);
+
+/// The programs the tools run, by name: "add", "sub".
+inline constexpr std::string_view program_names[] = {"add", "sub"};
+
+/// The program a prompt is written for: the one whose operation is its first character that is
+/// not a digit ('+' add, '-' sub), else add (so that the parser reports a malformed prompt against
+/// the adder's shape).
+std::string_view program_of_prompt(std::string const& prompt);
+
+/// The operations of program `name` for d digits; throws std::invalid_argument for an unknown
+/// program (naming the known ones) or a digit count outside [1, 16].
+adder_ops const& program_for(std::string_view name, std::size_t d);
 
 /// X(1) X(2) … X(16): one entry per digit count the tools take. tools/libraries.cmake generates a
 /// unit per count (tools/adders/*.cpp.in); the tables that list those units use this list, and

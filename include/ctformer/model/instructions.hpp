@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "ctformer/layers/dense.hpp"
+#include "ctformer/model/program.hpp"
 #include "ctformer/model/registers.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
@@ -124,12 +125,14 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
     return w;
 }
 
-/// The digit-add-with-carry table (the seed's "Multiply"): 200 hidden units, two per digit pair.
+/// A column table (the seed's "Multiply", generalised): 200 hidden units, two per digit pair, that
+/// write one column of schoolbook arithmetic. `rule(i, j, c)` gives the column's digit and carry
+/// (0 or 1) for digits i, j and a carry c in {0, 1} (model/program.hpp, column_result).
 /// Unit (i, j, no carry): 500·left_i + 500·right_j − 1000·carry − 872 is 128 exactly when both
-/// digits are present and carry is 0, and ≤ −372 otherwise (GELU → 0). It writes digit (i+j) mod 10
-/// and sets carry when i+j ≥ 10. Unit (i, j, carry): 333·(left_i + right_j + carry) − 871 is 128
-/// with all three set (≤ −205 with two); it writes (i+j+1) mod 10 and clears the carry when
-/// i+j+1 < 10.
+/// digits are present and carry is 0, and ≤ −372 otherwise (GELU → 0). It writes rule(i, j, 0)'s
+/// digit and sets carry when its carry is 1. Unit (i, j, carry): 333·(left_i + right_j + carry) − 871
+/// is 128 with all three set (≤ −205 with two); it writes rule(i, j, 1)'s digit and clears the carry
+/// when its carry is 0.
 ///
 /// DIVERGENCE (exact digits): the seed fires these units at 100 and 99 and scales them back with
 /// 0.01 and 0.01/0.99, which binary fixed point cannot hold (100 × round(0.01) = 1 + 4 ulp). Here
@@ -137,32 +140,40 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
 /// carry registers hold exact 0s and 1s, and so does every digit register after Clear. The
 /// margins to GELU's flat zero (pre ≤ −7) are 365 and 198 instead of the seed's 393 and 227 (its bias −900
 /// leaves −400 and −234).
-template <class L>
-constexpr mlp_for<L, 200> add_with_carry(L const& layout, slot left, slot right, slot carry, slot out) {
+template <class L, class Rule>
+constexpr mlp_for<L, 200> column_table(slot left, slot right, slot carry, slot out, Rule rule, std::string_view name) {
     mlp_for<L, 200> w{};
-    w.name = "add_with_carry";
+    w.name = name;
     std::size_t u = 0;
     fixed const back = fixed::from_ratio(1, 128);  // 128 → 1, exactly
-    for (std::size_t i = 0; i < 10; ++i) {
-        for (std::size_t j = 0; j < 10; ++j) {
-            w.w1.set(left[i], u, fixed::from_int(500));
-            w.w1.set(right[j], u, fixed::from_int(500));
+    for (int i = 0; i < 10; ++i) {
+        for (int j = 0; j < 10; ++j) {
+            auto const [digit0, carry0] = rule(i, j, 0);
+            w.w1.set(left[static_cast<std::size_t>(i)], u, fixed::from_int(500));
+            w.w1.set(right[static_cast<std::size_t>(j)], u, fixed::from_int(500));
             w.w1.set(carry[0], u, fixed::from_int(-1000));
             w.b1[u] = fixed::from_int(-872);
-            w.w2.set(u, out[(i + j) % 10], back);
-            if (i + j >= 10) w.w2.set(u, carry[0], back);
+            w.w2.set(u, out[static_cast<std::size_t>(digit0)], back);
+            if (carry0 == 1) w.w2.set(u, carry[0], back);
             ++u;
-            w.w1.set(left[i], u, fixed::from_int(333));
-            w.w1.set(right[j], u, fixed::from_int(333));
+            auto const [digit1, carry1] = rule(i, j, 1);
+            w.w1.set(left[static_cast<std::size_t>(i)], u, fixed::from_int(333));
+            w.w1.set(right[static_cast<std::size_t>(j)], u, fixed::from_int(333));
             w.w1.set(carry[0], u, fixed::from_int(333));
             w.b1[u] = fixed::from_int(-871);
-            w.w2.set(u, out[(i + j + 1) % 10], back);
-            if (i + j + 1 < 10) w.w2.set(u, carry[0], -back);  // no carry any more: clear it
+            w.w2.set(u, out[static_cast<std::size_t>(digit1)], back);
+            if (carry1 == 0) w.w2.set(u, carry[0], -back);  // no carry any more: clear it
             ++u;
         }
     }
-    (void)layout;
     return w;
+}
+
+/// The seed's digit-add-with-carry table: the column table of i + j + c (a digit and a carry).
+template <class L>
+constexpr mlp_for<L, 200> add_with_carry(L const&, slot left, slot right, slot carry, slot out) {
+    auto const sum = [](int i, int j, int c) { return column_result{(i + j + c) % 10, (i + j + c) / 10}; };
+    return column_table<L>(left, right, carry, out, sum, "add_with_carry");
 }
 
 namespace detail {

@@ -41,9 +41,11 @@ struct fixed_string {
 };
 
 /// The dense network: the truth that every other form is derived from. `embedding(token, position)`
-/// gives the row a token starts from (the seed's: instructions.hpp, additive_embedding).
-template <class Prologue, class Body, class Epilogue, class L, class E = additive_embedding<L::width>>
+/// gives the row a token starts from (the seed's: instructions.hpp, additive_embedding). `Program`
+/// is the program the weights claim to run (model/program.hpp): what the proofs check them against.
+template <class Prologue, class Body, class Epilogue, class L, class Program, class E = additive_embedding<L::width>>
 struct network_weights {
+    using program = Program;
     L layout;
     E embedding;
     Prologue prologue;
@@ -52,42 +54,41 @@ struct network_weights {
     matrix<L::width, vocab_size> unembed;
 };
 
-/// Builds the seed's network on the seed's layout.
-struct seed_weights {
-    constexpr auto operator()() const {
-        auto const& L = seed_layout;
-        auto prologue =
-            hana::make_tuple(find_and_store(L, token::plus, L[reg::left_pos], "find_and_store('+' → left_pos)"),
-                             find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
-                             find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
-                             step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
-        auto body = hana::make_tuple(
-            clear(L, L[reg::left], L[reg::right], L[reg::out]),
-            step_position(L,
-                          std::array{std::pair{L[reg::left_pos], std::int64_t{-1}},
-                                     std::pair{L[reg::right_pos], std::int64_t{-1}}, std::pair{L[reg::out_pos], std::int64_t{1}}},
-                          "step_position(left −1, right −1, out +1)"),
-            read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
-            read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"),
-            add_with_carry(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
-            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
-            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-        auto epilogue =
-            hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
-                             diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
-                             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
-                             end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
-                             diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
-                             copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-        return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t>{
-            L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
-    }
-};
+/// The seed's network on the seed's layout around a column table (the one layer in which the
+/// programs of model/program.hpp differ): the layers listed at the top of this file. `find_operation`
+/// names the first layer, which finds the operation token ("find_and_store('+' → left_pos)").
+template <class Program, class Table>
+constexpr auto column_network(Table const& table, std::string_view find_operation) {
+    auto const& L = seed_layout;
+    auto prologue =
+        hana::make_tuple(find_and_store(L, token::operation, L[reg::left_pos], find_operation),
+                         find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
+                         find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
+                         step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
+    auto body = hana::make_tuple(
+        clear(L, L[reg::left], L[reg::right], L[reg::out]),
+        step_position(L,
+                      std::array{std::pair{L[reg::left_pos], std::int64_t{-1}}, std::pair{L[reg::right_pos], std::int64_t{-1}},
+                                 std::pair{L[reg::out_pos], std::int64_t{1}}},
+                      "step_position(left −1, right −1, out +1)"),
+        read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
+        read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"), table,
+        diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+        copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+    auto epilogue = hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+                                     diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                                     copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
+                                     end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+                                     diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                                     copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+    return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t, Program>{
+        L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+}
 
 /// The same network with another embedding (a type of its own: the twins' embeddings that depend on
 /// token and position together are not two tables).
-template <class P, class B, class Ep, class L, class E, class E2>
-constexpr network_weights<P, B, Ep, L, E2> with_embedding(network_weights<P, B, Ep, L, E> const& w, E2 const& e) {
+template <class P, class B, class Ep, class L, class Program, class E, class E2>
+constexpr network_weights<P, B, Ep, L, Program, E2> with_embedding(network_weights<P, B, Ep, L, Program, E> const& w, E2 const& e) {
     return {w.layout, e, w.prologue, w.body, w.epilogue, w.unembed};
 }
 
@@ -111,8 +112,9 @@ struct epilogue_layer {
 }  // namespace detail
 
 /// The compiled network: the same layers in sparse form (the embedding and unembedding as they are).
-template <class Prologue, class Body, class Epilogue, class L, class E>
+template <class Prologue, class Body, class Epilogue, class L, class E, class Program>
 struct compiled_network {
+    using program = Program;
     L layout;
     E embedding;
     Prologue prologue;
@@ -141,8 +143,9 @@ constexpr auto compile_network() {
     (std::make_index_sequence<ne>{});
     using L = std::remove_cvref_t<decltype(d.layout)>;
     using E = std::remove_cvref_t<decltype(d.embedding)>;
-    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L, E>{d.layout, d.embedding, prologue, body,
-                                                                                          epilogue, d.unembed};
+    using P = typename std::remove_cvref_t<decltype(d)>::program;
+    return compiled_network<decltype(prologue), decltype(body), decltype(epilogue), L, E, P>{d.layout, d.embedding, prologue, body,
+                                                                                             epilogue, d.unembed};
 }
 
 template <class Build>
@@ -189,6 +192,14 @@ inline constexpr auto const& network_of<runtime_build<Base>> = runtime_network<B
 template <class Build>
 inline constexpr auto const& structure_of = compiled_of<base_build_t<Build>>;
 
+/// The program a builder's weights claim to run (model/program.hpp).
+template <class Build>
+using program_of = typename std::remove_cvref_t<decltype(dense_of<base_build_t<Build>>)>::program;
+
+/// The program a model runs: its builder's.
+template <class Model>
+using program_of_model = program_of<typename Model::build>;
+
 /// A model's structure, a constant: Model::structure where the model names one (a model of a
 /// runtime_build does), else its network. Tables and static_asserts about structure read this.
 template <class Model>
@@ -226,11 +237,11 @@ constexpr std::size_t layer_index(Layers const& layers, std::string_view name) {
     return found;
 }
 
-/// The body layer of the seed network called `name`, in a network's weights (for breaking it):
-///   auto& table = ctformer::seed_body_layer<"add_with_carry">(w);
-template <fixed_string Name, class Weights>
-constexpr auto& seed_body_layer(Weights& w) {
-    constexpr std::size_t k = layer_index(dense_of<seed_weights>.body, Name.view());
+/// The body layer called `name` in weights of the shape Build makes (for breaking it):
+///   auto& table = ctformer::body_layer<"subtract_with_borrow", ctformer::subtraction_weights>(w);
+template <fixed_string Name, class Build, class Weights>
+constexpr auto& body_layer(Weights& w) {
+    constexpr std::size_t k = layer_index(dense_of<Build>.body, Name.view());
     return hana::at_c<k>(w.body);
 }
 

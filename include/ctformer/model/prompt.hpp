@@ -1,4 +1,5 @@
-// ctformer/model/prompt.hpp — reading a prompt "DDDD+DDDD=" into token ids.
+// ctformer/model/prompt.hpp — reading a prompt "DDDD+DDDD=" (the operation its program's:
+// model/program.hpp) into token ids, and the answer a program expects.
 //
 // A malformed prompt is a prompt_error that says what is wrong and at which character. In a
 // constant expression the error cannot be thrown, so compilation stops at the line that would
@@ -12,11 +13,15 @@
 #include <string>
 #include <string_view>
 
+#include "ctformer/model/program.hpp"
 #include "ctformer/model/registers.hpp"
 
 namespace ctformer {
 
-/// A prompt that is not of the form DDDD+DDDD= (D digits, '+', D digits, '=').
+struct addition;
+
+/// A prompt that is not of the form DDDD+DDDD= (D digits, the operation, D digits, '=');
+/// expected_plus is the operation's place, whatever the program's operation is.
 class prompt_error : public std::invalid_argument {
 public:
     enum class kind { empty, too_long, unknown_character, wrong_length, expected_digit, expected_plus, expected_equals };
@@ -48,8 +53,8 @@ inline std::string describe_char(char c) {
     return s;
 }
 
-[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits) {
-    std::string const shape = std::string(digits, 'D') + "+" + std::string(digits, 'D') + "=";
+[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits, char op) {
+    std::string const shape = std::string(digits, 'D') + op + std::string(digits, 'D') + "=";
     std::string msg = "malformed prompt \"";
     for (char c : text.substr(0, 64))
         msg += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
@@ -63,7 +68,7 @@ inline std::string describe_char(char c) {
             msg += "the prompt has " + std::to_string(text.size()) + " characters; expected " + shape;
             break;
         case prompt_error::kind::unknown_character:
-            msg += "character " + describe_char(text[at]) + " at position " + std::to_string(at) + " is not one of 0123456789+=";
+            msg += "character " + describe_char(text[at]) + " at position " + std::to_string(at) + " is not one of 0123456789" + op + "=";
             break;
         case prompt_error::kind::wrong_length:
             msg += "it has " + std::to_string(text.size()) + " characters; a " + std::to_string(digits) + "-digit prompt " +
@@ -73,14 +78,14 @@ inline std::string describe_char(char c) {
             msg += "expected a digit at position " + std::to_string(at) + ", found " + describe_char(text[at]);
             bool const first = at < digits;
             std::size_t const start = first ? 0 : digits + 1;
-            if ((text[at] == '+' || text[at] == '=') && at > start)
+            if ((text[at] == op || text[at] == '=') && at > start)
                 msg += std::string("; the ") + (first ? "first" : "second") + " operand has " + std::to_string(at - start) +
                        " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(digits);
             msg += " (shape " + shape + ")";
             break;
         }
         case prompt_error::kind::expected_plus:
-            msg += "expected '+' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape +
+            msg += std::string("expected '") + op + "' at position " + std::to_string(at) + ", found " + describe_char(text[at]) + " (shape " + shape +
                    ")";
             break;
         case prompt_error::kind::expected_equals:
@@ -93,7 +98,8 @@ inline std::string describe_char(char c) {
 
 }  // namespace detail
 
-/// Token id of a character, or vocab_size if it has none.
+/// Token id of a character in the seed's vocabulary, or vocab_size if it has none (a program's:
+/// token_in<P>, model/program.hpp).
 constexpr std::size_t token_of(char c) {
     for (std::size_t i = 0; i < vocab_size; ++i)
         if (vocabulary[i] == c) return i;
@@ -106,39 +112,42 @@ struct prompt_tokens {
     std::array<std::uint8_t, 2 * Digits + 2> ids{};
 };
 
-/// Reads "DDDD+DDDD=" for the given digit count. Throws prompt_error (at run time) or stops the
-/// compilation (in a constant expression) at the check that failed.
-template <std::size_t Digits>
+/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' (the
+/// seed's addition by default). Throws prompt_error (at run time) or stops the compilation (in a
+/// constant expression) at the check that failed.
+template <std::size_t Digits, class P = addition>
 constexpr prompt_tokens<Digits> parse_prompt(std::string_view text) {
+    constexpr char op = operation_symbol<P>;
     using k = prompt_error::kind;
     constexpr std::size_t n = 2 * Digits + 2;
-    if (text.empty()) detail::prompt_fail(k::empty, text, 0, Digits);  // the prompt is empty
-    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), Digits);  // absurdly long
+    if (text.empty()) detail::prompt_fail(k::empty, text, 0, Digits, op);  // the prompt is empty
+    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), Digits, op);  // absurdly long
     for (std::size_t i = 0; i < text.size(); ++i) {
         char const c = text[i];
-        bool const allowed = (c >= '0' && c <= '9') || c == '+' || c == '=';
-        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, Digits);  // a character is not one of 0123456789+=
+        bool const allowed = (c >= '0' && c <= '9') || c == op || c == '=';
+        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, Digits, op);  // a character is not one of 0123456789+=
     }
     for (std::size_t i = 0; i < text.size() && i < n; ++i) {
         char const c = text[i];
         bool const digit = c >= '0' && c <= '9';
         if (i == Digits) {
-            if (c != '+') detail::prompt_fail(k::expected_plus, text, i, Digits);  // '+' must follow the first operand's D digits
+            if (c != op) detail::prompt_fail(k::expected_plus, text, i, Digits, op);  // the operation must follow the first operand's D digits
         } else if (i == n - 1) {
             if (c != '=')
-                detail::prompt_fail(k::expected_equals, text, i, Digits);  // '=' must follow the second operand's D digits
+                detail::prompt_fail(k::expected_equals, text, i, Digits, op);  // '=' must follow the second operand's D digits
         } else if (!digit) {
-            detail::prompt_fail(k::expected_digit, text, i, Digits);  // operands are exactly D digits each
+            detail::prompt_fail(k::expected_digit, text, i, Digits, op);  // operands are exactly D digits each
         }
     }
     if (text.size() != n)
-        detail::prompt_fail(k::wrong_length, text, text.size(), Digits);  // a D-digit prompt has 2D+2 characters
+        detail::prompt_fail(k::wrong_length, text, text.size(), Digits, op);  // a D-digit prompt has 2D+2 characters
     prompt_tokens<Digits> p{};
-    for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_of(text[i]));
+    for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
     return p;
 }
 
-/// The prompt for two operands, zero-padded to D digits each.
+/// The prompt for two operands, zero-padded to D digits each (token ids: every program's are the
+/// same, model/program.hpp).
 template <std::size_t Digits>
 constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
     std::uint64_t limit = 1;
@@ -151,27 +160,24 @@ constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
         a /= 10;
         b /= 10;
     }
-    p.ids[Digits] = static_cast<std::uint8_t>(token::plus);
+    p.ids[Digits] = static_cast<std::uint8_t>(token::operation);
     p.ids[2 * Digits + 1] = static_cast<std::uint8_t>(token::equals);
     return p;
 }
 
-/// 10^d.
-constexpr std::uint64_t power_of_ten(std::size_t d) {
-    std::uint64_t p = 1;
-    for (std::size_t i = 0; i < d; ++i) p *= 10;
-    return p;
-}
-
-/// The expected answer for a + b: the D + 1 digits of the sum, least significant first, then '\n'.
-template <std::size_t Digits>
+/// The answer program P expects for a and b: the D low digits of its result, least significant
+/// first, the digit above them (the carry or borrow out), then '\n' — from integer arithmetic
+/// (P::answer), not from the column rule the network and the proof follow.
+template <std::size_t Digits, class P = addition>
 constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
+    answer_parts const r = P::answer(a, b, Digits);
     std::array<char, Digits + 2> out{};
-    std::uint64_t s = a + b;
-    for (std::size_t i = 0; i <= Digits; ++i) {
-        out[i] = static_cast<char>('0' + s % 10);
-        s /= 10;
+    std::uint64_t low = r.low;
+    for (std::size_t i = 0; i < Digits; ++i) {
+        out[i] = static_cast<char>('0' + low % 10);
+        low /= 10;
     }
+    out[Digits] = static_cast<char>('0' + r.top);
     out[Digits + 1] = '\n';
     return out;
 }

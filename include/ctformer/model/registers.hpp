@@ -21,7 +21,9 @@ inline constexpr std::string_view vocabulary = "0123456789+= \n";
 inline constexpr std::size_t vocab_size = vocabulary.size();
 
 namespace token {
-inline constexpr std::size_t plus = 10, equals = 11, space = 12, newline = 13;
+/// Ids every program shares (model/program.hpp): the operation (the seed's '+'), '=', ' ', '\n'.
+inline constexpr std::size_t operation = 10, equals = 11, space = 12, newline = 13;
+inline constexpr std::size_t plus = operation;  ///< the operation token in the seed's adder
 }
 
 /// Where a register lives in a row.

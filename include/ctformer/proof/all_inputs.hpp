@@ -1,5 +1,7 @@
-// ctformer/proof/all_inputs.hpp — the proof that the adder is right for every input: all 10^(2D)
-// additions of D-digit operands, from premises the compiler checks on the real compiled network.
+// ctformer/proof/all_inputs.hpp — the proof that a program's network is right for every input: all
+// 10^(2D) prompts of D-digit operands, from premises the compiler checks on the real compiled network.
+// The program (model/program.hpp) is the one the network's weights claim to run; its column rule
+// and grammar say what each answer row must hold.
 //
 // The idea (docs/proof.md tells it at length). Generation runs the forward pass on the rows from '='
 // on, one per answer token. Follow one such row through the program, layer by layer, holding its
@@ -7,15 +9,16 @@
 //   * a position part — pos, the cursors, distance: the same numbers for every input, and
 //   * digit registers — token, left, right, out, carry, final — each an exact one-hot (or zero, or
 //     for the one-column carry an exact 0 or 1) whose value is a *symbol*: the token of row j, the
-//     sum digit or carry of three other symbols, a constant.
+//     column digit or carry (the program's column rule) of three other symbols, a constant.
 // At each layer the walk enumerates every value the digit registers the layer reads or writes can
 // hold (ten digits for a token of a digit row, two for a carry, ...), runs the real compiled layer
 // on each case, and checks that the position part comes out the same in every case, that each
 // written digit register is again an exact one-hot, and that its new value is one rule of the
-// cases — unchanged, a copy of one of the inputs, the sum digit or carry of three inputs, a
+// cases — unchanged, a copy of one of the inputs, the column digit or carry of three inputs, a
 // constant. Attention is checked to choose the same row with weight exactly 1 whatever the digits
 // (its queries and keys are evaluated for every token a row may hold). At the end the final
-// register's symbol must be the k-th digit of the schoolbook sum (built here independently), and
+// register's symbol must be the k-th digit of the program's schoolbook answer (built here from its
+// column rule, independently of the network), and
 // the unembedding must turn every value it can take into that token.
 //
 // Because a compiled layer's update is a function of the columns it reads (its sparse lists name
@@ -37,6 +40,7 @@
 #include "ctformer/detail/hana.hpp"
 
 #include "ctformer/layers/margins.hpp"
+#include "ctformer/model/addition.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/forward.hpp"
@@ -54,7 +58,7 @@ enum class premise : std::uint8_t {
     pass,  ///< (c) a body layer maps every case of its digit registers by one rule, exactly
     copy,  ///< (d) copy_on_match writes out into final in the matching row only
     epilogue,  ///< (e) the epilogue's layers and the unembedding: carry digit, '\n', the token
-    answer,  ///< the final register holds the k-th digit of the sum, for every input
+    answer,  ///< the final register holds the k-th digit of the program's answer, for every input
     start,  ///< (s) every row's embedding, for every token it may hold, is what the walk starts from
     path,  ///< (p) generation as users run it goes through the walk's states, layer by layer
 };
@@ -73,7 +77,7 @@ constexpr std::string_view premise_claim(premise p) {
         "each body layer maps every case of its digit registers by one exact rule",
         "copy_on_match copies out into final in the matching row, leaves it elsewhere",
         "carry_out, end_token and the unembedding give the carry digit, '\\n', the token",
-        "the final register holds the sum's digit of its row, for every input",
+        "the final register holds the answer's digit of its row, for every input",
         "each row's embedding: its token one-hot, digit registers empty, position part token-free",
         "ctformer::add's own forward pass matches the walk after every layer",
     };
@@ -125,11 +129,12 @@ struct all_inputs_report {
 namespace detail {
 
 /// What a symbol is: how a digit register's value is made from the operands' digits.
-enum class symbol_kind : std::uint8_t { zero, token_of, sum_digit, carry_of, constant };
+enum class symbol_kind : std::uint8_t { zero, token_of, column_digit, column_carry, constant };
 
 struct symbol {
     symbol_kind kind = symbol_kind::zero;
-    std::uint16_t a = 0, b = 0, c = 0;  ///< token_of: a = row; constant: a = value; sum/carry: three symbols, sorted
+    std::uint16_t a = 0, b = 0, c = 0;  ///< token_of: a = row; constant: a = value; column: three symbols, x y carry
+                                        ///< (canonical: the least order the column rule cannot tell apart)
     constexpr bool operator==(symbol const&) const = default;
 };
 
@@ -151,6 +156,30 @@ constexpr std::string_view distinct_layer_name(Net const& net, std::size_t slot)
     return name;
 }
 
+/// The orders of three arguments: order k reads (args[perm[k][0]], args[perm[k][1]], args[perm[k][2]]).
+inline constexpr std::array<std::array<std::uint8_t, 3>, 6> argument_orders = {
+    {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}};
+
+/// Which argument orders program P's column rule cannot tell apart: f(permuted) = f(args), digit and
+/// carry, for every three values 0–9 (a superset of what the rule meets). Symbols are interned in
+/// the least such order, so that equal functions of the same symbols are one symbol (addition's
+/// rule is symmetric in all three, subtraction's in the two it subtracts).
+template <class P>
+constexpr std::array<bool, 6> rule_symmetries() {
+    std::array<bool, 6> same{};
+    for (std::size_t k = 0; k < 6; ++k) {
+        same[k] = true;
+        for (int x = 0; x < 10 && same[k]; ++x)
+            for (int y = 0; y < 10 && same[k]; ++y)
+                for (int z = 0; z < 10 && same[k]; ++z) {
+                    int const v[3] = {x, y, z};
+                    auto const& o = argument_orders[k];
+                    if (!(P::column(v[o[0]], v[o[1]], v[o[2]]) == P::column(x, y, z))) same[k] = false;
+                }
+    }
+    return same;
+}
+
 constexpr int popcount(std::uint64_t x) {
     int n = 0;
     for (; x; x &= x - 1) ++n;
@@ -168,6 +197,7 @@ template <class Build>
 class all_inputs {
 public:
     static constexpr auto const& net = network_of<Build>;  ///< the weights the walk evaluates
+    using program_type = program_of<Build>;  ///< the program the weights claim to run: what the walk checks
     /// The same network as a constant, for what depends on structure alone (a runtime_build's
     /// weights change, its structure does not).
     static constexpr auto const& structure = structure_of<Build>;
@@ -177,6 +207,12 @@ public:
     using row = row_vector<width>;
     using shape = network_shape<std::remove_cvref_t<decltype(net)>>;
     static constexpr std::size_t max_steps = shape::steps(max_walk_digits);
+    /// The values a column carry takes: 0..max_carry.
+    static constexpr detail::value_set carry_values = [] {
+        detail::value_set v = 0;
+        for (int c = 0; c <= program_type::max_carry; ++c) v |= detail::value_bit(c);
+        return v;
+    }();
 
     /// Premise (p)'s record: generation as users run it (ctformer::generate, the plain forward pass
     /// and greedy choice) on the representative prompt — every operand digit 0 — with, per answer row
@@ -224,7 +260,8 @@ public:
                 tr.digest[pass * max_steps + step] = step_digest(layer, step + 1 == steps, [xp](std::size_t c) { return xp[c].raw; });
         });
         tr.passes = g.generated;
-        for (std::size_t j = 0; j < g.length && j < max_rows; ++j) tr.tokens[j] = static_cast<std::uint8_t>(token_of(g.text[j]));
+        for (std::size_t j = 0; j < g.length && j < max_rows; ++j)
+            tr.tokens[j] = static_cast<std::uint8_t>(token_in<program_type>(g.text[j]));
         // premise (s), once for the rows generation placed (every walk of the trace starts there)
         walker w{D, 2 * D + tr.passes, &tr};
         w.check_start();
@@ -441,13 +478,18 @@ private:
         }();
         std::array<std::uint8_t, width> reg_of_ = register_of;
         digit_free_table digit_free_ = digit_free_keys_now();
+        std::array<bool, 6> symmetries_ = detail::rule_symmetries<program_type>();
 
         // ---- symbols -------------------------------------------------------------------------
         constexpr std::uint16_t intern(symbol s) {
-            if (s.kind == symbol_kind::sum_digit || s.kind == symbol_kind::carry_of) {  // order-free
-                if (s.a > s.b) std::swap(s.a, s.b);
-                if (s.b > s.c) std::swap(s.b, s.c);
-                if (s.a > s.b) std::swap(s.a, s.b);
+            if (s.kind == symbol_kind::column_digit || s.kind == symbol_kind::column_carry) {  // the least order the rule allows
+                std::uint16_t const v[3] = {s.a, s.b, s.c};
+                for (std::size_t k = 0; k < 6; ++k) {
+                    if (!symmetries_[k]) continue;
+                    auto const& o = detail::argument_orders[k];
+                    symbol const t{s.kind, v[o[0]], v[o[1]], v[o[2]]};
+                    if (t.a < s.a || (t.a == s.a && (t.b < s.b || (t.b == s.b && t.c < s.c)))) s = t;
+                }
             }
             for (std::size_t i = 0; i < n_symbols; ++i)
                 if (pool[i] == s) return static_cast<std::uint16_t>(i);
@@ -457,15 +499,15 @@ private:
             switch (s.kind) {
                 case symbol_kind::zero: at_representative[n_symbols] = 0; break;
                 case symbol_kind::token_of: at_representative[n_symbols] = trace->tokens[s.a]; break;
-                case symbol_kind::sum_digit: at_representative[n_symbols] = (a + b + c) % 10; break;
-                case symbol_kind::carry_of: at_representative[n_symbols] = (a + b + c) / 10; break;
+                case symbol_kind::column_digit: at_representative[n_symbols] = program_type::column(a, b, c).digit; break;
+                case symbol_kind::column_carry: at_representative[n_symbols] = program_type::column(a, b, c).carry; break;
                 case symbol_kind::constant: at_representative[n_symbols] = s.a; break;
             }
             return static_cast<std::uint16_t>(n_symbols++);
         }
-        /// The token row j holds: fixed for '+' and '=', any digit for an operand or answer digit.
+        /// The token row j holds: fixed for the operation and '=', any digit for an operand or answer digit.
         constexpr value_set token_values(std::size_t j) const {
-            if (j == digits) return detail::value_bit(static_cast<int>(token::plus));
+            if (j == digits) return detail::value_bit(static_cast<int>(token::operation));
             if (j == 2 * digits + 1) return detail::value_bit(static_cast<int>(token::equals));
             return detail::digit_values;
         }
@@ -475,8 +517,8 @@ private:
             switch (s.kind) {
                 case symbol_kind::zero: return detail::value_bit(zero_value(g));
                 case symbol_kind::token_of: return token_values(s.a);
-                case symbol_kind::sum_digit: return detail::digit_values;
-                case symbol_kind::carry_of: return detail::value_bit(0) | detail::value_bit(1);
+                case symbol_kind::column_digit: return detail::digit_values;
+                case symbol_kind::column_carry: return carry_values;
                 case symbol_kind::constant: return detail::value_bit(static_cast<int>(s.a));
             }
             return 0;
@@ -574,9 +616,11 @@ private:
         }
 
         /// The rule a written register's new value follows, learnt over all cases.
-        enum class rule : std::uint8_t { unchanged, copy, sum, carry, constant };
+        enum class rule : std::uint8_t { unchanged, copy, column_digit, column_carry, constant };
         struct rule_set {
-            bool unchanged = true, constant = true, sum = true, carry = true;
+            bool unchanged = true, constant = true;
+            std::array<bool, 6> digit{true, true, true, true, true, true};  ///< the column digit, per argument order
+            std::array<bool, 6> carry{true, true, true, true, true, true};  ///< the column carry, per argument order
             std::array<bool, 8> copy{};
             bool started = false;
             int first = detail::bad_value;
@@ -622,15 +666,20 @@ private:
             for (std::size_t i = 0; i < cs.n; ++i)
                 if (!cs.var[i].read || now != value[i]) rs.copy[i] = false;
             if (n_read == 3 && value[reads[0]] >= 0 && value[reads[1]] >= 0 && value[reads[2]] >= 0) {
-                int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
-                if (now != sum % 10) rs.sum = false;
-                if (now != sum / 10) rs.carry = false;
+                for (std::size_t k = 0; k < 6; ++k) {
+                    if (!rs.digit[k] && !rs.carry[k]) continue;
+                    auto const& o = detail::argument_orders[k];
+                    column_result const c = program_type::column(value[reads[o[0]]], value[reads[o[1]]], value[reads[o[2]]]);
+                    if (now != c.digit) rs.digit[k] = false;
+                    if (now != c.carry) rs.carry[k] = false;
+                }
             } else {
-                rs.sum = rs.carry = false;
+                rs.digit = {};
+                rs.carry = {};
             }
         }
         static constexpr bool alive(rule_set const& rs) {
-            return rs.unchanged || rs.constant || rs.sum || rs.carry || any(rs.copy);
+            return rs.unchanged || rs.constant || any(rs.digit) || any(rs.carry) || any(rs.copy);
         }
 
         /// Runs `run(x, values)` on the cases of `cs` and learns, for each written digit register,
@@ -797,9 +846,9 @@ private:
                     auto w = fail(lc.kind, lc.layer, sg.offset);
                     w << registers[g].first << " follows no rule";
                     if (n_read == 3) {
-                        int const sum = value[reads[0]] + value[reads[1]] + value[reads[2]];
-                        w << " (a sum digit would be " << static_cast<long long>(sum % 10) << ", a carry "
-                          << static_cast<long long>(sum / 10) << ")";
+                        column_result const c = program_type::column(value[reads[0]], value[reads[1]], value[reads[2]]);
+                        w << " (a column digit would be " << static_cast<long long>(c.digit) << ", a carry "
+                          << static_cast<long long>(c.carry) << ")";
                     }
                     w << ": " << describe(cs, value) << " gives " << static_cast<long long>(now);
                     return false;
@@ -809,7 +858,8 @@ private:
         }
 
         /// The rule a register followed in every case, the first that holds of: unchanged, a copy of
-        /// another variable, the sum digit or carry of the three variables read, a constant.
+        /// another variable, the column digit or carry of the three variables read (in the first
+        /// argument order that fits), a constant.
         static constexpr learnt conclude(case_set const& cs, rule_set const& rs, std::size_t own, std::array<std::size_t, 8> const& reads) {
             learnt l{};
             std::size_t copied = SIZE_MAX;
@@ -819,8 +869,14 @@ private:
                 l.kind = rule::unchanged;
             else if (copied != SIZE_MAX)
                 l.kind = rule::copy, l.var = static_cast<std::uint8_t>(copied);
-            else if (rs.sum || rs.carry)  // the three inputs, three bits each
-                l.kind = rs.sum ? rule::sum : rule::carry, l.value = static_cast<int>(reads[0] | reads[1] << 3 | reads[2] << 6);
+            else if (any(rs.digit) || any(rs.carry)) {  // the three inputs in the order that fits, three bits each
+                bool const digit = any(rs.digit);
+                std::size_t k = 0;
+                while (!(digit ? rs.digit[k] : rs.carry[k])) ++k;
+                auto const& o = detail::argument_orders[k];
+                l.kind = digit ? rule::column_digit : rule::column_carry;
+                l.value = static_cast<int>(reads[o[0]] | reads[o[1]] << 3 | reads[o[2]] << 6);
+            }
             else
                 l.kind = rule::constant, l.value = rs.first;
             return l;
@@ -834,9 +890,9 @@ private:
                 switch (l.kind) {
                     case rule::unchanged: break;
                     case rule::copy: sym[g] = cs.var[l.var].symbol; break;
-                    case rule::sum:
-                    case rule::carry:
-                        sym[g] = intern(symbol{l.kind == rule::sum ? symbol_kind::sum_digit : symbol_kind::carry_of,
+                    case rule::column_digit:
+                    case rule::column_carry:
+                        sym[g] = intern(symbol{l.kind == rule::column_digit ? symbol_kind::column_digit : symbol_kind::column_carry,
                                                cs.var[static_cast<std::size_t>(l.value & 7)].symbol,
                                                cs.var[static_cast<std::size_t>(l.value >> 3 & 7)].symbol,
                                                cs.var[static_cast<std::size_t>(l.value >> 6 & 7)].symbol});
@@ -859,7 +915,8 @@ private:
                 if (lc.written[g] && is_digit_register(g)) encode(base, g, lowest(values_of(sym[g], g)));
         }
 
-        static constexpr bool any(std::array<bool, 8> const& a) {
+        template <std::size_t N>
+        static constexpr bool any(std::array<bool, N> const& a) {
             for (bool b : a)
                 if (b) return true;
             return false;
@@ -1082,15 +1139,16 @@ private:
                   &print);
         }
 
-        /// The symbol the final register must hold in row r: the schoolbook sum's digit.
+        /// The symbol the final register must hold in row r: the digit of the program's schoolbook
+        /// answer, its column rule applied from the right to the operands' digits (x from the first).
         constexpr std::uint16_t expected_symbol() {
             std::size_t const D = digits;
             std::uint16_t carry = intern(symbol{symbol_kind::zero});
             for (std::size_t k = 1; k <= D; ++k) {
                 auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(D - k)});
                 auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(2 * D + 1 - k)});
-                auto const digit = intern(symbol{symbol_kind::sum_digit, a, b, carry});
-                carry = intern(symbol{symbol_kind::carry_of, a, b, carry});
+                auto const digit = intern(symbol{symbol_kind::column_digit, a, b, carry});
+                carry = intern(symbol{symbol_kind::column_carry, a, b, carry});
                 if (r == 2 * D + k) return digit;
             }
             if (r == 3 * D + 1) return carry;
@@ -1245,12 +1303,12 @@ private:
                 fail(premise::answer, "unembed") << "the unembedding reads more than one register";
                 return;
             }
-            // the final register: the sum's digit, and the unembedding turns each value into its token
+            // the final register: the answer's digit, and the unembedding turns each value into its token
             std::uint16_t const want = expected_symbol();
             ++report[premise::answer].cases;
             if (sym[answer_register] != want) {
                 fail(premise::answer, "unembed") << registers[answer_register].first << " does not hold the "
-                                                 << (r == 3 * digits + 2 ? "end token" : "sum digit") << " of row "
+                                                 << (r == 3 * digits + 2 ? "end token" : "answer digit") << " of row "
                                                  << static_cast<long long>(r);
                 return;
             }

@@ -46,7 +46,7 @@
 #include <type_traits>
 
 #include "ctformer/layers/compile.hpp"
-#include "ctformer/model/adder.hpp"
+#include "ctformer/model/addition.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
@@ -348,7 +348,7 @@ constexpr void embed_valid_prompts(bounds_state<Model>& st) {
             for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].add(st.block_of(x, r).data());
         };
         if (p == Model::digits)
-            add_token(token::plus);
+            add_token(token::operation);
         else if (p == st.first)
             add_token(token::equals);
         else

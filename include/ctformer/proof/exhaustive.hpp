@@ -27,7 +27,7 @@ constexpr range_result check_range(std::uint64_t a_begin, std::uint64_t a_end) {
     for (std::uint64_t a = a_begin; a < a_end; ++a)
         for (std::uint64_t b = 0; b < power_of_ten(D); ++b) {
             margins m{};
-            bool const right = adds_correctly<Model>(a, b, &m);
+            bool const right = answers_correctly<Model>(a, b, &m);
             out.margin.merge(m);
             ++out.checked;
             if (right)
@@ -55,7 +55,7 @@ struct wrong_answer {
 ///   static_assert(ctformer::proven_sum<ctformer::adder<4>, 999, 111>);
 template <class Model, std::uint64_t FirstOperand, std::uint64_t SecondOperand>
 inline constexpr bool proven_sum =
-    detail::wrong_answer<FirstOperand, SecondOperand, adds_correctly<Model>(FirstOperand, SecondOperand)>::proven;
+    detail::wrong_answer<FirstOperand, SecondOperand, answers_correctly<Model>(FirstOperand, SecondOperand)>::proven;
 
 /// The exhaustive proof of a range: true when every addition in Result was right. A wrong one
 /// stops the build at detail::wrong_answer<a, b, false>, which names the first wrong pair:

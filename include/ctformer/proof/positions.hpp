@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "ctformer/layers/margins.hpp"
+#include "ctformer/model/addition.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/proof/text.hpp"
@@ -29,6 +30,7 @@ struct walk_model {
     static constexpr auto const& net = network_of<Build>;
     static constexpr auto const& structure = structure_of<Build>;
     static constexpr std::size_t digits = D;
+    using build = Build;
 };
 
 }  // namespace detail

@@ -17,7 +17,7 @@
 
 namespace ctformer {
 
-/// The result of checking one addition.
+/// The result of checking one prompt (a + b, for the adder).
 struct addition_result {
     std::uint64_t a = 0, b = 0;
     bool right = false;
@@ -37,9 +37,9 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
 
 namespace detail {
 /// The check of a generation against the sum's digits and '\n'.
-template <std::size_t D>
+template <class Model, std::size_t D = Model::digits>
 constexpr addition_result result_of(std::uint64_t a, std::uint64_t b, generation<max_rows> const& g, std::size_t answer) {
-    auto const want = expected_answer<D>(a, b);
+    auto const want = expected_answer<D, program_of_model<Model>>(a, b);
     addition_result r{a, b, g.generated == answer, {}};
     for (std::size_t i = 0; i < g.generated; ++i) {
         r.got[i] = g.answer()[i];
@@ -70,6 +70,7 @@ public:
     /// The generation for a + b (generate_with's loop: the prompt, then one prediction per answer
     /// row until '\n'); `digest` records every final row's bits (tests).
     generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
+        constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
         memo_.begin_prompt();
         generation<max_rows> g{};
         std::size_t n = 0;
@@ -107,7 +108,7 @@ public:
     addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
         auto const g = generate(a, b);
         m.merge(g.margin);
-        return detail::result_of<D>(a, b, g, answer);
+        return detail::result_of<Model>(a, b, g, answer);
     }
     exact_memo<Model> const& memo() const { return memo_; }
 

@@ -1,9 +1,10 @@
 // ctformer/runtime/generate.hpp — greedy generation: push the prompt, predict, push the prediction,
-// until the end token; add(), the task itself; and adds_correctly, the predicate that proofs, tests
-// and the checker share.
+// until the end token; run() (add(), for the seed's adder), the task itself; and answers_correctly, the
+// predicate that proofs, tests and the checker share.
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -48,6 +49,7 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 template <class Model, class ReuseFor, class Observe = no_observer>
 constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<Model::digits> const& prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
+    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     generation<max_rows> g{};
     std::size_t n = 0;
     for (auto id : prompt.ids) {
@@ -82,27 +84,42 @@ constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prom
 
 template <class Model>
 constexpr generation<max_rows> generate(std::string_view prompt, std::size_t count) {
-    return generate<Model>(parse_prompt<Model::digits>(prompt), count);
+    return generate<Model>(parse_prompt<Model::digits, program_of_model<Model>>(prompt), count);
 }
 
-/// The task: the sum's D + 1 digits, least significant first, then '\n'.
+/// The task: the answer's D + 1 digits, least significant first, then '\n' (for a prompt in the
+/// model's program: "0999-0111=" for a subtractor).
 template <class Model>
-constexpr generation<max_rows> add(std::string_view prompt) {
+constexpr generation<max_rows> run(std::string_view prompt) {
     return generate<Model>(prompt, Model::answer_length);
 }
 
-/// True when the network, given the prompt for a + b, generates the D + 1 digits of a + b, least
-/// significant first, and then '\n' — and nothing else: generation as ctformer::add runs it (the
-/// plain forward pass). The expected answer comes from integer arithmetic.
+/// The seed's task: the sum's D + 1 digits, least significant first, then '\n'.
 template <class Model>
-constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
+    requires std::same_as<program_of_model<Model>, addition>
+constexpr generation<max_rows> add(std::string_view prompt) {
+    return run<Model>(prompt);
+}
+
+/// True when the network, given the prompt for a and b, generates the D + 1 digits its program's
+/// answer() gives (least significant first) and then '\n' — and nothing else: generation as
+/// ctformer::run runs it (the plain forward pass). The expected answer comes from integer arithmetic.
+template <class Model>
+constexpr bool answers_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
     auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
-    auto const want = expected_answer<Model::digits>(a, b);
+    auto const want = expected_answer<Model::digits, program_of_model<Model>>(a, b);
     if (m) m->merge(g.margin);
     if (g.generated != Model::answer_length) return false;
     for (std::size_t i = 0; i < Model::answer_length; ++i)
         if (g.answer()[i] != want[i]) return false;
     return true;
+}
+
+/// answers_correctly, for the seed's adder: the D + 1 digits of a + b and '\n'.
+template <class Model>
+    requires std::same_as<program_of_model<Model>, addition>
+constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
+    return answers_correctly<Model>(a, b, m);
 }
 
 }  // namespace ctformer

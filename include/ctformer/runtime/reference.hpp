@@ -11,7 +11,7 @@
 
 #include "ctformer/detail/hana.hpp"
 
-#include "ctformer/model/adder.hpp"
+#include "ctformer/model/addition.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/generate.hpp"
 
@@ -68,6 +68,7 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
 /// tokens, or until '\n').
 template <class Model>
 constexpr generation<max_rows> reference_generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     std::array<std::uint8_t, max_rows> tokens{};
     generation<max_rows> g{};
     std::size_t n = 0;
