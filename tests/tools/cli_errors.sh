@@ -57,6 +57,9 @@ expect "K/N"                                    "$check" --shard 0/4
 expect "K/N"                                    "$check" --shard 5/4
 expect "K/N"                                    "$check" --shard x
 expect "seed-set"                               "$check" --seed-set --digits 3
+expect "seed-set"                               "$check" --seed-set --program sub
+expect "--program: mul not in \{add,sub\}"     "$check" --program mul
+expect "takes no --program"                     "$check" --merge x.json --program sub
 expect "--sample"                               "$check" --sample 0
 expect "--sample"                               "$check" --rng-seed 3
 expect "not expected: .*--seed"                 "$check" --sample 5 --seed 3

@@ -54,13 +54,13 @@ std::pair<std::uint64_t, std::uint64_t> shard_span(report const& r, std::uint64_
 /// interrupted_error (a file that claims 10^16 pairs would otherwise keep it busy for days).
 std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1);
 
-/// What the network generates for a + b with D digits, as the checker records a failure; and
+/// What the report's program generates for a and b, as the checker records a failure; and
 /// whether that is the right answer.
-std::pair<failure, bool> recheck(std::size_t digits, std::uint64_t a, std::uint64_t b);
+std::pair<failure, bool> recheck(report const& r, std::uint64_t a, std::uint64_t b);
 
 /// The pair (a, b) of a failure's prompt; throws usage_error naming `where` unless it is a
-/// prompt of `digits`-digit operands.
-std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, std::size_t digits, std::string const& where);
+/// prompt of the report's program for its digit count.
+std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, report const& r, std::string const& where);
 
 /// Whether (a, b) is one of the pairs numbered [i0, i1) (a sample: one of the ranges' pairs).
 bool pair_in(report const& r, std::uint64_t a, std::uint64_t b, std::uint64_t i0, std::uint64_t i1);
@@ -139,14 +139,20 @@ void recheck_sample(report const& r, std::string const& where);
 /// Checks the pairs numbered [i0, i1) of the check `r` describes into `out`.
 using pairs_checker = void (*)(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out);
 
-/// What the checker runs for the D-digit adder, compiled once per digit count (check/pairs.hpp).
+/// What the checker runs for a D-digit program, compiled once per program and digit count
+/// (check/pairs.hpp).
 struct check_ops {
     pairs_checker check_pairs = nullptr;
     std::pair<failure, bool> (*recheck)(std::uint64_t a, std::uint64_t b) = nullptr;
+    char operation = '+';  ///< the program's operation, as its prompts write it
 };
 
-/// The operations for `digits` digits (check/adders.cpp); throws std::invalid_argument outside [1, 16].
-check_ops const& check_ops_for(std::size_t digits);
+/// What a program's prompts are called in messages: "additions", "subtractions".
+inline std::string_view prompts_noun(std::string_view program) { return program == "sub" ? "subtractions" : "additions"; }
+
+/// The operations of `program` ("add", "sub") for `digits` digits (check/adders.cpp); throws
+/// std::invalid_argument for another program or outside [1, 16].
+check_ops const& check_ops_for(std::string_view program, std::size_t digits);
 
 /// A run of a check's pairs handed out as one unit of work: block `id`, pairs numbered [i0, i1).
 struct block_job {

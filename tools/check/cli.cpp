@@ -12,6 +12,8 @@
 namespace ctformer::tools::check::cli {
 
 void add_options(CLI::App& app, check_options& o, std::string const& threads_help) {
+    app.add_option("--program,-p", o.program, "the program checked: add (a + b, the default) or sub (a - b, with borrow)")
+        ->check(CLI::IsMember({"add", "sub"}));
     app.add_option("--digits,-d", o.digits, "operand digit count D (1-16; a check of every pair needs D ≤ 9, beyond it give ranges or --sample)")
         ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
     app.add_option("--left", o.left, "first operands, inclusive range A..B (default 0..10^D-1)")->check(non_empty);
@@ -36,19 +38,20 @@ void check_given(CLI::App const& app, check_options const& o) {
     for (auto const& f : o.merge)
         if (f.empty()) throw usage_error("--merge: a file name is empty");
     if (!o.merge.empty())
-        for (char const* name : {"--digits", "--threads"})
+        for (char const* name : {"--digits", "--threads", "--program"})
             if (app.get_option(name)->count() > 0)
                 throw usage_error(fmt::format("--merge combines finished reports; it takes no {} (the parts say what they checked)", name));
 }
 
 report plan(check_options const& o) {
     report r;
+    r.program = o.program;
     r.digits = o.digits;
     std::uint64_t const limit = ctformer::power_of_ten(o.digits);
     r.left_hi = r.right_hi = limit - 1;
     if (o.seed_set) {
-        if (o.digits != 4 || !o.left.empty() || !o.right.empty())
-            throw usage_error("--seed-set is the seed's 4-digit set 0..999 + 0..999; it takes no --digits, --left or --right");
+        if (o.digits != 4 || !o.left.empty() || !o.right.empty() || o.program != "add")
+            throw usage_error("--seed-set is the seed's 4-digit set 0..999 + 0..999; it takes no --digits, --left, --right or --program");
         r.left_hi = r.right_hi = 999;
     }
     if (!o.left.empty()) std::tie(r.left_lo, r.left_hi) = parse_range(o.left, limit, "--left");
@@ -61,9 +64,9 @@ report plan(check_options const& o) {
     if (!o.shard.empty()) std::tie(r.shard, r.shards) = parse_shard(o.shard);
     if (!pair_count_fits(r))
         throw usage_error(fmt::format(
-            "{}-digit additions: the range {}..{} + {}..{} holds more than 2^64 pairs, more than the checker counts; give "
+            "{}-digit {}: the range {}..{} and {}..{} holds more than 2^64 pairs, more than the checker counts; give "
             "narrower --left and --right ranges or --sample N",
-            o.digits, r.left_lo, r.left_hi, r.right_lo, r.right_hi));
+            o.digits, prompts_noun(r.program), r.left_lo, r.left_hi, r.right_lo, r.right_hi));
     return r;
 }
 

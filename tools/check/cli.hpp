@@ -16,6 +16,7 @@
 namespace ctformer::tools::check::cli {
 
 struct check_options {
+    std::string program = "add";  ///< the program checked (model/program.hpp): add, sub
     std::size_t digits = 4, max_failures = 20;
     std::string left, right, shard, resume;
     bool seed_set = false, json = false, wait = false;

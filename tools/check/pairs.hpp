@@ -1,4 +1,4 @@
-// tools/check/pairs.hpp — check_ops (check.hpp) for one adder<D>: the checker's walk over a
+// tools/check/pairs.hpp — check_ops (check.hpp) for one program's model<P, D>: the checker's walk over a
 // check's pairs and the recheck of one pair. Included only by the units tools/libraries.cmake
 // generates from tools/adders/check_adder.cpp.in, one per digit count.
 #pragma once
@@ -11,11 +11,13 @@
 namespace ctformer::tools::check {
 
 /// A wrong answer as the report records it.
-template <std::size_t D>
+template <class Model>
 failure failure_of(addition_result const& res) {
+    constexpr std::size_t D = Model::digits;
+    using P = program_of_model<Model>;
     failure f;
-    for (auto id : make_prompt<D>(res.a, res.b).ids) f.prompt += vocabulary[id];
-    for (char c : expected_answer<D>(res.a, res.b)) f.expected += c;
+    for (auto id : make_prompt<D>(res.a, res.b).ids) f.prompt += P::vocabulary[id];
+    for (char c : expected_answer<D, P>(res.a, res.b)) f.expected += c;
     for (char c : res.got) {
         if (c == 0) break;
         f.got += c;
@@ -42,7 +44,7 @@ void check_pairs(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_
         if (res.right)
             ++out.right;
         else if (out.failures.size() < max_failures)
-            out.failures.push_back(failure_of<Model::digits>(res));
+            out.failures.push_back(failure_of<Model>(res));
     };
     std::uint64_t const width = r.right_hi - r.right_lo + 1;
     if (r.mode == "sample") {
@@ -65,18 +67,20 @@ template <class Model>
 std::pair<failure, bool> recheck_pair(std::uint64_t a, std::uint64_t b) {
     std::pair<failure, bool> out;
     check_block<Model>(
-        a, b, b + 1, [&](addition_result const& res, margins const&) { out = {failure_of<Model::digits>(res), res.right}; },
+        a, b, b + 1, [&](addition_result const& res, margins const&) { out = {failure_of<Model>(res), res.right}; },
         [] { return false; });
     return out;
 }
 
 }  // namespace ctformer::tools::check
 
-/// Defines check_ops_D(), the table entry of D digits (tools/check/adders.cpp).
-#define CTFORMER_DEFINE_CHECK_OPS(D)                                                                    \
+/// Defines NAME_check_ops_D(), the table entry of program NAME ("add", "sub") with D digits, MODEL
+/// being its model<P, D> (tools/check/adders.cpp).
+#define CTFORMER_DEFINE_CHECK_OPS(NAME, MODEL, D)                                                        \
     namespace ctformer::tools::check {                                                                  \
-    check_ops const& check_ops_##D() {                                                                  \
-        static constexpr check_ops ops{&check_pairs<adder<D>>, &recheck_pair<adder<D>>};                \
+    check_ops const& NAME##_check_ops_##D() {                                                           \
+        static constexpr check_ops ops{&check_pairs<MODEL<D>>, &recheck_pair<MODEL<D>>,                 \
+                                       operation_symbol<program_of_model<MODEL<D>>>};                   \
         return ops;                                                                                     \
     }                                                                                                   \
     }

@@ -14,7 +14,7 @@ void print_what(report const& r) {
     std::string const what = r.mode == "sample" ? fmt::format("a sample of {} pairs (random seed {}) from {}..{} + {}..{}",
                                                               r.sample, r.rng_seed, r.left_lo, r.left_hi, r.right_lo, r.right_hi)
                                                 : fmt::format("{}..{} + {}..{}", r.left_lo, r.left_hi, r.right_lo, r.right_hi);
-    fmt::print("ctformer-check: {}-digit additions, {}", r.digits, what);
+    fmt::print("ctformer-check: {}-digit {}, {}", r.digits, prompts_noun(r.program), what);
     if (!r.merged_shards.empty()) {
         fmt::print(", merged from {} of {} shards", r.merged_shards.size(), r.shards);
         if (auto const missing = missing_shards(r); !missing.empty()) fmt::print(" (missing {})", missing);
@@ -38,7 +38,8 @@ void print_report(report const& r) {
     if (r.elapsed_s > 0) {
         double const rate = static_cast<double>(r.checked - std::min(r.checked, r.resumed)) / r.elapsed_s;
         // The seed notebook's own log: 10^6 additions in 3:33:21, 78.12 it/s (its last cell's progress bar).
-        fmt::print("elapsed {:.2f} s, {:.0f} additions/s ({:.0f}x the seed notebook's 78/s)\n", r.elapsed_s, rate, rate / 78.12);
+        fmt::print("elapsed {:.2f} s, {:.0f} {}/s ({:.0f}x the seed notebook's 78/s)\n", r.elapsed_s, rate, prompts_noun(r.program),
+                   rate / 78.12);
     }
     if (r.checked > 0)
         fmt::print(

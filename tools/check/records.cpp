@@ -160,7 +160,7 @@ tally recheck_block(report const& r, block_record const& rec, std::uint64_t b, s
     std::uint64_t const i0 = begin + b * r.block, i1 = std::min(end, i0 + r.block);
     std::string const name = fmt::format("block {} of shard {}/{} (checked again)", b, rec.shard + 1, r.shards);
     tally now;
-    check_ops_for(r.digits).check_pairs(r, i0, i1, static_cast<std::size_t>(i1 - i0), now);
+    check_ops_for(r.program, r.digits).check_pairs(r, i0, i1, static_cast<std::size_t>(i1 - i0), now);
     if (now.checked != i1 - i0 || now.digest != digest_of(r, i0, i1))
         throw std::logic_error(fmt::format("{}: the walk did not check each of its {} pairs once", name, i1 - i0));
     if (now.wrong() > rec.wrong())

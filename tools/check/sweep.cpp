@@ -314,8 +314,8 @@ std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1) {
     return digest;
 }
 
-std::pair<failure, bool> recheck(std::size_t digits, std::uint64_t a, std::uint64_t b) {
-    return check_ops_for(digits).recheck(a, b);
+std::pair<failure, bool> recheck(report const& r, std::uint64_t a, std::uint64_t b) {
+    return check_ops_for(r.program, r.digits).recheck(a, b);
 }
 
 void tally::merge(tally const& o, std::size_t max_failures) {
@@ -338,7 +338,7 @@ void catch_stop_signals() {
 
 void sweep(report& r, sweep_options const& o) {
     catch_stop_signals();
-    sweep_run(r, o, check_ops_for(r.digits).check_pairs).run();
+    sweep_run(r, o, check_ops_for(r.program, r.digits).check_pairs).run();
 }
 
 }  // namespace ctformer::tools::check

@@ -17,7 +17,8 @@ namespace {
 }
 
 void check_description(report const& r, std::string const& where) {
-    if (r.program != "add") bad(where, "program", fmt::format("\"{}\" is not a program ctformer-check runs (add)", visible(r.program)));
+    if (r.program != "add" && r.program != "sub")
+        bad(where, "program", fmt::format("\"{}\" is not a program ctformer-check runs (add, sub)", visible(r.program)));
     if (r.digits < min_digits || r.digits > max_digits)
         bad(where, "digits", fmt::format("{} is not a digit count the tools take (1 to {})", r.digits, max_digits));
     if (r.mode != "range" && r.mode != "sample")
@@ -93,9 +94,9 @@ void check_record(report const& r, block_record const& rec, block_record const* 
     if (rec.wrong() > 0 && rec.failures.empty() && r.max_failures > 0)
         bad(where, "records", fmt::format("{}: {} wrong, but none listed", name, rec.wrong()));
     for (auto const& f : rec.failures) {
-        auto const [a, b] = parse_failure_pair(f, r.digits, where);
+        auto const [a, b] = parse_failure_pair(f, r, where);
         if (!pair_in(r, a, b, i0, i1)) bad(where, "records", fmt::format("{}: {} is not one of its pairs", name, f.prompt));
-        auto const [now, right] = recheck(r.digits, a, b);
+        auto const [now, right] = recheck(r, a, b);
         if (right || now.expected != f.expected || now.got != f.got)
             bad(where, "records",
                 fmt::format("{}: {} expected {} got {}: the network generates {} for it", name, f.prompt, visible(f.expected),
@@ -141,7 +142,8 @@ void check_totals(report const& r, std::string const& where) {
 
 }  // namespace
 
-std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, std::size_t digits, std::string const& where) {
+std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, report const& r, std::string const& where) {
+    std::size_t const digits = r.digits;
     std::string const& p = f.prompt;
     auto digits_at = [&](std::size_t from) {
         std::uint64_t v = 0;
@@ -151,7 +153,7 @@ std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, std
         }
         return v;
     };
-    if (p.size() != 2 * digits + 2 || p[digits] != '+' || p.back() != '=')
+    if (p.size() != 2 * digits + 2 || p[digits] != check_ops_for(r.program, digits).operation || p.back() != '=')
         bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", visible(p), digits));
     return {digits_at(0), digits_at(digits + 1)};
 }

@@ -194,7 +194,7 @@ json done_json(block_job const& job, tally const& found) {
 /// rank 0 reports it and exits 4). Each thread keeps one request ahead of its work (reply_tag).
 class rank_worker {
 public:
-    rank_worker(report const& r, check_options const& o) : r_(r), o_(o), check_pairs_(check_ops_for(r.digits).check_pairs) {}
+    rank_worker(report const& r, check_options const& o) : r_(r), o_(o), check_pairs_(check_ops_for(r.program, r.digits).check_pairs) {}
 
     void run() {
         std::vector<std::thread> pool;
