@@ -1513,11 +1513,13 @@ inline constexpr auto compiled_layer = compile_layer<Src>();
 // — broken or not — knows which program it claims to run, and the all-input proof
 // (proof/all_inputs.hpp) checks it against that program's column rule and answer.
 //
-// The programs here share one prompt grammar, two operands of D digits: "a" OP "b" "=", then D + 1
-// answer digits least significant first (the D low digits of the result and the carry or borrow
-// out), then '\n'. The token ids are shared too: digits 0–9, the operation 10, '=' 11, ' ' 12,
+// The programs here share one prompt grammar: "a" OP "b" "=", a of D digits and b of D digits (or of
+// one digit, applied to every column: multiplication by a digit), then D + 1 answer digits least
+// significant first (the D low digits of the result and the carry or borrow out), then '\n'
+// (prompt_shape below). The token ids are shared too: digits 0–9, the operation 10, '=' 11, ' ' 12,
 // '\n' 13; a program names the character of token 10. The programs: model/addition.hpp (the seed's
-// adder) and model/subtraction.hpp; docs/programs.md tells how to write another.
+// adder), model/subtraction.hpp and model/multiplication.hpp; docs/programs.md tells how to write
+// another.
 
 #include <concepts>
 #include <cstddef>
@@ -1646,6 +1648,32 @@ using seed_layout_t = std::remove_const_t<decltype(seed_layout)>;
 
 namespace ctformer {
 
+/// Where things are in a program's prompt and answer, for D-digit first operands. Rows count from 0;
+/// column k = 1..D counts from the right.
+template <class P>
+struct prompt_shape {
+    /// Digits of the second operand: D, or 1 for a program whose second operand is one digit.
+    static constexpr std::size_t second_digits(std::size_t d) { return P::one_digit_second ? 1 : d; }
+    static constexpr std::size_t prompt_length(std::size_t d) { return d + 1 + second_digits(d) + 1; }
+    static constexpr std::size_t operation_row(std::size_t d) { return d; }
+    static constexpr std::size_t equals_row(std::size_t d) { return prompt_length(d) - 1; }
+    /// D + 1 digits and '\n'.
+    static constexpr std::size_t answer_length(std::size_t d) { return d + 2; }
+    /// The rows that predict the answer: '=' predicts its first digit, the last its '\n'.
+    static constexpr std::size_t first_answer_row(std::size_t d) { return equals_row(d); }
+    static constexpr std::size_t last_answer_row(std::size_t d) { return equals_row(d) + d + 1; }
+    /// The rows a generation of the whole answer holds (the '\n' is predicted, never pushed).
+    static constexpr std::size_t longest_sequence(std::size_t d) { return prompt_length(d) + answer_length(d) - 1; }
+    /// The rows column k reads: x from the first operand, y from the second (its only digit, for a
+    /// one-digit second operand).
+    static constexpr std::size_t x_row(std::size_t d, std::size_t k) { return d - k; }
+    static constexpr std::size_t y_row(std::size_t d, std::size_t k) {
+        return operation_row(d) + second_digits(d) + 1 - (second_digits(d) == 1 ? 1 : k);
+    }
+    /// Whether row j of a prompt holds an operand digit.
+    static constexpr bool digit_row(std::size_t d, std::size_t j) { return j != operation_row(d) && j != equals_row(d); }
+};
+
 /// One column of schoolbook arithmetic: the digit written there and the carry (or borrow) passed on
 /// to the next column.
 struct column_result {
@@ -1693,11 +1721,12 @@ constexpr bool column_rule_closed() {
 }
 
 /// The column rule, applied digit by digit from the right, gives integer arithmetic's answer (checked
-/// for every pair of 2-digit operands, where every column case and every carry path occurs).
+/// for every pair of operands of 2 digits — one for a one-digit second operand —, where every column
+/// case and every carry path of a longer prompt occurs too).
 template <class P>
 constexpr bool column_rule_agrees_with_answer() {
     for (std::uint64_t a = 0; a < 100; ++a)
-        for (std::uint64_t b = 0; b < 100; ++b) {
+        for (std::uint64_t b = 0; b < (P::one_digit_second ? 10u : 100u); ++b) {
             int carry = 0;
             std::uint64_t low = 0;
             std::uint64_t x = a, y = b, place = 1;
@@ -1705,7 +1734,8 @@ constexpr bool column_rule_agrees_with_answer() {
                 column_result const r = P::column(static_cast<int>(x % 10), static_cast<int>(y % 10), carry);
                 low += static_cast<std::uint64_t>(r.digit) * place;
                 carry = r.carry;
-                x /= 10, y /= 10, place *= 10;
+                x /= 10, place *= 10;
+                if (!P::one_digit_second) y /= 10;
             }
             answer_parts const want = P::answer(a, b, 2);
             if (want.low != low || want.top != static_cast<std::uint64_t>(carry)) return false;
@@ -1715,9 +1745,10 @@ constexpr bool column_rule_agrees_with_answer() {
 }  // namespace detail
 
 /// A program: `name` (what the tools call it), `vocabulary` (the character of each token id, the
-/// shared ids above), `column(x, y, carry)` (one column of its schoolbook arithmetic, from the right:
-/// x from the first operand, y from the second), `max_carry` (the carry runs 0..max_carry; the
-/// tables here hold one carry bit), `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
+/// shared ids above), `one_digit_second` (whether the second operand is one digit, applied to every
+/// column), `column(x, y, carry)` (one column of its schoolbook arithmetic, from the right: x from
+/// the first operand, y from the second), `max_carry` (the carry runs 0..max_carry),
+/// `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
 /// (the most digits its encoding supports, proven in tests/proofs), `carry_name` (what the top
 /// answer digit is called: "carry", "borrow") and `build` (its network).
 template <class P>
@@ -1729,6 +1760,7 @@ concept program = requires(int x, std::uint64_t a, std::size_t d) {
     { P::answer(a, a, d) } -> std::same_as<answer_parts>;
     { P::max_digits } -> std::convertible_to<std::size_t>;
     { P::carry_name } -> std::convertible_to<std::string_view>;
+    { P::one_digit_second } -> std::convertible_to<bool>;
     typename P::build;
 } && detail::shares_token_ids(P::vocabulary);
 
@@ -1736,7 +1768,7 @@ concept program = requires(int x, std::uint64_t a, std::size_t d) {
 /// fails one gets the message of the static_assert).
 template <program P>
 constexpr bool arithmetic_checked() {
-    static_assert(P::max_carry == 1, "ctformer: this program's carry runs past 1; the column tables here hold one carry bit");
+    static_assert(P::max_carry >= 1 && P::max_carry <= 9, "ctformer: a program's carry runs 0..max_carry, max_carry 1 to 9");
     static_assert(detail::column_rule_closed<P>(), "ctformer: the program's column rule gives a digit outside 0–9 or a carry outside 0..max_carry");
     static_assert(detail::column_rule_agrees_with_answer<P>(),
                   "ctformer: the program's column rule, applied from the right, does not give its answer()");
@@ -1917,6 +1949,37 @@ constexpr mlp_for<L, 200> add_with_carry(L const&, slot left, slot right, slot c
     return column_table<L>(left, right, carry, out, sum, "add_with_carry");
 }
 
+/// A column table with a one-hot carry (multiplication by a digit, whose carry runs 0..8): 10 · 10 ·
+/// (MaxCarry + 1) hidden units, one per digit pair (i, j) and carry c. Unit (i, j, c):
+/// 333·(left_i + right_j + carry_c) − 871 is 128 with all three set, ≤ −205 with two (GELU → 0). It
+/// writes rule(i, j, c)'s digit into out and moves the carry's one-hot from c to rule(i, j, c)'s
+/// carry. The carry register must hold an exact one-hot (set_digit starts it at 0), so exactly one
+/// unit fires. Exact for the reason column_table is: 128 and 1/128.
+template <class L, std::size_t MaxCarry, class Rule>
+constexpr mlp_for<L, 100 * (MaxCarry + 1)> one_hot_carry_table(slot left, slot right, slot carry, slot out, Rule rule,
+                                                                std::string_view name) {
+    static_assert(MaxCarry >= 1 && MaxCarry <= 9, "a one-hot carry runs 0..MaxCarry, at most 9");
+    mlp_for<L, 100 * (MaxCarry + 1)> w{};
+    w.name = name;
+    fixed const back = fixed::from_ratio(1, 128);
+    std::size_t u = 0;
+    for (int i = 0; i < 10; ++i)
+        for (int j = 0; j < 10; ++j)
+            for (int c = 0; c <= static_cast<int>(MaxCarry); ++c, ++u) {
+                auto const [digit, next] = rule(i, j, c);
+                w.w1.set(left[static_cast<std::size_t>(i)], u, fixed::from_int(333));
+                w.w1.set(right[static_cast<std::size_t>(j)], u, fixed::from_int(333));
+                w.w1.set(carry[static_cast<std::size_t>(c)], u, fixed::from_int(333));
+                w.b1[u] = fixed::from_int(-871);
+                w.w2.set(u, out[static_cast<std::size_t>(digit)], back);
+                if (next != c) {
+                    w.w2.set(u, carry[static_cast<std::size_t>(c)], -back);
+                    w.w2.set(u, carry[static_cast<std::size_t>(next)], back);
+                }
+            }
+    return w;
+}
+
 namespace detail {
 /// Units [u, u + out.width): out −= GELU(128·out)/128, which clears a one-hot register exactly.
 template <class W>
@@ -2058,6 +2121,34 @@ constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot o
     w.b1[vocab_size] = fixed::from_int(128);
     w.w2.set(vocab_size, out[tok], fixed::from_ratio(1, 128));
     detail::step_units(w, vocab_size + 1, out_pos, 1);
+    return w;
+}
+
+/// SetDigit (not in the seed): a one-hot register ← the digit `value`: its columns cleared (as clear
+/// does), then a unit with no input (GELU(128)/128 = 1, folded by compile_mlp into the output bias)
+/// writes the one-hot. It starts a one-hot carry at 0.
+template <class L>
+constexpr mlp_for<L, vocab_size + 1> set_digit(L const&, slot dst, std::size_t value, std::string_view name) {
+    mlp_for<L, vocab_size + 1> w{};
+    w.name = name;
+    detail::clear_units(w, 0, dst);
+    w.b1[vocab_size] = fixed::from_int(128);
+    w.w2.set(vocab_size, dst[value], fixed::from_ratio(1, 128));
+    return w;
+}
+
+/// CarryDigitOut: carry_out for a one-hot carry. Clears `out`, copies the carry's digit into it —
+/// out_d += GELU(128·carry_d)/128, exact for a one-hot carry — and steps out_pos one position on.
+template <class L, std::size_t CarryWidth>
+constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos) {
+    mlp_for<L, vocab_size + CarryWidth + 2> w{};
+    w.name = "carry_digit_out(out ← carry digit, out +1)";
+    detail::clear_units(w, 0, out);
+    for (std::size_t d = 0; d < CarryWidth; ++d) {
+        w.w1.set(carry[d], vocab_size + d, fixed::from_int(128));
+        w.w2.set(vocab_size + d, out[d], fixed::from_ratio(1, 128));
+    }
+    detail::step_units(w, vocab_size + CarryWidth, out_pos, 1);
     return w;
 }
 
@@ -2341,8 +2432,9 @@ namespace ctformer {
 /// A D-digit program P on the network that Build makes (P's own network by default; a twin with
 /// broken weights, or a runtime_build, otherwise — its weights must claim to run P).
 ///
-/// A D-digit prompt has 2D + 2 tokens and an answer of D + 1 digits and '\n'; the sequence holds at
-/// most 3D + 3 rows (the '\n' is predicted, never pushed). What a network's positions support for D
+/// A D-digit prompt has prompt_shape<P>::prompt_length(D) tokens (2D + 2 for two D-digit operands)
+/// and an answer of D + 1 digits and '\n'; the sequence holds at most longest_sequence rows (the
+/// '\n' is predicted, never pushed). What a network's positions support for D
 /// digits is its position premise, positions_of<Build, D> (proof/positions.hpp: a generation at
 /// compile time, about 1 s of g++ for D = 4 and 9 s for 16, so it is asserted where it is wanted, not
 /// by every model), and its all-input proof.
@@ -2351,12 +2443,12 @@ struct model {
     static_assert(arithmetic_checked<P>());
     static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
     static_assert(Digits >= 1, "ctformer::model: an operand has at least one digit");
-    static_assert(3 * Digits + 3 <= max_rows, "ctformer::model: the sequence is longer than a forward pass holds");
+    static_assert(prompt_shape<P>::longest_sequence(Digits) <= max_rows, "ctformer::model: the sequence is longer than a forward pass holds");
     using program_type = P;
     static constexpr std::size_t digits = Digits;
-    static constexpr std::size_t prompt_length = 2 * Digits + 2;  ///< DDDD+DDDD=
-    static constexpr std::size_t answer_length = Digits + 2;  ///< D + 1 digits, reversed, then '\n'
-    static constexpr std::size_t longest_sequence = prompt_length + answer_length - 1;
+    static constexpr std::size_t prompt_length = prompt_shape<P>::prompt_length(Digits);  ///< DDDD+DDDD=
+    static constexpr std::size_t answer_length = prompt_shape<P>::answer_length(Digits);  ///< D + 1 digits, reversed, then '\n'
+    static constexpr std::size_t longest_sequence = prompt_shape<P>::longest_sequence(Digits);
     static constexpr std::string_view vocabulary = P::vocabulary;
     using build = Build;
     static constexpr auto const& dense = dense_of<base_build_t<Build>>;
@@ -2399,6 +2491,7 @@ struct addition {
     /// row at position 52 is half matched by another output cursor (`ctformer prove --digits 17`
     /// fails there too).
     static constexpr std::size_t max_digits = 16;
+    static constexpr bool one_digit_second = false;
     using build = seed_weights;
     static constexpr column_result column(int x, int y, int carry) { return {(x + y + carry) % 10, (x + y + carry) / 10}; }
     static constexpr answer_parts answer(std::uint64_t a, std::uint64_t b, std::size_t digits) {
@@ -2446,6 +2539,7 @@ struct subtraction {
     /// position): proven for every D = 1..16 (tests/proofs/all_inputs), failing at 17
     /// (tests/proofs/positions.cpp).
     static constexpr std::size_t max_digits = 16;
+    static constexpr bool one_digit_second = false;
     using build = subtraction_weights;
     static constexpr column_result column(int x, int y, int borrow) {
         int const d = x - y - borrow;
@@ -2477,6 +2571,101 @@ static_assert(program<subtraction>);
 /// Subtraction of D-digit operands.
 template <std::size_t Digits, class Build = subtraction_weights>
 using subtractor = model<subtraction, Digits, Build>;
+
+}  // namespace ctformer
+// ---- ctformer/model/multiplication.hpp
+// ctformer/model/multiplication.hpp — multiplication by one digit, a program whose carry runs 0..8.
+// "0999*7=" → "39960\n": 999 · 7 = 6993, its four digits least significant first (3996), then the
+// carry out 0, then '\n'; "9999*9=" → "19998\n": 9999 · 9 = 89991, digits 1999 and the carry out 8.
+//
+// The network is the seed's with three changes, each a layer of the instruction library:
+// - the second operand is one digit, under a cursor that stays: the prologue steps right_pos once,
+//   to the digit before '=', and the body steps only left_pos and out_pos;
+// - the carry is a one-hot register of ten columns (the seed's is one column, 0 or 1): the prologue
+//   sets it to 0 (set_digit), and the table moves it (one_hot_carry_table, 900 units: a digit pair
+//   and a carry each);
+// - the epilogue writes the carry's digit (carry_digit_out) instead of the carry bit.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+
+
+namespace ctformer {
+
+struct multiplication_weights;
+
+/// Multiplication by a digit (model/program.hpp): a·k for a D-digit a and a digit k.
+struct multiplication {
+    static constexpr std::string_view name = "mul";
+    static constexpr std::string_view vocabulary = "0123456789*= \n";
+    static constexpr int max_carry = 8;  ///< 9 · 9 + 8 = 89
+    static constexpr std::string_view carry_name = "carry";
+    static constexpr bool one_digit_second = true;
+    /// The most digits proven (tests/proofs/all_inputs) and taken by the tools. The encoding's
+    /// positions support more: tests/proofs/positions.cpp shows the position premise holding for 24
+    /// digits (a prompt and answer of 2D + 4 rows) and failing for 25; proving 17 to 24 needs walks
+    /// longer than max_walk_digits (20, the adder's 3D + 3 rows in a pass).
+    static constexpr std::size_t max_digits = 16;
+    using build = multiplication_weights;
+    static constexpr column_result column(int x, int k, int carry) { return {(x * k + carry) % 10, (x * k + carry) / 10}; }
+    static constexpr answer_parts answer(std::uint64_t a, std::uint64_t k, std::size_t digits) {
+        std::uint64_t const p = a * k;
+        return {p % power_of_ten(digits), p / power_of_ten(digits)};
+    }
+};
+
+/// The seed's registers, with a carry of ten columns (a one-hot digit).
+inline constexpr auto multiplication_layout =
+    make_layout(declare<2>(reg::pos), declare<2>(reg::left_pos), declare<2>(reg::right_pos), declare<2>(reg::out_pos),
+                declare<vocab_size>(reg::left), declare<vocab_size>(reg::right), declare<vocab_size>(reg::out),
+                declare<10>(reg::carry), declare<1>(reg::distance), declare<vocab_size>(reg::final));
+using multiplication_layout_t = std::remove_const_t<decltype(multiplication_layout)>;
+
+/// The column table of multiplication::column, carry one-hot 0..8.
+template <class L>
+constexpr auto multiply_with_carry(L const&, slot left, slot right, slot carry, slot out) {
+    return one_hot_carry_table<L, multiplication::max_carry>(left, right, carry, out, &multiplication::column,
+                                                             "multiply_with_carry");
+}
+
+/// Builds the multiplication network.
+struct multiplication_weights {
+    constexpr auto operator()() const {
+        auto const& L = multiplication_layout;
+        auto prologue = hana::make_tuple(
+            find_and_store(L, token::operation, L[reg::left_pos], "find_and_store('*' → left_pos)"),
+            find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
+            find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
+            step_position(L, std::array{std::pair{L[reg::right_pos], std::int64_t{-1}}, std::pair{L[reg::out_pos], std::int64_t{-1}}},
+                          "step_position(right −1, out −1)"),
+            set_digit(L, L[reg::carry], 0, "set_digit(carry ← 0)"));
+        auto body = hana::make_tuple(
+            clear(L, L[reg::left], L[reg::right], L[reg::out]),
+            step_position(L, std::array{std::pair{L[reg::left_pos], std::int64_t{-1}}, std::pair{L[reg::out_pos], std::int64_t{1}}},
+                          "step_position(left −1, out +1)"),
+            read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
+            read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"),
+            multiply_with_carry(L, L[reg::left], L[reg::right], L[reg::carry], L[reg::out]),
+            diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+            copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+        auto epilogue = hana::make_tuple(carry_digit_out<multiplication_layout_t, 10>(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+                                         diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                                         copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
+                                         end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+                                         diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
+                                         copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
+        return network_weights<decltype(prologue), decltype(body), decltype(epilogue), multiplication_layout_t, multiplication>{
+            L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+    }
+};
+
+static_assert(program<multiplication>);
+
+/// Multiplication of a D-digit operand by a digit.
+template <std::size_t Digits, class Build = multiplication_weights>
+using multiplier = model<multiplication, Digits, Build>;
 
 }  // namespace ctformer
 // ---- ctformer/model/prompt.hpp
@@ -2532,8 +2721,17 @@ inline std::string describe_char(char c) {
     return s;
 }
 
-[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits, char op) {
-    std::string const shape = std::string(digits, 'D') + op + std::string(digits, 'D') + "=";
+/// The prompt's shape for the messages: D digits, the operation, `second` digits, '='.
+struct prompt_form {
+    std::size_t digits;
+    std::size_t second;
+    char op;
+};
+
+[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, prompt_form form) {
+    std::size_t const digits = form.digits;
+    char const op = form.op;
+    std::string const shape = std::string(digits, 'D') + op + std::string(form.second, 'D') + "=";
     std::string msg = "malformed prompt \"";
     for (char c : text.substr(0, 64))
         msg += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
@@ -2551,7 +2749,7 @@ inline std::string describe_char(char c) {
             break;
         case prompt_error::kind::wrong_length:
             msg += "it has " + std::to_string(text.size()) + " characters; a " + std::to_string(digits) + "-digit prompt " +
-                   shape + " has " + std::to_string(2 * digits + 2);
+                   shape + " has " + std::to_string(digits + form.second + 2);
             break;
         case prompt_error::kind::expected_digit: {
             msg += "expected a digit at position " + std::to_string(at) + ", found " + describe_char(text[at]);
@@ -2559,7 +2757,7 @@ inline std::string describe_char(char c) {
             std::size_t const start = first ? 0 : digits + 1;
             if ((text[at] == op || text[at] == '=') && at > start)
                 msg += std::string("; the ") + (first ? "first" : "second") + " operand has " + std::to_string(at - start) +
-                       " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(digits);
+                       " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(first ? digits : form.second);
             msg += " (shape " + shape + ")";
             break;
         }
@@ -2585,62 +2783,66 @@ constexpr std::size_t token_of(char c) {
     return vocab_size;
 }
 
-/// A prompt as token ids.
-template <std::size_t Digits>
+/// A prompt of program P (the seed's addition by default) as token ids.
+template <std::size_t Digits, class P = addition>
 struct prompt_tokens {
-    std::array<std::uint8_t, 2 * Digits + 2> ids{};
+    std::array<std::uint8_t, prompt_shape<P>::prompt_length(Digits)> ids{};
 };
 
-/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' (the
-/// seed's addition by default). Throws prompt_error (at run time) or stops the compilation (in a
-/// constant expression) at the check that failed.
+/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' and its
+/// second operand's digit count (the seed's addition by default). Throws prompt_error (at run time)
+/// or stops the compilation (in a constant expression) at the check that failed.
 template <std::size_t Digits, class P = addition>
-constexpr prompt_tokens<Digits> parse_prompt(std::string_view text) {
+constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     constexpr char op = operation_symbol<P>;
+    constexpr detail::prompt_form form{Digits, prompt_shape<P>::second_digits(Digits), op};
     using k = prompt_error::kind;
-    constexpr std::size_t n = 2 * Digits + 2;
-    if (text.empty()) detail::prompt_fail(k::empty, text, 0, Digits, op);  // the prompt is empty
-    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), Digits, op);  // absurdly long
+    constexpr std::size_t n = prompt_shape<P>::prompt_length(Digits);
+    if (text.empty()) detail::prompt_fail(k::empty, text, 0, form);  // the prompt is empty
+    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), form);  // absurdly long
     for (std::size_t i = 0; i < text.size(); ++i) {
         char const c = text[i];
         bool const allowed = (c >= '0' && c <= '9') || c == op || c == '=';
-        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, Digits, op);  // a character is not one of 0123456789+=
+        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, form);  // a character is not one of 0123456789+=
     }
     for (std::size_t i = 0; i < text.size() && i < n; ++i) {
         char const c = text[i];
         bool const digit = c >= '0' && c <= '9';
         if (i == Digits) {
-            if (c != op) detail::prompt_fail(k::expected_plus, text, i, Digits, op);  // the operation must follow the first operand's D digits
+            if (c != op) detail::prompt_fail(k::expected_plus, text, i, form);  // the operation must follow the first operand's D digits
         } else if (i == n - 1) {
             if (c != '=')
-                detail::prompt_fail(k::expected_equals, text, i, Digits, op);  // '=' must follow the second operand's D digits
+                detail::prompt_fail(k::expected_equals, text, i, form);  // '=' must follow the second operand's D digits
         } else if (!digit) {
-            detail::prompt_fail(k::expected_digit, text, i, Digits, op);  // operands are exactly D digits each
+            detail::prompt_fail(k::expected_digit, text, i, form);  // operands are exactly D digits each
         }
     }
     if (text.size() != n)
-        detail::prompt_fail(k::wrong_length, text, text.size(), Digits, op);  // a D-digit prompt has 2D+2 characters
-    prompt_tokens<Digits> p{};
+        detail::prompt_fail(k::wrong_length, text, text.size(), form);  // a D-digit prompt has its shape's length
+    prompt_tokens<Digits, P> p{};
     for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
     return p;
 }
 
-/// The prompt for two operands, zero-padded to D digits each (token ids: every program's are the
-/// same, model/program.hpp).
-template <std::size_t Digits>
-constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
-    std::uint64_t limit = 1;
-    for (std::size_t i = 0; i < Digits; ++i) limit *= 10;
-    if (a >= limit || b >= limit) throw std::out_of_range("ctformer::make_prompt: an operand has more than D digits");
-    prompt_tokens<Digits> p{};
+/// Program P's prompt for two operands, each zero-padded to its digit count: D, and D or 1 for the
+/// second (token ids: every program's are the same, model/program.hpp).
+template <std::size_t Digits, class P = addition>
+constexpr prompt_tokens<Digits, P> make_prompt(std::uint64_t a, std::uint64_t b) {
+    using shape = prompt_shape<P>;
+    constexpr std::size_t second = shape::second_digits(Digits);
+    if (a >= power_of_ten(Digits) || b >= power_of_ten(second))
+        throw std::out_of_range("ctformer::make_prompt: an operand has more digits than the prompt holds");
+    prompt_tokens<Digits, P> p{};
     for (std::size_t i = 0; i < Digits; ++i) {
         p.ids[Digits - 1 - i] = static_cast<std::uint8_t>(a % 10);
-        p.ids[2 * Digits - i] = static_cast<std::uint8_t>(b % 10);
         a /= 10;
+    }
+    for (std::size_t i = 0; i < second; ++i) {
+        p.ids[Digits + second - i] = static_cast<std::uint8_t>(b % 10);
         b /= 10;
     }
-    p.ids[Digits] = static_cast<std::uint8_t>(token::operation);
-    p.ids[2 * Digits + 1] = static_cast<std::uint8_t>(token::equals);
+    p.ids[shape::operation_row(Digits)] = static_cast<std::uint8_t>(token::operation);
+    p.ids[shape::equals_row(Digits)] = static_cast<std::uint8_t>(token::equals);
     return p;
 }
 
@@ -3111,6 +3313,10 @@ struct text_writer {
 
 namespace ctformer {
 
+/// A prompt of a model's program.
+template <class Model>
+using model_prompt = prompt_tokens<Model::digits, program_of_model<Model>>;
+
 /// What a generation produced.
 template <std::size_t Capacity>
 struct generation {
@@ -3143,7 +3349,7 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 /// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
 /// records every final row's bits.
 template <class Model, class ReuseFor, class Observe = no_observer>
-constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<Model::digits> const& prompt, std::size_t count,
+constexpr generation<max_rows> generate_with(sequence<Model>& s, model_prompt<Model> const& prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
     constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     generation<max_rows> g{};
@@ -3173,7 +3379,7 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<M
 /// pass, every layer run — the path the all-input proof walks beside (proof/all_inputs.hpp,
 /// premise path). `observe` sees every layer of every pass.
 template <class Model, class Observe = no_observer>
-constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count, Observe&& observe = {}) {
+constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
     sequence<Model> s;
     return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
 }
@@ -3202,7 +3408,7 @@ constexpr generation<max_rows> add(std::string_view prompt) {
 /// ctformer::run runs it (the plain forward pass). The expected answer comes from integer arithmetic.
 template <class Model>
 constexpr bool answers_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
-    auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
+    auto const g = generate<Model>(make_prompt<Model::digits, program_of_model<Model>>(a, b), Model::answer_length);
     auto const want = expected_answer<Model::digits, program_of_model<Model>>(a, b);
     if (m) m->merge(g.margin);
     if (g.generated != Model::answer_length) return false;
@@ -3259,14 +3465,16 @@ struct position_premise_result {
 template <class Build, std::size_t D>
 constexpr position_premise_result position_premise() {
     using M = detail::walk_model<Build, D>;
+    using shape = prompt_shape<program_of<Build>>;
     constexpr auto const& net = M::net;
     constexpr std::size_t width = std::remove_cvref_t<decltype(net.layout)>::width;
     constexpr std::size_t rows = D + 2;
     position_premise_result out{};
-    if (3 * D + 3 > max_rows) {
+    if (shape::longest_sequence(D) + 1 > max_rows) {
         out.holds = false;
         out.failure.digits = static_cast<std::uint16_t>(D);
-        detail::text_writer<112>{out.failure.what} << "a D-digit addition takes 3D + 3 rows; a pass holds " << max_rows;
+        detail::text_writer<112>{out.failure.what} << "a D-digit prompt and its answer take " << shape::longest_sequence(D) + 1
+                                                   << " rows; a pass holds " << max_rows;
         return out;
     }
     std::array<bool, width> answer_column{};
@@ -3281,11 +3489,11 @@ constexpr position_premise_result position_premise() {
     auto fail = [&](std::size_t pass, std::size_t step) {
         out.holds = false;
         out.failure.digits = static_cast<std::uint16_t>(D);
-        out.failure.row = static_cast<std::uint16_t>(2 * D + 1 + pass);
+        out.failure.row = static_cast<std::uint16_t>(shape::first_answer_row(D) + pass);
         out.failure.step = static_cast<std::uint16_t>(step);
         return detail::text_writer<112>{out.failure.what};
     };
-    auto const g = generate<M>(make_prompt<D>(0, 0), rows, [&](auto const& layer, row_vector<width> const& x, std::uint64_t used) {
+    auto const g = generate<M>(make_prompt<D, program_of<Build>>(0, 0), rows, [&](auto const& layer, row_vector<width> const& x, std::uint64_t used) {
         std::size_t const pass = call / steps, step = call % steps;
         ++call;
         if (step == 0) before = {};
@@ -3500,6 +3708,7 @@ class all_inputs {
 public:
     static constexpr auto const& net = network_of<Build>;  ///< the weights the walk evaluates
     using program_type = program_of<Build>;  ///< the program the weights claim to run: what the walk checks
+    using shape_of = prompt_shape<program_type>;  ///< where its operands and answer rows are
     /// The same network as a constant, for what depends on structure alone (a runtime_build's
     /// weights change, its structure does not).
     static constexpr auto const& structure = structure_of<Build>;
@@ -3554,7 +3763,7 @@ public:
         tr.digits = D;
         std::size_t calls = 0;
         std::size_t const steps = shape::steps(D);
-        auto const g = generate<M>(make_prompt<D>(0, 0), rows < D + 2 ? rows : D + 2, [&](auto const& layer, row const& x, std::uint64_t) {
+        auto const g = generate<M>(make_prompt<D, program_type>(0, 0), rows < D + 2 ? rows : D + 2, [&](auto const& layer, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
             fixed const* const xp = x.data();
@@ -3565,7 +3774,7 @@ public:
         for (std::size_t j = 0; j < g.length && j < max_rows; ++j)
             tr.tokens[j] = static_cast<std::uint8_t>(token_in<program_type>(g.text[j]));
         // premise (s), once for the rows generation placed (every walk of the trace starts there)
-        walker w{D, 2 * D + tr.passes, &tr};
+        walker w{D, shape_of::first_answer_row(D) + tr.passes - 1, &tr};
         w.check_start();
         tr.start = w.report;
         return tr;
@@ -3704,7 +3913,8 @@ public:
             return total;
         }
         generation_trace const tr = trace_for(digits);
-        for (std::size_t r = 2 * digits + 1; r <= 3 * digits + 2; ++r) total.merge(prove_row(digits, r, tr));
+        for (std::size_t r = shape_of::first_answer_row(digits); r <= shape_of::last_answer_row(digits); ++r)
+            total.merge(prove_row(digits, r, tr));
         return total;
     }
 
@@ -3785,6 +3995,10 @@ private:
         // ---- symbols -------------------------------------------------------------------------
         constexpr std::uint16_t intern(symbol s) {
             if (s.kind == symbol_kind::column_digit || s.kind == symbol_kind::column_carry) {  // the least order the rule allows
+                // As an argument of a column, an empty one-column register (zero) is the number 0: one
+                // symbol for both, whether the carry starts empty (the adder's) or set to 0 (a one-hot's).
+                for (std::uint16_t* arg : {&s.a, &s.b, &s.c})
+                    if (pool[*arg].kind == symbol_kind::zero) *arg = intern(symbol{symbol_kind::constant, 0});
                 std::uint16_t const v[3] = {s.a, s.b, s.c};
                 for (std::size_t k = 0; k < 6; ++k) {
                     if (!symmetries_[k]) continue;
@@ -3809,8 +4023,8 @@ private:
         }
         /// The token row j holds: fixed for the operation and '=', any digit for an operand or answer digit.
         constexpr value_set token_values(std::size_t j) const {
-            if (j == digits) return detail::value_bit(static_cast<int>(token::operation));
-            if (j == 2 * digits + 1) return detail::value_bit(static_cast<int>(token::equals));
+            if (j == shape_of::operation_row(digits)) return detail::value_bit(static_cast<int>(token::operation));
+            if (j == shape_of::equals_row(digits)) return detail::value_bit(static_cast<int>(token::equals));
             return detail::digit_values;
         }
         constexpr int zero_value(std::size_t g) const { return reg_slot_[g].width == 1 ? 0 : detail::no_value; }
@@ -4447,13 +4661,13 @@ private:
             std::size_t const D = digits;
             std::uint16_t carry = intern(symbol{symbol_kind::zero});
             for (std::size_t k = 1; k <= D; ++k) {
-                auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(D - k)});
-                auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(2 * D + 1 - k)});
+                auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(shape_of::x_row(D, k))});
+                auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(shape_of::y_row(D, k))});
                 auto const digit = intern(symbol{symbol_kind::column_digit, a, b, carry});
                 carry = intern(symbol{symbol_kind::column_carry, a, b, carry});
-                if (r == 2 * D + k) return digit;
+                if (r == shape_of::first_answer_row(D) + k - 1) return digit;
             }
-            if (r == 3 * D + 1) return carry;
+            if (r == shape_of::last_answer_row(D) - 1) return carry;
             return intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(token::newline)});
         }
 
@@ -4478,12 +4692,12 @@ private:
                 report.failure = dependency.failure;
                 return;
             }
-            if (digits == 0 || r < 2 * digits + 1 || r > 3 * digits + 2 || r >= max_rows) {
+            if (digits == 0 || r < shape_of::first_answer_row(digits) || r > shape_of::last_answer_row(digits) || r >= max_rows) {
                 fail(premise::answer, "") << "no such answer row";
                 return;
             }
-            if (!generation_follows(r - (2 * digits + 1))) return;
-            if (r == 2 * digits + 1) report[premise::start].cases = trace->start[premise::start].cases;  // counted once per digit count
+            if (!generation_follows(r - shape_of::first_answer_row(digits))) return;
+            if (r == shape_of::first_answer_row(digits)) report[premise::start].cases = trace->start[premise::start].cases;  // counted once per digit count
             if (!trace->start.holds) {  // its failure names the row whose embedding is wrong
                 report.holds = false;
                 report.failure = trace->start.failure;
@@ -4496,7 +4710,7 @@ private:
             for_each_step(net, digits, [&](auto const& layer, program_step step, auto slot) {
                 if (!report.holds) return;
                 walk_layer<decltype(slot)::value>(layer, step);
-                if (report.holds) check_path(layer, r - (2 * digits + 1), step.index);
+                if (report.holds) check_path(layer, r - shape_of::first_answer_row(digits), step.index);
             });
             if (report.holds) check_answer();
         }
@@ -4610,7 +4824,7 @@ private:
             ++report[premise::answer].cases;
             if (sym[answer_register] != want) {
                 fail(premise::answer, "unembed") << registers[answer_register].first << " does not hold the "
-                                                 << (r == 3 * digits + 2 ? "end token" : "answer digit") << " of row "
+                                                 << (r == shape_of::last_answer_row(digits) ? "end token" : "answer digit") << " of row "
                                                  << static_cast<long long>(r);
                 return;
             }
@@ -4672,14 +4886,20 @@ struct all_inputs_fail {
 /// premise stops the build at detail::all_inputs_fail, which names it:
 ///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4, 9>);   // row 9 of D = 4
 /// Generation as users run it on D-digit 0..0+0..0=, up to answer row Last, once per unit (premise p).
-template <class Build, std::size_t Digits, std::size_t Last = 3 * Digits + 2>
-inline constexpr auto generation_trace_of = all_inputs<Build>::template trace<Digits>(Last - 2 * Digits);
+template <class Build, std::size_t Digits>
+inline constexpr std::size_t last_answer_row_of = prompt_shape<program_of<Build>>::last_answer_row(Digits);
+template <class Build, std::size_t Digits>
+inline constexpr std::size_t first_answer_row_of = prompt_shape<program_of<Build>>::first_answer_row(Digits);
 
-template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = 3 * Digits + 2>
+template <class Build, std::size_t Digits, std::size_t Last = last_answer_row_of<Build, Digits>>
+inline constexpr auto generation_trace_of =
+    all_inputs<Build>::template trace<Digits>(Last + 1 - first_answer_row_of<Build, Digits>);
+
+template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = last_answer_row_of<Build, Digits>>
 inline constexpr all_inputs_report all_inputs_row_report =
     all_inputs<Build>::prove_row_sharing_rules(Digits, Row, generation_trace_of<Build, Digits, Last>);
 
-template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = 3 * Digits + 2>
+template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = last_answer_row_of<Build, Digits>>
 inline constexpr bool proven_row_for_all_inputs =
     detail::all_inputs_fail<all_inputs_row_report<Build, Digits, Row, Last>.failure,
                             all_inputs_row_report<Build, Digits, Row, Last>.holds>::proven;
@@ -4697,10 +4917,12 @@ inline constexpr bool proven_rows_for_all_inputs =
         return (proven_row_for_all_inputs<Build, Digits, First + K, Last> && ...);
     }(std::make_index_sequence<Last + 1 - First>{});
 
-/// Every D-digit addition proven: the structural premise, then every answer row, 2D + 1 to 3D + 2.
+/// Every D-digit prompt of the network's program proven: the structural premise, then every answer
+/// row (2D + 1 to 3D + 2 for two D-digit operands).
 ///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4>);   // all 10^8
 template <class Build, std::size_t Digits>
-inline constexpr bool proven_for_all_inputs = proven_rows_for_all_inputs<Build, Digits, 2 * Digits + 1, 3 * Digits + 2>;
+inline constexpr bool proven_for_all_inputs =
+    proven_rows_for_all_inputs<Build, Digits, first_answer_row_of<Build, Digits>, last_answer_row_of<Build, Digits>>;
 
 }  // namespace ctformer
 // ---- ctformer/proof/exhaustive.hpp

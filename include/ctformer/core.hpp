@@ -7,6 +7,7 @@
 
 #include "ctformer/model/addition.hpp"
 #include "ctformer/model/subtraction.hpp"
+#include "ctformer/model/multiplication.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/proof/all_inputs.hpp"

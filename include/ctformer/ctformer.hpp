@@ -12,6 +12,7 @@
 #include "ctformer/layers/update.hpp"
 #include "ctformer/model/addition.hpp"
 #include "ctformer/model/subtraction.hpp"
+#include "ctformer/model/multiplication.hpp"
 #include "ctformer/model/instructions.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"

@@ -25,3 +25,11 @@ void subtraction_digits() {
     constexpr auto past = ctformer::position_premise<ctformer::subtraction_weights, ctformer::subtraction::max_digits + 1>();
     static_assert(!past.holds, "the position premise fails one digit past subtraction's max_digits");
 }
+
+// multiplication: a prompt and answer of 2D + 4 rows, so its positions hold further, to 24 digits,
+// and fail at 25 on the same row as the adder's at 17 (row 52).
+void multiplication_digits() {
+    static_assert(ctformer::positions_hold<ctformer::multiplication_weights, 24>);
+    constexpr auto past = ctformer::position_premise<ctformer::multiplication_weights, 25>();
+    static_assert(!past.holds && past.failure.row == 52, "the position premise fails for 25-digit multiplication, at row 52");
+}

@@ -22,7 +22,8 @@ expect() {  # expect REGEX TOOL ARGS...
 expect "required"                               "$ctformer" add
 expect "no command given"                       "$ctformer"
 expect "character '-' at position 4"            "$ctformer" add 0999-0111=
-expect "character '\*' at position 4 is not one of 0123456789\+=" "$ctformer" run 0999*0111=
+expect "expected '=' at position 6, found '1' \(shape DDDD\*D=\)" "$ctformer" run 0999*0111=
+expect "character '/' at position 4 is not one of 0123456789\+=" "$ctformer" run 0999/0111=
 expect "character '\+' at position 7 is not one of 0123456789-=" "$ctformer" run 0999-01+1=
 expect "the first operand has 3 digits"         "$ctformer" run 099-0111=
 expect "--digits"                               "$ctformer" run 0999-0111= --digits 17
@@ -58,7 +59,8 @@ expect "K/N"                                    "$check" --shard 5/4
 expect "K/N"                                    "$check" --shard x
 expect "seed-set"                               "$check" --seed-set --digits 3
 expect "seed-set"                               "$check" --seed-set --program sub
-expect "--program: mul not in \{add,sub\}"     "$check" --program mul
+expect "--program: div not in \{add,sub,mul\}" "$check" --program div
+expect "more digits than --digits allows"       "$check" --program mul --right 0..10
 expect "takes no --program"                     "$check" --merge x.json --program sub
 expect "--sample"                               "$check" --sample 0
 expect "--sample"                               "$check" --rng-seed 3

@@ -22,18 +22,29 @@ adder_ops make_run_ops() {
     return ops;
 }
 
-#define CTFORMER_DEFINE_SUBTRACTOR_OPS(D)                                     \
+#define CTFORMER_DEFINE_RUN_OPS(D)                                            \
     adder_ops const& subtractor_ops_##D() {                                   \
         static adder_ops const ops = make_run_ops<subtractor<D>>();           \
         return ops;                                                           \
+    }                                                                         \
+    adder_ops const& multiplier_ops_##D() {                                   \
+        static adder_ops const ops = make_run_ops<multiplier<D>>();           \
+        return ops;                                                           \
     }
-CTFORMER_EACH_DIGIT_COUNT(CTFORMER_DEFINE_SUBTRACTOR_OPS)
-#undef CTFORMER_DEFINE_SUBTRACTOR_OPS
+CTFORMER_EACH_DIGIT_COUNT(CTFORMER_DEFINE_RUN_OPS)
+#undef CTFORMER_DEFINE_RUN_OPS
 
 adder_ops const& subtractor_for(std::size_t d) {
 #define CTFORMER_SUBTRACTOR_OPS_ENTRY(D) &subtractor_ops_##D,
     static adder_ops const& (*const table[])() = {CTFORMER_EACH_DIGIT_COUNT(CTFORMER_SUBTRACTOR_OPS_ENTRY)};
 #undef CTFORMER_SUBTRACTOR_OPS_ENTRY
+    return digit_table_entry(table, d);
+}
+
+adder_ops const& multiplier_for(std::size_t d) {
+#define CTFORMER_MULTIPLIER_OPS_ENTRY(D) &multiplier_ops_##D,
+    static adder_ops const& (*const table[])() = {CTFORMER_EACH_DIGIT_COUNT(CTFORMER_MULTIPLIER_OPS_ENTRY)};
+#undef CTFORMER_MULTIPLIER_OPS_ENTRY
     return digit_table_entry(table, d);
 }
 
@@ -43,6 +54,7 @@ std::string_view program_of_prompt(std::string const& prompt) {
     for (char c : prompt) {
         if (c >= '0' && c <= '9') continue;
         if (c == operation_symbol<subtraction>) return subtraction::name;
+        if (c == operation_symbol<multiplication>) return multiplication::name;
         break;
     }
     return addition::name;
@@ -51,6 +63,7 @@ std::string_view program_of_prompt(std::string const& prompt) {
 adder_ops const& program_for(std::string_view name, std::size_t d) {
     if (name == addition::name) return adder_for(d);
     if (name == subtraction::name) return subtractor_for(d);
+    if (name == multiplication::name) return multiplier_for(d);
     std::string known;
     for (auto n : program_names) known += (known.empty() ? "" : ", ") + std::string(n);
     throw std::invalid_argument("unknown program \"" + std::string(name) + "\"; the programs are " + known);

@@ -145,12 +145,15 @@ struct check_ops {
     pairs_checker check_pairs = nullptr;
     std::pair<failure, bool> (*recheck)(std::uint64_t a, std::uint64_t b) = nullptr;
     char operation = '+';  ///< the program's operation, as its prompts write it
+    std::size_t second_digits = 0;  ///< the second operand's digits: D, or 1 (multiplication by a digit)
 };
 
-/// What a program's prompts are called in messages: "additions", "subtractions".
-inline std::string_view prompts_noun(std::string_view program) { return program == "sub" ? "subtractions" : "additions"; }
+/// What a program's prompts are called in messages: "additions", "subtractions", "multiplications".
+inline std::string_view prompts_noun(std::string_view program) {
+    return program == "sub" ? "subtractions" : program == "mul" ? "multiplications" : "additions";
+}
 
-/// The operations of `program` ("add", "sub") for `digits` digits (check/adders.cpp); throws
+/// The operations of `program` ("add", "sub", "mul") for `digits` digits (check/adders.cpp); throws
 /// std::invalid_argument for another program or outside [1, 16].
 check_ops const& check_ops_for(std::string_view program, std::size_t digits);
 

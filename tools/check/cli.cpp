@@ -12,8 +12,9 @@
 namespace ctformer::tools::check::cli {
 
 void add_options(CLI::App& app, check_options& o, std::string const& threads_help) {
-    app.add_option("--program,-p", o.program, "the program checked: add (a + b, the default) or sub (a - b, with borrow)")
-        ->check(CLI::IsMember({"add", "sub"}));
+    app.add_option("--program,-p", o.program,
+                   "the program checked: add (a + b, the default), sub (a - b, with borrow) or mul (a * k, k one digit)")
+        ->check(CLI::IsMember({"add", "sub", "mul"}));
     app.add_option("--digits,-d", o.digits, "operand digit count D (1-16; a check of every pair needs D ≤ 9, beyond it give ranges or --sample)")
         ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
     app.add_option("--left", o.left, "first operands, inclusive range A..B (default 0..10^D-1)")->check(non_empty);
@@ -48,14 +49,16 @@ report plan(check_options const& o) {
     r.program = o.program;
     r.digits = o.digits;
     std::uint64_t const limit = ctformer::power_of_ten(o.digits);
-    r.left_hi = r.right_hi = limit - 1;
+    std::uint64_t const second_limit = ctformer::power_of_ten(check_ops_for(o.program, o.digits).second_digits);
+    r.left_hi = limit - 1;
+    r.right_hi = second_limit - 1;
     if (o.seed_set) {
         if (o.digits != 4 || !o.left.empty() || !o.right.empty() || o.program != "add")
             throw usage_error("--seed-set is the seed's 4-digit set 0..999 + 0..999; it takes no --digits, --left, --right or --program");
         r.left_hi = r.right_hi = 999;
     }
     if (!o.left.empty()) std::tie(r.left_lo, r.left_hi) = parse_range(o.left, limit, "--left");
-    if (!o.right.empty()) std::tie(r.right_lo, r.right_hi) = parse_range(o.right, limit, "--right");
+    if (!o.right.empty()) std::tie(r.right_lo, r.right_hi) = parse_range(o.right, second_limit, "--right");
     if (o.sample) {
         r.mode = "sample";
         r.sample = o.sample;

@@ -74,13 +74,14 @@ std::pair<failure, bool> recheck_pair(std::uint64_t a, std::uint64_t b) {
 
 }  // namespace ctformer::tools::check
 
-/// Defines NAME_check_ops_D(), the table entry of program NAME ("add", "sub") with D digits, MODEL
+/// Defines NAME_check_ops_D(), the table entry of program NAME ("add", "sub", "mul") with D digits, MODEL
 /// being its model<P, D> (tools/check/adders.cpp).
 #define CTFORMER_DEFINE_CHECK_OPS(NAME, MODEL, D)                                                        \
     namespace ctformer::tools::check {                                                                  \
     check_ops const& NAME##_check_ops_##D() {                                                           \
         static constexpr check_ops ops{&check_pairs<MODEL<D>>, &recheck_pair<MODEL<D>>,                 \
-                                       operation_symbol<program_of_model<MODEL<D>>>};                   \
+                                       operation_symbol<program_of_model<MODEL<D>>>,                    \
+                                       prompt_shape<program_of_model<MODEL<D>>>::second_digits(D)};     \
         return ops;                                                                                     \
     }                                                                                                   \
     }

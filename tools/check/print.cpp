@@ -11,9 +11,10 @@ namespace {
 
 /// What was checked: the ranges or the sample, and the shard or the merged shards.
 void print_what(report const& r) {
-    std::string const what = r.mode == "sample" ? fmt::format("a sample of {} pairs (random seed {}) from {}..{} + {}..{}",
-                                                              r.sample, r.rng_seed, r.left_lo, r.left_hi, r.right_lo, r.right_hi)
-                                                : fmt::format("{}..{} + {}..{}", r.left_lo, r.left_hi, r.right_lo, r.right_hi);
+    char const op = check_ops_for(r.program, r.digits).operation;
+    std::string const what = r.mode == "sample" ? fmt::format("a sample of {} pairs (random seed {}) from {}..{} {} {}..{}", r.sample,
+                                                              r.rng_seed, r.left_lo, r.left_hi, op, r.right_lo, r.right_hi)
+                                                : fmt::format("{}..{} {} {}..{}", r.left_lo, r.left_hi, op, r.right_lo, r.right_hi);
     fmt::print("ctformer-check: {}-digit {}, {}", r.digits, prompts_noun(r.program), what);
     if (!r.merged_shards.empty()) {
         fmt::print(", merged from {} of {} shards", r.merged_shards.size(), r.shards);

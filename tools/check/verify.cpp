@@ -17,8 +17,8 @@ namespace {
 }
 
 void check_description(report const& r, std::string const& where) {
-    if (r.program != "add" && r.program != "sub")
-        bad(where, "program", fmt::format("\"{}\" is not a program ctformer-check runs (add, sub)", visible(r.program)));
+    if (r.program != "add" && r.program != "sub" && r.program != "mul")
+        bad(where, "program", fmt::format("\"{}\" is not a program ctformer-check runs (add, sub, mul)", visible(r.program)));
     if (r.digits < min_digits || r.digits > max_digits)
         bad(where, "digits", fmt::format("{} is not a digit count the tools take (1 to {})", r.digits, max_digits));
     if (r.mode != "range" && r.mode != "sample")
@@ -26,8 +26,9 @@ void check_description(report const& r, std::string const& where) {
     std::uint64_t const limit = power_of_ten(r.digits);
     if (r.left_lo > r.left_hi || r.left_hi >= limit)
         bad(where, "left", fmt::format("[{}, {}] is not a range of {}-digit operands", r.left_lo, r.left_hi, r.digits));
-    if (r.right_lo > r.right_hi || r.right_hi >= limit)
-        bad(where, "right", fmt::format("[{}, {}] is not a range of {}-digit operands", r.right_lo, r.right_hi, r.digits));
+    std::size_t const second = check_ops_for(r.program, r.digits).second_digits;
+    if (r.right_lo > r.right_hi || r.right_hi >= power_of_ten(second))
+        bad(where, "right", fmt::format("[{}, {}] is not a range of {}-digit operands", r.right_lo, r.right_hi, second));
     if (r.mode == "range" && r.sample != 0) bad(where, "sample", "a range check draws no sample");
     if (!pair_count_fits(r)) bad(where, "left", "the ranges hold more than 2^64 pairs, more than a check counts");
     if (r.mode == "sample" && (r.sample < 1 || r.sample > (std::uint64_t{1} << 40)))
@@ -144,6 +145,7 @@ void check_totals(report const& r, std::string const& where) {
 
 std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, report const& r, std::string const& where) {
     std::size_t const digits = r.digits;
+    check_ops const& ops = check_ops_for(r.program, digits);
     std::string const& p = f.prompt;
     auto digits_at = [&](std::size_t from) {
         std::uint64_t v = 0;
@@ -153,9 +155,15 @@ std::pair<std::uint64_t, std::uint64_t> parse_failure_pair(failure const& f, rep
         }
         return v;
     };
-    if (p.size() != 2 * digits + 2 || p[digits] != check_ops_for(r.program, digits).operation || p.back() != '=')
+    if (p.size() != digits + ops.second_digits + 2 || p[digits] != ops.operation || p.back() != '=')
         bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", visible(p), digits));
-    return {digits_at(0), digits_at(digits + 1)};
+    std::uint64_t const a = digits_at(0);
+    std::uint64_t b = 0;
+    for (std::size_t i = digits + 1; i < digits + 1 + ops.second_digits; ++i) {
+        if (p[i] < '0' || p[i] > '9') bad(where, "failures", fmt::format("\"{}\" is not a {}-digit prompt", visible(p), digits));
+        b = b * 10 + static_cast<std::uint64_t>(p[i] - '0');
+    }
+    return {a, b};
 }
 
 bool pair_in(report const& r, std::uint64_t a, std::uint64_t b, std::uint64_t i0, std::uint64_t i1) {

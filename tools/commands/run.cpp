@@ -1,5 +1,5 @@
 // tools/commands/run.cpp — `ctformer run 0999-0111=`: any program's answer, the program picked by the
-// prompt's operation ('+' add, '-' sub): the generated text (the answer's digits least significant
+// prompt's operation ('+' add, '-' sub, '*' mul): the generated text (the answer's digits least significant
 // first, then the carry or borrow out, then the end token) and what it means read back to front;
 // --tokens stops early, --margins shows the generation's smallest decision margins.
 #include <fmt/core.h>
@@ -45,8 +45,8 @@ int run_run(run_options const& o) {
 command run_command(CLI::App& ctformer) {
     auto o = std::make_shared<run_options>();
     auto* app = ctformer.add_subcommand(
-        "run", "run the program a prompt is written for: DDDD+DDDD= adds, DDDD-DDDD= subtracts (the answer reversed, then the "
-               "carry or borrow out)");
+        "run", "run the program a prompt is written for: DDDD+DDDD= adds, DDDD-DDDD= subtracts, DDDD*D= multiplies by a digit "
+               "(the answer reversed, then the carry or borrow out)");
     add_prompt_options(*app, o->prompt, o->digits);
     app->add_option("--tokens,-n", o->tokens,
                     "stop after this many tokens (default: D + 2, the whole answer; generation always stops at the end token)")

@@ -26,10 +26,16 @@ inline void require_digits(std::size_t d) {
         throw std::invalid_argument("--digits must be between 1 and " + std::to_string(max_digits) + ", got " + std::to_string(d));
 }
 
-/// The digit count a prompt is written for: D when its length is 2D+2 for some D in [1, 16], else
-/// the seed's 4 (so that the parser reports a malformed prompt against the usual shape). A prompt
-/// shaped like an addition of more digits than the tools take is an error that says so.
+/// The digit count a prompt is written for: D when its length is 2D+2 for some D in [1, 16] (D + 3
+/// for a multiplication by a digit, DDDD*D=), else the seed's 4 (so that the parser reports a
+/// malformed prompt against the usual shape). A prompt shaped like one of more digits than the tools
+/// take is an error that says so.
 inline std::size_t digits_of_prompt(std::string const& prompt) {
+    if (auto const star = prompt.find('*'); star != std::string::npos && star >= 1 && prompt.size() == star + 3) {
+        if (star <= max_digits) return star;
+        throw std::invalid_argument("the prompt's first operand has " + std::to_string(star) + " digits; the tools take 1 to " +
+                                    std::to_string(max_digits));
+    }
     if (prompt.size() % 2 == 0 && prompt.size() >= 2 * min_digits + 2) {
         std::size_t const d = (prompt.size() - 2) / 2;
         if (d <= max_digits) return d;
@@ -66,11 +72,11 @@ struct adder_ops {
 /// The operations for d digits; throws std::invalid_argument outside [1, 16].
 adder_ops const& adder_for(std::size_t d);
 
-/// The programs the tools run, by name: "add", "sub".
-inline constexpr std::string_view program_names[] = {"add", "sub"};
+/// The programs the tools run, by name: "add", "sub", "mul".
+inline constexpr std::string_view program_names[] = {"add", "sub", "mul"};
 
 /// The program a prompt is written for: the one whose operation is its first character that is
-/// not a digit ('+' add, '-' sub), else add (so that the parser reports a malformed prompt against
+/// not a digit ('+' add, '-' sub, '*' mul), else add (so that the parser reports a malformed prompt against
 /// the adder's shape).
 std::string_view program_of_prompt(std::string const& prompt);
 

@@ -43,6 +43,7 @@ struct addition {
     /// row at position 52 is half matched by another output cursor (`ctformer prove --digits 17`
     /// fails there too).
     static constexpr std::size_t max_digits = 16;
+    static constexpr bool one_digit_second = false;
     using build = seed_weights;
     static constexpr column_result column(int x, int y, int carry) { return {(x + y + carry) % 10, (x + y + carry) / 10}; }
     static constexpr answer_parts answer(std::uint64_t a, std::uint64_t b, std::size_t digits) {

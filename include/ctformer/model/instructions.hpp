@@ -176,6 +176,37 @@ constexpr mlp_for<L, 200> add_with_carry(L const&, slot left, slot right, slot c
     return column_table<L>(left, right, carry, out, sum, "add_with_carry");
 }
 
+/// A column table with a one-hot carry (multiplication by a digit, whose carry runs 0..8): 10 · 10 ·
+/// (MaxCarry + 1) hidden units, one per digit pair (i, j) and carry c. Unit (i, j, c):
+/// 333·(left_i + right_j + carry_c) − 871 is 128 with all three set, ≤ −205 with two (GELU → 0). It
+/// writes rule(i, j, c)'s digit into out and moves the carry's one-hot from c to rule(i, j, c)'s
+/// carry. The carry register must hold an exact one-hot (set_digit starts it at 0), so exactly one
+/// unit fires. Exact for the reason column_table is: 128 and 1/128.
+template <class L, std::size_t MaxCarry, class Rule>
+constexpr mlp_for<L, 100 * (MaxCarry + 1)> one_hot_carry_table(slot left, slot right, slot carry, slot out, Rule rule,
+                                                                std::string_view name) {
+    static_assert(MaxCarry >= 1 && MaxCarry <= 9, "a one-hot carry runs 0..MaxCarry, at most 9");
+    mlp_for<L, 100 * (MaxCarry + 1)> w{};
+    w.name = name;
+    fixed const back = fixed::from_ratio(1, 128);
+    std::size_t u = 0;
+    for (int i = 0; i < 10; ++i)
+        for (int j = 0; j < 10; ++j)
+            for (int c = 0; c <= static_cast<int>(MaxCarry); ++c, ++u) {
+                auto const [digit, next] = rule(i, j, c);
+                w.w1.set(left[static_cast<std::size_t>(i)], u, fixed::from_int(333));
+                w.w1.set(right[static_cast<std::size_t>(j)], u, fixed::from_int(333));
+                w.w1.set(carry[static_cast<std::size_t>(c)], u, fixed::from_int(333));
+                w.b1[u] = fixed::from_int(-871);
+                w.w2.set(u, out[static_cast<std::size_t>(digit)], back);
+                if (next != c) {
+                    w.w2.set(u, carry[static_cast<std::size_t>(c)], -back);
+                    w.w2.set(u, carry[static_cast<std::size_t>(next)], back);
+                }
+            }
+    return w;
+}
+
 namespace detail {
 /// Units [u, u + out.width): out −= GELU(128·out)/128, which clears a one-hot register exactly.
 template <class W>
@@ -317,6 +348,34 @@ constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot o
     w.b1[vocab_size] = fixed::from_int(128);
     w.w2.set(vocab_size, out[tok], fixed::from_ratio(1, 128));
     detail::step_units(w, vocab_size + 1, out_pos, 1);
+    return w;
+}
+
+/// SetDigit (not in the seed): a one-hot register ← the digit `value`: its columns cleared (as clear
+/// does), then a unit with no input (GELU(128)/128 = 1, folded by compile_mlp into the output bias)
+/// writes the one-hot. It starts a one-hot carry at 0.
+template <class L>
+constexpr mlp_for<L, vocab_size + 1> set_digit(L const&, slot dst, std::size_t value, std::string_view name) {
+    mlp_for<L, vocab_size + 1> w{};
+    w.name = name;
+    detail::clear_units(w, 0, dst);
+    w.b1[vocab_size] = fixed::from_int(128);
+    w.w2.set(vocab_size, dst[value], fixed::from_ratio(1, 128));
+    return w;
+}
+
+/// CarryDigitOut: carry_out for a one-hot carry. Clears `out`, copies the carry's digit into it —
+/// out_d += GELU(128·carry_d)/128, exact for a one-hot carry — and steps out_pos one position on.
+template <class L, std::size_t CarryWidth>
+constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos) {
+    mlp_for<L, vocab_size + CarryWidth + 2> w{};
+    w.name = "carry_digit_out(out ← carry digit, out +1)";
+    detail::clear_units(w, 0, out);
+    for (std::size_t d = 0; d < CarryWidth; ++d) {
+        w.w1.set(carry[d], vocab_size + d, fixed::from_int(128));
+        w.w2.set(vocab_size + d, out[d], fixed::from_ratio(1, 128));
+    }
+    detail::step_units(w, vocab_size + CarryWidth, out_pos, 1);
     return w;
 }
 

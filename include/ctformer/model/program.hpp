@@ -6,11 +6,13 @@
 // — broken or not — knows which program it claims to run, and the all-input proof
 // (proof/all_inputs.hpp) checks it against that program's column rule and answer.
 //
-// The programs here share one prompt grammar, two operands of D digits: "a" OP "b" "=", then D + 1
-// answer digits least significant first (the D low digits of the result and the carry or borrow
-// out), then '\n'. The token ids are shared too: digits 0–9, the operation 10, '=' 11, ' ' 12,
+// The programs here share one prompt grammar: "a" OP "b" "=", a of D digits and b of D digits (or of
+// one digit, applied to every column: multiplication by a digit), then D + 1 answer digits least
+// significant first (the D low digits of the result and the carry or borrow out), then '\n'
+// (prompt_shape below). The token ids are shared too: digits 0–9, the operation 10, '=' 11, ' ' 12,
 // '\n' 13; a program names the character of token 10. The programs: model/addition.hpp (the seed's
-// adder) and model/subtraction.hpp; docs/programs.md tells how to write another.
+// adder), model/subtraction.hpp and model/multiplication.hpp; docs/programs.md tells how to write
+// another.
 #pragma once
 
 #include <concepts>
@@ -21,6 +23,32 @@
 #include "ctformer/model/registers.hpp"
 
 namespace ctformer {
+
+/// Where things are in a program's prompt and answer, for D-digit first operands. Rows count from 0;
+/// column k = 1..D counts from the right.
+template <class P>
+struct prompt_shape {
+    /// Digits of the second operand: D, or 1 for a program whose second operand is one digit.
+    static constexpr std::size_t second_digits(std::size_t d) { return P::one_digit_second ? 1 : d; }
+    static constexpr std::size_t prompt_length(std::size_t d) { return d + 1 + second_digits(d) + 1; }
+    static constexpr std::size_t operation_row(std::size_t d) { return d; }
+    static constexpr std::size_t equals_row(std::size_t d) { return prompt_length(d) - 1; }
+    /// D + 1 digits and '\n'.
+    static constexpr std::size_t answer_length(std::size_t d) { return d + 2; }
+    /// The rows that predict the answer: '=' predicts its first digit, the last its '\n'.
+    static constexpr std::size_t first_answer_row(std::size_t d) { return equals_row(d); }
+    static constexpr std::size_t last_answer_row(std::size_t d) { return equals_row(d) + d + 1; }
+    /// The rows a generation of the whole answer holds (the '\n' is predicted, never pushed).
+    static constexpr std::size_t longest_sequence(std::size_t d) { return prompt_length(d) + answer_length(d) - 1; }
+    /// The rows column k reads: x from the first operand, y from the second (its only digit, for a
+    /// one-digit second operand).
+    static constexpr std::size_t x_row(std::size_t d, std::size_t k) { return d - k; }
+    static constexpr std::size_t y_row(std::size_t d, std::size_t k) {
+        return operation_row(d) + second_digits(d) + 1 - (second_digits(d) == 1 ? 1 : k);
+    }
+    /// Whether row j of a prompt holds an operand digit.
+    static constexpr bool digit_row(std::size_t d, std::size_t j) { return j != operation_row(d) && j != equals_row(d); }
+};
 
 /// One column of schoolbook arithmetic: the digit written there and the carry (or borrow) passed on
 /// to the next column.
@@ -69,11 +97,12 @@ constexpr bool column_rule_closed() {
 }
 
 /// The column rule, applied digit by digit from the right, gives integer arithmetic's answer (checked
-/// for every pair of 2-digit operands, where every column case and every carry path occurs).
+/// for every pair of operands of 2 digits — one for a one-digit second operand —, where every column
+/// case and every carry path of a longer prompt occurs too).
 template <class P>
 constexpr bool column_rule_agrees_with_answer() {
     for (std::uint64_t a = 0; a < 100; ++a)
-        for (std::uint64_t b = 0; b < 100; ++b) {
+        for (std::uint64_t b = 0; b < (P::one_digit_second ? 10u : 100u); ++b) {
             int carry = 0;
             std::uint64_t low = 0;
             std::uint64_t x = a, y = b, place = 1;
@@ -81,7 +110,8 @@ constexpr bool column_rule_agrees_with_answer() {
                 column_result const r = P::column(static_cast<int>(x % 10), static_cast<int>(y % 10), carry);
                 low += static_cast<std::uint64_t>(r.digit) * place;
                 carry = r.carry;
-                x /= 10, y /= 10, place *= 10;
+                x /= 10, place *= 10;
+                if (!P::one_digit_second) y /= 10;
             }
             answer_parts const want = P::answer(a, b, 2);
             if (want.low != low || want.top != static_cast<std::uint64_t>(carry)) return false;
@@ -91,9 +121,10 @@ constexpr bool column_rule_agrees_with_answer() {
 }  // namespace detail
 
 /// A program: `name` (what the tools call it), `vocabulary` (the character of each token id, the
-/// shared ids above), `column(x, y, carry)` (one column of its schoolbook arithmetic, from the right:
-/// x from the first operand, y from the second), `max_carry` (the carry runs 0..max_carry; the
-/// tables here hold one carry bit), `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
+/// shared ids above), `one_digit_second` (whether the second operand is one digit, applied to every
+/// column), `column(x, y, carry)` (one column of its schoolbook arithmetic, from the right: x from
+/// the first operand, y from the second), `max_carry` (the carry runs 0..max_carry),
+/// `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
 /// (the most digits its encoding supports, proven in tests/proofs), `carry_name` (what the top
 /// answer digit is called: "carry", "borrow") and `build` (its network).
 template <class P>
@@ -105,6 +136,7 @@ concept program = requires(int x, std::uint64_t a, std::size_t d) {
     { P::answer(a, a, d) } -> std::same_as<answer_parts>;
     { P::max_digits } -> std::convertible_to<std::size_t>;
     { P::carry_name } -> std::convertible_to<std::string_view>;
+    { P::one_digit_second } -> std::convertible_to<bool>;
     typename P::build;
 } && detail::shares_token_ids(P::vocabulary);
 
@@ -112,7 +144,7 @@ concept program = requires(int x, std::uint64_t a, std::size_t d) {
 /// fails one gets the message of the static_assert).
 template <program P>
 constexpr bool arithmetic_checked() {
-    static_assert(P::max_carry == 1, "ctformer: this program's carry runs past 1; the column tables here hold one carry bit");
+    static_assert(P::max_carry >= 1 && P::max_carry <= 9, "ctformer: a program's carry runs 0..max_carry, max_carry 1 to 9");
     static_assert(detail::column_rule_closed<P>(), "ctformer: the program's column rule gives a digit outside 0–9 or a carry outside 0..max_carry");
     static_assert(detail::column_rule_agrees_with_answer<P>(),
                   "ctformer: the program's column rule, applied from the right, does not give its answer()");

@@ -53,8 +53,17 @@ inline std::string describe_char(char c) {
     return s;
 }
 
-[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, std::size_t digits, char op) {
-    std::string const shape = std::string(digits, 'D') + op + std::string(digits, 'D') + "=";
+/// The prompt's shape for the messages: D digits, the operation, `second` digits, '='.
+struct prompt_form {
+    std::size_t digits;
+    std::size_t second;
+    char op;
+};
+
+[[noreturn]] inline void prompt_fail(prompt_error::kind k, std::string_view text, std::size_t at, prompt_form form) {
+    std::size_t const digits = form.digits;
+    char const op = form.op;
+    std::string const shape = std::string(digits, 'D') + op + std::string(form.second, 'D') + "=";
     std::string msg = "malformed prompt \"";
     for (char c : text.substr(0, 64))
         msg += (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f) ? c : '?';
@@ -72,7 +81,7 @@ inline std::string describe_char(char c) {
             break;
         case prompt_error::kind::wrong_length:
             msg += "it has " + std::to_string(text.size()) + " characters; a " + std::to_string(digits) + "-digit prompt " +
-                   shape + " has " + std::to_string(2 * digits + 2);
+                   shape + " has " + std::to_string(digits + form.second + 2);
             break;
         case prompt_error::kind::expected_digit: {
             msg += "expected a digit at position " + std::to_string(at) + ", found " + describe_char(text[at]);
@@ -80,7 +89,7 @@ inline std::string describe_char(char c) {
             std::size_t const start = first ? 0 : digits + 1;
             if ((text[at] == op || text[at] == '=') && at > start)
                 msg += std::string("; the ") + (first ? "first" : "second") + " operand has " + std::to_string(at - start) +
-                       " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(digits);
+                       " digits, a " + std::to_string(digits) + "-digit prompt needs " + std::to_string(first ? digits : form.second);
             msg += " (shape " + shape + ")";
             break;
         }
@@ -106,62 +115,66 @@ constexpr std::size_t token_of(char c) {
     return vocab_size;
 }
 
-/// A prompt as token ids.
-template <std::size_t Digits>
+/// A prompt of program P (the seed's addition by default) as token ids.
+template <std::size_t Digits, class P = addition>
 struct prompt_tokens {
-    std::array<std::uint8_t, 2 * Digits + 2> ids{};
+    std::array<std::uint8_t, prompt_shape<P>::prompt_length(Digits)> ids{};
 };
 
-/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' (the
-/// seed's addition by default). Throws prompt_error (at run time) or stops the compilation (in a
-/// constant expression) at the check that failed.
+/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' and its
+/// second operand's digit count (the seed's addition by default). Throws prompt_error (at run time)
+/// or stops the compilation (in a constant expression) at the check that failed.
 template <std::size_t Digits, class P = addition>
-constexpr prompt_tokens<Digits> parse_prompt(std::string_view text) {
+constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     constexpr char op = operation_symbol<P>;
+    constexpr detail::prompt_form form{Digits, prompt_shape<P>::second_digits(Digits), op};
     using k = prompt_error::kind;
-    constexpr std::size_t n = 2 * Digits + 2;
-    if (text.empty()) detail::prompt_fail(k::empty, text, 0, Digits, op);  // the prompt is empty
-    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), Digits, op);  // absurdly long
+    constexpr std::size_t n = prompt_shape<P>::prompt_length(Digits);
+    if (text.empty()) detail::prompt_fail(k::empty, text, 0, form);  // the prompt is empty
+    if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), form);  // absurdly long
     for (std::size_t i = 0; i < text.size(); ++i) {
         char const c = text[i];
         bool const allowed = (c >= '0' && c <= '9') || c == op || c == '=';
-        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, Digits, op);  // a character is not one of 0123456789+=
+        if (!allowed) detail::prompt_fail(k::unknown_character, text, i, form);  // a character is not one of 0123456789+=
     }
     for (std::size_t i = 0; i < text.size() && i < n; ++i) {
         char const c = text[i];
         bool const digit = c >= '0' && c <= '9';
         if (i == Digits) {
-            if (c != op) detail::prompt_fail(k::expected_plus, text, i, Digits, op);  // the operation must follow the first operand's D digits
+            if (c != op) detail::prompt_fail(k::expected_plus, text, i, form);  // the operation must follow the first operand's D digits
         } else if (i == n - 1) {
             if (c != '=')
-                detail::prompt_fail(k::expected_equals, text, i, Digits, op);  // '=' must follow the second operand's D digits
+                detail::prompt_fail(k::expected_equals, text, i, form);  // '=' must follow the second operand's D digits
         } else if (!digit) {
-            detail::prompt_fail(k::expected_digit, text, i, Digits, op);  // operands are exactly D digits each
+            detail::prompt_fail(k::expected_digit, text, i, form);  // operands are exactly D digits each
         }
     }
     if (text.size() != n)
-        detail::prompt_fail(k::wrong_length, text, text.size(), Digits, op);  // a D-digit prompt has 2D+2 characters
-    prompt_tokens<Digits> p{};
+        detail::prompt_fail(k::wrong_length, text, text.size(), form);  // a D-digit prompt has its shape's length
+    prompt_tokens<Digits, P> p{};
     for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
     return p;
 }
 
-/// The prompt for two operands, zero-padded to D digits each (token ids: every program's are the
-/// same, model/program.hpp).
-template <std::size_t Digits>
-constexpr prompt_tokens<Digits> make_prompt(std::uint64_t a, std::uint64_t b) {
-    std::uint64_t limit = 1;
-    for (std::size_t i = 0; i < Digits; ++i) limit *= 10;
-    if (a >= limit || b >= limit) throw std::out_of_range("ctformer::make_prompt: an operand has more than D digits");
-    prompt_tokens<Digits> p{};
+/// Program P's prompt for two operands, each zero-padded to its digit count: D, and D or 1 for the
+/// second (token ids: every program's are the same, model/program.hpp).
+template <std::size_t Digits, class P = addition>
+constexpr prompt_tokens<Digits, P> make_prompt(std::uint64_t a, std::uint64_t b) {
+    using shape = prompt_shape<P>;
+    constexpr std::size_t second = shape::second_digits(Digits);
+    if (a >= power_of_ten(Digits) || b >= power_of_ten(second))
+        throw std::out_of_range("ctformer::make_prompt: an operand has more digits than the prompt holds");
+    prompt_tokens<Digits, P> p{};
     for (std::size_t i = 0; i < Digits; ++i) {
         p.ids[Digits - 1 - i] = static_cast<std::uint8_t>(a % 10);
-        p.ids[2 * Digits - i] = static_cast<std::uint8_t>(b % 10);
         a /= 10;
+    }
+    for (std::size_t i = 0; i < second; ++i) {
+        p.ids[Digits + second - i] = static_cast<std::uint8_t>(b % 10);
         b /= 10;
     }
-    p.ids[Digits] = static_cast<std::uint8_t>(token::operation);
-    p.ids[2 * Digits + 1] = static_cast<std::uint8_t>(token::equals);
+    p.ids[shape::operation_row(Digits)] = static_cast<std::uint8_t>(token::operation);
+    p.ids[shape::equals_row(Digits)] = static_cast<std::uint8_t>(token::equals);
     return p;
 }
 

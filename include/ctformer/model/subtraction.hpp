@@ -32,6 +32,7 @@ struct subtraction {
     /// position): proven for every D = 1..16 (tests/proofs/all_inputs), failing at 17
     /// (tests/proofs/positions.cpp).
     static constexpr std::size_t max_digits = 16;
+    static constexpr bool one_digit_second = false;
     using build = subtraction_weights;
     static constexpr column_result column(int x, int y, int borrow) {
         int const d = x - y - borrow;

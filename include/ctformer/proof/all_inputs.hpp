@@ -198,6 +198,7 @@ class all_inputs {
 public:
     static constexpr auto const& net = network_of<Build>;  ///< the weights the walk evaluates
     using program_type = program_of<Build>;  ///< the program the weights claim to run: what the walk checks
+    using shape_of = prompt_shape<program_type>;  ///< where its operands and answer rows are
     /// The same network as a constant, for what depends on structure alone (a runtime_build's
     /// weights change, its structure does not).
     static constexpr auto const& structure = structure_of<Build>;
@@ -252,7 +253,7 @@ public:
         tr.digits = D;
         std::size_t calls = 0;
         std::size_t const steps = shape::steps(D);
-        auto const g = generate<M>(make_prompt<D>(0, 0), rows < D + 2 ? rows : D + 2, [&](auto const& layer, row const& x, std::uint64_t) {
+        auto const g = generate<M>(make_prompt<D, program_type>(0, 0), rows < D + 2 ? rows : D + 2, [&](auto const& layer, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
             fixed const* const xp = x.data();
@@ -263,7 +264,7 @@ public:
         for (std::size_t j = 0; j < g.length && j < max_rows; ++j)
             tr.tokens[j] = static_cast<std::uint8_t>(token_in<program_type>(g.text[j]));
         // premise (s), once for the rows generation placed (every walk of the trace starts there)
-        walker w{D, 2 * D + tr.passes, &tr};
+        walker w{D, shape_of::first_answer_row(D) + tr.passes - 1, &tr};
         w.check_start();
         tr.start = w.report;
         return tr;
@@ -402,7 +403,8 @@ public:
             return total;
         }
         generation_trace const tr = trace_for(digits);
-        for (std::size_t r = 2 * digits + 1; r <= 3 * digits + 2; ++r) total.merge(prove_row(digits, r, tr));
+        for (std::size_t r = shape_of::first_answer_row(digits); r <= shape_of::last_answer_row(digits); ++r)
+            total.merge(prove_row(digits, r, tr));
         return total;
     }
 
@@ -483,6 +485,10 @@ private:
         // ---- symbols -------------------------------------------------------------------------
         constexpr std::uint16_t intern(symbol s) {
             if (s.kind == symbol_kind::column_digit || s.kind == symbol_kind::column_carry) {  // the least order the rule allows
+                // As an argument of a column, an empty one-column register (zero) is the number 0: one
+                // symbol for both, whether the carry starts empty (the adder's) or set to 0 (a one-hot's).
+                for (std::uint16_t* arg : {&s.a, &s.b, &s.c})
+                    if (pool[*arg].kind == symbol_kind::zero) *arg = intern(symbol{symbol_kind::constant, 0});
                 std::uint16_t const v[3] = {s.a, s.b, s.c};
                 for (std::size_t k = 0; k < 6; ++k) {
                     if (!symmetries_[k]) continue;
@@ -507,8 +513,8 @@ private:
         }
         /// The token row j holds: fixed for the operation and '=', any digit for an operand or answer digit.
         constexpr value_set token_values(std::size_t j) const {
-            if (j == digits) return detail::value_bit(static_cast<int>(token::operation));
-            if (j == 2 * digits + 1) return detail::value_bit(static_cast<int>(token::equals));
+            if (j == shape_of::operation_row(digits)) return detail::value_bit(static_cast<int>(token::operation));
+            if (j == shape_of::equals_row(digits)) return detail::value_bit(static_cast<int>(token::equals));
             return detail::digit_values;
         }
         constexpr int zero_value(std::size_t g) const { return reg_slot_[g].width == 1 ? 0 : detail::no_value; }
@@ -1145,13 +1151,13 @@ private:
             std::size_t const D = digits;
             std::uint16_t carry = intern(symbol{symbol_kind::zero});
             for (std::size_t k = 1; k <= D; ++k) {
-                auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(D - k)});
-                auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(2 * D + 1 - k)});
+                auto const a = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(shape_of::x_row(D, k))});
+                auto const b = intern(symbol{symbol_kind::token_of, static_cast<std::uint16_t>(shape_of::y_row(D, k))});
                 auto const digit = intern(symbol{symbol_kind::column_digit, a, b, carry});
                 carry = intern(symbol{symbol_kind::column_carry, a, b, carry});
-                if (r == 2 * D + k) return digit;
+                if (r == shape_of::first_answer_row(D) + k - 1) return digit;
             }
-            if (r == 3 * D + 1) return carry;
+            if (r == shape_of::last_answer_row(D) - 1) return carry;
             return intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(token::newline)});
         }
 
@@ -1176,12 +1182,12 @@ private:
                 report.failure = dependency.failure;
                 return;
             }
-            if (digits == 0 || r < 2 * digits + 1 || r > 3 * digits + 2 || r >= max_rows) {
+            if (digits == 0 || r < shape_of::first_answer_row(digits) || r > shape_of::last_answer_row(digits) || r >= max_rows) {
                 fail(premise::answer, "") << "no such answer row";
                 return;
             }
-            if (!generation_follows(r - (2 * digits + 1))) return;
-            if (r == 2 * digits + 1) report[premise::start].cases = trace->start[premise::start].cases;  // counted once per digit count
+            if (!generation_follows(r - shape_of::first_answer_row(digits))) return;
+            if (r == shape_of::first_answer_row(digits)) report[premise::start].cases = trace->start[premise::start].cases;  // counted once per digit count
             if (!trace->start.holds) {  // its failure names the row whose embedding is wrong
                 report.holds = false;
                 report.failure = trace->start.failure;
@@ -1194,7 +1200,7 @@ private:
             for_each_step(net, digits, [&](auto const& layer, program_step step, auto slot) {
                 if (!report.holds) return;
                 walk_layer<decltype(slot)::value>(layer, step);
-                if (report.holds) check_path(layer, r - (2 * digits + 1), step.index);
+                if (report.holds) check_path(layer, r - shape_of::first_answer_row(digits), step.index);
             });
             if (report.holds) check_answer();
         }
@@ -1308,7 +1314,7 @@ private:
             ++report[premise::answer].cases;
             if (sym[answer_register] != want) {
                 fail(premise::answer, "unembed") << registers[answer_register].first << " does not hold the "
-                                                 << (r == 3 * digits + 2 ? "end token" : "answer digit") << " of row "
+                                                 << (r == shape_of::last_answer_row(digits) ? "end token" : "answer digit") << " of row "
                                                  << static_cast<long long>(r);
                 return;
             }
@@ -1370,14 +1376,20 @@ struct all_inputs_fail {
 /// premise stops the build at detail::all_inputs_fail, which names it:
 ///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4, 9>);   // row 9 of D = 4
 /// Generation as users run it on D-digit 0..0+0..0=, up to answer row Last, once per unit (premise p).
-template <class Build, std::size_t Digits, std::size_t Last = 3 * Digits + 2>
-inline constexpr auto generation_trace_of = all_inputs<Build>::template trace<Digits>(Last - 2 * Digits);
+template <class Build, std::size_t Digits>
+inline constexpr std::size_t last_answer_row_of = prompt_shape<program_of<Build>>::last_answer_row(Digits);
+template <class Build, std::size_t Digits>
+inline constexpr std::size_t first_answer_row_of = prompt_shape<program_of<Build>>::first_answer_row(Digits);
 
-template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = 3 * Digits + 2>
+template <class Build, std::size_t Digits, std::size_t Last = last_answer_row_of<Build, Digits>>
+inline constexpr auto generation_trace_of =
+    all_inputs<Build>::template trace<Digits>(Last + 1 - first_answer_row_of<Build, Digits>);
+
+template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = last_answer_row_of<Build, Digits>>
 inline constexpr all_inputs_report all_inputs_row_report =
     all_inputs<Build>::prove_row_sharing_rules(Digits, Row, generation_trace_of<Build, Digits, Last>);
 
-template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = 3 * Digits + 2>
+template <class Build, std::size_t Digits, std::size_t Row, std::size_t Last = last_answer_row_of<Build, Digits>>
 inline constexpr bool proven_row_for_all_inputs =
     detail::all_inputs_fail<all_inputs_row_report<Build, Digits, Row, Last>.failure,
                             all_inputs_row_report<Build, Digits, Row, Last>.holds>::proven;
@@ -1395,9 +1407,11 @@ inline constexpr bool proven_rows_for_all_inputs =
         return (proven_row_for_all_inputs<Build, Digits, First + K, Last> && ...);
     }(std::make_index_sequence<Last + 1 - First>{});
 
-/// Every D-digit addition proven: the structural premise, then every answer row, 2D + 1 to 3D + 2.
+/// Every D-digit prompt of the network's program proven: the structural premise, then every answer
+/// row (2D + 1 to 3D + 2 for two D-digit operands).
 ///   static_assert(ctformer::proven_for_all_inputs<ctformer::seed_weights, 4>);   // all 10^8
 template <class Build, std::size_t Digits>
-inline constexpr bool proven_for_all_inputs = proven_rows_for_all_inputs<Build, Digits, 2 * Digits + 1, 3 * Digits + 2>;
+inline constexpr bool proven_for_all_inputs =
+    proven_rows_for_all_inputs<Build, Digits, first_answer_row_of<Build, Digits>, last_answer_row_of<Build, Digits>>;
 
 }  // namespace ctformer

@@ -59,14 +59,16 @@ struct position_premise_result {
 template <class Build, std::size_t D>
 constexpr position_premise_result position_premise() {
     using M = detail::walk_model<Build, D>;
+    using shape = prompt_shape<program_of<Build>>;
     constexpr auto const& net = M::net;
     constexpr std::size_t width = std::remove_cvref_t<decltype(net.layout)>::width;
     constexpr std::size_t rows = D + 2;
     position_premise_result out{};
-    if (3 * D + 3 > max_rows) {
+    if (shape::longest_sequence(D) + 1 > max_rows) {
         out.holds = false;
         out.failure.digits = static_cast<std::uint16_t>(D);
-        detail::text_writer<112>{out.failure.what} << "a D-digit addition takes 3D + 3 rows; a pass holds " << max_rows;
+        detail::text_writer<112>{out.failure.what} << "a D-digit prompt and its answer take " << shape::longest_sequence(D) + 1
+                                                   << " rows; a pass holds " << max_rows;
         return out;
     }
     std::array<bool, width> answer_column{};
@@ -81,11 +83,11 @@ constexpr position_premise_result position_premise() {
     auto fail = [&](std::size_t pass, std::size_t step) {
         out.holds = false;
         out.failure.digits = static_cast<std::uint16_t>(D);
-        out.failure.row = static_cast<std::uint16_t>(2 * D + 1 + pass);
+        out.failure.row = static_cast<std::uint16_t>(shape::first_answer_row(D) + pass);
         out.failure.step = static_cast<std::uint16_t>(step);
         return detail::text_writer<112>{out.failure.what};
     };
-    auto const g = generate<M>(make_prompt<D>(0, 0), rows, [&](auto const& layer, row_vector<width> const& x, std::uint64_t used) {
+    auto const g = generate<M>(make_prompt<D, program_of<Build>>(0, 0), rows, [&](auto const& layer, row_vector<width> const& x, std::uint64_t used) {
         std::size_t const pass = call / steps, step = call % steps;
         ++call;
         if (step == 0) before = {};

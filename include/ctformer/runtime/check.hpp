@@ -74,7 +74,7 @@ public:
         memo_.begin_prompt();
         generation<max_rows> g{};
         std::size_t n = 0;
-        for (auto id : make_prompt<D>(a, b).ids) {
+        for (auto id : make_prompt<D, program_of_model<Model>>(a, b).ids) {
             tokens_[n++] = static_cast<std::uint8_t>(id);
             g.text[g.length++] = vocabulary[id];
         }

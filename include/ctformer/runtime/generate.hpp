@@ -15,6 +15,10 @@
 
 namespace ctformer {
 
+/// A prompt of a model's program.
+template <class Model>
+using model_prompt = prompt_tokens<Model::digits, program_of_model<Model>>;
+
 /// What a generation produced.
 template <std::size_t Capacity>
 struct generation {
@@ -47,7 +51,7 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 /// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
 /// records every final row's bits.
 template <class Model, class ReuseFor, class Observe = no_observer>
-constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<Model::digits> const& prompt, std::size_t count,
+constexpr generation<max_rows> generate_with(sequence<Model>& s, model_prompt<Model> const& prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
     constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     generation<max_rows> g{};
@@ -77,7 +81,7 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, prompt_tokens<M
 /// pass, every layer run — the path the all-input proof walks beside (proof/all_inputs.hpp,
 /// premise path). `observe` sees every layer of every pass.
 template <class Model, class Observe = no_observer>
-constexpr generation<max_rows> generate(prompt_tokens<Model::digits> const& prompt, std::size_t count, Observe&& observe = {}) {
+constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
     sequence<Model> s;
     return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
 }
@@ -106,7 +110,7 @@ constexpr generation<max_rows> add(std::string_view prompt) {
 /// ctformer::run runs it (the plain forward pass). The expected answer comes from integer arithmetic.
 template <class Model>
 constexpr bool answers_correctly(std::uint64_t a, std::uint64_t b, margins* m = nullptr) {
-    auto const g = generate<Model>(make_prompt<Model::digits>(a, b), Model::answer_length);
+    auto const g = generate<Model>(make_prompt<Model::digits, program_of_model<Model>>(a, b), Model::answer_length);
     auto const want = expected_answer<Model::digits, program_of_model<Model>>(a, b);
     if (m) m->merge(g.margin);
     if (g.generated != Model::answer_length) return false;

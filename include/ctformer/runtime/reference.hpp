@@ -67,7 +67,7 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
 /// The seed's generate loop: recompute the whole sequence for every new token (up to `count`
 /// tokens, or until '\n').
 template <class Model>
-constexpr generation<max_rows> reference_generate(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+constexpr generation<max_rows> reference_generate(model_prompt<Model> const& prompt, std::size_t count) {
     constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     std::array<std::uint8_t, max_rows> tokens{};
     generation<max_rows> g{};
