@@ -2663,7 +2663,9 @@ struct multiplication_weights {
 
 static_assert(program<multiplication>);
 
-/// Multiplication of a D-digit operand by a digit.
+/// Multiplication of a D-digit operand by a digit. With clang++, compiling its network (the 900-unit
+/// table) takes more than clang's default 2^20 constant-evaluation steps: link ctformer::proof_budget
+/// (or ctformer::precompiled), or pass -fconstexpr-steps=2147483647.
 template <std::size_t Digits, class Build = multiplication_weights>
 using multiplier = model<multiplication, Digits, Build>;
 

@@ -161,6 +161,8 @@ tally recheck_block(report const& r, block_record const& rec, std::uint64_t b, s
     std::string const name = fmt::format("block {} of shard {}/{} (checked again)", b, rec.shard + 1, r.shards);
     tally now;
     check_ops_for(r.program, r.digits).check_pairs(r, i0, i1, static_cast<std::size_t>(i1 - i0), now);
+    // the walk stops early on SIGINT or SIGTERM: that is an interrupt, not a short walk
+    if (interrupted()) throw interrupted_error(fmt::format("interrupted while checking {}", name));
     if (now.checked != i1 - i0 || now.digest != digest_of(r, i0, i1))
         throw std::logic_error(fmt::format("{}: the walk did not check each of its {} pairs once", name, i1 - i0));
     if (now.wrong() > rec.wrong())
