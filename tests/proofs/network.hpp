@@ -8,8 +8,10 @@ inline constexpr bool proof_network_ready = ctformer::attention_reads_only_the_e
 // The all-input proof's structural premise and the rules it learns once per unit, for each program.
 inline constexpr bool all_inputs_ready = ctformer::all_inputs<ctformer::seed_weights>::dependency.holds &&
                                          ctformer::all_inputs<ctformer::seed_weights>::learnt_once_holds();
+#if !defined(__clang__)  // clang++ 19 reads such values back from a precompiled header more slowly than a unit evaluates them
 inline constexpr bool multiplication_all_inputs_ready =
     ctformer::all_inputs<ctformer::multiplication_weights>::dependency.holds &&
     ctformer::all_inputs<ctformer::multiplication_weights>::learnt_once_holds();
 inline constexpr bool subtraction_all_inputs_ready = ctformer::all_inputs<ctformer::subtraction_weights>::dependency.holds &&
                                                      ctformer::all_inputs<ctformer::subtraction_weights>::learnt_once_holds();
+#endif
