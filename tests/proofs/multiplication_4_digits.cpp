@@ -1,6 +1,6 @@
 // Every 4-digit multiplication by a digit — all 10^5 — proven by the all-input proof
 // (proof/all_inputs.hpp), whose carry here runs 0..8, and the program's worked examples.
-#include "network.hpp"
+#include "precompiled.hpp"
 
 static_assert(ctformer::proven_for_all_inputs<ctformer::multiplication_weights, 4>);
 

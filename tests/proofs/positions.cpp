@@ -4,7 +4,7 @@
 // cursor half matches. Read off the network's own diff_pos, is_zero and copy_on_match on its own
 // cursors, not from constants copied out of their definitions. (Every D up to max_digits is the
 // all-input proofs' target: their copy premise is the same decisions, for every input.)
-#include "network.hpp"
+#include "precompiled.hpp"
 
 #include <ctformer/proof/positions.hpp>
 

@@ -1,7 +1,7 @@
 // Every 4-digit subtraction — all 10^8 — proven by the all-input proof (proof/all_inputs.hpp), and
 // the subtraction program's worked examples: "0999-0111=" gives 0888 reversed and no borrow,
 // "0111-0999=" gives 9112 (ten's complement) reversed and the borrow out.
-#include "network.hpp"
+#include "precompiled.hpp"
 
 static_assert(ctformer::proven_for_all_inputs<ctformer::subtraction_weights, 4>);
 

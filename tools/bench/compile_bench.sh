@@ -48,7 +48,9 @@ measure() {  # compiler flags... file → "seconds MB" (best of 3)
   echo "$best_t $((best_m / 1024))"
 }
 
-cp "$src/tests/proofs/network.hpp" "$work/network.hpp"
+# the adder's precompiled header, as tests/proofs/CMakeLists.txt gives it to the proof units
+{ echo '#define CTFORMER_PROOF_BUILD seed_weights'; echo '#define CTFORMER_PROOF_PROGRAM_HEADER <ctformer/model/addition.hpp>'
+  echo '#define CTFORMER_PROOF_PRECOMPILE_RULES'; cat "$src/tests/proofs/precompiled.hpp"; } > "$work/network.hpp"
 echo '#include "network.hpp"' > "$work/pch_unit.cpp"
 cat "$work/empty.cpp" >> "$work/pch_unit.cpp"
 
@@ -82,4 +84,4 @@ echo "(headers: includes only; unit: a proof unit with no addition — its fixed
 echo " per addition: (unit with $n additions − unit) / $n; memory is the compiler's peak RSS;"
 echo " MB/further: (unit with $((2 * n)) additions − unit with $n) / $n, what each addition past the first keeps;"
 echo " units compiled with -c as the build compiles them, object code discarded;"
-echo " pch build: precompiling tests/proofs/network.hpp (headers and compiled network) once; unit+pch: a unit using it)"
+echo " pch build: precompiling tests/proofs/precompiled.hpp (headers and compiled network) once; unit+pch: a unit using it)"

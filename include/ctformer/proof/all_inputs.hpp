@@ -1339,7 +1339,7 @@ public:
     /// The rules of the layers that read no position column (clear, the add table), learnt once
     /// per translation unit by the walk of the first answer row of a 2-digit addition, which meets
     /// every value set they see in any walk (a walk whose value sets differ learns its own).
-    /// (A precompiled header that evaluates it spares every unit the walk: tests/proofs/network.hpp.)
+    /// (A precompiled header that evaluates it spares every unit the walk: tests/proofs/precompiled.hpp.)
     static constexpr bool learnt_once_holds() { return learnt_once_.report.holds; }
 
 private:
