@@ -1,6 +1,6 @@
 // tools/common/io.hpp — what both tools promise about their files, their output and their exit status.
 //
-// Exit status, the same in `ctformer` and `ctformer-check` (README: Exit status):
+// Exit status, the same in `ctformer` and `ctformer-check` (docs/tools.md: Exit status):
 //   0    done: complete, and every answer (or proof) right
 //   1    a wrong answer: a pair the network adds wrong, a bound that does not fit, a proof that fails
 //   2    bad usage or a bad input file (the message names the option, the file and the field)

@@ -236,7 +236,7 @@ struct bounds_state {
     /// values. The rows before '=' are analysed as embeddings. (The plain path,
     /// runtime/reference.hpp, also runs the rows before '=' through every layer; there the find
     /// layers blend positions before the sought token is visible, and this domain cannot bound
-    /// those rows usefully — see the README.)
+    /// those rows usefully — see docs/proof.md, No overflow for any valid input.)
     static constexpr std::size_t first = Model::prompt_length - 1;
 
     register_map<layout_type> regs{Model::dense.layout};
