@@ -6,15 +6,16 @@
 #                     and per digit count what the commands run (tools/adders/ctformer_adder.cpp.in)
 #   <prefix>check     ctformer_check_main(): tools/check/ctformer_check.cpp, tools/check/, the report,
 #                     and per digit count the checker's walk (tools/adders/check_adder.cpp.in)
-# ctformer_tool_libraries(PREFIX p [OPTIONS compile options...]) defines them; tools/ uses the
-# prefix ctformer_tools_ (with libFuzzer's coverage when the fuzzers are built, tests/fuzz).
+# ctformer_tool_libraries(PREFIX p [OPTIONS compile options...] [NETWORK_OPTIONS options...]) defines
+# them; tools/ uses the prefix ctformer_tools_ (with libFuzzer's coverage when the fuzzers are built,
+# tests/fuzz). NETWORK_OPTIONS are added to the per-digit-count units only (what runs the network).
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
 
 function(ctformer_tool_libraries)
-    cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX" "OPTIONS")
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX" "OPTIONS;NETWORK_OPTIONS")
     set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
@@ -101,6 +102,9 @@ function(ctformer_tool_libraries)
     # the budget: with clang++, compiling multiplication's 900-unit table (model/multiplication.hpp)
     # takes more than clang's default 2^20 constant-evaluation steps
     target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads PRIVATE ctformer_proof_budget)
+    if(arg_NETWORK_OPTIONS)
+        set_source_files_properties(${ctformer_adder_units} ${check_adder_units} PROPERTIES COMPILE_OPTIONS "${arg_NETWORK_OPTIONS}")
+    endif()
     foreach(lib ${json} ${tool} ${check})
         target_include_directories(${lib} PUBLIC ${dir})
         target_link_libraries(${lib} PUBLIC ctformer::ctformer PRIVATE ctformer_warnings)
