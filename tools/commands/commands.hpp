@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/io.hpp"
+#include "ctformer/layers/margins.hpp"
 
 namespace ctformer::tools {
 
@@ -34,6 +35,9 @@ void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits)
 
 /// --digits as given, or the digit count the prompt is written for when it was not given (0).
 std::size_t digits_for(std::size_t digits, std::string const& prompt);
+
+/// The line `add --margins` and `run --margins` print: a generation's smallest decision margins.
+std::string margins_line(margins const& m);
 
 // ctformer add PROMPT: the generated answer and the sum it means
 struct add_options {

@@ -26,4 +26,9 @@ void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits)
 
 std::size_t digits_for(std::size_t digits, std::string const& prompt) { return digits == 0 ? digits_of_prompt(prompt) : digits; }
 
+std::string margins_line(margins const& m) {
+    return fmt::format("margins: attention weight {:.6f}, attention gap {:.3f}, copy input {:.3f}, logit gap {:.6f}\n",
+                       m.attention_weight.to_double(), m.attention_gap.to_double(), m.copy_input.to_double(), m.logit_gap.to_double());
+}
+
 }  // namespace ctformer::tools

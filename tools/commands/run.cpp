@@ -36,9 +36,7 @@ int run_run(run_options const& o) {
     fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");
     fmt::print("{} (the answer's digits read back to front): {}\n", program, meaning_of(g.answer(), ops.digits, ops.carry_name));
     if (o.margins)
-        fmt::print("margins: attention weight {:.6f}, attention gap {:.3f}, copy input {:.3f}, logit gap {:.6f}\n",
-                   g.margin.attention_weight.to_double(), g.margin.attention_gap.to_double(), g.margin.copy_input.to_double(),
-                   g.margin.logit_gap.to_double());
+        fmt::print("{}", margins_line(g.margin));
     return 0;
 }
 
