@@ -24,6 +24,7 @@
 // operands, what generation, the checker and the proofs run.
 
 #include <cstddef>
+#include <stdexcept>
 #include <string_view>
 #include <type_traits>
 
@@ -2456,6 +2457,41 @@ struct model {
     static constexpr auto const& structure = structure_of<Build>;
 };
 
+/// The digit count of a model whose count is given at run time: model<P, digits_at_run_time>.
+inline constexpr std::size_t digits_at_run_time = 0;
+
+/// P's network with the digit count left to run time: one type for every D = 1..P::max_digits, so
+/// that what runs it (the checker's walker, generation) is compiled once per program, not once per
+/// D. It has no `digits`, `prompt_length` or `answer_length`: what runs it takes the count
+/// (sequence, exact_walker), and code that needs the count at compile time does not compile for it.
+template <program P, class Build>
+struct model<P, digits_at_run_time, Build> {
+    static_assert(arithmetic_checked<P>());
+    static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
+    using program_type = P;
+    static constexpr std::string_view vocabulary = P::vocabulary;
+    using build = Build;
+    static constexpr auto const& dense = dense_of<base_build_t<Build>>;
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
+};
+
+/// P's network, the digit count given at run time (model<P, digits_at_run_time, Build>).
+template <program P, class Build = typename P::build>
+using any_digits = model<P, digits_at_run_time, Build>;
+
+/// Whether a model's digit count is a compile-time constant (Model::digits).
+template <class Model>
+concept fixed_digit_count = requires { Model::digits; };
+
+/// Throws std::invalid_argument unless 1 ≤ digits ≤ P::max_digits and a prompt of that many digits
+/// and its answer fit the rows a forward pass holds.
+template <program P>
+constexpr void require_digit_count(std::size_t digits) {
+    if (digits < 1 || digits > P::max_digits || prompt_shape<P>::longest_sequence(digits) > max_rows)
+        throw std::invalid_argument("ctformer: the program takes 1 to its max_digits digits");
+}
+
 }  // namespace ctformer
 
 namespace ctformer {
@@ -2791,15 +2827,16 @@ struct prompt_tokens {
     std::array<std::uint8_t, prompt_shape<P>::prompt_length(Digits)> ids{};
 };
 
-/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' and its
-/// second operand's digit count (the seed's addition by default). Throws prompt_error (at run time)
-/// or stops the compilation (in a constant expression) at the check that failed.
-template <std::size_t Digits, class P = addition>
-constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
+/// Reads "DDDD+DDDD=" for `digits` digits, with program P's operation in place of '+' and its
+/// second operand's digit count, into ids[0 .. prompt_length(digits)): the digit count known at
+/// run time (parse_prompt, below, is this for a constant one). Throws prompt_error (at run time) or
+/// stops the compilation (in a constant expression) at the check that failed.
+template <class P = addition>
+constexpr void read_prompt(std::size_t digits, std::string_view text, std::uint8_t* ids) {
     constexpr char op = operation_symbol<P>;
-    constexpr detail::prompt_form form{Digits, prompt_shape<P>::second_digits(Digits), op};
+    detail::prompt_form const form{digits, prompt_shape<P>::second_digits(digits), op};
     using k = prompt_error::kind;
-    constexpr std::size_t n = prompt_shape<P>::prompt_length(Digits);
+    std::size_t const n = prompt_shape<P>::prompt_length(digits);
     if (text.empty()) detail::prompt_fail(k::empty, text, 0, form);  // the prompt is empty
     if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), form);  // absurdly long
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -2810,7 +2847,7 @@ constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     for (std::size_t i = 0; i < text.size() && i < n; ++i) {
         char const c = text[i];
         bool const digit = c >= '0' && c <= '9';
-        if (i == Digits) {
+        if (i == digits) {
             if (c != op) detail::prompt_fail(k::expected_plus, text, i, form);  // the operation must follow the first operand's D digits
         } else if (i == n - 1) {
             if (c != '=')
@@ -2821,47 +2858,70 @@ constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     }
     if (text.size() != n)
         detail::prompt_fail(k::wrong_length, text, text.size(), form);  // a D-digit prompt has its shape's length
+    for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
+}
+
+/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' and its
+/// second operand's digit count (the seed's addition by default). Throws prompt_error (at run time)
+/// or stops the compilation (in a constant expression) at the check that failed.
+template <std::size_t Digits, class P = addition>
+constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     prompt_tokens<Digits, P> p{};
-    for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
+    read_prompt<P>(Digits, text, p.ids.data());
     return p;
+}
+
+/// Program P's prompt for two operands, each zero-padded to its digit count (`digits`, and
+/// `digits` or 1 for the second), written as token ids to ids[0 .. prompt_length(digits)): the
+/// digit count known at run time (make_prompt, below, is this for a constant one).
+template <class P = addition>
+constexpr void write_prompt(std::size_t digits, std::uint64_t a, std::uint64_t b, std::uint8_t* ids) {
+    using shape = prompt_shape<P>;
+    std::size_t const second = shape::second_digits(digits);
+    if (a >= power_of_ten(digits) || b >= power_of_ten(second))
+        throw std::out_of_range("ctformer::make_prompt: an operand has more digits than the prompt holds");
+    for (std::size_t i = 0; i < digits; ++i) {
+        ids[digits - 1 - i] = static_cast<std::uint8_t>(a % 10);
+        a /= 10;
+    }
+    for (std::size_t i = 0; i < second; ++i) {
+        ids[digits + second - i] = static_cast<std::uint8_t>(b % 10);
+        b /= 10;
+    }
+    ids[shape::operation_row(digits)] = static_cast<std::uint8_t>(token::operation);
+    ids[shape::equals_row(digits)] = static_cast<std::uint8_t>(token::equals);
 }
 
 /// Program P's prompt for two operands, each zero-padded to its digit count: D, and D or 1 for the
 /// second (token ids: every program's are the same, model/program.hpp).
 template <std::size_t Digits, class P = addition>
 constexpr prompt_tokens<Digits, P> make_prompt(std::uint64_t a, std::uint64_t b) {
-    using shape = prompt_shape<P>;
-    constexpr std::size_t second = shape::second_digits(Digits);
-    if (a >= power_of_ten(Digits) || b >= power_of_ten(second))
-        throw std::out_of_range("ctformer::make_prompt: an operand has more digits than the prompt holds");
     prompt_tokens<Digits, P> p{};
-    for (std::size_t i = 0; i < Digits; ++i) {
-        p.ids[Digits - 1 - i] = static_cast<std::uint8_t>(a % 10);
-        a /= 10;
-    }
-    for (std::size_t i = 0; i < second; ++i) {
-        p.ids[Digits + second - i] = static_cast<std::uint8_t>(b % 10);
-        b /= 10;
-    }
-    p.ids[shape::operation_row(Digits)] = static_cast<std::uint8_t>(token::operation);
-    p.ids[shape::equals_row(Digits)] = static_cast<std::uint8_t>(token::equals);
+    write_prompt<P>(Digits, a, b, p.ids.data());
     return p;
 }
 
-/// The answer program P expects for a and b: the D low digits of its result, least significant
-/// first, the digit above them (the carry or borrow out), then '\n' — from integer arithmetic
-/// (P::answer), not from the column rule the network and the proof follow.
-template <std::size_t Digits, class P = addition>
-constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
-    answer_parts const r = P::answer(a, b, Digits);
-    std::array<char, Digits + 2> out{};
+/// The answer program P expects for a and b with `digits`-digit operands, written to
+/// out[0 .. digits + 2): the low digits of its result, least significant first, the digit above
+/// them (the carry or borrow out), then '\n' — from integer arithmetic (P::answer), not from the
+/// column rule the network and the proof follow.
+template <class P = addition>
+constexpr void write_expected_answer(std::size_t digits, std::uint64_t a, std::uint64_t b, char* out) {
+    answer_parts const r = P::answer(a, b, digits);
     std::uint64_t low = r.low;
-    for (std::size_t i = 0; i < Digits; ++i) {
+    for (std::size_t i = 0; i < digits; ++i) {
         out[i] = static_cast<char>('0' + low % 10);
         low /= 10;
     }
-    out[Digits] = static_cast<char>('0' + r.top);
-    out[Digits + 1] = '\n';
+    out[digits] = static_cast<char>('0' + r.top);
+    out[digits + 1] = '\n';
+}
+
+/// write_expected_answer for a constant digit count.
+template <std::size_t Digits, class P = addition>
+constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
+    std::array<char, Digits + 2> out{};
+    write_expected_answer<P>(Digits, a, b, out.data());
     return out;
 }
 
@@ -3006,6 +3066,19 @@ public:
                   "ctformer::sequence: a layer writes a column that attention reads from earlier rows; "
                   "the cached-embedding shortcut would be wrong for this network");
 
+    /// A sequence of a model with a constant digit count.
+    constexpr sequence()
+        requires fixed_digit_count<Model>
+        : digits_(Model::digits) {}
+    /// A sequence of `digits`-digit prompts (a model whose digit count is given at run time, or
+    /// the model's own count); throws std::invalid_argument outside 1..the program's max_digits.
+    explicit constexpr sequence(std::size_t digits) : digits_(digits) {
+        require_digit_count<program_of_model<Model>>(digits);
+        if constexpr (fixed_digit_count<Model>)
+            if (digits != Model::digits) throw std::invalid_argument("ctformer::sequence: not the model's digit count");
+    }
+    /// The digit count of the prompts it holds: the number of body passes forward runs.
+    constexpr std::size_t digits() const { return digits_; }
     constexpr std::size_t size() const { return n_; }
     constexpr std::uint8_t token(std::size_t i) const { return tokens_[i]; }
     /// Every row's token, rows 0..size() − 1 (beyond them: earlier rows' tokens, or 0).
@@ -3099,6 +3172,7 @@ public:
     }
 
 private:
+    std::size_t digits_;
     std::array<std::uint8_t, capacity> tokens_{};
     std::array<std::uint64_t, capacity> stamps_{};
     std::size_t n_ = 0;
@@ -3154,7 +3228,7 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
     auto const row_of = s.embedding_of();  // attention forms a row's value from its embedding
     constexpr bool reuses = Reuse::reuses;
     if constexpr (reuses) reuse.begin(s, i);
-    for_each_segment(Model::net, Model::digits, [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first) {
+    for_each_segment(Model::net, s.digits(), [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first) {
         if constexpr (reuses)
             if (reuse.replays_segment(segment, first, x, m)) return;
         hana::for_each(hana::make_range(hana::size_c<0>, hana::size(layers)), [&](auto l) {
@@ -3310,6 +3384,8 @@ struct text_writer {
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <string_view>
 
 
@@ -3351,12 +3427,12 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 /// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
 /// records every final row's bits.
 template <class Model, class ReuseFor, class Observe = no_observer>
-constexpr generation<max_rows> generate_with(sequence<Model>& s, model_prompt<Model> const& prompt, std::size_t count,
+constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
     constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     generation<max_rows> g{};
     std::size_t n = 0;
-    for (auto id : prompt.ids) {
+    for (auto id : prompt) {
         s.place(n++, id);
         g.text[g.length++] = vocabulary[id];
     }
@@ -3383,6 +3459,17 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, model_prompt<Mo
 template <class Model, class Observe = no_observer>
 constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
     sequence<Model> s;
+    return generate_with(s, prompt.ids, count, true, [](std::size_t) { return no_reuse{}; }, observe);
+}
+
+/// generate for a `digits`-digit prompt given as token ids (a model whose digit count is given at
+/// run time: the tools' generation, one instantiation per program).
+template <class Model, class Observe = no_observer>
+constexpr generation<max_rows> generate(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count,
+                                        Observe&& observe = {}) {
+    sequence<Model> s(digits);
+    if (prompt.size() != prompt_shape<program_of_model<Model>>::prompt_length(digits))
+        throw std::invalid_argument("ctformer::generate: the prompt is not one of the digit count's");
     return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
 }
 

@@ -134,13 +134,17 @@ TEST_CASE("exact_reuse gives the plain pass's bits on networks that add wrongly"
 
 TEST_CASE("exact_reuse keeps states without the token block only where no later layer reads it", "[exact_memo]") {
     // The seed: only the prologue's attention queries read the token block.
-    STATIC_REQUIRE(exact_memo<adder<4>>::blind_segment == 1);
-    STATIC_REQUIRE(exact_memo<adder<16>>::blind_segment == 1);
-    STATIC_REQUIRE(exact_memo<adder<4, body_reads_token<false>>>::blind_segment == 1);
-    // A body layer that reads it: whole rows up to the epilogue, and still the generation's bits.
+    STATIC_REQUIRE(exact_memo<adder<4>>::blind_kind == 1);
+    STATIC_REQUIRE(exact_memo<adder<4>>::blind_segment_of(4) == 1);
+    STATIC_REQUIRE(exact_memo<adder<16>>::blind_segment_of(16) == 1);
+    STATIC_REQUIRE(exact_memo<adder<4, body_reads_token<false>>>::blind_segment_of(4) == 1);
+    // A body layer that reads it: whole rows up to the epilogue (segment D + 1), and still the
+    // generation's bits.
     using reads = adder<4, body_reads_token<true>>;
-    STATIC_REQUIRE(exact_memo<reads>::blind_segment == exact_memo<reads>::segments - 1);
+    STATIC_REQUIRE(exact_memo<reads>::blind_kind == 2);
+    STATIC_REQUIRE(exact_memo<reads>::blind_segment_of(4) == 5);
     exact_walker<reads> w;
+    CHECK(w.memo().blind_segment() == w.memo().segments() - 1);
     auto const t = compare(w, walk<4>(5555, 0, 1000));
     CHECK(t.differ == 0);
     CHECK(compare(w, random_pairs<4>(200, 8)).differ == 0);
@@ -167,4 +171,53 @@ TEST_CASE("exact_reuse replays a prompt it has seen without a new state", "[exac
     CHECK(again.answer() == "21960\n");
     CHECK(w.memo().size().states == before.states);
     CHECK(w.memo().size().transitions == before.transitions);
+}
+
+namespace {
+/// The walker of a model whose digit count is given at run time (the tools' checker: one
+/// instantiation per program) against the walker and the generation of the model with that count
+/// as a constant, pair by pair: text, every final row, margins.
+template <class P, std::size_t D, std::size_t Words>
+std::size_t differ_at_run_time(std::vector<std::pair<std::uint64_t, std::uint64_t>> const& pairs) {
+    using M = model<P, D>;
+    exact_walker<any_digits<P>, Words> any(D, 1u << 17);
+    exact_walker<M> fixed;
+    std::size_t differ = 0;
+    for (auto const& [a, b] : pairs) {
+        auto const got = any.generate(a, b, true);
+        auto const want = fixed.generate(a, b, true);
+        auto const plain = generate<M>(make_prompt<D, P>(a, b), M::answer_length);
+        margins m{}, want_m{};
+        bool const right = any.check(a, b, m).right;
+        bool const want_right = answers_correctly<M>(a, b, &want_m);
+        if (got.view() != want.view() || got.digest != want.digest || got.margin != want.margin || got.view() != plain.view() ||
+            got.digest != plain.digest || right != want_right || m != want_m)
+            ++differ;
+    }
+    return differ;
+}
+}  // namespace
+
+TEST_CASE("the walker with the digit count given at run time gives the constant count's bits", "[exact_memo]") {
+    // Short prompts in one fingerprint word (the seed's 4-digit check), and every count in four.
+    CHECK(differ_at_run_time<addition, 4, 1>(walk<4>(4321, 0, 1000)) == 0);
+    CHECK(differ_at_run_time<addition, 4, 4>(random_pairs<4>(200, 9)) == 0);
+    CHECK(differ_at_run_time<addition, 1, 1>(walk<1>(7, 0, 10)) == 0);
+    CHECK(differ_at_run_time<addition, 9, 4>(random_pairs<9>(100, 10)) == 0);
+    CHECK(differ_at_run_time<addition, 16, 4>(walk<16>(9999999999999999, 1234567890120000, 1234567890120100)) == 0);
+    CHECK(differ_at_run_time<subtraction, 5, 4>(random_pairs<5>(200, 11)) == 0);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> by_digit;
+    for (std::uint64_t a = 0; a < 1000000; a += 7919)
+        for (std::uint64_t k = 0; k < 10; ++k) by_digit.emplace_back(a, k);
+    CHECK(differ_at_run_time<multiplication, 6, 1>(by_digit) == 0);
+}
+
+TEST_CASE("a walker refuses a digit count its program or its fingerprint does not take", "[exact_memo]") {
+    using any = exact_walker<any_digits<addition>, 1>;
+    CHECK_THROWS_AS(any(0, 1000), std::invalid_argument);
+    CHECK_THROWS_AS(any(5, 1000), std::invalid_argument);  // 5 digits: 18 rows, more than one word's 16
+    CHECK_THROWS_AS((exact_walker<any_digits<addition>, 4>(17, 1000)), std::invalid_argument);
+    CHECK(exact_memo<any_digits<addition>, 1>::fits(4));
+    CHECK_FALSE(exact_memo<any_digits<addition>, 1>::fits(5));
+    CHECK(exact_memo<any_digits<addition>, 4>::fits(16));
 }

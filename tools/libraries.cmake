@@ -3,12 +3,13 @@
 #   <prefix>json      tools/common/json.cpp, tools/common/io.cpp, tools/check/report.cpp: the tools' JSON (nlohmann-json), files,
 #                     exit status, and ctformer-check's report as JSON
 #   <prefix>ctformer  ctformer_main() (tools/main/mains.hpp): the dispatcher, tools/commands/, pictures,
-#                     and per digit count what the commands run (tools/adders/ctformer_adder.cpp.in)
+#                     and per program what the commands run (tools/adders/run_*.cpp; the adder's
+#                     bounds per digit count, tools/adders/bounds_adder.cpp.in)
 #   <prefix>check     ctformer_check_main(): tools/check/ctformer_check.cpp, tools/check/, the report,
-#                     and per digit count the checker's walk (tools/adders/check_adder.cpp.in)
+#                     and per program the checker's walk (tools/check/walk_*.cpp)
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile options...] [NETWORK_OPTIONS options...]) defines
 # them; tools/ uses the prefix ctformer_tools_ (with libFuzzer's coverage when the fuzzers are built,
-# tests/fuzz). NETWORK_OPTIONS are added to the per-digit-count units only (what runs the network).
+# tests/fuzz). NETWORK_OPTIONS are added to the per-digit-count and walk units only (what runs the network).
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
@@ -20,42 +21,26 @@ function(ctformer_tool_libraries)
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
-    # What the programs run for each digit count D = 1..16 (ctformer::max_digits; tools/common/digits.hpp
-    # checks the count), in units generated from tools/adders/*.cpp.in, four digit counts to a unit:
-    # every adder<D> is instantiated once, not once per command, and the units build in parallel.
-    # (A unit costs about 6 s before its first D and 4.3 s per D with g++: one unit per D would
-    # cost 1.7 times as much in all.)
-    set(ctformer_adder_units "")
-    set(check_adder_units "")
+    # The adder's bounds analysis (`ctformer bounds`) for each digit count D = 1..16 (ctformer::max_digits;
+    # tools/common/digits.hpp checks the count), in units generated from tools/adders/bounds_adder.cpp.in,
+    # four digit counts to a unit (its tables are sized by D at compile time: proof/bounds.hpp).
+    # Everything else `ctformer` runs takes the digit count at run time: tools/adders/run_*.cpp, one
+    # unit per program.
+    set(ctformer_adder_units ${dir}/adders/run_add.cpp ${dir}/adders/run_sub.cpp ${dir}/adders/run_mul.cpp)
     foreach(first RANGE 1 16 4)
         math(EXPR last "${first} + 3")
         set(ADDER_DEFINITIONS "")
-        set(CHECK_DEFINITIONS "")
-        set(SUB_CHECK_DEFINITIONS "")
-        set(MUL_CHECK_DEFINITIONS "")
         foreach(DIGITS RANGE ${first} ${last})
-            string(APPEND ADDER_DEFINITIONS "CTFORMER_DEFINE_ADDER_OPS(${DIGITS})\n")
-            string(APPEND CHECK_DEFINITIONS "CTFORMER_DEFINE_CHECK_OPS(add, adder, ${DIGITS})\n")
-            string(APPEND SUB_CHECK_DEFINITIONS "CTFORMER_DEFINE_CHECK_OPS(sub, subtractor, ${DIGITS})\n")
-            string(APPEND MUL_CHECK_DEFINITIONS "CTFORMER_DEFINE_CHECK_OPS(mul, multiplier, ${DIGITS})\n")
+            string(APPEND ADDER_DEFINITIONS "CTFORMER_DEFINE_ADDER_BOUNDS(${DIGITS})\n")
         endforeach()
         set(DIGIT_COUNTS "${first} to ${last}")
-        set(unit ${CMAKE_BINARY_DIR}/tools/adders/ctformer_adders_${first}_${last}.cpp)
-        configure_file(${dir}/adders/ctformer_adder.cpp.in ${unit} @ONLY)
+        set(unit ${CMAKE_BINARY_DIR}/tools/adders/bounds_adders_${first}_${last}.cpp)
+        configure_file(${dir}/adders/bounds_adder.cpp.in ${unit} @ONLY)
         list(APPEND ctformer_adder_units ${unit})
-        set(unit ${CMAKE_BINARY_DIR}/tools/adders/check_adders_${first}_${last}.cpp)
-        configure_file(${dir}/adders/check_adder.cpp.in ${unit} @ONLY)
-        list(APPEND check_adder_units ${unit})
-        # subtraction's and multiplication's walks, in units of their own (they build in parallel
-        # with the adder's)
-        foreach(other sub mul)
-            string(TOUPPER ${other} upper)
-            set(CHECK_DEFINITIONS "${${upper}_CHECK_DEFINITIONS}")
-            set(unit ${CMAKE_BINARY_DIR}/tools/adders/check_${other}_${first}_${last}.cpp)
-            configure_file(${dir}/adders/check_adder.cpp.in ${unit} @ONLY)
-            list(APPEND check_adder_units ${unit})
-        endforeach()
     endforeach()
+    # The checker's walk, one unit per program, each for every digit count (the count is given at
+    # run time: tools/check/pairs.hpp).
+    set(check_walk_units ${dir}/check/walk_add.cpp ${dir}/check/walk_sub.cpp ${dir}/check/walk_mul.cpp)
     add_library(${json} STATIC ${dir}/common/json.cpp ${dir}/common/io.cpp ${dir}/check/report.cpp)
     target_link_libraries(${json} PUBLIC nlohmann_json::nlohmann_json)
     add_library(${tool} STATIC
@@ -77,7 +62,6 @@ function(ctformer_tool_libraries)
         ${dir}/page/dataflow.cpp
         ${dir}/page/picture.cpp
         ${dir}/adders/adders.cpp
-        ${dir}/adders/programs.cpp
         ${ctformer_adder_units})
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,
@@ -96,14 +80,14 @@ function(ctformer_tool_libraries)
         ${dir}/check/merge.cpp
         ${dir}/check/print.cpp
         ${dir}/check/verify.cpp
-        ${dir}/check/adders.cpp
+        ${dir}/check/programs.cpp
         ${dir}/check/records.cpp
-        ${check_adder_units})
+        ${check_walk_units})
     # the budget: with clang++, compiling multiplication's 900-unit table (model/multiplication.hpp)
     # takes more than clang's default 2^20 constant-evaluation steps
     target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads PRIVATE ctformer_proof_budget)
     if(arg_NETWORK_OPTIONS)
-        set_source_files_properties(${ctformer_adder_units} ${check_adder_units} PROPERTIES COMPILE_OPTIONS "${arg_NETWORK_OPTIONS}")
+        set_source_files_properties(${ctformer_adder_units} ${check_walk_units} PROPERTIES COMPILE_OPTIONS "${arg_NETWORK_OPTIONS}")
     endif()
     foreach(lib ${json} ${tool} ${check})
         target_include_directories(${lib} PUBLIC ${dir})

@@ -1,11 +1,13 @@
-// tools/adders/ctformer_adder.hpp — adder_ops (tools/common/digits.hpp) for one adder<D>: what the
-// `ctformer` command runs. Included only by the units tools/libraries.cmake generates from
-// ctformer_adder.cpp.in, one per digit count.
+// tools/adders/ctformer_adder.hpp — what the `ctformer` command runs for one program (adder_ops'
+// entries, tools/common/digits.hpp), on its model with the digit count given at run time: one
+// instantiation per program, in the units tools/adders/run_add.cpp, run_sub.cpp and run_mul.cpp.
 #pragma once
+
+#include <array>
+#include <span>
 
 #include <ctformer/ctformer.hpp>
 
-#include "../commands/bounds.hpp"
 #include "../commands/export.hpp"
 #include "common/digits.hpp"
 #include "page/plot.hpp"
@@ -13,29 +15,31 @@
 
 namespace ctformer::tools {
 
-template <class Model>
-adder_ops make_adder_ops() {
-    constexpr std::size_t D = Model::digits;
-    adder_ops ops;
-    ops.program = program_of_model<Model>::name;
-    ops.carry_name = program_of_model<Model>::carry_name;
-    ops.digits = D;
-    ops.answer_length = Model::answer_length;
-    ops.generate = [](std::string_view prompt, std::size_t count) { return generate<Model>(prompt, count); };
-    ops.trace = [](std::string_view prompt, std::size_t count) { return trace<Model>(parse_prompt<D>(prompt), count); };
-    ops.plots = [](std::string_view prompt) { return make_plots<Model>(parse_prompt<D>(prompt)); };
-    ops.print_bounds = &print_bounds<Model>;
-    ops.export_json = &export_json<Model>;
-    return ops;
+/// A `digits`-digit prompt of program P as token ids (prompt_error where it is malformed).
+template <program P>
+struct parsed_prompt {
+    std::array<std::uint8_t, max_rows> ids{};
+    std::size_t length = 0;
+    parsed_prompt(std::size_t digits, std::string_view text) : length(prompt_shape<P>::prompt_length(digits)) {
+        read_prompt<P>(digits, text, ids.data());
+    }
+    std::span<std::uint8_t const> view() const { return {ids.data(), length}; }
+};
+
+/// Program P's entries.
+template <program P>
+adder_ops::entries const& program_entries() {
+    using M = any_digits<P>;
+    static constexpr adder_ops::entries entries{
+        [](std::size_t digits, std::string_view prompt, std::size_t count) {
+            return generate<M>(digits, parsed_prompt<P>(digits, prompt).view(), count);
+        },
+        [](std::size_t digits, std::string_view prompt, std::size_t count) {
+            return trace<M>(digits, parsed_prompt<P>(digits, prompt).view(), count);
+        },
+        [](std::size_t digits, std::string_view prompt) { return make_plots<M>(digits, parsed_prompt<P>(digits, prompt).view()); },
+        [](std::size_t digits) { return export_json<M>(digits); }};
+    return entries;
 }
 
 }  // namespace ctformer::tools
-
-/// Defines adder_ops_D(), the table entry of D digits (tools/adders/adders.cpp).
-#define CTFORMER_DEFINE_ADDER_OPS(D)                                               \
-    namespace ctformer::tools {                                                    \
-    adder_ops const& adder_ops_##D() {                                             \
-        static adder_ops const ops = make_adder_ops<adder<D>>();                   \
-        return ops;                                                                \
-    }                                                                              \
-    }

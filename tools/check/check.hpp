@@ -139,11 +139,11 @@ void recheck_sample(report const& r, std::string const& where);
 /// Checks the pairs numbered [i0, i1) of the check `r` describes into `out`.
 using pairs_checker = void (*)(report const& r, std::uint64_t i0, std::uint64_t i1, std::size_t max_failures, tally& out);
 
-/// What the checker runs for a D-digit program, compiled once per program and digit count
-/// (check/pairs.hpp).
+/// What the checker runs for a D-digit program, compiled once per program (check/pairs.hpp: the
+/// digit count is the report's, given at run time).
 struct check_ops {
     pairs_checker check_pairs = nullptr;
-    std::pair<failure, bool> (*recheck)(std::uint64_t a, std::uint64_t b) = nullptr;
+    std::pair<failure, bool> (*recheck)(std::size_t digits, std::uint64_t a, std::uint64_t b) = nullptr;
     char operation = '+';  ///< the program's operation, as its prompts write it
     std::size_t second_digits = 0;  ///< the second operand's digits: D, or 1 (multiplication by a digit)
 };
@@ -153,9 +153,15 @@ inline std::string_view prompts_noun(std::string_view program) {
     return program == "sub" ? "subtractions" : program == "mul" ? "multiplications" : "additions";
 }
 
-/// The operations of `program` ("add", "sub", "mul") for `digits` digits (check/adders.cpp); throws
+/// The operations of `program` ("add", "sub", "mul") for `digits` digits (check/walk_*.cpp); throws
 /// std::invalid_argument for another program or outside [1, 16].
 check_ops const& check_ops_for(std::string_view program, std::size_t digits);
+/// Program P's (check/pairs.hpp, instantiated in check/walk_add.cpp, walk_sub.cpp, walk_mul.cpp).
+template <program P>
+check_ops const& program_check_ops(std::size_t digits);
+extern template check_ops const& program_check_ops<addition>(std::size_t);
+extern template check_ops const& program_check_ops<subtraction>(std::size_t);
+extern template check_ops const& program_check_ops<multiplication>(std::size_t);
 
 /// A run of a check's pairs handed out as one unit of work: block `id`, pairs numbered [i0, i1).
 struct block_job {

@@ -315,7 +315,7 @@ std::uint64_t digest_of(report const& r, std::uint64_t i0, std::uint64_t i1) {
 }
 
 std::pair<failure, bool> recheck(report const& r, std::uint64_t a, std::uint64_t b) {
-    return check_ops_for(r.program, r.digits).recheck(a, b);
+    return check_ops_for(r.program, r.digits).recheck(r.digits, a, b);
 }
 
 void tally::merge(tally const& o, std::size_t max_failures) {

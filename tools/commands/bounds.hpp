@@ -1,5 +1,5 @@
 // tools/commands/bounds.hpp — the table of `ctformer bounds`, for one adder: instantiated once per
-// digit count (tools/adders/), called through adder_ops::print_bounds.
+// digit count (tools/adders/bounds_adder.cpp.in), called through adder_ops::print_bounds.
 #pragma once
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-// tools/commands/export.hpp — the document of `ctformer export --json`, for one adder: instantiated
-// once per digit count (tools/adders/), called through adder_ops::export_json. The vocabulary, the
+// tools/commands/export.hpp — the document of `ctformer export --json`, for one program: instantiated
+// once per program (tools/adders/run_*.cpp), called through adder_ops::export_json. The vocabulary, the
 // register layout, every layer's dense weights (the truth the compiled layers derive from), the
 // program order for D digits, and the unembedding. A value is the double nearest its Q31.32
 // number, which is that number exactly (32 fractional bits fit a double's 53 for every weight here).
@@ -52,7 +52,7 @@ json layer_json(Layer const& l, std::string_view segment, std::size_t index) {
 /// Every distinct layer, and the order a row runs through them: the prologue, the body D times,
 /// the epilogue.
 template <class Model>
-std::pair<json, json> layers_and_program() {
+std::pair<json, json> layers_and_program(std::size_t digits) {
     auto const& net = Model::dense;
     json layers = json::array(), program = json::array();
     auto add = [&](std::string_view segment) {
@@ -64,7 +64,7 @@ std::pair<json, json> layers_and_program() {
     std::size_t const epilogue_first = layers.size();
     boost::hana::for_each(net.epilogue, add("epilogue"));
     for (std::size_t k = 0; k < body_first; ++k) program.push_back(k);
-    for (std::size_t r = 0; r < Model::digits; ++r)
+    for (std::size_t r = 0; r < digits; ++r)
         for (std::size_t k = body_first; k < epilogue_first; ++k) program.push_back(k);
     for (std::size_t k = epilogue_first; k < layers.size(); ++k) program.push_back(k);
     return {std::move(layers), std::move(program)};
@@ -76,15 +76,15 @@ inline json registers_json(std::vector<named_slot> const& regs) {
     return out;
 }
 
-/// The network of Model as one JSON document.
+/// The network of Model, with the program order for `digits` digits, as one JSON document.
 template <class Model>
-std::string export_json() {
+std::string export_json(std::size_t digits) {
     auto const& net = Model::dense;
-    auto [layers, program] = layers_and_program<Model>();
+    auto [layers, program] = layers_and_program<Model>(digits);
     json j{{"format", "ctformer network"},
-           {"vocabulary", std::string(vocabulary)},
+           {"vocabulary", std::string(program_of_model<Model>::vocabulary)},
            {"d_model", std::remove_cvref_t<decltype(net.layout)>::width},
-           {"digits", Model::digits}};
+           {"digits", digits}};
     j["fixed_point"] = {{"format", "Q31.32"},
                         {"note", "every value is an integer multiple of 2^-32, given here as the nearest double (exact)"}};
     j["position_encoding"] = {{"registers", "pos"},

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -129,19 +130,20 @@ layer_weights weights_of(Layer const& layer) {
 /// The sequence: the prompt and every generated token the network was fed (the end token is
 /// generated but never fed back).
 template <class Model>
-std::vector<std::uint8_t> sequence_of(prompt_tokens<Model::digits> const& prompt) {
-    auto const g = generate<Model>(prompt, Model::answer_length);
-    std::vector<std::uint8_t> tokens(prompt.ids.begin(), prompt.ids.end());
+std::vector<std::uint8_t> sequence_of(std::size_t digits, std::span<std::uint8_t const> prompt) {
+    using P = program_of_model<Model>;
+    auto const g = generate<Model>(digits, prompt, prompt_shape<P>::answer_length(digits));
+    std::vector<std::uint8_t> tokens(prompt.begin(), prompt.end());
     for (char c : g.answer())
-        if (c != '\n') tokens.push_back(static_cast<std::uint8_t>(vocabulary.find(c)));
+        if (c != '\n') tokens.push_back(static_cast<std::uint8_t>(P::vocabulary.find(c)));
     return tokens;
 }
 
 /// Where the program's layer `index` comes from: its distinct layer and its segment's name.
 template <class Model>
-std::pair<std::size_t, std::string> place_of(std::size_t index) {
+std::pair<std::size_t, std::string> place_of(std::size_t digits, std::size_t index) {
     std::size_t const P = boost::hana::length(Model::dense.prologue), B = boost::hana::length(Model::dense.body),
-                      D = Model::digits;
+                      D = digits;
     if (index < P) return {index, "prologue"};
     if (index < P + B * D) return {P + (index - P) % B, fmt::format("body, pass {} of {}", (index - P) / B + 1, D)};
     return {index - B * (D - 1), "epilogue"};
@@ -149,7 +151,7 @@ std::pair<std::size_t, std::string> place_of(std::size_t index) {
 
 /// The stream after the embedding and after every layer, on the reference path.
 template <class Model>
-std::vector<stream_step> run_program(std::vector<std::uint8_t> const& tokens) {
+std::vector<stream_step> run_program(std::size_t digits, std::vector<std::uint8_t> const& tokens) {
     auto const& net = Model::dense;
     constexpr std::size_t W = std::remove_cvref_t<decltype(net.layout)>::width;
     std::size_t const n = tokens.size();
@@ -165,38 +167,38 @@ std::vector<stream_step> run_program(std::vector<std::uint8_t> const& tokens) {
                        std::int64_t const* scores) {
         using L = std::remove_cvref_t<decltype(layer)>;
         stream_step step{std::string(layer.name), "", L::is_attention, 0, {}, {}, {}};
-        std::tie(step.distinct, step.segment) = place_of<Model>(steps.size() - 1);
+        std::tie(step.distinct, step.segment) = place_of<Model>(digits, steps.size() - 1);
         if (pattern) step.pattern.assign(pattern, pattern + n * n);
         if (scores) step.scores.assign(scores, scores + n * n);
         step.stream = stream(rows);
         steps.push_back(std::move(step));
     };
-    reference_forward<Model>(tokens.data(), n, nullptr, observe);
+    reference_forward<Model>(digits, tokens.data(), n, nullptr, observe);
     return steps;
 }
 
 }  // namespace detail
 
-/// The numbers behind every picture for `prompt`.
+/// The numbers behind every picture for a `digits`-digit prompt (token ids).
 template <class Model>
-plot_input plot_input_of(prompt_tokens<Model::digits> const& prompt) {
+plot_input plot_input_of(std::size_t digits, std::span<std::uint8_t const> prompt) {
     auto const& net = Model::dense;
     plot_input in;
     in.width = std::remove_cvref_t<decltype(net.layout)>::width;
     in.registers = registers_of(net.layout);
-    in.tokens = detail::sequence_of<Model>(prompt);
-    in.prompt_rows = prompt.ids.size();
+    in.tokens = detail::sequence_of<Model>(digits, prompt);
+    in.prompt_rows = prompt.size();
     for_each_distinct_layer(net, [&](auto const& layer) { in.weights.push_back(detail::weights_of(layer)); });
     detail::append_matrix(in.unembed, net.unembed);
-    in.steps = detail::run_program<Model>(in.tokens);
+    in.steps = detail::run_program<Model>(digits, in.tokens);
     return in;
 }
 
-/// Every picture for `prompt`: the network's weights, the stream after each layer, the attention
-/// patterns; and each step decoded.
+/// Every picture for a `digits`-digit prompt: the network's weights, the stream after each layer,
+/// the attention patterns; and each step decoded.
 template <class Model>
-plot_set make_plots(prompt_tokens<Model::digits> const& prompt) {
-    return make_plots(plot_input_of<Model>(prompt));
+plot_set make_plots(std::size_t digits, std::span<std::uint8_t const> prompt) {
+    return make_plots(plot_input_of<Model>(digits, prompt));
 }
 
 /// make_plots for a prompt of `digits` digits (1 to 16), parsed at run time (tools/page/plot.cpp);

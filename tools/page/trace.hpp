@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,7 @@ namespace detail {
 /// What one layer did to the row: each register decoded, whether it changed, the rows attended.
 template <class Row, class Previous, class Tokens>
 traced_layer trace_layer(std::string_view name, std::vector<named_slot> const& regs, Row const& row, Previous const& previous,
-                         std::uint64_t used, Tokens const& token_at) {
+                         std::uint64_t used, Tokens const& token_at) {  // token_at(j): row j's character
     traced_layer l;
     l.name = std::string(name);
     for (auto const& [reg_name, sl] : regs) {
@@ -53,19 +54,21 @@ traced_layer trace_layer(std::string_view name, std::vector<named_slot> const& r
     if (used != 0) {
         std::vector<std::string> rows;
         for (std::size_t j = 0; j < 64; ++j)
-            if ((used >> j) & 1u) rows.push_back(fmt::format("row {} '{}'", j, token_text(vocabulary[token_at(j)])));
+            if ((used >> j) & 1u) rows.push_back(fmt::format("row {} '{}'", j, token_text(token_at(j))));
         l.attention = rows.size() == 1 ? rows[0] : fmt::format("{} rows", rows.size());
     }
     return l;
 }
 }  // namespace detail
 
+/// The trace of a `digits`-digit prompt (token ids) for at most `count` generated tokens.
 template <class Model>
-trace_result trace(prompt_tokens<Model::digits> const& prompt, std::size_t count) {
+trace_result trace(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count) {
+    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     auto const& layout = Model::net.layout;
     trace_result out{registers_of(layout), {}};
-    sequence<Model> s;
-    for (auto id : prompt.ids) s.push(id);
+    sequence<Model> s(digits);
+    for (auto id : prompt) s.push(id);
     for (std::size_t t = 0; t < count; ++t) {
         traced_token tok;
         tok.row = s.size() - 1;
@@ -73,7 +76,7 @@ trace_result trace(prompt_tokens<Model::digits> const& prompt, std::size_t count
         no_reuse reuse;
         auto const x = forward(s, tok.row, nullptr, reuse, [&](std::string_view name, auto const& row, std::uint64_t used) {
             tok.layers.push_back(
-                detail::trace_layer(name, out.registers, row, previous, used, [&](std::size_t j) { return s.token(j); }));
+                detail::trace_layer(name, out.registers, row, previous, used, [&](std::size_t j) { return vocabulary[s.token(j)]; }));
             previous = row;
         });
         std::size_t const next = argmax(logits<Model>(x));

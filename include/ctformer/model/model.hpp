@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <stdexcept>
 #include <string_view>
 #include <type_traits>
 
@@ -38,5 +39,40 @@ struct model {
     static constexpr auto const& net = network_of<Build>;
     static constexpr auto const& structure = structure_of<Build>;
 };
+
+/// The digit count of a model whose count is given at run time: model<P, digits_at_run_time>.
+inline constexpr std::size_t digits_at_run_time = 0;
+
+/// P's network with the digit count left to run time: one type for every D = 1..P::max_digits, so
+/// that what runs it (the checker's walker, generation) is compiled once per program, not once per
+/// D. It has no `digits`, `prompt_length` or `answer_length`: what runs it takes the count
+/// (sequence, exact_walker), and code that needs the count at compile time does not compile for it.
+template <program P, class Build>
+struct model<P, digits_at_run_time, Build> {
+    static_assert(arithmetic_checked<P>());
+    static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
+    using program_type = P;
+    static constexpr std::string_view vocabulary = P::vocabulary;
+    using build = Build;
+    static constexpr auto const& dense = dense_of<base_build_t<Build>>;
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
+};
+
+/// P's network, the digit count given at run time (model<P, digits_at_run_time, Build>).
+template <program P, class Build = typename P::build>
+using any_digits = model<P, digits_at_run_time, Build>;
+
+/// Whether a model's digit count is a compile-time constant (Model::digits).
+template <class Model>
+concept fixed_digit_count = requires { Model::digits; };
+
+/// Throws std::invalid_argument unless 1 ≤ digits ≤ P::max_digits and a prompt of that many digits
+/// and its answer fit the rows a forward pass holds.
+template <program P>
+constexpr void require_digit_count(std::size_t digits) {
+    if (digits < 1 || digits > P::max_digits || prompt_shape<P>::longest_sequence(digits) > max_rows)
+        throw std::invalid_argument("ctformer: the program takes 1 to its max_digits digits");
+}
 
 }  // namespace ctformer

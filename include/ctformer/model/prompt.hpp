@@ -121,15 +121,16 @@ struct prompt_tokens {
     std::array<std::uint8_t, prompt_shape<P>::prompt_length(Digits)> ids{};
 };
 
-/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' and its
-/// second operand's digit count (the seed's addition by default). Throws prompt_error (at run time)
-/// or stops the compilation (in a constant expression) at the check that failed.
-template <std::size_t Digits, class P = addition>
-constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
+/// Reads "DDDD+DDDD=" for `digits` digits, with program P's operation in place of '+' and its
+/// second operand's digit count, into ids[0 .. prompt_length(digits)): the digit count known at
+/// run time (parse_prompt, below, is this for a constant one). Throws prompt_error (at run time) or
+/// stops the compilation (in a constant expression) at the check that failed.
+template <class P = addition>
+constexpr void read_prompt(std::size_t digits, std::string_view text, std::uint8_t* ids) {
     constexpr char op = operation_symbol<P>;
-    constexpr detail::prompt_form form{Digits, prompt_shape<P>::second_digits(Digits), op};
+    detail::prompt_form const form{digits, prompt_shape<P>::second_digits(digits), op};
     using k = prompt_error::kind;
-    constexpr std::size_t n = prompt_shape<P>::prompt_length(Digits);
+    std::size_t const n = prompt_shape<P>::prompt_length(digits);
     if (text.empty()) detail::prompt_fail(k::empty, text, 0, form);  // the prompt is empty
     if (text.size() > 4096) detail::prompt_fail(k::too_long, text, text.size(), form);  // absurdly long
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -140,7 +141,7 @@ constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     for (std::size_t i = 0; i < text.size() && i < n; ++i) {
         char const c = text[i];
         bool const digit = c >= '0' && c <= '9';
-        if (i == Digits) {
+        if (i == digits) {
             if (c != op) detail::prompt_fail(k::expected_plus, text, i, form);  // the operation must follow the first operand's D digits
         } else if (i == n - 1) {
             if (c != '=')
@@ -151,47 +152,70 @@ constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     }
     if (text.size() != n)
         detail::prompt_fail(k::wrong_length, text, text.size(), form);  // a D-digit prompt has its shape's length
+    for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
+}
+
+/// Reads "DDDD+DDDD=" for the given digit count, with program P's operation in place of '+' and its
+/// second operand's digit count (the seed's addition by default). Throws prompt_error (at run time)
+/// or stops the compilation (in a constant expression) at the check that failed.
+template <std::size_t Digits, class P = addition>
+constexpr prompt_tokens<Digits, P> parse_prompt(std::string_view text) {
     prompt_tokens<Digits, P> p{};
-    for (std::size_t i = 0; i < n; ++i) p.ids[i] = static_cast<std::uint8_t>(token_in<P>(text[i]));
+    read_prompt<P>(Digits, text, p.ids.data());
     return p;
+}
+
+/// Program P's prompt for two operands, each zero-padded to its digit count (`digits`, and
+/// `digits` or 1 for the second), written as token ids to ids[0 .. prompt_length(digits)): the
+/// digit count known at run time (make_prompt, below, is this for a constant one).
+template <class P = addition>
+constexpr void write_prompt(std::size_t digits, std::uint64_t a, std::uint64_t b, std::uint8_t* ids) {
+    using shape = prompt_shape<P>;
+    std::size_t const second = shape::second_digits(digits);
+    if (a >= power_of_ten(digits) || b >= power_of_ten(second))
+        throw std::out_of_range("ctformer::make_prompt: an operand has more digits than the prompt holds");
+    for (std::size_t i = 0; i < digits; ++i) {
+        ids[digits - 1 - i] = static_cast<std::uint8_t>(a % 10);
+        a /= 10;
+    }
+    for (std::size_t i = 0; i < second; ++i) {
+        ids[digits + second - i] = static_cast<std::uint8_t>(b % 10);
+        b /= 10;
+    }
+    ids[shape::operation_row(digits)] = static_cast<std::uint8_t>(token::operation);
+    ids[shape::equals_row(digits)] = static_cast<std::uint8_t>(token::equals);
 }
 
 /// Program P's prompt for two operands, each zero-padded to its digit count: D, and D or 1 for the
 /// second (token ids: every program's are the same, model/program.hpp).
 template <std::size_t Digits, class P = addition>
 constexpr prompt_tokens<Digits, P> make_prompt(std::uint64_t a, std::uint64_t b) {
-    using shape = prompt_shape<P>;
-    constexpr std::size_t second = shape::second_digits(Digits);
-    if (a >= power_of_ten(Digits) || b >= power_of_ten(second))
-        throw std::out_of_range("ctformer::make_prompt: an operand has more digits than the prompt holds");
     prompt_tokens<Digits, P> p{};
-    for (std::size_t i = 0; i < Digits; ++i) {
-        p.ids[Digits - 1 - i] = static_cast<std::uint8_t>(a % 10);
-        a /= 10;
-    }
-    for (std::size_t i = 0; i < second; ++i) {
-        p.ids[Digits + second - i] = static_cast<std::uint8_t>(b % 10);
-        b /= 10;
-    }
-    p.ids[shape::operation_row(Digits)] = static_cast<std::uint8_t>(token::operation);
-    p.ids[shape::equals_row(Digits)] = static_cast<std::uint8_t>(token::equals);
+    write_prompt<P>(Digits, a, b, p.ids.data());
     return p;
 }
 
-/// The answer program P expects for a and b: the D low digits of its result, least significant
-/// first, the digit above them (the carry or borrow out), then '\n' — from integer arithmetic
-/// (P::answer), not from the column rule the network and the proof follow.
-template <std::size_t Digits, class P = addition>
-constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
-    answer_parts const r = P::answer(a, b, Digits);
-    std::array<char, Digits + 2> out{};
+/// The answer program P expects for a and b with `digits`-digit operands, written to
+/// out[0 .. digits + 2): the low digits of its result, least significant first, the digit above
+/// them (the carry or borrow out), then '\n' — from integer arithmetic (P::answer), not from the
+/// column rule the network and the proof follow.
+template <class P = addition>
+constexpr void write_expected_answer(std::size_t digits, std::uint64_t a, std::uint64_t b, char* out) {
+    answer_parts const r = P::answer(a, b, digits);
     std::uint64_t low = r.low;
-    for (std::size_t i = 0; i < Digits; ++i) {
+    for (std::size_t i = 0; i < digits; ++i) {
         out[i] = static_cast<char>('0' + low % 10);
         low /= 10;
     }
-    out[Digits] = static_cast<char>('0' + r.top);
-    out[Digits + 1] = '\n';
+    out[digits] = static_cast<char>('0' + r.top);
+    out[digits + 1] = '\n';
+}
+
+/// write_expected_answer for a constant digit count.
+template <std::size_t Digits, class P = addition>
+constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uint64_t b) {
+    std::array<char, Digits + 2> out{};
+    write_expected_answer<P>(Digits, a, b, out.data());
     return out;
 }
 

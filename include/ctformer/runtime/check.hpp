@@ -36,10 +36,12 @@ constexpr std::uint64_t reversed_digits(std::uint64_t b, std::size_t digits) {
 }
 
 namespace detail {
-/// The check of a generation against the sum's digits and '\n'.
-template <class Model, std::size_t D = Model::digits>
-constexpr addition_result result_of(std::uint64_t a, std::uint64_t b, generation<max_rows> const& g, std::size_t answer) {
-    auto const want = expected_answer<D, program_of_model<Model>>(a, b);
+/// The check of a generation against the program's answer for `digits`-digit operands.
+template <class Model>
+constexpr addition_result result_of(std::size_t digits, std::uint64_t a, std::uint64_t b, generation<max_rows> const& g) {
+    std::array<char, max_rows> want{};
+    write_expected_answer<program_of_model<Model>>(digits, a, b, want.data());
+    std::size_t const answer = prompt_shape<program_of_model<Model>>::answer_length(digits);
     addition_result r{a, b, g.generated == answer, {}};
     for (std::size_t i = 0; i < g.generated; ++i) {
         r.got[i] = g.answer()[i];
@@ -54,78 +56,92 @@ constexpr addition_result result_of(std::uint64_t a, std::uint64_t b, generation
 /// answer row first tries exact_memo::replay_row: every segment taking a chain whose whole key
 /// holds (the same entry state and context, and the same value classes of the rows its attention
 /// layers chose): the row's record of the previous prompt, one of its earlier chains, or a chain
-/// walked lately, with no forward driver around it. Where a segment does neither, the row runs through forward with
-/// exact_reuse: the sequence's rows are replaced only where a token changed, and a layer whose
+/// walked lately, with no forward driver around it. Where a segment does neither, the row runs through
+/// forward with exact_reuse: the sequence's rows are replaced only where a token changed, and a layer whose
 /// exact inputs the memo has seen takes its recorded update (for attention: its recorded
 /// weights, times the chosen rows' values); the rest run.
-template <class Model>
+///
+/// A walker checks prompts of one digit count: the model's own, or, for a model whose count is
+/// given at run time (model<P, digits_at_run_time>: the tools' checker, one instantiation per
+/// program), the count it is made with. `Words`: its memo's fingerprint words
+/// (exact_memo::fits(digits) must hold).
+template <class Model, std::size_t Words>
 class exact_walker {
 public:
-    static constexpr std::size_t D = Model::digits;
-    static constexpr std::size_t answer = Model::answer_length;
+    using memo_t = exact_memo<Model, Words>;
 
-    /// `max_states`: the memo starts afresh when it holds this many residual rows.
-    explicit exact_walker(std::size_t max_states = exact_memo<Model>::default_max_states) : memo_(max_states) {}
+    /// A walker of the model's digit count; `max_states`: the memo starts afresh when it holds this
+    /// many residual rows.
+    explicit exact_walker(std::size_t max_states = memo_t::default_max_states)
+        requires fixed_digit_count<Model>
+        : exact_walker(Model::digits, max_states) {}
+    /// A walker of `digits`-digit prompts: throws std::invalid_argument outside the program's
+    /// digit counts, or where its prompts' rows do not fit Words.
+    explicit exact_walker(std::size_t digits, std::size_t max_states)
+        : digits_(digits), answer_(prompt_shape<program_of_model<Model>>::answer_length(digits)), s_(digits), memo_(digits, max_states) {}
+
+    std::size_t digits() const { return digits_; }
 
     /// The generation for a + b (generate_with's loop: the prompt, then one prediction per answer
     /// row until '\n'); `digest` records every final row's bits (tests).
     generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
-        constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
+        using P = program_of_model<Model>;
+        constexpr std::string_view vocabulary = P::vocabulary;
         memo_.begin_prompt();
         generation<max_rows> g{};
-        std::size_t n = 0;
-        for (auto id : make_prompt<D, program_of_model<Model>>(a, b).ids) {
-            tokens_[n++] = static_cast<std::uint8_t>(id);
-            g.text[g.length++] = vocabulary[id];
-        }
+        write_prompt<P>(digits_, a, b, tokens_.data());
+        std::size_t n = prompt_shape<P>::prompt_length(digits_);
+        for (std::size_t j = 0; j < n; ++j) g.text[g.length++] = vocabulary[tokens_[j]];
         memo_.prefetch_rows(tokens_.data());
-        for (std::size_t i = 0; i < answer; ++i) {
+        for (std::size_t i = 0; i < answer_; ++i) {
             std::uint32_t state = 0;
             std::size_t t;
             if (memo_.replay_row(tokens_.data(), n - 1, state, t, &g.margin)) {
                 if (digest) {
                     typename sequence<Model>::row last;
-                    memo_.load_row(state, last, tokens_.data(), n - 1, exact_memo<Model>::segments - 1);
+                    memo_.load_row(state, last, tokens_.data(), n - 1, memo_.segments() - 1);
                     g.digest = detail::fnv_rows(g.digest, last);
                 }
             } else {
                 ++memo_.rows_forward_;
                 for (std::size_t j = 0; j < n; ++j) s_.place(j, tokens_[j]);
-                exact_reuse<Model> reuse{memo_, digest};
+                exact_reuse<Model, Words> reuse{memo_, digest};
                 auto const last = forward(s_, n - 1, &g.margin, reuse, no_observer{});
                 t = reuse.choose(last, &g.margin);
                 if (digest) g.digest = detail::fnv_rows(g.digest, last);
             }
             g.text[g.length++] = vocabulary[t];
             ++g.generated;
-            if (t == token::newline || i + 1 == answer) break;
+            if (t == token::newline || i + 1 == answer_) break;
             tokens_[n++] = static_cast<std::uint8_t>(t);
         }
         memo_.end_prompt(tokens_.data());
         return g;
     }
-    /// Generates the answer for a + b and compares it with the sum's digits and '\n'.
+    /// Generates the answer for a and b and compares it with the program's answer.
     addition_result check(std::uint64_t a, std::uint64_t b, margins& m) {
         auto const g = generate(a, b);
         m.merge(g.margin);
-        return detail::result_of<Model>(a, b, g, answer);
+        return detail::result_of<Model>(digits_, a, b, g);
     }
-    exact_memo<Model> const& memo() const { return memo_; }
+    memo_t const& memo() const { return memo_; }
 
 private:
+    std::size_t digits_;
+    std::size_t answer_;  ///< answer rows: D + 1 digits and '\n'
     std::array<std::uint8_t, max_rows> tokens_{};  ///< this prompt's rows (the sequence holds them where a row runs)
-    sequence<Model> s_{};
-    exact_memo<Model> memo_;
+    sequence<Model> s_;
+    memo_t memo_;
 };
 
-/// Checks a + b for a fixed a and every b in [b_begin, b_end) on `walker`. The b are visited with
-/// their digits reversed, so that consecutive prompts share their low digits — the ones the network
-/// reads first. Calls on_result(result, margins) once per pair, in visiting order; stops early
-/// (returning the count done) when stop() turns true.
-template <class Model, class OnResult, class Stop>
-std::uint64_t check_block(exact_walker<Model>& walker, std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end,
-                          OnResult&& on_result, Stop&& stop) {
-    constexpr std::size_t D = Model::digits;
+/// Checks a (op) b for a fixed a and every b in [b_begin, b_end) on `walker`. The b are visited
+/// with their digits reversed, so that consecutive prompts share their low digits — the ones the
+/// network reads first. Calls on_result(result, margins) once per pair, in visiting order; stops
+/// early (returning the count done) when stop() turns true.
+template <class Model, std::size_t Words, class OnResult, class Stop>
+std::uint64_t check_block(exact_walker<Model, Words>& walker, std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end, OnResult&& on_result,
+                          Stop&& stop) {
+    std::size_t const D = walker.digits();
     std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (reversed digits, b)
     order.reserve(static_cast<std::size_t>(b_end - b_begin));
     for (std::uint64_t b = b_begin; b < b_end; ++b) order.emplace_back(reversed_digits(b, D), b);
@@ -141,7 +157,7 @@ std::uint64_t check_block(exact_walker<Model>& walker, std::uint64_t a, std::uin
     return done;
 }
 
-/// check_block on a walker of its own.
+/// check_block on a walker of its own (a model with a constant digit count).
 template <class Model, class OnResult, class Stop>
 std::uint64_t check_block(std::uint64_t a, std::uint64_t b_begin, std::uint64_t b_end, OnResult&& on_result, Stop&& stop) {
     auto walker = std::make_unique<exact_walker<Model>>();

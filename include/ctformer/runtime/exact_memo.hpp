@@ -60,13 +60,16 @@
 //  * so, layer by layer, a chain is a function of its key: each decision one of the state before
 //    it and the context, each state one of the decision and the chosen rows' value classes (the
 //    context's kind names the segment's layers: the body's passes share theirs);
-//  * blind states: blind_segment's compile-time condition (token_block_unread_from, asserted in
-//    the class): from that segment on no layer reads the token block, no layer anywhere writes it
+//  * blind states: blind_kind's compile-time condition (token_block_unread_from, asserted in the
+//    class): from that kind of segment on no layer reads the token block, no layer anywhere writes it
 //    and the unembedding does not read it, so a blind state makes the same bits of the other
 //    columns as the whole row, and the block is the embedding's.
 // States are compared word for word and table keys whole, never by hash alone.
 // tests/test_exact_memo.cpp compares answers, margins and every final row with the plain pass.
-// Run-time only (tables on the heap).
+// Run-time only (tables on the heap). The digit count is a run-time value (exact_memo's constructor):
+// a segment's layers are its kind's (the prologue, a body pass, the epilogue), so what the memo
+// knows of a program at compile time is per kind, and one instantiation serves every digit count
+// whose prompts fit its fingerprint words.
 #pragma once
 
 #include <algorithm>
@@ -89,21 +92,35 @@
 
 namespace ctformer {
 
+namespace detail {
+/// The fingerprint words exact_memo keys contexts by (4 bits a row, key classes < 16): enough for
+/// every row of a Model's prompts and answer, and for a model whose digit count is given at run
+/// time, enough for max_rows (exact_walker picks a smaller count for short prompts: check.hpp).
 template <class Model>
+constexpr std::size_t fingerprint_words_for() {
+    if constexpr (fixed_digit_count<Model>)
+        return (4 * (Model::prompt_length - 1 + Model::answer_length) + 63) / 64;
+    else
+        return (4 * max_rows + 63) / 64;
+}
+}  // namespace detail
+
+template <class Model, std::size_t Words = detail::fingerprint_words_for<Model>()>
 class exact_reuse;
-template <class Model>
+template <class Model, std::size_t Words = detail::fingerprint_words_for<Model>()>
 class exact_walker;
 
 namespace detail {
-/// blind_segment's condition, stated by itself: from `segment` on no layer reads the token block
-/// (columns 0 .. vocab_size − 1), no layer anywhere writes it, and the unembedding does not read
-/// it. Where it holds, a row's other columns from `segment` on do not depend on its token block,
-/// and the block stays the embedding's to the end of the pass.
+/// blind_kind's condition, stated by itself: from segment kind `kind` on (0 the prologue, 1 the
+/// body's passes, 2 the epilogue) no layer reads the token block (columns 0 .. vocab_size − 1), no
+/// layer anywhere writes it, and the unembedding does not read it. Where it holds, a row's other
+/// columns from there on do not depend on its token block, and the block stays the embedding's to
+/// the end of the pass. (With one digit, segment k is of kind k: the program of one body pass.)
 template <class Model>
-constexpr bool token_block_unread_from(std::size_t segment) {
+constexpr bool token_block_unread_from(std::size_t kind) {
     bool holds = true;
-    for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto) {
-        if (step.segment >= segment)
+    for_each_step(model_structure<Model>(), 1, [&](auto const& layer, program_step step, auto) {
+        if (step.segment >= kind)
             for (auto c : layer.read_columns())
                 if (c < vocab_size) holds = false;
         for (auto c : layer.out_cols)
@@ -116,22 +133,22 @@ constexpr bool token_block_unread_from(std::size_t segment) {
 }
 }  // namespace detail
 
-/// What exact_reuse keeps across prompts: one per walker (per checker thread).
-template <class Model>
+/// What exact_reuse keeps across prompts: one per walker (per checker thread), for prompts of one
+/// digit count (given at run time; a model's own where it has one). `Words`: the 64-bit words of a
+/// row-range fingerprint (16 rows each); the prompts' rows must fit them.
+template <class Model, std::size_t Words = detail::fingerprint_words_for<Model>()>
 class exact_memo {
 public:
     using seq = sequence<Model>;
     using row = typename seq::row;
+    using program_type = program_of_model<Model>;
+    using prompt = prompt_shape<program_type>;
     using io_t = program_io<Model>;
     using shape = typename io_t::shape;
     static constexpr auto const& io = io_of<Model>;
     static constexpr std::size_t width = seq::width;
-    static constexpr std::size_t steps = io_t::steps;
-    static constexpr std::size_t segments = io_t::segments;
-    static constexpr std::size_t answer_rows = Model::answer_length;
-    static constexpr std::size_t first_answer_row = Model::prompt_length - 1;  ///< the '=' row predicts the first digit
-    static constexpr std::size_t row_limit = first_answer_row + answer_rows;  ///< every row the memo is asked about is below
-    static constexpr std::size_t fingerprint_words = (4 * row_limit + 63) / 64;  ///< 4 bits per row: a key class < 16
+    static constexpr std::size_t fingerprint_words = Words;  ///< 4 bits per row: a key class < 16
+    static_assert(Words >= 1 && 16 * Words <= 16 * ((4 * max_rows + 63) / 64), "ctformer::exact_memo: 1 to 4 fingerprint words");
     static_assert(vocab_size <= 16, "ctformer::exact_memo: a key class takes 4 bits");
     static_assert(attention_decision::max_rows_kept <= 8, "ctformer::exact_memo: value classes are packed 8 to a word");
     /// By default the memo starts afresh when it holds this many states (about 90 MB of rows and
@@ -141,17 +158,23 @@ public:
     static constexpr std::size_t reserve_margin = 4096;
     static constexpr std::size_t first_reserve = 4096;  ///< states reserved before the memo is known to grow
 
-    /// The token block (columns 0 .. vocab_size − 1, the row's one-hot token): `blind_segment` is
-    /// the first segment from which no layer reads it, provided no layer anywhere writes it and the
-    /// unembedding does not read it (else `segments`: the memo keeps whole rows throughout). In the
-    /// seed only the prologue's attention queries read it, so it is 1. A state from there on is
-    /// kept with its token block zeroed (a "blind" state): the layers make the same bits of the
-    /// other columns from it, and the block is the embedding's at the end of the pass. So answer
-    /// rows that differ only in their own token share states, records and chains after the prologue.
-    static constexpr std::size_t blind_segment = [] {
+    /// A segment's kind: 0 the prologue, 1 a body pass, 2 the epilogue (the body's passes share
+    /// their layers, so everything about a segment's layers is its kind's).
+    static constexpr std::size_t kind_of(std::size_t segment, std::size_t segments) {
+        return segment == 0 ? 0 : segment + 1 == segments ? 2 : 1;
+    }
+
+    /// The token block (columns 0 .. vocab_size − 1, the row's one-hot token): `blind_kind` is the
+    /// kind of segment from which on no layer reads it (3: none; see blind_segment_of), provided
+    /// no layer anywhere writes it and the unembedding does not read it. In the seed only the
+    /// prologue's attention queries read it, so it is 1. A state from there on is kept with its
+    /// token block zeroed (a "blind" state): the layers make the same bits of the other columns
+    /// from it, and the block is the embedding's at the end of the pass. So answer rows that differ
+    /// only in their own token share states, records and chains after the prologue.
+    static constexpr std::size_t blind_kind = [] {
         std::size_t from = 0;
         bool whole = false;
-        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto) {
+        for_each_step(model_structure<Model>(), 1, [&](auto const& layer, program_step step, auto) {  // one digit: segment = kind
             for (auto c : layer.read_columns())
                 if (c < vocab_size) from = step.segment + 1;
             for (auto c : layer.out_cols)
@@ -160,22 +183,45 @@ public:
         auto const& unembed = detail::unembedding<Model>::lists;
         for (std::size_t e = unembed.start[0]; e < unembed.start[vocab_size]; ++e)
             if (unembed.index[e] < vocab_size) whole = true;
-        return whole || from > segments ? segments : from;
+        return whole ? 3 : from;
     }();
-    static_assert(blind_segment == segments || detail::token_block_unread_from<Model>(blind_segment),
-                  "ctformer::exact_memo: a layer from blind_segment on reads the token block, or a layer writes it, "
+    static_assert(blind_kind == 3 || detail::token_block_unread_from<Model>(blind_kind),
+                  "ctformer::exact_memo: a layer from blind_kind on reads the token block, or a layer writes it, "
                   "or the unembedding reads it: blind states would not give the bits of whole rows");
+    /// The first segment of a `digits`-digit prompt's pass whose states are blind (segments: none).
+    static constexpr std::size_t blind_segment_of(std::size_t digits) {
+        std::size_t const segments = shape::segments(digits);
+        return blind_kind == 0 ? 0 : blind_kind == 1 ? 1 : blind_kind == 2 ? segments - 1 : segments;
+    }
 
     /// The states' storage is reserved in two steps: a few thousand rows at first (a small check
     /// needs no more), then, once those fill, all max_states of them at once (the pages touched
     /// only as states arrive): a vector growing by doubling would copy the 640-byte rows each time
     /// and touch twice the memory.
-    explicit exact_memo(std::size_t max_states = default_max_states)
-        : max_states_(max_states),
+    /// The memo of `digits`-digit prompts: throws std::invalid_argument outside 1..the program's
+    /// max_digits, or where the prompts' rows do not fit the fingerprint's Words.
+    explicit exact_memo(std::size_t digits, std::size_t max_states = default_max_states)
+        : digits_(checked_digits(digits)),
+          segments_(shape::segments(digits)),
+          answer_rows_(prompt::answer_length(digits)),
+          first_answer_row_(prompt::first_answer_row(digits)),
+          blind_segment_(blind_segment_of(digits)),
+          tail_segment_(has_tail ? segments_ - 2 : segments_),
+          max_states_(max_states),
           reserved_((max_states < default_max_states ? max_states : default_max_states) + reserve_margin) {
         states_.reserve(first_reserve);
         state_hash_.reserve(first_reserve);
     }
+
+    /// Whether `digits`-digit prompts' rows fit `Words` fingerprint words.
+    static constexpr bool fits(std::size_t digits) {
+        return 4 * (prompt::first_answer_row(digits) + prompt::answer_length(digits)) <= 64 * Words;
+    }
+    std::size_t digits() const { return digits_; }
+    std::size_t segments() const { return segments_; }
+    std::size_t first_answer_row() const { return first_answer_row_; }
+    std::size_t answer_rows() const { return answer_rows_; }
+    std::size_t blind_segment() const { return blind_segment_; }
 
     /// A prompt begins: its rows' key classes are written into the fingerprints afresh, as its
     /// rows are asked for (fingerprint_rows). A prompt left unfinished (an exception) makes the
@@ -203,10 +249,23 @@ public:
     }
 
 private:
-    friend class exact_reuse<Model>;
-    friend class exact_walker<Model>;
+    friend class exact_reuse<Model, Words>;
+    friend class exact_walker<Model, Words>;
     static constexpr std::uint32_t none = ~std::uint32_t{0};
     using raw_row = std::array<std::int64_t, width>;
+
+    static std::size_t checked_digits(std::size_t digits) {
+        require_digit_count<program_type>(digits);
+        if (!fits(digits)) throw std::invalid_argument("ctformer::exact_memo: the prompts' rows do not fit its fingerprint words");
+        return digits;
+    }
+    std::size_t digits_;
+    std::size_t segments_;  ///< digits + 2: the prologue, a body pass per digit, the epilogue
+    std::size_t answer_rows_;  ///< D + 1 digits and '\n'
+    std::size_t first_answer_row_;  ///< the '=' row predicts the first digit
+    std::size_t blind_segment_;  ///< blind_segment_of(digits)
+    std::size_t tail_segment_;  ///< the last body pass where a chain keeps a tail (has_tail), else segments_
+    std::size_t kind_of(std::size_t segment) const { return kind_of(segment, segments_); }
 
     // ---- the program's shape, as tables ----
     struct attention_step {
@@ -216,25 +275,11 @@ private:
         std::array<attention_step, shape::distinct> attention{};
         std::size_t n_attention = 0;
     };
-    static constexpr std::size_t most_attention = [] {
-        std::array<std::size_t, segments> n{};
-        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto) {
-            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) ++n[step.segment];
-        });
-        std::size_t most = 0;
-        for (auto v : n) most = v > most ? v : most;
-        return most;
-    }();
-    /// A segment's context: its kind (0 the prologue, 1 a body pass, 2 the epilogue: the body's
-    /// passes share their layers), the row count i + 1, and the key classes of rows 0..i for each
-    /// of its attention layers.
-    static constexpr std::size_t context_words = 2 + most_attention * fingerprint_words;
-    static constexpr std::size_t kind_of(std::size_t segment) {
-        return segment == 0 ? 0 : segment + 1 == segments ? 2 : 1;
-    }
-    static constexpr std::array<segment_shape, segments> segment_shapes = [] {
-        std::array<segment_shape, segments> out{};
-        for_each_step(model_structure<Model>(), Model::digits, [&](auto const& layer, program_step step, auto slot) {
+    /// Per segment kind, its attention steps (those of the program of one digit, where segment k is
+    /// of kind k; a body pass's step numbers are the first pass's).
+    static constexpr std::array<segment_shape, 3> kind_shapes = [] {
+        std::array<segment_shape, 3> out{};
+        for_each_step(model_structure<Model>(), 1, [&](auto const& layer, program_step step, auto slot) {
             if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
                 segment_shape& sh = out[step.segment];
                 sh.attention[sh.n_attention++] = attention_step{step.index, decltype(slot)::value};
@@ -242,6 +287,15 @@ private:
         });
         return out;
     }();
+    segment_shape const& shape_of(std::size_t segment) const { return kind_shapes[kind_of(segment)]; }
+    static constexpr std::size_t most_attention = [] {
+        std::size_t most = 0;
+        for (auto const& sh : kind_shapes) most = sh.n_attention > most ? sh.n_attention : most;
+        return most;
+    }();
+    /// A segment's context: its kind, the row count i + 1, and the key classes of rows 0..i for
+    /// each of its attention layers.
+    static constexpr std::size_t context_words = 2 + most_attention * fingerprint_words;
 
     /// Forgets every state and transition, and everything that names one by its id (the ids are
     /// given out afresh: an id kept across this would name another state or context).
@@ -321,7 +375,7 @@ private:
     /// token block back from the row's embedding.
     void load_row(std::uint32_t id, row& x, std::uint8_t const* tokens, std::size_t i, std::size_t segment) {
         load(id, x);
-        if (blind_segment < segments && segment >= blind_segment) {
+        if (blind_segment_ < segments_ && segment >= blind_segment_) {
             raw_row const& e = states_[embedding_state(tokens, i)];
             for (std::size_t c = 0; c < vocab_size; ++c) x[c] = fixed::from_raw(e[c]);
         }
@@ -444,14 +498,14 @@ private:
 
     // ---- per answer row and segment: the chain it took in the last prompt (its record), and a
     // few it took earlier, by entry state (recent_ways of them) ----
-    std::vector<cached_chain> records_ = std::vector<cached_chain>(answer_rows * segments);
+    std::vector<cached_chain> records_ = std::vector<cached_chain>(answer_rows_ * segments_);
     static constexpr std::size_t recent_ways = 16;
-    std::vector<cached_chain> recent_ = std::vector<cached_chain>(answer_rows * segments * recent_ways);
+    std::vector<cached_chain> recent_ = std::vector<cached_chain>(answer_rows_ * segments_ * recent_ways);
     static std::size_t recent_way(std::uint32_t entry) { return (entry * 0x9e3779b9u) >> 28; }
     static_assert(recent_ways == 16, "ctformer::exact_memo: recent_way takes 4 bits");
-    cached_chain& record(std::size_t answer, std::size_t segment) { return records_[answer * segments + segment]; }
+    cached_chain& record(std::size_t answer, std::size_t segment) { return records_[answer * segments_ + segment]; }
     cached_chain& recent(std::size_t answer, std::size_t segment, std::uint32_t entry) {
-        return recent_[(answer * segments + segment) * recent_ways + recent_way(entry)];
+        return recent_[(answer * segments_ + segment) * recent_ways + recent_way(entry)];
     }
 
     // ---- the chains walked lately, in a small cache in front of the tables (most lookups of the
@@ -477,16 +531,14 @@ private:
     }
     /// Per answer row and segment: the rows its attention layers chose the last time (in a prompt of
     /// one shape they are the same from prompt to prompt: the guess that finds a chain's set).
-    std::vector<chain_rows> chain_rows_ = std::vector<chain_rows>(answer_rows * segments);
+    std::vector<chain_rows> chain_rows_ = std::vector<chain_rows>(answer_rows_ * segments_);
     detail::big_vector<cached_chain> chain_cache_ = detail::big_vector<cached_chain>(chain_sets * chain_ways);
     /// A row's last segment with attention (tail_segment) is followed by attention-free segments
     /// only (the seed's epilogue): what they make of the chain's output state, and the token chosen
     /// from there, are functions of that state alone. Beside each cached chain of tail_segment:
     /// the state after the epilogue, its margins, the token and the logit gap, taken only where
     /// `from` is the epilogue's entry state (written by replay_row).
-    static constexpr bool has_tail = segments >= 2 && segment_shapes[segments - 1].n_attention == 0 &&
-                                     segment_shapes[segments - 2].n_attention != 0;
-    static constexpr std::size_t tail_segment = has_tail ? segments - 2 : segments;  ///< segments: none
+    static constexpr bool has_tail = kind_shapes[2].n_attention == 0 && kind_shapes[1].n_attention != 0;
     struct chain_tail {
         std::uint32_t from = none, out = 0, margins = 0;  ///< margins: the epilogue's, an index into margin_sets_
         std::uint32_t choice = 0;  ///< the token | the logit gap's index into margin_sets_ << 8
@@ -502,7 +554,7 @@ private:
         context_key key{};
         std::uint32_t id = none;
     };
-    std::vector<context_record> context_records_ = std::vector<context_record>(answer_rows * 3);
+    std::vector<context_record> context_records_ = std::vector<context_record>(answer_rows_ * 3);
     std::array<std::array<std::uint64_t, fingerprint_words>, shape::distinct> fingerprint_{};  ///< key classes, 4 bits a row
     std::size_t fingerprinted_ = 0;  ///< rows 0..fingerprinted_ − 1 written into fingerprint_ in this prompt
 
@@ -540,8 +592,8 @@ private:
     /// Per row i and fingerprint word, the nibbles of rows 0..i (those of later rows, left from
     /// longer prompts or not yet written in this one, are masked off).
     static constexpr auto rows_through = [] {
-        std::array<std::array<std::uint64_t, fingerprint_words>, row_limit> keep{};
-        for (std::size_t i = 0; i < row_limit; ++i)
+        std::array<std::array<std::uint64_t, fingerprint_words>, max_rows> keep{};
+        for (std::size_t i = 0; i < max_rows; ++i)
             for (std::size_t w = 0, first = 0, nibbles = i + 1; w < fingerprint_words; ++w, first += 16)
                 keep[i][w] = nibbles <= first        ? 0
                              : nibbles >= first + 16 ? ~std::uint64_t{0}
@@ -555,13 +607,13 @@ private:
     /// The id of the context of the answer row's segment (context_words: its kind, the row count
     /// and the key classes of rows 0..i at its attention layers). The key is built from the
     /// fingerprints each time; the row's record of the kind gives the id only where its key equals
-    /// this one word for word, else contexts_ does (a new context gets the next id). The segment
-    /// is a constant, so that its attention layers' loop unrolls (a row asks for three contexts).
-    template <std::size_t Segment>
+    /// this one word for word, else contexts_ does (a new context gets the next id). The segment's
+    /// kind is a constant, so that its attention layers' loop unrolls (a row asks for three contexts).
+    template <std::size_t Kind>
     std::uint32_t context_id(std::size_t answer) {
-        constexpr std::size_t kind = kind_of(Segment);
-        constexpr segment_shape const& sh = segment_shapes[Segment];
-        std::size_t const i = first_answer_row + answer;
+        constexpr std::size_t kind = Kind;
+        constexpr segment_shape const& sh = kind_shapes[Kind];
+        std::size_t const i = first_answer_row_ + answer;
         auto const& keep = rows_through[i];
         context_key key{};
         key.w[0] = static_cast<std::int64_t>(kind);
@@ -582,22 +634,20 @@ private:
         known = {key, id};
         return id;
     }
-    /// context_id of a segment known at run time only (exact_reuse: once per pass and kind).
+    /// context_id of a segment whose kind is known at run time only (exact_reuse: once per pass and kind).
     std::uint32_t context_id(std::size_t answer, std::size_t segment) {
-        std::uint32_t id = none;
-        each_segment([&](auto segment_c) {
-            if (decltype(segment_c)::value != segment) return true;
-            id = context_id<decltype(segment_c)::value>(answer);
-            return false;
-        });
-        return id;
+        switch (kind_of(segment)) {
+            case 0: return context_id<0>(answer);
+            case 1: return context_id<1>(answer);
+            default: return context_id<2>(answer);
+        }
     }
 
     // ---- per answer row: the token its last final state chose ----
     struct last_choice {
         std::uint32_t state = none, token = 0, margins = 0;
     };
-    std::vector<last_choice> last_choices_ = std::vector<last_choice>(answer_rows);
+    std::vector<last_choice> last_choices_ = std::vector<last_choice>(answer_rows_);
     bool in_prompt_ = false;  ///< between begin_prompt and end_prompt
 
     // ---- the pieces of a replay, shared by exact_reuse and replay_row ----
@@ -618,9 +668,9 @@ private:
     /// looked for: by its start and the value classes of the rows its layers chose the last time.
     std::size_t guessed_set(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
                             std::uint8_t const* tokens) const {
-        segment_shape const& sh = segment_shapes[segment];
+        segment_shape const& sh = shape_of(segment);
         std::uint64_t classes = 0;
-        auto const& guess = chain_rows_[answer * segments + segment];
+        auto const& guess = chain_rows_[answer * segments_ + segment];
         for (std::size_t a = 0; a < sh.n_attention; ++a)
             classes = chain_classes(classes, a, value_classes(tokens, guess[a].rows.data(), guess[a].n_rows, sh.attention[a].slot));
         return chain_set(start_hash(state, context), classes);
@@ -631,20 +681,20 @@ private:
     /// another: each reads the token the one before chose). `tokens`: the prompt's, and the
     /// previous answer's after it. A guess only: what is found there is checked whole (cached).
     void prefetch_rows(std::uint8_t const* tokens) const {
-        for (std::size_t answer = 0; answer < answer_rows; ++answer) {
+        for (std::size_t answer = 0; answer < answer_rows_; ++answer) {
             std::size_t const segment = looked_up_[answer];
-            if (segment >= segments) continue;
-            cached_chain const& rec = records_[answer * segments + segment];
+            if (segment >= segments_) continue;
+            cached_chain const& rec = records_[answer * segments_ + segment];
             if (rec.entry == none) continue;
             std::size_t const set = guessed_set(answer, segment, rec.entry, rec.context, tokens);
             __builtin_prefetch(chain_cache_.data() + set * chain_ways);
-            if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);
+            if (segment == tail_segment_) __builtin_prefetch(chain_tails_.data() + set * chain_ways);
         }
     }
-    /// Per answer row: the last segment replay_row looked up in the chain cache (segments: none).
-    std::array<std::size_t, answer_rows> looked_up_ = [] {
-        std::array<std::size_t, answer_rows> a{};
-        a.fill(segments);
+    /// Per answer row: the last segment replay_row looked up in the chain cache (segments_ or more: none).
+    std::array<std::size_t, max_rows> looked_up_ = [] {
+        std::array<std::size_t, max_rows> a{};
+        a.fill(max_rows);
         return a;
     }();
 
@@ -652,9 +702,9 @@ private:
     /// lately, if any: one of the two in the set guessed_set names whose whole key holds (chain_holds).
     cached_chain const* cached(std::size_t answer, std::size_t segment, std::uint32_t state, std::uint32_t context,
                                std::uint8_t const* tokens) {
-        segment_shape const& sh = segment_shapes[segment];
+        segment_shape const& sh = shape_of(segment);
         std::size_t const set = guessed_set(answer, segment, state, context, tokens);
-        if (segment == tail_segment) __builtin_prefetch(chain_tails_.data() + set * chain_ways);  // read right after a hit
+        if (segment == tail_segment_) __builtin_prefetch(chain_tails_.data() + set * chain_ways);  // read right after a hit
         cached_chain const* way = chain_cache_.data() + set * chain_ways;
         for (std::size_t w = 0; w < chain_ways; ++w, ++way) {
             if (chain_holds(*way, sh, state, context, tokens)) {
@@ -669,7 +719,7 @@ private:
     /// c untouched, where the tables lack it (c may be a record: half a chain must not land there).
     bool find_chain(std::size_t segment, std::uint32_t state, std::uint32_t context, std::uint8_t const* tokens,
                     cached_chain& c) const {
-        segment_shape const& sh = segment_shapes[segment];
+        segment_shape const& sh = shape_of(segment);
         std::uint32_t const* first = segment_first_.find(state, context);
         if (!first) return false;
         std::uint32_t node = *first;
@@ -695,9 +745,9 @@ private:
     /// least recently used of its set (of two); its rows are the next guess of the row's segment.
     /// The slot it went to.
     std::size_t cache_chain(std::size_t answer, std::size_t segment, cached_chain const& c) {
-        std::size_t const n = segment_shapes[segment].n_attention;
+        std::size_t const n = shape_of(segment).n_attention;
         std::uint64_t classes = 0;
-        auto& guess = chain_rows_[answer * segments + segment];
+        auto& guess = chain_rows_[answer * segments_ + segment];
         for (std::size_t a = 0; a < n; ++a) {
             guess[a] = {c.links[a].n_rows, c.links[a].rows};
             classes = chain_classes(classes, a, c.links[a].classes);
@@ -746,8 +796,8 @@ private:
     /// tail beside the chain of tail_segment in tail_slot).
     std::size_t keep_row(std::size_t answer, std::uint32_t s, chain_tail const* tail, std::size_t tail_slot, margins* m) {
         if (m)
-            for (std::size_t segment = 0; segment < segments; ++segment)
-                if (std::uint32_t const id = records_[answer * segments + segment].margins; id != 0) m->merge(margin_sets_[id]);
+            for (std::size_t segment = 0; segment < segments_; ++segment)
+                if (std::uint32_t const id = records_[answer * segments_ + segment].margins; id != 0) m->merge(margin_sets_[id]);
         ++rows_replayed_;
         if (tail) {
             if (m) m->merge(margin_sets_[tail->choice >> 8]);
@@ -756,18 +806,10 @@ private:
         std::uint32_t choice_margins = 0;
         std::size_t const token = choose_state(answer, s, nullptr, m, &choice_margins);
         if (tail_slot < chain_cache_.size() && choice_margins < (std::uint32_t{1} << 24)) {
-            cached_chain const& epilogue = records_[answer * segments + segments - 1];
+            cached_chain const& epilogue = records_[answer * segments_ + segments_ - 1];
             chain_tails_[tail_slot] = {epilogue.entry, epilogue.out, epilogue.margins, static_cast<std::uint32_t>(token) | choice_margins << 8};
         }
         return token;
-    }
-
-    /// f(std::integral_constant<std::size_t, segment>) for each segment in order, while it returns true.
-    template <class F>
-    static bool each_segment(F&& f) {
-        return [&]<std::size_t... S>(std::index_sequence<S...>) {
-            return (f(std::integral_constant<std::size_t, S>{}) && ...);
-        }(std::make_index_sequence<segments>{});
     }
 
     /// The pass of row i (answer row i − first_answer_row) by replays alone, none of the forward
@@ -780,23 +822,23 @@ private:
     /// record is kept by its whole key, so one left from a row that did not replay whole is as
     /// good as any.
     bool replay_row(std::uint8_t const* tokens, std::size_t i, std::uint32_t& state, std::size_t& token, margins* m) {
-        std::size_t const answer = i - first_answer_row;
+        std::size_t const answer = i - first_answer_row_;
         fingerprint_rows(tokens, i);
         // Per segment kind, the context id, built once in this pass (its key is fixed by i and the tokens).
         std::array<std::uint32_t, 3> contexts{none, none, none};
         std::size_t tail_slot = chain_cache_.size();  // the slot of tail_segment's chain, if it came from a chain
         chain_tail const* tail = nullptr;  // the tail taken for the epilogue
         std::uint32_t s = embedding_state(tokens, i);
-        // One segment; false where it neither replays nor finds its chain. The segments are
-        // compile-time constants, so each one's attention layers are known to the compiler.
-        auto const replay_segment = [&](auto segment_c) -> bool {
-            constexpr std::size_t segment = decltype(segment_c)::value;
-            constexpr segment_shape const& sh = segment_shapes[segment];
-            if constexpr (segment == blind_segment) s = blind(s);
-            std::uint32_t& context = contexts[kind_of(segment)];
-            if (context == none) context = context_id<segment>(answer);
+        // One segment; false where it neither replays nor finds its chain. The segment's kind is a
+        // compile-time constant, so its attention layers are known to the compiler.
+        auto const replay_segment = [&](auto kind_c, std::size_t segment) -> bool {
+            constexpr std::size_t kind = decltype(kind_c)::value;
+            constexpr segment_shape const& sh = kind_shapes[kind];
+            if (segment == blind_segment_) s = blind(s);
+            std::uint32_t& context = contexts[kind];
+            if (context == none) context = context_id<kind>(answer);
             cached_chain& rec = record(answer, segment);
-            if constexpr (segment == tail_segment + 1) {
+            if (segment == tail_segment_ + 1) {
                 // The epilogue, from the tail beside the chain just taken, where it starts from this state.
                 if (tail_slot < chain_cache_.size() && chain_tails_[tail_slot].from == s) {
                     tail = &chain_tails_[tail_slot];
@@ -819,17 +861,20 @@ private:
             looked_up_[answer] = segment;
             if (cached_chain const* c = cached(answer, segment, s, context, tokens)) {
                 rec = *c;
-                if constexpr (segment == tail_segment) tail_slot = static_cast<std::size_t>(c - chain_cache_.data());
+                if (segment == tail_segment_) tail_slot = static_cast<std::size_t>(c - chain_cache_.data());
             } else {
                 if (!find_chain(segment, s, context, tokens, rec)) return false;
                 std::size_t const slot = cache_chain(answer, segment, rec);
-                if constexpr (segment == tail_segment) tail_slot = slot;
+                if (segment == tail_segment_) tail_slot = slot;
             }
             recent(answer, segment, s) = rec;
             s = rec.out;
             return true;
         };
-        if (!each_segment(replay_segment)) return false;
+        if (!replay_segment(std::integral_constant<std::size_t, 0>{}, 0)) return false;
+        for (std::size_t segment = 1; segment + 1 < segments_; ++segment)
+            if (!replay_segment(std::integral_constant<std::size_t, 1>{}, segment)) return false;
+        if (!replay_segment(std::integral_constant<std::size_t, 2>{}, segments_ - 1)) return false;
         state = s;
         token = keep_row(answer, s, tail, tail_slot, m);
         return true;
@@ -839,12 +884,12 @@ private:
 /// The policy (see the top of this file) for one pass: a handle on the walker's exact_memo. It
 /// follows the row as a state id; the row itself is written out only where a layer runs, and at
 /// the end of the pass.
-template <class Model>
+template <class Model, std::size_t Words>
 class exact_reuse {
 public:
     static constexpr bool reuses = true;
     static constexpr bool starts_from_memo = true;  ///< forward leaves x to the policy (see begin)
-    using memo_t = exact_memo<Model>;
+    using memo_t = exact_memo<Model, Words>;
     using row = typename memo_t::row;
     using seq = typename memo_t::seq;
 
@@ -853,11 +898,13 @@ public:
     exact_reuse(memo_t& memo, bool rows_wanted) : memo_(memo), rows_wanted_(rows_wanted) {}
 
     void begin(seq const& s, std::size_t i) {
-        if (i < memo_t::first_answer_row || i >= memo_t::first_answer_row + memo_t::answer_rows)
+        if (s.digits() != memo_.digits_)
+            throw sequence_error("ctformer::exact_reuse: the sequence's digit count is not the memo's");
+        if (i < memo_.first_answer_row_ || i >= memo_.first_answer_row_ + memo_.answer_rows_)
             throw sequence_error("ctformer::exact_reuse: the row is not an answer row of the model's prompt");
         tokens_ = s.tokens();
         i_ = i;
-        answer_ = i - memo_t::first_answer_row;
+        answer_ = i - memo_.first_answer_row_;
         memo_.fingerprint_rows(tokens_, i);
         state_ = memo_.embedding_state(tokens_, i);
         blind_ = false;
@@ -868,13 +915,13 @@ public:
     std::size_t choose(row const& x, margins* m) { return memo_.choose_state(answer_, state_, rows_wanted_ ? &x : nullptr, m); }
 
     bool replays_segment(std::size_t segment, std::size_t, row&, margins* m) {
-        if (segment == memo_t::blind_segment) {  // x, where written, keeps the token block: no layer from here reads it
+        if (segment == memo_.blind_segment_) {  // x, where written, keeps the token block: no layer from here reads it
             state_ = memo_.blind(state_);
             blind_ = true;
         }
         // The segment's chain, by its whole key (chain_holds): the row's record, a chain walked
         // lately, a chain of the tables; each one taken goes into the record.
-        auto const& sh = memo_t::segment_shapes[segment];
+        auto const& sh = memo_.shape_of(segment);
         auto& rec = memo_.record(answer_, segment);
         std::uint32_t const context = this->context(segment);
         if (memo_.chain_holds(rec, sh, state_, context, tokens_)) {
@@ -946,7 +993,7 @@ public:
     /// chain with a decision of more rows than a link holds has no key to be kept by; then the
     /// record stays as it was (it is kept by its own whole key, which did not hold here).
     void end_segment(std::size_t segment, row const&) {
-        if (!chain_complete_ || chain_length_ != memo_t::segment_shapes[segment].n_attention) return;
+        if (!chain_complete_ || chain_length_ != memo_.shape_of(segment).n_attention) return;
         chain_.out = state_;
         chain_.margins = memo_.margins_index(segment_margins_);
         record_chain();
@@ -1076,13 +1123,13 @@ private:
     /// The id of the segment's context (exact_memo::context_id), found once per pass and kind:
     /// within a pass its key (i and the rows' tokens) is fixed.
     std::uint32_t context(std::size_t segment) {
-        std::size_t const kind = memo_t::kind_of(segment);
+        std::size_t const kind = memo_.kind_of(segment);
         if (context_[kind] == memo_t::none) context_[kind] = memo_.context_id(answer_, segment);
         return context_[kind];
     }
     /// x gets the row the state names (a blind state with the row's token block), unless it holds it already.
     void write_out(row& x) {
-        if (!written_) memo_.load_row(state_, x, tokens_, i_, blind_ ? memo_t::blind_segment : 0);
+        if (!written_) memo_.load_row(state_, x, tokens_, i_, blind_ ? memo_.blind_segment_ : 0);
         written_ = true;
     }
     /// The value classes of a decision's rows.
@@ -1100,7 +1147,7 @@ private:
     std::uint8_t const* tokens_ = nullptr;  ///< the sequence's tokens
     std::size_t i_ = 0, answer_ = 0;
     std::uint32_t state_ = 0;
-    bool blind_ = false;  ///< state_ is blind (memo_t::blind_segment): x holds it with the row's token block
+    bool blind_ = false;  ///< state_ is blind (memo_t::blind_segment()): x holds it with the row's token block
     bool written_ = true;  ///< x holds the row state_ names
     // The running segment's chain (record_chain).
     std::array<std::uint32_t, 3> context_{memo_t::none, memo_t::none, memo_t::none};  ///< per segment kind

@@ -65,7 +65,7 @@ constexpr typename sequence<Model>::row forward(sequence<Model> const& s, std::s
     auto const row_of = s.embedding_of();  // attention forms a row's value from its embedding
     constexpr bool reuses = Reuse::reuses;
     if constexpr (reuses) reuse.begin(s, i);
-    for_each_segment(Model::net, Model::digits, [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first) {
+    for_each_segment(Model::net, s.digits(), [&](auto const& layers, std::size_t segment, auto first_slot, std::size_t first) {
         if constexpr (reuses)
             if (reuse.replays_segment(segment, first, x, m)) return;
         hana::for_each(hana::make_range(hana::size_c<0>, hana::size(layers)), [&](auto l) {

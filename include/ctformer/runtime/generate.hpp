@@ -7,6 +7,8 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <string_view>
 
 #include "ctformer/model/prompt.hpp"
@@ -51,12 +53,12 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 /// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
 /// records every final row's bits.
 template <class Model, class ReuseFor, class Observe = no_observer>
-constexpr generation<max_rows> generate_with(sequence<Model>& s, model_prompt<Model> const& prompt, std::size_t count,
+constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
     constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
     generation<max_rows> g{};
     std::size_t n = 0;
-    for (auto id : prompt.ids) {
+    for (auto id : prompt) {
         s.place(n++, id);
         g.text[g.length++] = vocabulary[id];
     }
@@ -83,6 +85,17 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, model_prompt<Mo
 template <class Model, class Observe = no_observer>
 constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
     sequence<Model> s;
+    return generate_with(s, prompt.ids, count, true, [](std::size_t) { return no_reuse{}; }, observe);
+}
+
+/// generate for a `digits`-digit prompt given as token ids (a model whose digit count is given at
+/// run time: the tools' generation, one instantiation per program).
+template <class Model, class Observe = no_observer>
+constexpr generation<max_rows> generate(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count,
+                                        Observe&& observe = {}) {
+    sequence<Model> s(digits);
+    if (prompt.size() != prompt_shape<program_of_model<Model>>::prompt_length(digits))
+        throw std::invalid_argument("ctformer::generate: the prompt is not one of the digit count's");
     return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
 }
 

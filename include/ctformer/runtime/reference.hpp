@@ -31,7 +31,8 @@ struct reference_rows {
 /// fifth argument also gets the attention's scores before the softmax, in the same layout (raw
 /// Q31.32; null for an MLP).
 template <class Model, class Observe>
-constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m, Observe&& observe) {
+constexpr reference_rows<Model> reference_forward(std::size_t digits, std::uint8_t const* tokens, std::size_t n, margins* m,
+                                                  Observe&& observe) {
     auto const& net = Model::dense;
     reference_rows<Model> r{};
     if (n > max_rows) throw domain_error("ctformer::reference_forward: sequence longer than max_rows");
@@ -39,7 +40,7 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
     for (std::size_t i = 0; i < n; ++i) r.rows[i] = net.embedding(tokens[i], i);
     std::array<std::int64_t, max_rows * max_rows> pattern{}, scores{};
     std::int64_t const* const none = nullptr;
-    for_each_layer(net, Model::digits, [&](auto const& layer) {
+    for_each_layer(net, digits, [&](auto const& layer) {
         constexpr bool wants_scores =
             std::is_invocable_v<Observe&, decltype(layer), decltype(r.rows.data()), std::size_t, std::int64_t const*, std::int64_t const*>;
         if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
@@ -57,6 +58,13 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
         }
     });
     return r;
+}
+
+/// reference_forward of a model with a constant digit count (`digits` above, for a model whose
+/// count is given at run time: the number of body passes).
+template <class Model, class Observe>
+constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, std::size_t n, margins* m, Observe&& observe) {
+    return reference_forward<Model>(Model::digits, tokens, n, m, observe);
 }
 
 template <class Model>

@@ -18,6 +18,7 @@
 
 #include "ctformer/detail/hana.hpp"
 
+#include "ctformer/model/model.hpp"
 #include "ctformer/model/network.hpp"
 #include "ctformer/proof/premises.hpp"
 
@@ -51,6 +52,19 @@ public:
                   "ctformer::sequence: a layer writes a column that attention reads from earlier rows; "
                   "the cached-embedding shortcut would be wrong for this network");
 
+    /// A sequence of a model with a constant digit count.
+    constexpr sequence()
+        requires fixed_digit_count<Model>
+        : digits_(Model::digits) {}
+    /// A sequence of `digits`-digit prompts (a model whose digit count is given at run time, or
+    /// the model's own count); throws std::invalid_argument outside 1..the program's max_digits.
+    explicit constexpr sequence(std::size_t digits) : digits_(digits) {
+        require_digit_count<program_of_model<Model>>(digits);
+        if constexpr (fixed_digit_count<Model>)
+            if (digits != Model::digits) throw std::invalid_argument("ctformer::sequence: not the model's digit count");
+    }
+    /// The digit count of the prompts it holds: the number of body passes forward runs.
+    constexpr std::size_t digits() const { return digits_; }
     constexpr std::size_t size() const { return n_; }
     constexpr std::uint8_t token(std::size_t i) const { return tokens_[i]; }
     /// Every row's token, rows 0..size() − 1 (beyond them: earlier rows' tokens, or 0).
@@ -144,6 +158,7 @@ public:
     }
 
 private:
+    std::size_t digits_;
     std::array<std::uint8_t, capacity> tokens_{};
     std::array<std::uint64_t, capacity> stamps_{};
     std::size_t n_ = 0;
