@@ -69,6 +69,7 @@ command trace_command(CLI::App& ctformer);
 // ctformer export --json: the network as data
 struct export_options {
     std::size_t digits = 4;
+    std::string program = "add";
     bool json = false;
 };
 int run_export(export_options const& o);

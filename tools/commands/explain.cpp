@@ -18,9 +18,9 @@ int run_explain(explain_options const& o) {
     if (o.prompt.empty() && o.digits != 0) throw std::invalid_argument("explain: --digits applies to a prompt given on the command line");
     refuse_special_file(o.file, "--output");  // before the work: a device, a FIFO or a link is not replaced
     std::vector<explained_prompt> prompts;
-    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt)));
+    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt), addition::name));
     if (o.presets)
-        for (auto const& [label, prompt] : explain_presets()) prompts.emplace_back(label, make_plots(prompt, digits_of_prompt(prompt)));
+        for (auto const& [label, prompt] : explain_presets()) prompts.emplace_back(label, make_plots(prompt, digits_of_prompt(prompt), addition::name));
     std::string const html = explain_html(prompts);
     write_file(o.file, html);
     std::size_t steps = 0;

@@ -1,5 +1,9 @@
 // tools/commands/export.cpp — `ctformer export --json`: the network as data, for other
 // interpretability tools (the document: tools/commands/export.hpp).
+#include <iterator>
+#include <string>
+#include <vector>
+
 #include <fmt/core.h>
 
 #include "common/digits.hpp"
@@ -9,7 +13,7 @@
 namespace ctformer::tools {
 
 int run_export(export_options const& o) {
-    fmt::print("{}", adder_for(o.digits).export_json());
+    fmt::print("{}", program_for(o.program, o.digits).export_json());
     return 0;
 }
 
@@ -19,6 +23,8 @@ command export_command(CLI::App& ctformer) {
         ctformer.add_subcommand("export", "write the network — layout, every weight matrix, the unembedding — for other tools");
     app->add_option("--digits,-d", o->digits, "operand digit count D, for the program order (1-16; default 4)")
         ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
+    app->add_option("--program,-p", o->program, "the program whose network to write: add (default), sub, mul")
+        ->check(CLI::IsMember(std::vector<std::string>(std::begin(program_names), std::end(program_names))));
     app->add_flag("--json", o->json, "JSON (the only format)")->required();
     return {app, [o] { return run_export(*o); }};
 }

@@ -1,7 +1,9 @@
 // tools/commands/plot.cpp — `ctformer plot 0999+0111= -o DIR`: PNG heatmaps of every weight matrix,
-// of the residual stream after every layer and of every attention pattern (tools/page/plot.hpp).
+// of the residual stream after every layer and of every attention pattern (tools/page/plot.hpp), for
+// the program the prompt's operation picks ('+' add, '-' sub, '*' mul).
 #include <fmt/core.h>
 
+#include "common/digits.hpp"
 #include "common/option_checks.hpp"
 #include "page/plot.hpp"
 #include "commands.hpp"
@@ -19,7 +21,7 @@ void write_pictures(plot_set const& p, std::filesystem::path const& root) {
 }  // namespace
 
 int run_plot(plot_options const& o) {
-    plot_set const p = make_plots(o.prompt, digits_for(o.digits, o.prompt));
+    plot_set const p = make_plots(o.prompt, digits_for(o.digits, o.prompt), program_of_prompt(o.prompt));
     write_pictures(p, o.directory);
     std::size_t attention = 0;
     for (auto const& s : p.steps) attention += !s.attention.empty();

@@ -1,6 +1,7 @@
 // tools/commands/trace.cpp — `ctformer trace 0999+0111=`: for each generated token, the last row's
 // registers after every layer, decoded (tools/page/trace.hpp); --json for programs, with each
-// register's entries as numbers beside its words.
+// register's entries as numbers beside its words. The prompt's operation picks the program ('+'
+// add, '-' sub, '*' mul).
 #include <fmt/core.h>
 
 #include <ctformer/ctformer.hpp>
@@ -13,8 +14,8 @@
 namespace ctformer::tools {
 
 int run_trace(trace_options const& o) {
-    adder_ops const& adder = adder_for(digits_for(o.digits, o.prompt));
-    auto const t = adder.trace(o.prompt, o.tokens == 0 ? adder.answer_length : o.tokens);
+    adder_ops const& ops = program_for(program_of_prompt(o.prompt), digits_for(o.digits, o.prompt));
+    auto const t = ops.trace(o.prompt, o.tokens == 0 ? ops.answer_length : o.tokens);
     if (o.json)
         fmt::print("{}", trace_json(t));
     else

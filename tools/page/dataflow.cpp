@@ -167,7 +167,7 @@ std::string timeline_svg(plot_input const& in) {
         "font-family=\"DejaVu Sans, sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
         width, height, width, height);
     std::string prompt;
-    for (std::size_t i = 0; i < in.prompt_rows; ++i) prompt += vocabulary[in.tokens[i]];
+    for (std::size_t i = 0; i < in.prompt_rows; ++i) prompt += in.vocabulary[in.tokens[i]];
     svg += text(10, 20, fmt::format("The cursors and the carry of row {} ('=') after each segment, for {}", r, prompt));
     struct series { char const* reg; char const* colour; };
     for (auto [reg, colour] : {series{"left_pos", "#36c"}, series{"right_pos", "#2a2"}, series{"out_pos", "#c33"}}) {

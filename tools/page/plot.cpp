@@ -55,12 +55,12 @@ std::string slug(std::string_view name) {
 picture::axis model_axis(plot_input const& in, std::string title) {
     picture::axis a{std::move(title), {}, std::vector<std::string>(in.width)};
     a.bands.push_back({0, vocab_size, "token"});
-    for (std::size_t i = 0; i < vocab_size; ++i) a.ticks[i] = token_label(vocabulary[i]);
+    for (std::size_t i = 0; i < vocab_size; ++i) a.ticks[i] = token_label(in.vocabulary[i]);
     for (auto const& [name, sl] : in.registers) {
         a.bands.push_back({sl.offset, sl.width, name});
         for (std::size_t i = 0; i < sl.width; ++i)
             a.ticks[sl.offset + i] = sl.width == 2            ? (i == 0 ? "s" : "c")
-                                     : sl.width == vocab_size ? token_label(vocabulary[i])
+                                     : sl.width == vocab_size ? token_label(in.vocabulary[i])
                                                               : "";
     }
     return a;
@@ -85,7 +85,7 @@ picture::heatmap weight_map(std::string title, std::size_t rows, std::size_t col
 
 /// What hidden unit u of an MLP means: for the add table, the digit pair and carry it fires for
 /// (units 2·(10 i + j) and 2·(10 i + j) + 1: no carry, carry in; model/instructions.hpp).
-std::string unit_label(std::string_view layer, std::size_t u) {
+std::string unit_label(std::string_view layer, std::size_t u, std::string_view vocabulary) {
     if (layer == "add_with_carry" && u < 200)
         return fmt::format("({}, {}, {})", u / 20, u / 2 % 10, u % 2 == 0 ? "no carry" : "carry in");
     if (layer == "copy_on_match" && u < vocab_size) return fmt::format("copy of {}", token_label(vocabulary[u]));
@@ -93,9 +93,9 @@ std::string unit_label(std::string_view layer, std::size_t u) {
 }
 
 /// The hidden units of an MLP, each labelled by what it means (unit_label), then the bias row.
-picture::axis hidden_axis(std::string_view layer, std::size_t H) {
+picture::axis hidden_axis(std::string_view layer, std::size_t H, std::string_view vocabulary) {
     picture::axis a{"hidden unit", {}, {}};
-    for (std::size_t u = 0; u < H; ++u) a.ticks.push_back(unit_label(layer, u));
+    for (std::size_t u = 0; u < H; ++u) a.ticks.push_back(unit_label(layer, u, vocabulary));
     return a;
 }
 
@@ -127,8 +127,8 @@ std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, 
     for (std::size_t c = 0; c <= W; ++c)
         for (std::size_t u = 0; u < H; ++u) w1t[u * (W + 1) + c] = w.w1[c * H + u];
     out.push_back({base + "_w1.png", weight_map(name + ": W1 and b1, a row per hidden unit (hidden = GELU(x W1 + b1))", H, W + 1,
-                                                std::move(w1t), hidden_axis(w.name, H), with_bias)});
-    auto hidden = hidden_axis(w.name, H);
+                                                std::move(w1t), hidden_axis(w.name, H, in.vocabulary), with_bias)});
+    auto hidden = hidden_axis(w.name, H, in.vocabulary);
     hidden.ticks.push_back("b2");
     hidden.bands.push_back({H, 1, "bias"});
     out.push_back({base + "_w2.png", weight_map(name + ": W2 and b2 (update = hidden W2 + b2)", H + 1, W, w.w2, hidden, d_out)});
@@ -146,7 +146,7 @@ std::vector<std::vector<std::string>> weight_figures(plot_input const& in, plot_
         }
     }
     picture::axis vocab{"next token", {}, {}};
-    for (char c : vocabulary) vocab.ticks.push_back(token_label(c));
+    for (char c : in.vocabulary) vocab.ticks.push_back(token_label(c));
     out.figures.push_back(
         {"weights/unembed.png", weight_map("unembedding: logits = x U, the next token is the argmax", in.width, vocab_size,
                                            in.unembed, model_axis(in, "input column"), std::move(vocab))});
@@ -157,7 +157,7 @@ std::vector<std::vector<std::string>> weight_figures(plot_input const& in, plot_
 picture::axis sequence_axis(plot_input const& in, std::string title) {
     picture::axis seq{std::move(title), {}, {}};
     for (std::size_t i = 0; i < in.tokens.size(); ++i)
-        seq.ticks.push_back(fmt::format("{}: {}", i, token_label(vocabulary[in.tokens[i]])));
+        seq.ticks.push_back(fmt::format("{}: {}", i, token_label(in.vocabulary[in.tokens[i]])));
     return seq;
 }
 
@@ -216,10 +216,10 @@ void decode_rows(plot_input const& in, std::size_t s, program_step& step) {
     for (std::size_t i = 0; i < in.tokens.size(); ++i) {
         fixed const* row = in.steps[s].stream.data() + i * in.width;
         fixed const* before = s > 0 ? in.steps[s - 1].stream.data() + i * in.width : row;
-        std::vector<std::string> words{token_label(vocabulary[in.tokens[i]])};
+        std::vector<std::string> words{token_label(in.vocabulary[in.tokens[i]])};
         std::vector<bool> changed{false};
         for (auto const& [name, sl] : in.registers) {
-            words.push_back(decode(sl, row));
+            words.push_back(decode(sl, row, in.vocabulary));
             changed.push_back(!std::equal(row + sl.offset, row + sl.offset + sl.width, before + sl.offset));
         }
         step.decoded.push_back(std::move(words));
@@ -239,7 +239,7 @@ void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
         double pre = w.w1[W * H + u];  // b1, the last row
         for (std::size_t c = 0; c < W; ++c) pre += x[c].to_double() * w.w1[c * H + u];
         step.hidden_pre.push_back(pre);
-        step.hidden_labels.push_back(unit_label(st.name, u));
+        step.hidden_labels.push_back(unit_label(st.name, u, in.vocabulary));
     }
 }
 
@@ -273,7 +273,7 @@ plot_set make_plots(plot_input const& in) {
     out.slots.push_back({"token", slot{0, vocab_size}});
     out.slots.insert(out.slots.end(), in.registers.begin(), in.registers.end());
     out.width = in.width;
-    for (auto t : in.tokens) out.text += vocabulary[t];
+    for (auto t : in.tokens) out.text += in.vocabulary[t];
     out.text += '\n';
     out.prompt_rows = in.prompt_rows;
     auto const weight_paths = weight_figures(in, out);
@@ -299,6 +299,8 @@ plot_set make_plots(plot_input const& in) {
     return out;
 }
 
-plot_set make_plots(std::string const& prompt, std::size_t digits) { return adder_for(digits).plots(prompt); }
+plot_set make_plots(std::string const& prompt, std::size_t digits, std::string_view program) {
+    return program_for(program, digits).plots(prompt);
+}
 
 }  // namespace ctformer::tools

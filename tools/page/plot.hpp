@@ -87,6 +87,7 @@ struct stream_step {
 
 /// Every number the pictures show.
 struct plot_input {
+    std::string vocabulary;  ///< the program's: each token id's character
     std::size_t width = 0;  ///< W, the stream's width
     std::vector<named_slot> registers;
     std::vector<std::uint8_t> tokens;  ///< the prompt and the generated answer, as fed back
@@ -184,6 +185,7 @@ template <class Model>
 plot_input plot_input_of(std::size_t digits, std::span<std::uint8_t const> prompt) {
     auto const& net = Model::dense;
     plot_input in;
+    in.vocabulary = std::string(program_of_model<Model>::vocabulary);
     in.width = std::remove_cvref_t<decltype(net.layout)>::width;
     in.registers = registers_of(net.layout);
     in.tokens = detail::sequence_of<Model>(digits, prompt);
@@ -201,8 +203,9 @@ plot_set make_plots(std::size_t digits, std::span<std::uint8_t const> prompt) {
     return make_plots(plot_input_of<Model>(digits, prompt));
 }
 
-/// make_plots for a prompt of `digits` digits (1 to 16), parsed at run time (tools/page/plot.cpp);
-/// throws prompt_error for a malformed prompt, std::invalid_argument for a bad digit count.
-plot_set make_plots(std::string const& prompt, std::size_t digits);
+/// make_plots for a prompt of `program` ("add", "sub", "mul") with `digits` digits (1 to 16), parsed
+/// at run time (tools/page/plot.cpp); throws prompt_error for a malformed prompt,
+/// std::invalid_argument for a bad digit count or program.
+plot_set make_plots(std::string const& prompt, std::size_t digits, std::string_view program);
 
 }  // namespace ctformer::tools

@@ -28,7 +28,7 @@ std::string decode_scalar(fixed x) {
     return fmt::format("{:.4g}", v);
 }
 
-std::string decode_tokens(fixed const* x, std::size_t width) {  // which token is hot, and how hot
+std::string decode_tokens(fixed const* x, std::size_t width, std::string_view vocabulary) {  // which token is hot, and how hot
     std::size_t best = 0, nonzero = 0;
     for (std::size_t i = 0; i < width; ++i) {
         if (x[i].raw != 0) ++nonzero;
@@ -42,10 +42,10 @@ std::string decode_tokens(fixed const* x, std::size_t width) {  // which token i
 
 }  // namespace
 
-std::string decode(slot s, fixed const* row) {
+std::string decode(slot s, fixed const* row, std::string_view vocabulary) {
     if (s.width == 2) return decode_cursor(row + s.offset);
     if (s.width == 1) return decode_scalar(row[s.offset]);
-    return decode_tokens(row + s.offset, s.width);
+    return decode_tokens(row + s.offset, s.width, vocabulary);
 }
 
 std::vector<double> values_of(slot s, fixed const* row) {

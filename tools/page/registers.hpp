@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ctformer/ctformer.hpp>
@@ -24,8 +25,9 @@ std::vector<named_slot> registers_of(Layout const& layout) {
 }
 
 /// The register at `s` of `row` in words: "@p" for a cursor at position p (sin/cos of 2π·p/100),
-/// the token of a one-hot block, "d(0.870)" for a blend (its largest entry), "·" when empty.
-std::string decode(slot s, fixed const* row);
+/// the token of a one-hot block (a character of `vocabulary`, the program's: the seed's by
+/// default), "d(0.870)" for a blend (its largest entry), "·" when empty.
+std::string decode(slot s, fixed const* row, std::string_view vocabulary = ctformer::vocabulary);
 
 /// The register's entries as doubles (exact: the Q31.32 values the row holds).
 std::vector<double> values_of(slot s, fixed const* row);

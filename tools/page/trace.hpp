@@ -39,11 +39,11 @@ namespace detail {
 /// What one layer did to the row: each register decoded, whether it changed, the rows attended.
 template <class Row, class Previous, class Tokens>
 traced_layer trace_layer(std::string_view name, std::vector<named_slot> const& regs, Row const& row, Previous const& previous,
-                         std::uint64_t used, Tokens const& token_at) {  // token_at(j): row j's character
+                         std::uint64_t used, Tokens const& token_at, std::string_view vocabulary) {  // token_at(j): row j's character
     traced_layer l;
     l.name = std::string(name);
     for (auto const& [reg_name, sl] : regs) {
-        l.values.push_back(decode(sl, row.data()));
+        l.values.push_back(decode(sl, row.data(), vocabulary));
         l.raw.push_back(values_of(sl, row.data()));
         for (std::size_t c = sl.offset; c < sl.offset + sl.width; ++c)
             if (row[c] != previous[c]) {
@@ -76,7 +76,7 @@ trace_result trace(std::size_t digits, std::span<std::uint8_t const> prompt, std
         no_reuse reuse;
         auto const x = forward(s, tok.row, nullptr, reuse, [&](std::string_view name, auto const& row, std::uint64_t used) {
             tok.layers.push_back(
-                detail::trace_layer(name, out.registers, row, previous, used, [&](std::size_t j) { return vocabulary[s.token(j)]; }));
+                detail::trace_layer(name, out.registers, row, previous, used, [&](std::size_t j) { return vocabulary[s.token(j)]; }, vocabulary));
             previous = row;
         });
         std::size_t const next = argmax(logits<Model>(x));
