@@ -86,10 +86,19 @@ void canvas::text(int x, int y, std::string_view s, int scale, rgb c, bool verti
 }
 
 std::vector<unsigned char> canvas::png() const {
+    // The pictures are cells of one colour: with every line filtered by "up" (each line the
+    // difference from the one above, zero inside a cell), zlib compresses them as well as stb's
+    // per-line choice of the five filters does, which tries each filter on every line and was most
+    // of the tools' drawing time (docs/benchmarks.md).
+    stbi_write_force_png_filter = 2;
+    stbi_write_png_compression_level = 6;
+    std::vector<unsigned char> raw(px_.size() * 3);
+    for (std::size_t i = 0; i < px_.size(); ++i) {
+        raw[3 * i] = px_[i].r;
+        raw[3 * i + 1] = px_[i].g;
+        raw[3 * i + 2] = px_[i].b;
+    }
     std::vector<unsigned char> bytes;
-    std::vector<unsigned char> raw;
-    raw.reserve(px_.size() * 3);
-    for (auto p : px_) raw.insert(raw.end(), {p.r, p.g, p.b});
     auto sink = [](void* context, void* data, int size) {
         auto* out = static_cast<std::vector<unsigned char>*>(context);
         auto const* d = static_cast<unsigned char const*>(data);
