@@ -3073,7 +3073,11 @@ public:
     /// A sequence of `digits`-digit prompts (a model whose digit count is given at run time, or
     /// the model's own count); throws std::invalid_argument outside 1..the program's max_digits.
     explicit constexpr sequence(std::size_t digits) : digits_(digits) {
-        require_digit_count<program_of_model<Model>>(digits);
+        if constexpr (requires { Model::any_digit_count; }) {  // a proof's walk model (proof/positions.hpp)
+            if (digits == 0) throw std::invalid_argument("ctformer::sequence: an operand has at least one digit");
+        } else {
+            require_digit_count<program_of_model<Model>>(digits);
+        }
         if constexpr (fixed_digit_count<Model>)
             if (digits != Model::digits) throw std::invalid_argument("ctformer::sequence: not the model's digit count");
     }
@@ -3528,6 +3532,18 @@ struct walk_model {
     using build = Build;
 };
 
+/// The same, with the digit count given at run time (sequence(digits), generate(digits, ...)): one
+/// generation compiled for every D a walk takes (the all-input proof's trace). Like walk_model, it
+/// skips what a model checks: sequence(digits) takes any count whose rows a pass holds, so that a
+/// walk can run past the program's max_digits and show where it fails.
+template <class Build>
+struct walk_model<Build, digits_at_run_time> {
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
+    static constexpr bool any_digit_count = true;
+    using build = Build;
+};
+
 }  // namespace detail
 
 /// Where the position premise failed: a structural value, shown by the diagnostic.
@@ -3843,42 +3859,42 @@ public:
 
     /// Runs generation as ctformer::add does on 0..0+0..0= and records it (one per digit count, shared
     /// by the walks of its answer rows): its first `rows` answer rows (a unit whose last row comes
-    /// early needs no more of them).
-    template <std::size_t D>
-    static constexpr generation_trace trace(std::size_t rows = D + 2) {
-        static_assert(D >= 1 && D <= max_walk_digits, "ctformer::all_inputs: a walk takes 1 to max_walk_digits digits");
-        using M = detail::walk_model<Build, D>;
+    /// early needs no more of them). The digit count is a run-time value: one generation is compiled
+    /// for every D (detail::walk_model<Build, digits_at_run_time>).
+    static constexpr generation_trace trace_for(std::size_t digits, std::size_t rows) {
+        if (digits < 1 || digits > max_walk_digits)
+            throw std::out_of_range("ctformer::all_inputs: a walk takes 1 to 20 digits (3D + 3 rows fit a forward pass)");
+        using M = detail::walk_model<Build, digits_at_run_time>;
         generation_trace tr{};
-        tr.digits = D;
+        tr.digits = digits;
         std::size_t calls = 0;
-        std::size_t const steps = shape::steps(D);
-        auto const g = generate<M>(make_prompt<D, program_type>(0, 0), rows < D + 2 ? rows : D + 2, [&](auto const& layer, row const& x, std::uint64_t) {
+        std::size_t const steps = shape::steps(digits);
+        std::array<std::uint8_t, max_rows> prompt{};
+        write_prompt<program_type>(digits, 0, 0, prompt.data());
+        std::span<std::uint8_t const> const ids(prompt.data(), shape_of::prompt_length(digits));
+        auto const g = generate<M>(digits, ids, rows < digits + 2 ? rows : digits + 2, [&](auto const& layer, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
             fixed const* const xp = x.data();
-            if (pass < D + 2)
+            if (pass < digits + 2)
                 tr.digest[pass * max_steps + step] = step_digest(layer, step + 1 == steps, [xp](std::size_t c) { return xp[c].raw; });
         });
         tr.passes = g.generated;
         for (std::size_t j = 0; j < g.length && j < max_rows; ++j)
             tr.tokens[j] = static_cast<std::uint8_t>(token_in<program_type>(g.text[j]));
         // premise (s), once for the rows generation placed (every walk of the trace starts there)
-        walker w{D, shape_of::first_answer_row(D) + tr.passes - 1, &tr};
+        walker w{digits, shape_of::first_answer_row(digits) + tr.passes - 1, &tr};
         w.check_start();
         tr.start = w.report;
         return tr;
     }
-    /// trace<digits>() for a digit count known at run time (1..max_walk_digits).
-    static constexpr generation_trace trace_for(std::size_t digits) {
-        generation_trace tr{};
-        bool found = false;
-        [&]<std::size_t... D>(std::index_sequence<D...>) {
-            // trace<D + 1>(digits + 2) is trace<D + 1>(): its row count from the argument, not a
-            // constant, so that clang++'s code generation does not evaluate all 20 walks at compile time.
-            ((digits == D + 1 ? (tr = trace<D + 1>(digits + 2), found = true) : false), ...);
-        }(std::make_index_sequence<max_walk_digits>{});
-        if (!found) throw std::out_of_range("ctformer::all_inputs: a walk takes 1 to 20 digits (3D + 3 rows fit a forward pass)");
-        return tr;
+    /// trace_for(digits, rows) for every answer row.
+    static constexpr generation_trace trace_for(std::size_t digits) { return trace_for(digits, digits + 2); }
+    /// trace_for for a digit count known at compile time.
+    template <std::size_t D>
+    static constexpr generation_trace trace(std::size_t rows = D + 2) {
+        static_assert(D >= 1 && D <= max_walk_digits, "ctformer::all_inputs: a walk takes 1 to max_walk_digits digits");
+        return trace_for(D, rows);
     }
 
     /// Register names and slots: the token block first.

@@ -2,7 +2,8 @@
 // the tools instantiate once per program. Its checker's walk (exact_walker<any_digits<P>, Words>)
 // against generation as users run it, pair by pair — text, every final row (digest), margins —
 // and generation of the run-time count against the constant count's (adder<D>), for several counts
-// and programs; and the counts it refuses. (A unit of its own: each walker is a large instantiation.)
+// (1, 3, 4, 8, 9, 16; the checker's walk order and random pairs) and programs (subtraction's and
+// multiplication's smaller counts: test_programs.cpp); and the counts it refuses. (A unit of its own: each walker is a large instantiation.)
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -39,6 +40,15 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> random_pairs(std::size_t di
     return out;
 }
 
+/// Pairs in check_block's order for `digits` digits: a fixed, b over [b0, b1) by its reversed digits.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> walk_order(std::size_t digits, std::uint64_t a, std::uint64_t b0, std::uint64_t b1) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;
+    for (std::uint64_t b = b0; b < b1; ++b) order.emplace_back(reversed_digits(b, digits), b);
+    std::sort(order.begin(), order.end());
+    for (auto& [key, b] : order) key = a;
+    return order;
+}
+
 /// Pairs where the walker and generation differ (text, digest, margins, the verdict against the
 /// program's answer); `wrong`: pairs whose answer is wrong.
 template <class P, std::size_t Words>
@@ -65,18 +75,21 @@ std::size_t walk_differs(std::size_t digits, std::vector<std::pair<std::uint64_t
 
 TEST_CASE("the walker of a run-time digit count gives generation's bits", "[any_digits]") {
     // one fingerprint word: the seed's 4-digit check, in the walk's own order and at random
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // check_block's: b by its reversed digits
-    for (std::uint64_t b = 0; b < 1000; ++b) order.emplace_back(reversed_digits(b, 4), b);
-    std::sort(order.begin(), order.end());
-    for (auto& [a, b] : order) a = 4321;
-    CHECK(walk_differs<addition, 1>(4, order) == 0);
+    CHECK(walk_differs<addition, 1>(4, walk_order(4, 4321, 0, 1000)) == 0);
+    CHECK(walk_differs<addition, 1>(1, walk_order(1, 7, 0, 10)) == 0);
     CHECK(walk_differs<addition, 1>(1, random_pairs<addition>(1, 100, 1)) == 0);
+    CHECK(walk_differs<addition, 1>(3, walk_order(3, 999, 0, 1000)) == 0);
+    CHECK(walk_differs<addition, 1>(3, walk_order(3, 456, 0, 1000)) == 0);
+    CHECK(walk_differs<addition, 1>(3, random_pairs<addition>(3, 500, 11)) == 0);
     CHECK(walk_differs<addition, 1>(4, random_pairs<addition>(4, 300, 2)) == 0);
     // four words: every count the tools take
+    CHECK(walk_differs<addition, 4>(8, walk_order(8, 99999999, 12340000, 12341000)) == 0);
+    CHECK(walk_differs<addition, 4>(8, random_pairs<addition>(8, 200, 12)) == 0);
     CHECK(walk_differs<addition, 4>(9, random_pairs<addition>(9, 100, 3)) == 0);
+    CHECK(walk_differs<addition, 4>(16, walk_order(16, 9999999999999999, 1234567890120000, 1234567890120300)) == 0);
     CHECK(walk_differs<addition, 4>(16, random_pairs<addition>(16, 100, 4)) == 0);
     CHECK(walk_differs<multiplication, 4>(6, random_pairs<multiplication>(6, 300, 5)) == 0);
-    CHECK(walk_differs<multiplication, 4>(16, random_pairs<multiplication>(16, 100, 6)) == 0);
+    CHECK(walk_differs<multiplication, 4>(16, random_pairs<multiplication>(16, 2000, 6)) == 0);
 }
 
 TEST_CASE("generation of a run-time digit count is the constant count's, bit for bit", "[any_digits]") {

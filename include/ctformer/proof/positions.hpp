@@ -33,6 +33,18 @@ struct walk_model {
     using build = Build;
 };
 
+/// The same, with the digit count given at run time (sequence(digits), generate(digits, ...)): one
+/// generation compiled for every D a walk takes (the all-input proof's trace). Like walk_model, it
+/// skips what a model checks: sequence(digits) takes any count whose rows a pass holds, so that a
+/// walk can run past the program's max_digits and show where it fails.
+template <class Build>
+struct walk_model<Build, digits_at_run_time> {
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
+    static constexpr bool any_digit_count = true;
+    using build = Build;
+};
+
 }  // namespace detail
 
 /// Where the position premise failed: a structural value, shown by the diagnostic.

@@ -59,7 +59,11 @@ public:
     /// A sequence of `digits`-digit prompts (a model whose digit count is given at run time, or
     /// the model's own count); throws std::invalid_argument outside 1..the program's max_digits.
     explicit constexpr sequence(std::size_t digits) : digits_(digits) {
-        require_digit_count<program_of_model<Model>>(digits);
+        if constexpr (requires { Model::any_digit_count; }) {  // a proof's walk model (proof/positions.hpp)
+            if (digits == 0) throw std::invalid_argument("ctformer::sequence: an operand has at least one digit");
+        } else {
+            require_digit_count<program_of_model<Model>>(digits);
+        }
         if constexpr (fixed_digit_count<Model>)
             if (digits != Model::digits) throw std::invalid_argument("ctformer::sequence: not the model's digit count");
     }
