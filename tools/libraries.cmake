@@ -4,7 +4,7 @@
 #                     exit status, and ctformer-check's report as JSON
 #   <prefix>ctformer  ctformer_main() (tools/main/mains.hpp): the dispatcher, tools/commands/, pictures,
 #                     and per program what the commands run (tools/adders/run_*.cpp; the adder's
-#                     bounds per digit count, tools/adders/bounds_adder.cpp.in)
+#                     bounds, tools/adders/bounds_add.cpp)
 #   <prefix>check     ctformer_check_main(): tools/check/ctformer_check.cpp, tools/check/, the report,
 #                     and per program the checker's walk (tools/check/walk_*.cpp)
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile options...] [NETWORK_OPTIONS options...]) defines
@@ -21,23 +21,10 @@ function(ctformer_tool_libraries)
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
-    # The adder's bounds analysis (`ctformer bounds`) for each digit count D = 1..16 (ctformer::max_digits;
-    # tools/common/digits.hpp checks the count), in units generated from tools/adders/bounds_adder.cpp.in,
-    # four digit counts to a unit (its tables are sized by D at compile time: proof/bounds.hpp).
-    # Everything else `ctformer` runs takes the digit count at run time: tools/adders/run_*.cpp, one
-    # unit per program.
-    set(ctformer_adder_units ${dir}/adders/run_add.cpp ${dir}/adders/run_sub.cpp ${dir}/adders/run_mul.cpp)
-    foreach(first RANGE 1 16 4)
-        math(EXPR last "${first} + 3")
-        set(ADDER_DEFINITIONS "")
-        foreach(DIGITS RANGE ${first} ${last})
-            string(APPEND ADDER_DEFINITIONS "CTFORMER_DEFINE_ADDER_BOUNDS(${DIGITS})\n")
-        endforeach()
-        set(DIGIT_COUNTS "${first} to ${last}")
-        set(unit ${CMAKE_BINARY_DIR}/tools/adders/bounds_adders_${first}_${last}.cpp)
-        configure_file(${dir}/adders/bounds_adder.cpp.in ${unit} @ONLY)
-        list(APPEND ctformer_adder_units ${unit})
-    endforeach()
+    # What `ctformer` runs takes the digit count at run time (tools/common/digits.hpp checks it): one
+    # unit per program (tools/adders/run_*.cpp), and the adder's bounds analysis (bounds_add.cpp).
+    set(ctformer_adder_units ${dir}/adders/run_add.cpp ${dir}/adders/run_sub.cpp ${dir}/adders/run_mul.cpp
+                             ${dir}/adders/bounds_add.cpp)
     # The checker's walk, one unit per program, each for every digit count (the count is given at
     # run time: tools/check/pairs.hpp).
     set(check_walk_units ${dir}/check/walk_add.cpp ${dir}/check/walk_sub.cpp ${dir}/check/walk_mul.cpp)

@@ -1,6 +1,6 @@
 // tools/adders/adders.cpp — the programs the `ctformer` command runs, by name and digit count
 // (tools/common/digits.hpp): each program's entries come from its unit (tools/adders/run_*.cpp), the
-// adder's bounds from the units generated from tools/adders/bounds_adder.cpp.in.
+// adder's bounds from tools/adders/bounds_add.cpp (every unit takes the digit count at run time).
 #include <array>
 #include <string>
 
@@ -16,9 +16,7 @@ adder_ops::entries const& addition_entries();
 adder_ops::entries const& subtraction_entries();
 adder_ops::entries const& multiplication_entries();
 
-#define CTFORMER_DECLARE_ADDER_BOUNDS(D) bool print_adder_bounds_##D();
-CTFORMER_EACH_DIGIT_COUNT(CTFORMER_DECLARE_ADDER_BOUNDS)
-#undef CTFORMER_DECLARE_ADDER_BOUNDS
+bool print_adder_bounds(std::size_t digits);
 
 generation<max_rows> adder_ops::generate(std::string_view prompt, std::size_t count) const { return run->generate(digits, prompt, count); }
 trace_result adder_ops::trace(std::string_view prompt, std::size_t count) const { return run->trace(digits, prompt, count); }
@@ -27,9 +25,9 @@ std::string adder_ops::export_json() const { return run->export_json(digits); }
 
 namespace {
 
-/// Program P's operations for every digit count; `bounds`: the adder's analyses, or none.
+/// Program P's operations for every digit count; `bounds`: its bounds analysis, or none.
 template <program P>
-std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entries, bool (*const* bounds)()) {
+std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entries, bool (*bounds)(std::size_t)) {
     std::array<adder_ops, max_digits> table{};
     for (std::size_t d = 1; d <= max_digits; ++d) {
         adder_ops& ops = table[d - 1];
@@ -38,7 +36,7 @@ std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entrie
         ops.digits = d;
         ops.answer_length = prompt_shape<P>::answer_length(d);
         ops.run = &entries;
-        ops.print_bounds = bounds ? bounds[d - 1] : nullptr;
+        ops.print_bounds = bounds;
     }
     return table;
 }
@@ -58,11 +56,7 @@ std::string_view program_of_prompt(std::string const& prompt) {
 }
 
 adder_ops const& program_for(std::string_view name, std::size_t d) {
-#define CTFORMER_ADDER_BOUNDS_ENTRY(D) &print_adder_bounds_##D,
-    static bool (*const adder_bounds[])() = {CTFORMER_EACH_DIGIT_COUNT(CTFORMER_ADDER_BOUNDS_ENTRY)};
-#undef CTFORMER_ADDER_BOUNDS_ENTRY
-    static_assert(std::size(adder_bounds) == max_digits, "CTFORMER_EACH_DIGIT_COUNT lists every digit count the tools take");
-    static auto const add = program_table<addition>(addition_entries(), adder_bounds);
+    static auto const add = program_table<addition>(addition_entries(), &print_adder_bounds);
     static auto const sub = program_table<subtraction>(subtraction_entries(), nullptr);
     static auto const mul = program_table<multiplication>(multiplication_entries(), nullptr);
     std::array<adder_ops, max_digits> const* table = name == addition::name      ? &add

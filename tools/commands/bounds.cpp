@@ -7,7 +7,10 @@
 
 namespace ctformer::tools {
 
-int run_bounds(bounds_options const& o) { return adder_for(o.digits).print_bounds() ? 0 : 1; }
+int run_bounds(bounds_options const& o) {
+    adder_ops const& ops = adder_for(o.digits);
+    return ops.print_bounds(ops.digits) ? 0 : 1;
+}
 
 command bounds_command(CLI::App& ctformer) {
     auto o = std::make_shared<bounds_options>();

@@ -1,5 +1,6 @@
-// tools/commands/bounds.hpp — the table of `ctformer bounds`, for one adder: instantiated once per
-// digit count (tools/adders/bounds_adder.cpp.in), called through adder_ops::print_bounds.
+// tools/commands/bounds.hpp — the table of `ctformer bounds`, for one program: instantiated once,
+// on its model of run-time digit count (tools/adders/bounds_add.cpp), called through
+// adder_ops::print_bounds.
 #pragma once
 
 #include <algorithm>
@@ -17,18 +18,18 @@ inline double as_real_bounds(i128 raw) { return static_cast<double>(raw) / 42949
 
 /// Prints the table; returns whether every value fits Q31.32.
 template <class Model>
-bool print_bounds() {
+bool print_bounds(std::size_t digits) {
     // At run time: the same function the proofs evaluate at compile time. Not const: clang++ would
     // try a const local's constant initializer at compile time as soon as it is read (its
     // integer-overflow check), and with the proof budget that is the whole analysis, minutes per D.
-    auto r = analyze_bounds<Model>();
+    auto r = analyze_bounds<Model>(digits);
     double const capacity = std::ldexp(1.0, 31);
     fmt::print(
         "Bounds of every value of the {}-digit adder over all valid prompts (proof/bounds.hpp): rows {}..{} (from '=' on)\n"
         "through {} layers; rows before '=' enter attention through their embedding. Capacity of Q31.32: 2^31 = {:.0f}.\n"
         "stream: the largest |entry| of any row after the layer; inner: the largest |hidden pre-activation| (MLP) or\n"
         "|query|, |key|, |value|, |score| (attention); headroom: log2(capacity / the larger of the two).\n\n",
-        Model::digits, r.first_row, r.rows - 1, r.layers, capacity);
+        digits, r.first_row, r.rows - 1, r.layers, capacity);
     std::size_t name_w = 5;
     for (std::size_t l = 0; l < r.layers; ++l) name_w = std::max(name_w, r.layer[l].name.size());
     fmt::print("{:>5}  {:<{}}  {:<9}  {:>12}  {:>12}  {:>8}  {}\n", "layer", "name", name_w, "kind", "stream", "inner",

@@ -50,8 +50,8 @@ struct plot_set;
 
 /// What the `ctformer` command does with a D-digit program. Generation, the trace, the pictures and
 /// the export run the program's model with the digit count given at run time (one instantiation per
-/// program: tools/adders/run_*.cpp); the bounds analysis is the adder's only, instantiated per digit
-/// count (tools/adders/bounds_adder.cpp.in), and null for the other programs.
+/// program: tools/adders/run_*.cpp); the bounds analysis is the adder's only, the same way
+/// (tools/adders/bounds_add.cpp), and null for the other programs.
 struct adder_ops {
     std::string_view program = "add";  ///< the program's name (model/program.hpp)
     std::string_view carry_name = "carry";  ///< what its top answer digit is called
@@ -65,8 +65,9 @@ struct adder_ops {
         std::string (*export_json)(std::size_t digits) = nullptr;
     };
     entries const* run = nullptr;
-    /// Prints the bounds analysis's table; whether every value fits (tools/commands/bounds.hpp).
-    bool (*print_bounds)() = nullptr;
+    /// Prints the bounds analysis's table for `digits` digits; whether every value fits
+    /// (tools/commands/bounds.hpp). Null for a program without one.
+    bool (*print_bounds)(std::size_t digits) = nullptr;
 
     // (tools/adders/adders.cpp)
     /// Greedy generation of at most `count` tokens after the prompt (ctformer::generate).
@@ -93,11 +94,5 @@ std::string_view program_of_prompt(std::string const& prompt);
 /// The operations of program `name` for d digits; throws std::invalid_argument for an unknown
 /// program (naming the known ones) or a digit count outside [1, 16].
 adder_ops const& program_for(std::string_view name, std::size_t d);
-
-/// X(1) X(2) … X(16): one entry per digit count the tools take. tools/libraries.cmake generates the
-/// adder's bounds per count (tools/adders/bounds_adder.cpp.in); the table that lists them uses this
-/// list, and checks at compile time that it has max_digits entries.
-#define CTFORMER_EACH_DIGIT_COUNT(X) \
-    X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16)
 
 }  // namespace ctformer::tools

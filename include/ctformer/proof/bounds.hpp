@@ -42,6 +42,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string_view>
 #include <type_traits>
 
@@ -228,7 +229,17 @@ template <class Model>
 struct bounds_state {
     using layout_type = std::remove_cvref_t<decltype(Model::dense.layout)>;
     using row = row_vector<layout_type::width>;
-    static constexpr std::size_t rows = Model::longest_sequence;
+    using shape = prompt_shape<program_of_model<Model>>;
+    /// The rows the arrays hold: the model's longest sequence, or for a model whose digit count is
+    /// given at run time (model<P, digits_at_run_time>: `ctformer bounds`), the most a pass holds.
+    static constexpr std::size_t capacity = [] {
+        if constexpr (fixed_digit_count<Model>)
+            return Model::longest_sequence;
+        else
+            return max_rows;
+    }();
+    std::size_t digits;  ///< the operands' digit count
+    std::size_t rows;  ///< the longest sequence of `digits`-digit prompts
     /// Which rows: generation and the checker run a row through the layers only when its output
     /// is wanted — the rows from '=' on, which predict the answer — because no layer writes a
     /// column that attention reads from earlier rows (runtime/sequence.hpp, static_asserted there
@@ -237,10 +248,15 @@ struct bounds_state {
     /// runtime/reference.hpp, also runs the rows before '=' through every layer; there the find
     /// layers blend positions before the sought token is visible, and this domain cannot bound
     /// those rows usefully — see docs/proof.md, No overflow for any valid input.)
-    static constexpr std::size_t first = Model::prompt_length - 1;
+    std::size_t first;
 
     register_map<layout_type> regs{Model::dense.layout};
-    std::array<std::array<reg_values, max_registers>, rows> state{};
+    std::array<std::array<reg_values, max_registers>, capacity> state{};
+
+    constexpr explicit bounds_state(std::size_t d)
+        : digits(d), rows(shape::longest_sequence(d)), first(shape::prompt_length(d) - 1) {
+        if (rows > capacity) throw std::out_of_range("ctformer::analyze_bounds: the sequence is longer than a forward pass holds");
+    }
 
     /// The registers of the columns cols[0 .. n), in order of first appearance.
     template <class Cols>
@@ -347,7 +363,7 @@ constexpr void embed_valid_prompts(bounds_state<Model>& st) {
             auto const x = Model::dense.embedding(tok, p);
             for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].add(st.block_of(x, r).data());
         };
-        if (p == Model::digits)
+        if (p == bounds_state<Model>::shape::operation_row(st.digits))
             add_token(token::operation);
         else if (p == st.first)
             add_token(token::equals);
@@ -363,7 +379,7 @@ constexpr void embed_valid_prompts(bounds_state<Model>& st) {
 template <class Model, class Layer>
 struct attention_inputs {
     static constexpr std::size_t heads = Layer::heads, outputs = Layer::shape.outputs;
-    static constexpr std::size_t rows = bounds_state<Model>::rows;
+    static constexpr std::size_t rows = bounds_state<Model>::capacity;
     using key_set = candidates<at_least_one<heads>>;
     using val_set = value_set<at_least_one<outputs>, max_candidates>;
     std::array<key_set, rows> keys{};
@@ -522,7 +538,7 @@ constexpr bool add_dominant_output(Inputs const& in, std::size_t i, std::int64_t
 template <class Model, class Layer, class Update>
 constexpr bool add_query_output(Layer const& layer, attention_inputs<Model, Layer> const& in, std::size_t i,
                                 std::int64_t const* q, Update& update, layer_bounds& lb) {
-    std::array<std::int64_t, bounds_state<Model>::rows> smin{}, smax{};
+    std::array<std::int64_t, bounds_state<Model>::capacity> smin{}, smax{};
     bool single = true;
     for (std::size_t j = 0; j <= i; ++j) {
         if (!in.keys_known[j] || in.keys[j].box) return false;
@@ -748,9 +764,15 @@ constexpr bool answers_are_digits(bounds_state<Model> const& st) {
 
 }  // namespace bounds_detail
 
-/// The number of layers a row of Model runs through: the prologue, the body D times, the epilogue.
+/// The number of layers a row of Model runs through: the prologue, the body D times, the epilogue
+/// (for a model whose digit count is given at run time, the most: D = its program's max_digits).
 template <class Model>
-inline constexpr std::size_t program_length = network_shape<std::remove_cvref_t<decltype(Model::net)>>::steps(Model::digits);
+inline constexpr std::size_t program_length = [] {
+    if constexpr (fixed_digit_count<Model>)
+        return network_shape<std::remove_cvref_t<decltype(Model::net)>>::steps(Model::digits);
+    else
+        return network_shape<std::remove_cvref_t<decltype(Model::net)>>::steps(program_of_model<Model>::max_digits);
+}();
 
 /// The analysis's result for a program of MaxLayers layers (program_length<Model>).
 template <std::size_t MaxLayers>
@@ -799,18 +821,22 @@ struct bounds_report {
     }
 };
 
-/// The analysis for the adder Model over every valid prompt of Model::digits digits: the initial
-/// state, then each layer of the program's transfer, then the check of the answer rows.
+/// The analysis for the adder Model over every valid prompt of `digits` digits: the initial
+/// state, then each layer of the program's transfer, then the check of the answer rows. (A model
+/// of run-time digit count takes any count its program does: one instantiation for every D.)
 template <class Model>
-constexpr bounds_report<program_length<Model>> analyze_bounds() {
+constexpr bounds_report<program_length<Model>> analyze_bounds(std::size_t digits) {
     using namespace bounds_detail;
     static_assert(attention_reads_only_the_embedding(Model::net),
                   "ctformer: the bounds analysis needs attention to read only the embedding");
-    bounds_state<Model> st;
+    require_digit_count<program_of_model<Model>>(digits);
+    if constexpr (fixed_digit_count<Model>)
+        if (digits != Model::digits) throw std::invalid_argument("ctformer::analyze_bounds: not the model's digit count");
+    bounds_state<Model> st(digits);
     embed_valid_prompts(st);
     bounds_report<program_length<Model>> report{};
-    report.digits = Model::digits, report.rows = st.rows, report.first_row = st.first;
-    for_each_layer(Model::net, Model::digits, [&](auto const& layer) {
+    report.digits = digits, report.rows = st.rows, report.first_row = st.first;
+    for_each_layer(Model::net, digits, [&](auto const& layer) {
         layer_bounds lb{};
         lb.name = layer.name;
         lb.attention = layer.is_attention;
@@ -824,6 +850,13 @@ constexpr bounds_report<program_length<Model>> analyze_bounds() {
     report.worst_layer = report.find_worst_layer();
     report.answers_are_digits = answers_are_digits(st);
     return report;
+}
+
+/// analyze_bounds for the model's own digit count.
+template <class Model>
+    requires fixed_digit_count<Model>
+constexpr bounds_report<program_length<Model>> analyze_bounds() {
+    return analyze_bounds<Model>(Model::digits);
 }
 
 namespace detail {
