@@ -2430,6 +2430,21 @@ constexpr void for_each_layer(Net const& net, std::size_t digits, F&& f) {
 
 namespace ctformer {
 
+namespace detail {
+/// What every model of program P on Build's network has, whatever its digit count.
+template <program P, class Build>
+struct model_network {
+    static_assert(arithmetic_checked<P>());
+    static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
+    using program_type = P;
+    static constexpr std::string_view vocabulary = P::vocabulary;
+    using build = Build;
+    static constexpr auto const& dense = dense_of<base_build_t<Build>>;
+    static constexpr auto const& net = network_of<Build>;
+    static constexpr auto const& structure = structure_of<Build>;
+};
+}  // namespace detail
+
 /// A D-digit program P on the network that Build makes (P's own network by default; a twin with
 /// broken weights, or a runtime_build, otherwise — its weights must claim to run P).
 ///
@@ -2440,21 +2455,13 @@ namespace ctformer {
 /// compile time, about 1 s of g++ for D = 4 and 9 s for 16, so it is asserted where it is wanted, not
 /// by every model), and its all-input proof.
 template <program P, std::size_t Digits, class Build = typename P::build>
-struct model {
-    static_assert(arithmetic_checked<P>());
-    static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
+struct model : detail::model_network<P, Build> {
     static_assert(Digits >= 1, "ctformer::model: an operand has at least one digit");
     static_assert(prompt_shape<P>::longest_sequence(Digits) <= max_rows, "ctformer::model: the sequence is longer than a forward pass holds");
-    using program_type = P;
     static constexpr std::size_t digits = Digits;
     static constexpr std::size_t prompt_length = prompt_shape<P>::prompt_length(Digits);  ///< DDDD+DDDD=
     static constexpr std::size_t answer_length = prompt_shape<P>::answer_length(Digits);  ///< D + 1 digits, reversed, then '\n'
     static constexpr std::size_t longest_sequence = prompt_shape<P>::longest_sequence(Digits);
-    static constexpr std::string_view vocabulary = P::vocabulary;
-    using build = Build;
-    static constexpr auto const& dense = dense_of<base_build_t<Build>>;
-    static constexpr auto const& net = network_of<Build>;
-    static constexpr auto const& structure = structure_of<Build>;
 };
 
 /// The digit count of a model whose count is given at run time: model<P, digits_at_run_time>.
@@ -2465,16 +2472,7 @@ inline constexpr std::size_t digits_at_run_time = 0;
 /// D. It has no `digits`, `prompt_length` or `answer_length`: what runs it takes the count
 /// (sequence, exact_walker), and code that needs the count at compile time does not compile for it.
 template <program P, class Build>
-struct model<P, digits_at_run_time, Build> {
-    static_assert(arithmetic_checked<P>());
-    static_assert(std::is_same_v<program_of<Build>, P>, "ctformer::model: the network's weights claim to run another program");
-    using program_type = P;
-    static constexpr std::string_view vocabulary = P::vocabulary;
-    using build = Build;
-    static constexpr auto const& dense = dense_of<base_build_t<Build>>;
-    static constexpr auto const& net = network_of<Build>;
-    static constexpr auto const& structure = structure_of<Build>;
-};
+struct model<P, digits_at_run_time, Build> : detail::model_network<P, Build> {};
 
 /// P's network, the digit count given at run time (model<P, digits_at_run_time, Build>).
 template <program P, class Build = typename P::build>
@@ -3390,6 +3388,7 @@ struct text_writer {
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 
@@ -3398,6 +3397,39 @@ namespace ctformer {
 /// A prompt of a model's program.
 template <class Model>
 using model_prompt = prompt_tokens<Model::digits, program_of_model<Model>>;
+
+/// A prompt of program P as token ids, its digit count given at run time (prompt_tokens<D, P> is a
+/// constant count's): what generate(digits, ids, count) and the tools take. Throws
+/// std::invalid_argument for no digits or a prompt longer than a forward pass holds (a proof's
+/// walk may take more digits than P's max_digits), prompt_error for text that is not a prompt.
+template <class P = addition>
+struct prompt_ids {
+    std::array<std::uint8_t, max_rows> ids{};
+    std::size_t length = 0;
+
+    /// The prompt of a and b, each zero-padded (write_prompt).
+    constexpr prompt_ids(std::size_t digits, std::uint64_t a, std::uint64_t b) : length(length_of(digits)) {
+        write_prompt<P>(digits, a, b, ids.data());
+    }
+    /// The prompt `text` reads as (read_prompt).
+    constexpr prompt_ids(std::size_t digits, std::string_view text) : length(length_of(digits)) {
+        read_prompt<P>(digits, text, ids.data());
+    }
+    constexpr std::span<std::uint8_t const> view() const { return {ids.data(), length}; }
+    /// The prompt as text, in P's vocabulary.
+    constexpr std::string text() const {
+        std::string out;
+        for (std::size_t i = 0; i < length; ++i) out += P::vocabulary[ids[i]];
+        return out;
+    }
+
+private:
+    static constexpr std::size_t length_of(std::size_t digits) {
+        if (digits == 0 || prompt_shape<P>::prompt_length(digits) > max_rows)
+            throw std::invalid_argument("ctformer::prompt_ids: a prompt has 1 to as many digits as a forward pass holds");
+        return prompt_shape<P>::prompt_length(digits);
+    }
+};
 
 /// What a generation produced.
 template <std::size_t Capacity>
@@ -3459,15 +3491,9 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::
 
 /// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward
 /// pass, every layer run — the path the all-input proof walks beside (proof/all_inputs.hpp,
-/// premise path). `observe` sees every layer of every pass.
-template <class Model, class Observe = no_observer>
-constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
-    sequence<Model> s;
-    return generate_with(s, prompt.ids, count, true, [](std::size_t) { return no_reuse{}; }, observe);
-}
-
-/// generate for a `digits`-digit prompt given as token ids (a model whose digit count is given at
-/// run time: the tools' generation, one instantiation per program).
+/// premise path). `observe` sees every layer of every pass. The prompt: a `digits`-digit one as
+/// token ids (prompt_ids<P>::view(); for a model whose digit count is given at run time, the
+/// tools' generation, one instantiation per program), or the model's own count's prompt_tokens.
 template <class Model, class Observe = no_observer>
 constexpr generation<max_rows> generate(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count,
                                         Observe&& observe = {}) {
@@ -3475,6 +3501,12 @@ constexpr generation<max_rows> generate(std::size_t digits, std::span<std::uint8
     if (prompt.size() != prompt_shape<program_of_model<Model>>::prompt_length(digits))
         throw std::invalid_argument("ctformer::generate: the prompt is not one of the digit count's");
     return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
+}
+
+/// (generate of the model's own digit count: the same loop)
+template <class Model, class Observe = no_observer>
+constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
+    return generate<Model>(Model::digits, std::span<std::uint8_t const>(prompt.ids), count, observe);
 }
 
 template <class Model>
@@ -3529,6 +3561,7 @@ struct walk_model {
     static constexpr auto const& net = network_of<Build>;
     static constexpr auto const& structure = structure_of<Build>;
     static constexpr std::size_t digits = D;
+    static constexpr bool any_digit_count = true;  ///< sequence(digits) takes D past the program's max_digits
     using build = Build;
 };
 
@@ -3869,10 +3902,8 @@ public:
         tr.digits = digits;
         std::size_t calls = 0;
         std::size_t const steps = shape::steps(digits);
-        std::array<std::uint8_t, max_rows> prompt{};
-        write_prompt<program_type>(digits, 0, 0, prompt.data());
-        std::span<std::uint8_t const> const ids(prompt.data(), shape_of::prompt_length(digits));
-        auto const g = generate<M>(digits, ids, rows < digits + 2 ? rows : digits + 2, [&](auto const& layer, row const& x, std::uint64_t) {
+        prompt_ids<program_type> const prompt(digits, 0, 0);
+        auto const g = generate<M>(digits, prompt.view(), rows < digits + 2 ? rows : digits + 2, [&](auto const& layer, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
             fixed const* const xp = x.data();

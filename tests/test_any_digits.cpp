@@ -19,17 +19,6 @@
 using namespace ctformer;
 
 namespace {
-/// The prompt of a and b for `digits` digits, as token ids.
-template <class P>
-struct ids_of {
-    std::array<std::uint8_t, max_rows> ids{};
-    std::size_t n;
-    ids_of(std::size_t digits, std::uint64_t a, std::uint64_t b) : n(prompt_shape<P>::prompt_length(digits)) {
-        write_prompt<P>(digits, a, b, ids.data());
-    }
-    std::span<std::uint8_t const> view() const { return {ids.data(), n}; }
-};
-
 /// Random operand pairs for `digits` digits (the second one digit for multiplication by a digit).
 template <class P>
 std::vector<std::pair<std::uint64_t, std::uint64_t>> random_pairs(std::size_t digits, std::size_t n, std::uint64_t seed) {
@@ -59,7 +48,7 @@ std::size_t walk_differs(std::size_t digits, std::vector<std::pair<std::uint64_t
     std::size_t differ = 0;
     for (auto const& [a, b] : pairs) {
         auto const got = w.generate(a, b, true);
-        auto const want = generate<M>(digits, ids_of<P>(digits, a, b).view(), answer);
+        auto const want = generate<M>(digits, prompt_ids<P>(digits, a, b).view(), answer);
         std::array<char, max_rows> expected{};
         write_expected_answer<P>(digits, a, b, expected.data());
         margins m{};
@@ -95,7 +84,7 @@ TEST_CASE("the walker of a run-time digit count gives generation's bits", "[any_
 TEST_CASE("generation of a run-time digit count is the constant count's, bit for bit", "[any_digits]") {
     for (auto const& [a, b] : random_pairs<addition>(4, 50, 7)) {
         auto const fixed = generate<adder<4>>(make_prompt<4>(a, b), adder<4>::answer_length);
-        auto const any = generate<any_digits<addition>>(4, ids_of<addition>(4, a, b).view(), adder<4>::answer_length);
+        auto const any = generate<any_digits<addition>>(4, prompt_ids<addition>(4, a, b).view(), adder<4>::answer_length);
         CHECK(any.view() == fixed.view());
         CHECK(any.digest == fixed.digest);
         CHECK(any.margin == fixed.margin);
@@ -112,6 +101,21 @@ TEST_CASE("a run-time digit count its program or a walker's fingerprint does not
     CHECK(exact_memo<any_digits<addition>, 4>::fits(16));
     CHECK_THROWS_AS(sequence<any_digits<addition>>(17), std::invalid_argument);
     CHECK_THROWS_AS(sequence<adder<4>>(5), std::invalid_argument);  // not the model's own count
-    ids_of<addition> const p(4, 1234, 5678);
+    prompt_ids<addition> const p(4, 1234, 5678);
     CHECK_THROWS_AS(generate<any_digits<addition>>(3, p.view(), 5), std::invalid_argument);  // a 4-digit prompt
+}
+
+TEST_CASE("prompt_ids: a prompt of a run-time digit count as token ids", "[any_digits]") {
+    prompt_ids<subtraction> const p(4, 999, 111);
+    CHECK(p.text() == "0999-0111=");
+    CHECK(p.view().size() == 10);
+    prompt_ids<multiplication> const m(3, "123*7=");
+    CHECK(m.text() == "123*7=");
+    std::vector<std::uint8_t> const ids(m.view().begin(), m.view().end());
+    CHECK(ids == std::vector<std::uint8_t>{1, 2, 3, token::operation, 7, token::equals});
+    STATIC_REQUIRE(prompt_ids<addition>(4, 999, 111).view().size() == 10);
+    CHECK_THROWS_AS(prompt_ids<addition>(0, 1, 2), std::invalid_argument);
+    CHECK_THROWS_AS(prompt_ids<addition>(40, 1, 2), std::invalid_argument);  // 82 rows: more than a pass holds
+    CHECK_THROWS_AS(prompt_ids<addition>(4, "0999-0111="), prompt_error);
+    CHECK_THROWS_AS(prompt_ids<addition>(4, 10000, 1), std::out_of_range);
 }

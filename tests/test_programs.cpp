@@ -5,11 +5,9 @@
 // adder's answers are unchanged by the concept.
 #include <catch2/catch.hpp>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <random>
-#include <span>
 #include <string>
 
 #include <ctformer/ctformer.hpp>
@@ -19,17 +17,6 @@
 using namespace ctformer;
 
 namespace {
-/// The prompt of a and b for `digits` digits, as token ids.
-template <class P>
-struct prompt_ids {
-    std::array<std::uint8_t, max_rows> ids{};
-    std::size_t n;
-    prompt_ids(std::size_t digits, std::uint64_t a, std::uint64_t b) : n(prompt_shape<P>::prompt_length(digits)) {
-        write_prompt<P>(digits, a, b, ids.data());
-    }
-    std::span<std::uint8_t const> view() const { return {ids.data(), n}; }
-};
-
 /// The checker's walker of program P for `digits` digits (the tools' walker: the digit count given
 /// at run time, one fingerprint word).
 template <class P>

@@ -15,29 +15,18 @@
 
 namespace ctformer::tools {
 
-/// A `digits`-digit prompt of program P as token ids (prompt_error where it is malformed).
-template <program P>
-struct parsed_prompt {
-    std::array<std::uint8_t, max_rows> ids{};
-    std::size_t length = 0;
-    parsed_prompt(std::size_t digits, std::string_view text) : length(prompt_shape<P>::prompt_length(digits)) {
-        read_prompt<P>(digits, text, ids.data());
-    }
-    std::span<std::uint8_t const> view() const { return {ids.data(), length}; }
-};
-
 /// Program P's entries.
 template <program P>
 adder_ops::entries const& program_entries() {
     using M = any_digits<P>;
     static constexpr adder_ops::entries entries{
         [](std::size_t digits, std::string_view prompt, std::size_t count) {
-            return generate<M>(digits, parsed_prompt<P>(digits, prompt).view(), count);
+            return generate<M>(digits, prompt_ids<P>(digits, prompt).view(), count);
         },
         [](std::size_t digits, std::string_view prompt, std::size_t count) {
-            return trace<M>(digits, parsed_prompt<P>(digits, prompt).view(), count);
+            return trace<M>(digits, prompt_ids<P>(digits, prompt).view(), count);
         },
-        [](std::size_t digits, std::string_view prompt) { return make_plots<M>(digits, parsed_prompt<P>(digits, prompt).view()); },
+        [](std::size_t digits, std::string_view prompt) { return make_plots<M>(digits, prompt_ids<P>(digits, prompt).view()); },
         [](std::size_t digits) { return export_json<M>(digits); }};
     return entries;
 }

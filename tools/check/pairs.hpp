@@ -17,12 +17,10 @@ namespace ctformer::tools::check {
 template <class Model>
 failure failure_of(std::size_t digits, addition_result const& res) {
     using P = program_of_model<Model>;
-    std::array<std::uint8_t, max_rows> prompt{};
     std::array<char, max_rows> expected{};
-    write_prompt<P>(digits, res.a, res.b, prompt.data());
     write_expected_answer<P>(digits, res.a, res.b, expected.data());
     failure f;
-    for (std::size_t i = 0; i < prompt_shape<P>::prompt_length(digits); ++i) f.prompt += P::vocabulary[prompt[i]];
+    f.prompt = prompt_ids<P>(digits, res.a, res.b).text();
     f.expected.assign(expected.data(), prompt_shape<P>::answer_length(digits));
     for (char c : res.got) {
         if (c == 0) break;

@@ -254,10 +254,8 @@ public:
         tr.digits = digits;
         std::size_t calls = 0;
         std::size_t const steps = shape::steps(digits);
-        std::array<std::uint8_t, max_rows> prompt{};
-        write_prompt<program_type>(digits, 0, 0, prompt.data());
-        std::span<std::uint8_t const> const ids(prompt.data(), shape_of::prompt_length(digits));
-        auto const g = generate<M>(digits, ids, rows < digits + 2 ? rows : digits + 2, [&](auto const& layer, row const& x, std::uint64_t) {
+        prompt_ids<program_type> const prompt(digits, 0, 0);
+        auto const g = generate<M>(digits, prompt.view(), rows < digits + 2 ? rows : digits + 2, [&](auto const& layer, row const& x, std::uint64_t) {
             std::size_t const pass = calls / steps, step = calls % steps;
             ++calls;
             fixed const* const xp = x.data();

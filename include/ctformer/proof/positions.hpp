@@ -30,6 +30,7 @@ struct walk_model {
     static constexpr auto const& net = network_of<Build>;
     static constexpr auto const& structure = structure_of<Build>;
     static constexpr std::size_t digits = D;
+    static constexpr bool any_digit_count = true;  ///< sequence(digits) takes D past the program's max_digits
     using build = Build;
 };
 

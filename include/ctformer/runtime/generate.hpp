@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "ctformer/model/prompt.hpp"
@@ -20,6 +21,39 @@ namespace ctformer {
 /// A prompt of a model's program.
 template <class Model>
 using model_prompt = prompt_tokens<Model::digits, program_of_model<Model>>;
+
+/// A prompt of program P as token ids, its digit count given at run time (prompt_tokens<D, P> is a
+/// constant count's): what generate(digits, ids, count) and the tools take. Throws
+/// std::invalid_argument for no digits or a prompt longer than a forward pass holds (a proof's
+/// walk may take more digits than P's max_digits), prompt_error for text that is not a prompt.
+template <class P = addition>
+struct prompt_ids {
+    std::array<std::uint8_t, max_rows> ids{};
+    std::size_t length = 0;
+
+    /// The prompt of a and b, each zero-padded (write_prompt).
+    constexpr prompt_ids(std::size_t digits, std::uint64_t a, std::uint64_t b) : length(length_of(digits)) {
+        write_prompt<P>(digits, a, b, ids.data());
+    }
+    /// The prompt `text` reads as (read_prompt).
+    constexpr prompt_ids(std::size_t digits, std::string_view text) : length(length_of(digits)) {
+        read_prompt<P>(digits, text, ids.data());
+    }
+    constexpr std::span<std::uint8_t const> view() const { return {ids.data(), length}; }
+    /// The prompt as text, in P's vocabulary.
+    constexpr std::string text() const {
+        std::string out;
+        for (std::size_t i = 0; i < length; ++i) out += P::vocabulary[ids[i]];
+        return out;
+    }
+
+private:
+    static constexpr std::size_t length_of(std::size_t digits) {
+        if (digits == 0 || prompt_shape<P>::prompt_length(digits) > max_rows)
+            throw std::invalid_argument("ctformer::prompt_ids: a prompt has 1 to as many digits as a forward pass holds");
+        return prompt_shape<P>::prompt_length(digits);
+    }
+};
 
 /// What a generation produced.
 template <std::size_t Capacity>
@@ -81,15 +115,9 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::
 
 /// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward
 /// pass, every layer run — the path the all-input proof walks beside (proof/all_inputs.hpp,
-/// premise path). `observe` sees every layer of every pass.
-template <class Model, class Observe = no_observer>
-constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
-    sequence<Model> s;
-    return generate_with(s, prompt.ids, count, true, [](std::size_t) { return no_reuse{}; }, observe);
-}
-
-/// generate for a `digits`-digit prompt given as token ids (a model whose digit count is given at
-/// run time: the tools' generation, one instantiation per program).
+/// premise path). `observe` sees every layer of every pass. The prompt: a `digits`-digit one as
+/// token ids (prompt_ids<P>::view(); for a model whose digit count is given at run time, the
+/// tools' generation, one instantiation per program), or the model's own count's prompt_tokens.
 template <class Model, class Observe = no_observer>
 constexpr generation<max_rows> generate(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count,
                                         Observe&& observe = {}) {
@@ -97,6 +125,12 @@ constexpr generation<max_rows> generate(std::size_t digits, std::span<std::uint8
     if (prompt.size() != prompt_shape<program_of_model<Model>>::prompt_length(digits))
         throw std::invalid_argument("ctformer::generate: the prompt is not one of the digit count's");
     return generate_with(s, prompt, count, true, [](std::size_t) { return no_reuse{}; }, observe);
+}
+
+/// (generate of the model's own digit count: the same loop)
+template <class Model, class Observe = no_observer>
+constexpr generation<max_rows> generate(model_prompt<Model> const& prompt, std::size_t count, Observe&& observe = {}) {
+    return generate<Model>(Model::digits, std::span<std::uint8_t const>(prompt.ids), count, observe);
 }
 
 template <class Model>
