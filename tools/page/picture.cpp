@@ -87,9 +87,9 @@ void canvas::text(int x, int y, std::string_view s, int scale, rgb c, bool verti
 
 std::vector<unsigned char> canvas::png() const {
     // The pictures are cells of one colour: with every line filtered by "up" (each line the
-    // difference from the one above, zero inside a cell), zlib compresses them as well as stb's
+    // difference from the one above, zero inside a cell), zlib compresses them nearly as well as stb's
     // per-line choice of the five filters does, which tries each filter on every line and was most
-    // of the tools' drawing time (docs/benchmarks.md).
+    // of the tools' drawing time; the files are about 8% larger (docs/benchmarks.md).
     stbi_write_force_png_filter = 2;
     stbi_write_png_compression_level = 6;
     std::vector<unsigned char> raw(px_.size() * 3);
