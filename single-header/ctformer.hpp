@@ -1751,7 +1751,8 @@ constexpr bool column_rule_agrees_with_answer() {
 /// the first operand, y from the second), `max_carry` (the carry runs 0..max_carry),
 /// `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
 /// (the most digits its encoding supports, proven in tests/proofs), `carry_name` (what the top
-/// answer digit is called: "carry", "borrow") and `build` (its network).
+/// answer digit is called: "carry", "borrow"), `noun` (what one of its prompts is called in
+/// messages: "addition", "subtraction") and `build` (its network).
 template <class P>
 concept program = requires(int x, std::uint64_t a, std::size_t d) {
     { P::name } -> std::convertible_to<std::string_view>;
@@ -1761,6 +1762,7 @@ concept program = requires(int x, std::uint64_t a, std::size_t d) {
     { P::answer(a, a, d) } -> std::same_as<answer_parts>;
     { P::max_digits } -> std::convertible_to<std::size_t>;
     { P::carry_name } -> std::convertible_to<std::string_view>;
+    { P::noun } -> std::convertible_to<std::string_view>;
     { P::one_digit_second } -> std::convertible_to<bool>;
     typename P::build;
 } && detail::shares_token_ids(P::vocabulary);
@@ -2519,6 +2521,7 @@ struct addition {
     static constexpr std::string_view vocabulary = "0123456789+= \n";
     static constexpr int max_carry = 1;
     static constexpr std::string_view carry_name = "carry";
+    static constexpr std::string_view noun = "addition";
     /// Checked on the compiled network, not assumed: the all-input proof (target
     /// ctformer_proofs_all_inputs) holds for every D = 1..16, and tests/proofs/positions.cpp shows the
     /// position premise (proof/positions.hpp) holding for D = 4 and failing for 17, where the answer
@@ -2569,6 +2572,7 @@ struct subtraction {
     static constexpr std::string_view vocabulary = "0123456789-= \n";
     static constexpr int max_carry = 1;  ///< the borrow
     static constexpr std::string_view carry_name = "borrow";
+    static constexpr std::string_view noun = "subtraction";
     /// Its positions are the adder's (the same layers but one table, which reads and writes no
     /// position): proven for every D = 1..16 (tests/proofs/all_inputs), failing at 17
     /// (tests/proofs/positions.cpp).
@@ -2636,6 +2640,7 @@ struct multiplication {
     static constexpr std::string_view vocabulary = "0123456789*= \n";
     static constexpr int max_carry = 8;  ///< 9 · 9 + 8 = 89
     static constexpr std::string_view carry_name = "carry";
+    static constexpr std::string_view noun = "multiplication";
     static constexpr bool one_digit_second = true;
     /// The most digits proven (tests/proofs/all_inputs) and taken by the tools. The encoding's
     /// positions support more: tests/proofs/positions.cpp shows the position premise holding for 24
@@ -3727,7 +3732,7 @@ constexpr std::string_view premise_claim(premise p) {
         "carry_out, end_token and the unembedding give the carry digit, '\\n', the token",
         "the final register holds the answer's digit of its row, for every input",
         "each row's embedding: its token one-hot, digit registers empty, position part token-free",
-        "ctformer::add's own forward pass matches the walk after every layer",
+        "ctformer::generate's own forward pass matches the walk after every layer",
     };
     return claims[static_cast<std::size_t>(p)];
 }
@@ -3890,9 +3895,10 @@ public:
         return h;
     }
 
-    /// Runs generation as ctformer::add does on 0..0+0..0= and records it (one per digit count, shared
-    /// by the walks of its answer rows): its first `rows` answer rows (a unit whose last row comes
-    /// early needs no more of them). The digit count is a run-time value: one generation is compiled
+    /// Runs generation as ctformer::generate (and ctformer::add) does on the prompt of zeros
+    /// (0..0+0..0= for the adder) and records it (one per digit count, shared by the walks of its
+    /// answer rows): its first `rows` answer rows (a unit whose last row comes early needs no more
+    /// of them). The digit count is a run-time value: one generation is compiled
     /// for every D (detail::walk_model<Build, digits_at_run_time>).
     static constexpr generation_trace trace_for(std::size_t digits, std::size_t rows) {
         if (digits < 1 || digits > max_walk_digits)
@@ -4911,7 +4917,7 @@ private:
 
         /// Premise (p), after each layer: the row generation as users run it made on the
         /// representative prompt is the walk's state there — the position part, and each digit
-        /// register holding its symbol's value on that prompt. So ctformer::add's own driver, sequence
+        /// register holding its symbol's value on that prompt. So ctformer::generate's own driver, sequence
         /// and layer calls are the path the walk covers (they branch on no token: one prompt's run
         /// shows every input's path; docs/proof.md).
         template <class Layer>
@@ -4927,7 +4933,7 @@ private:
             };
             ++report[premise::path].cases;
             if (step_digest(layer, whole, value_at) == trace->digest[k * max_steps + step]) return;
-            fail(premise::path, layer.name) << "on 0..0+0..0=, ctformer::add's forward pass leaves answer row " << static_cast<long long>(r)
+            fail(premise::path, layer.name) << "on the prompt of zeros, ctformer::generate's forward pass leaves answer row " << static_cast<long long>(r)
                                             << " other than the walk after step " << static_cast<long long>(step);
         }
 

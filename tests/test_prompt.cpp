@@ -3,7 +3,10 @@
 #include <string>
 #include <vector>
 
+#include <ctformer/model/addition.hpp>
+#include <ctformer/model/multiplication.hpp>
 #include <ctformer/model/prompt.hpp>
+#include <ctformer/model/subtraction.hpp>
 
 using ctformer::prompt_error;
 using kind = prompt_error::kind;
@@ -64,4 +67,32 @@ TEST_CASE("malformed prompts are typed errors that say what and where", "[prompt
 TEST_CASE("make_prompt rejects operands wider than D digits", "[prompt]") {
     REQUIRE_THROWS_AS(ctformer::make_prompt<4>(10000, 1), std::out_of_range);
     REQUIRE_THROWS_AS(ctformer::make_prompt<2>(5, 100), std::out_of_range);
+}
+
+// The text path (read_prompt: the tools, parse_prompt) and the number path (write_prompt: the
+// checker, generation of a and b, and the bounds analysis's initial state, proof/bounds.hpp) give
+// the same token ids for every program and digit count.
+template <class P>
+void check_paths_agree(std::uint64_t seed) {
+    std::uint64_t x = seed;
+    auto next = [&x] { return x = x * 6364136223846793005u + 1442695040888963407u, x >> 11; };
+    for (std::size_t d = 1; d <= 16; ++d)
+        for (int trial = 0; trial < 50; ++trial) {
+            std::size_t const second = ctformer::prompt_shape<P>::second_digits(d);
+            std::uint64_t const a = next() % ctformer::power_of_ten(d), b = next() % ctformer::power_of_ten(second);
+            std::string sa = std::to_string(a), sb = std::to_string(b);
+            std::string const text = std::string(d - sa.size(), '0') + sa + ctformer::operation_symbol<P> +
+                                     std::string(second - sb.size(), '0') + sb + "=";
+            std::vector<std::uint8_t> from_text(text.size()), from_numbers(text.size());
+            ctformer::read_prompt<P>(d, text, from_text.data());
+            ctformer::write_prompt<P>(d, a, b, from_numbers.data());
+            INFO(P::name << " " << text);
+            REQUIRE(from_text == from_numbers);
+        }
+}
+
+TEST_CASE("the text path and the number path give the same prompt", "[prompt]") {
+    check_paths_agree<ctformer::addition>(1);
+    check_paths_agree<ctformer::subtraction>(2);
+    check_paths_agree<ctformer::multiplication>(3);
 }

@@ -3,8 +3,8 @@
 #   <prefix>json      tools/common/json.cpp, tools/common/io.cpp, tools/check/report.cpp: the tools' JSON (nlohmann-json), files,
 #                     exit status, and ctformer-check's report as JSON
 #   <prefix>ctformer  ctformer_main() (tools/main/mains.hpp): the dispatcher, tools/commands/, pictures,
-#                     and per program what the commands run (tools/adders/run_*.cpp; the adder's
-#                     bounds, tools/adders/bounds_add.cpp)
+#                     and per program what the commands run (tools/adders/run_*.cpp) and its
+#                     proofs at run time (tools/adders/proofs_*.cpp)
 #   <prefix>check     ctformer_check_main(): tools/check/ctformer_check.cpp, tools/check/, the report,
 #                     and per program the checker's walk (tools/check/walk_*.cpp)
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile options...] [NETWORK_OPTIONS options...]) defines
@@ -22,9 +22,10 @@ function(ctformer_tool_libraries)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
     # What `ctformer` runs takes the digit count at run time (tools/common/digits.hpp checks it): one
-    # unit per program (tools/adders/run_*.cpp), and the adder's bounds analysis (bounds_add.cpp).
+    # unit per program (tools/adders/run_*.cpp), and one per program for its bounds analysis and
+    # all-input proof (tools/adders/proofs_*.cpp).
     set(ctformer_adder_units ${dir}/adders/run_add.cpp ${dir}/adders/run_sub.cpp ${dir}/adders/run_mul.cpp
-                             ${dir}/adders/bounds_add.cpp)
+                             ${dir}/adders/proofs_add.cpp ${dir}/adders/proofs_sub.cpp ${dir}/adders/proofs_mul.cpp)
     # The checker's walk, one unit per program, each for every digit count (the count is given at
     # run time: tools/check/pairs.hpp).
     set(check_walk_units ${dir}/check/walk_add.cpp ${dir}/check/walk_sub.cpp ${dir}/check/walk_mul.cpp)

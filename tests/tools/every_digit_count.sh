@@ -64,6 +64,10 @@ for d in $(seq 1 16); do
         grep -q "\"digits\": $d," <<<"$out" || fail "ctformer export --json --program $program --digits $d"
         out=$("$check" --program "$program" --digits "$d" --sample 100 --rng-seed "$d")
         grep -q "checked 100 of 100: 100 right, 0 wrong" <<<"$out" || fail "ctformer-check --program $program --digits $d --sample 100: $out"
+        out=$("$ctformer" bounds --program "$program" --digits "$d")
+        grep -q "every value fits Q31.32" <<<"$out" || fail "ctformer bounds --program $program --digits $d"
+        out=$("$ctformer" prove --program "$program" --digits "$d")
+        grep -q "^proven: every $d-digit" <<<"$out" || fail "ctformer prove --program $program --digits $d"
     done
 done
 echo "16 digit counts: $fails failures"

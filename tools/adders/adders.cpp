@@ -1,6 +1,6 @@
 // tools/adders/adders.cpp — the programs the `ctformer` command runs, by name and digit count
-// (tools/common/digits.hpp): each program's entries come from its unit (tools/adders/run_*.cpp), the
-// adder's bounds from tools/adders/bounds_add.cpp (every unit takes the digit count at run time).
+// (tools/common/digits.hpp): each program's entries come from its unit (tools/adders/run_*.cpp), its
+// proofs from another (tools/adders/proofs_*.cpp); every unit takes the digit count at run time.
 #include <array>
 #include <string>
 
@@ -16,7 +16,9 @@ adder_ops::entries const& addition_entries();
 adder_ops::entries const& subtraction_entries();
 adder_ops::entries const& multiplication_entries();
 
-bool print_adder_bounds(std::size_t digits);
+program_proofs const& addition_proofs();
+program_proofs const& subtraction_proofs();
+program_proofs const& multiplication_proofs();
 
 generation<max_rows> adder_ops::generate(std::string_view prompt, std::size_t count) const { return run->generate(digits, prompt, count); }
 trace_result adder_ops::trace(std::string_view prompt, std::size_t count) const { return run->trace(digits, prompt, count); }
@@ -25,9 +27,9 @@ std::string adder_ops::export_json() const { return run->export_json(digits); }
 
 namespace {
 
-/// Program P's operations for every digit count; `bounds`: its bounds analysis, or none.
+/// Program P's operations for every digit count.
 template <program P>
-std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entries, bool (*bounds)(std::size_t)) {
+std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entries) {
     std::array<adder_ops, max_digits> table{};
     for (std::size_t d = 1; d <= max_digits; ++d) {
         adder_ops& ops = table[d - 1];
@@ -36,7 +38,6 @@ std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entrie
         ops.digits = d;
         ops.answer_length = prompt_shape<P>::answer_length(d);
         ops.run = &entries;
-        ops.print_bounds = bounds;
     }
     return table;
 }
@@ -55,21 +56,32 @@ std::string_view program_of_prompt(std::string const& prompt) {
     return addition::name;
 }
 
+namespace {
+[[noreturn]] void unknown_program(std::string_view name) {
+    std::string known;
+    for (auto n : program_names) known += (known.empty() ? "" : ", ") + std::string(n);
+    throw std::invalid_argument("unknown program \"" + std::string(name) + "\"; the programs are " + known);
+}
+}  // namespace
+
 adder_ops const& program_for(std::string_view name, std::size_t d) {
-    static auto const add = program_table<addition>(addition_entries(), &print_adder_bounds);
-    static auto const sub = program_table<subtraction>(subtraction_entries(), nullptr);
-    static auto const mul = program_table<multiplication>(multiplication_entries(), nullptr);
+    static auto const add = program_table<addition>(addition_entries());
+    static auto const sub = program_table<subtraction>(subtraction_entries());
+    static auto const mul = program_table<multiplication>(multiplication_entries());
     std::array<adder_ops, max_digits> const* table = name == addition::name      ? &add
                                                      : name == subtraction::name ? &sub
                                                      : name == multiplication::name ? &mul
                                                                                     : nullptr;
-    if (!table) {
-        std::string known;
-        for (auto n : program_names) known += (known.empty() ? "" : ", ") + std::string(n);
-        throw std::invalid_argument("unknown program \"" + std::string(name) + "\"; the programs are " + known);
-    }
+    if (!table) unknown_program(name);
     require_digits(d);
     return (*table)[d - 1];
+}
+
+program_proofs const& proofs_for(std::string_view name) {
+    if (name == addition::name) return addition_proofs();
+    if (name == subtraction::name) return subtraction_proofs();
+    if (name == multiplication::name) return multiplication_proofs();
+    unknown_program(name);
 }
 
 }  // namespace ctformer::tools

@@ -146,12 +146,11 @@ struct check_ops {
     std::pair<failure, bool> (*recheck)(std::size_t digits, std::uint64_t a, std::uint64_t b) = nullptr;
     char operation = '+';  ///< the program's operation, as its prompts write it
     std::size_t second_digits = 0;  ///< the second operand's digits: D, or 1 (multiplication by a digit)
+    std::string_view noun = "addition";  ///< what one of its prompts is called (the program's noun)
 };
 
 /// What a program's prompts are called in messages: "additions", "subtractions", "multiplications".
-inline std::string_view prompts_noun(std::string_view program) {
-    return program == "sub" ? "subtractions" : program == "mul" ? "multiplications" : "additions";
-}
+std::string prompts_noun(std::string_view program);
 
 /// The operations of `program` ("add", "sub", "mul") for `digits` digits (check/walk_*.cpp); throws
 /// std::invalid_argument for another program or outside [1, 16].

@@ -94,7 +94,7 @@ check_ops const& program_check_ops(std::size_t digits) {
             bool const short_prompts = exact_memo<M, short_words>::fits(d);
             t[d - 1] = {short_prompts ? &check_pairs<M, short_words> : &check_pairs<M, long_words>,
                         short_prompts ? &recheck_pair<M, short_words> : &recheck_pair<M, long_words>, operation_symbol<P>,
-                        prompt_shape<P>::second_digits(d)};
+                        prompt_shape<P>::second_digits(d), P::noun};
         }
         return t;
     }();

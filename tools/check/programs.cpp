@@ -13,4 +13,6 @@ check_ops const& check_ops_for(std::string_view program, std::size_t digits) {
     throw std::invalid_argument("unknown program \"" + std::string(program) + "\"; ctformer-check runs add, sub, mul");
 }
 
+std::string prompts_noun(std::string_view program) { return std::string(check_ops_for(program, 1).noun) + "s"; }
+
 }  // namespace ctformer::tools::check

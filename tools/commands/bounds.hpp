@@ -1,6 +1,6 @@
 // tools/commands/bounds.hpp — the table of `ctformer bounds`, for one program: instantiated once,
-// on its model of run-time digit count (tools/adders/bounds_add.cpp), called through
-// adder_ops::print_bounds.
+// on its model of run-time digit count (tools/adders/proofs_*.cpp), called through
+// program_proofs::bounds (tools/common/digits.hpp).
 #pragma once
 
 #include <algorithm>
@@ -25,11 +25,11 @@ bool print_bounds(std::size_t digits) {
     auto r = analyze_bounds<Model>(digits);
     double const capacity = std::ldexp(1.0, 31);
     fmt::print(
-        "Bounds of every value of the {}-digit adder over all valid prompts (proof/bounds.hpp): rows {}..{} (from '=' on)\n"
+        "Bounds of every value of {}'s network over all valid {}-digit prompts (proof/bounds.hpp): rows {}..{} (from '=' on)\n"
         "through {} layers; rows before '=' enter attention through their embedding. Capacity of Q31.32: 2^31 = {:.0f}.\n"
         "stream: the largest |entry| of any row after the layer; inner: the largest |hidden pre-activation| (MLP) or\n"
         "|query|, |key|, |value|, |score| (attention); headroom: log2(capacity / the larger of the two).\n\n",
-        digits, r.first_row, r.rows - 1, r.layers, capacity);
+        program_of_model<Model>::name, digits, r.first_row, r.rows - 1, r.layers, capacity);
     std::size_t name_w = 5;
     for (std::size_t l = 0; l < r.layers; ++l) name_w = std::max(name_w, r.layer[l].name.size());
     fmt::print("{:>5}  {:<{}}  {:<9}  {:>12}  {:>12}  {:>8}  {}\n", "layer", "name", name_w, "kind", "stream", "inner",

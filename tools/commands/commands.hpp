@@ -95,6 +95,7 @@ command explain_command(CLI::App& ctformer);
 // ctformer bounds: the largest value of every layer over all valid prompts
 struct bounds_options {
     std::size_t digits = 4;
+    std::string program = "add";
 };
 int run_bounds(bounds_options const& o);
 command bounds_command(CLI::App& ctformer);
@@ -105,6 +106,7 @@ command bounds_command(CLI::App& ctformer);
 inline constexpr std::size_t max_digits_prove = 20;
 struct prove_options {
     std::size_t digits = 4;
+    std::string program = "add";
     bool json = false;
 };
 int run_prove(prove_options const& o);

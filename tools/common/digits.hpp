@@ -50,8 +50,7 @@ struct plot_set;
 
 /// What the `ctformer` command does with a D-digit program. Generation, the trace, the pictures and
 /// the export run the program's model with the digit count given at run time (one instantiation per
-/// program: tools/adders/run_*.cpp); the bounds analysis is the adder's only, the same way
-/// (tools/adders/bounds_add.cpp), and null for the other programs.
+/// program: tools/adders/run_*.cpp); its proofs are in program_proofs, below.
 struct adder_ops {
     std::string_view program = "add";  ///< the program's name (model/program.hpp)
     std::string_view carry_name = "carry";  ///< what its top answer digit is called
@@ -65,9 +64,6 @@ struct adder_ops {
         std::string (*export_json)(std::size_t digits) = nullptr;
     };
     entries const* run = nullptr;
-    /// Prints the bounds analysis's table for `digits` digits; whether every value fits
-    /// (tools/commands/bounds.hpp). Null for a program without one.
-    bool (*print_bounds)(std::size_t digits) = nullptr;
 
     // (tools/adders/adders.cpp)
     /// Greedy generation of at most `count` tokens after the prompt (ctformer::generate).
@@ -94,5 +90,16 @@ std::string_view program_of_prompt(std::string const& prompt);
 /// The operations of program `name` for d digits; throws std::invalid_argument for an unknown
 /// program (naming the known ones) or a digit count outside [1, 16].
 adder_ops const& program_for(std::string_view name, std::size_t d);
+
+/// A program's proofs at run time, each for a digit count given at run time, each printing its
+/// result and returning whether it holds: the bounds analysis's table (tools/commands/bounds.hpp)
+/// and the all-input proof (tools/commands/prove.hpp). One unit per program (tools/adders/proofs_*.cpp).
+struct program_proofs {
+    bool (*bounds)(std::size_t digits) = nullptr;
+    bool (*prove)(std::size_t digits, bool json) = nullptr;
+};
+
+/// Program `name`'s proofs; throws std::invalid_argument for an unknown program (naming the known ones).
+program_proofs const& proofs_for(std::string_view name);
 
 }  // namespace ctformer::tools

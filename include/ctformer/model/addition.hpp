@@ -37,6 +37,7 @@ struct addition {
     static constexpr std::string_view vocabulary = "0123456789+= \n";
     static constexpr int max_carry = 1;
     static constexpr std::string_view carry_name = "carry";
+    static constexpr std::string_view noun = "addition";
     /// Checked on the compiled network, not assumed: the all-input proof (target
     /// ctformer_proofs_all_inputs) holds for every D = 1..16, and tests/proofs/positions.cpp shows the
     /// position premise (proof/positions.hpp) holding for D = 4 and failing for 17, where the answer

@@ -33,6 +33,7 @@ struct multiplication {
     static constexpr std::string_view vocabulary = "0123456789*= \n";
     static constexpr int max_carry = 8;  ///< 9 · 9 + 8 = 89
     static constexpr std::string_view carry_name = "carry";
+    static constexpr std::string_view noun = "multiplication";
     static constexpr bool one_digit_second = true;
     /// The most digits proven (tests/proofs/all_inputs) and taken by the tools. The encoding's
     /// positions support more: tests/proofs/positions.cpp shows the position premise holding for 24

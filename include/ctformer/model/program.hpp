@@ -126,7 +126,8 @@ constexpr bool column_rule_agrees_with_answer() {
 /// the first operand, y from the second), `max_carry` (the carry runs 0..max_carry),
 /// `answer(a, b, D)` (integer arithmetic's answer), `max_digits`
 /// (the most digits its encoding supports, proven in tests/proofs), `carry_name` (what the top
-/// answer digit is called: "carry", "borrow") and `build` (its network).
+/// answer digit is called: "carry", "borrow"), `noun` (what one of its prompts is called in
+/// messages: "addition", "subtraction") and `build` (its network).
 template <class P>
 concept program = requires(int x, std::uint64_t a, std::size_t d) {
     { P::name } -> std::convertible_to<std::string_view>;
@@ -136,6 +137,7 @@ concept program = requires(int x, std::uint64_t a, std::size_t d) {
     { P::answer(a, a, d) } -> std::same_as<answer_parts>;
     { P::max_digits } -> std::convertible_to<std::size_t>;
     { P::carry_name } -> std::convertible_to<std::string_view>;
+    { P::noun } -> std::convertible_to<std::string_view>;
     { P::one_digit_second } -> std::convertible_to<bool>;
     typename P::build;
 } && detail::shares_token_ids(P::vocabulary);

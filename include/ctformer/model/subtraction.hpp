@@ -28,6 +28,7 @@ struct subtraction {
     static constexpr std::string_view vocabulary = "0123456789-= \n";
     static constexpr int max_carry = 1;  ///< the borrow
     static constexpr std::string_view carry_name = "borrow";
+    static constexpr std::string_view noun = "subtraction";
     /// Its positions are the adder's (the same layers but one table, which reads and writes no
     /// position): proven for every D = 1..16 (tests/proofs/all_inputs), failing at 17
     /// (tests/proofs/positions.cpp).

@@ -79,7 +79,7 @@ constexpr std::string_view premise_claim(premise p) {
         "carry_out, end_token and the unembedding give the carry digit, '\\n', the token",
         "the final register holds the answer's digit of its row, for every input",
         "each row's embedding: its token one-hot, digit registers empty, position part token-free",
-        "ctformer::add's own forward pass matches the walk after every layer",
+        "ctformer::generate's own forward pass matches the walk after every layer",
     };
     return claims[static_cast<std::size_t>(p)];
 }
@@ -242,9 +242,10 @@ public:
         return h;
     }
 
-    /// Runs generation as ctformer::add does on 0..0+0..0= and records it (one per digit count, shared
-    /// by the walks of its answer rows): its first `rows` answer rows (a unit whose last row comes
-    /// early needs no more of them). The digit count is a run-time value: one generation is compiled
+    /// Runs generation as ctformer::generate (and ctformer::add) does on the prompt of zeros
+    /// (0..0+0..0= for the adder) and records it (one per digit count, shared by the walks of its
+    /// answer rows): its first `rows` answer rows (a unit whose last row comes early needs no more
+    /// of them). The digit count is a run-time value: one generation is compiled
     /// for every D (detail::walk_model<Build, digits_at_run_time>).
     static constexpr generation_trace trace_for(std::size_t digits, std::size_t rows) {
         if (digits < 1 || digits > max_walk_digits)
@@ -1263,7 +1264,7 @@ private:
 
         /// Premise (p), after each layer: the row generation as users run it made on the
         /// representative prompt is the walk's state there — the position part, and each digit
-        /// register holding its symbol's value on that prompt. So ctformer::add's own driver, sequence
+        /// register holding its symbol's value on that prompt. So ctformer::generate's own driver, sequence
         /// and layer calls are the path the walk covers (they branch on no token: one prompt's run
         /// shows every input's path; docs/proof.md).
         template <class Layer>
@@ -1279,7 +1280,7 @@ private:
             };
             ++report[premise::path].cases;
             if (step_digest(layer, whole, value_at) == trace->digest[k * max_steps + step]) return;
-            fail(premise::path, layer.name) << "on 0..0+0..0=, ctformer::add's forward pass leaves answer row " << static_cast<long long>(r)
+            fail(premise::path, layer.name) << "on the prompt of zeros, ctformer::generate's forward pass leaves answer row " << static_cast<long long>(r)
                                             << " other than the walk after step " << static_cast<long long>(step);
         }
 

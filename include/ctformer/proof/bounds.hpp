@@ -49,6 +49,7 @@
 #include "ctformer/layers/compile.hpp"
 #include "ctformer/model/addition.hpp"
 #include "ctformer/model/network.hpp"
+#include "ctformer/model/prompt.hpp"
 #include "ctformer/numeric/fixed.hpp"
 #include "ctformer/numeric/functions.hpp"
 
@@ -352,23 +353,42 @@ struct bounds_state {
 
 // ---- The initial state ----------------------------------------------------------------------
 
-/// Row p holds the embedding of every token a valid prompt can put there: '+' at row D, '=' at row
-/// 2D + 1, a digit anywhere else (operand rows, and answer rows by the assumption that
-/// answers_are_digits checks).
+/// The tokens valid prompts put in each prompt row (bit t of mask[p]: token t), read from
+/// write_prompt — the code the checker and generation build prompts with — not restated here: its
+/// prompts whose operands are every digit v repeated (v…v) and v at one place, zeros elsewhere
+/// (v·10^k), for every v and k, which put every digit in every operand place.
+template <class Model>
+constexpr std::array<std::uint32_t, bounds_state<Model>::capacity> prompt_tokens_by_row(std::size_t digits) {
+    using P = program_of_model<Model>;
+    using shape = prompt_shape<P>;
+    std::size_t const n = shape::prompt_length(digits), second = shape::second_digits(digits);
+    std::array<std::uint32_t, bounds_state<Model>::capacity> mask{};
+    std::array<std::uint8_t, bounds_state<Model>::capacity> ids{};
+    auto operand = [](std::size_t v, std::size_t k, std::size_t places) {  // v·10^k, or v…v for k ≥ places
+        if (k < places) return v * power_of_ten(k);
+        return v * ((power_of_ten(places) - 1) / 9);
+    };
+    for (std::size_t v = 0; v < digit_tokens; ++v)
+        for (std::size_t k = 0; k <= digits; ++k) {
+            write_prompt<P>(digits, operand(v, k, digits), operand(v, k, second), ids.data());
+            for (std::size_t p = 0; p < n; ++p) mask[p] |= std::uint32_t{1} << ids[p];
+        }
+    return mask;
+}
+
+/// Row p holds the embedding of every token a valid prompt can put there (prompt_tokens_by_row), and
+/// each answer row after '=' a digit: the assumption answers_are_digits checks.
 template <class Model>
 constexpr void embed_valid_prompts(bounds_state<Model>& st) {
+    auto const mask = prompt_tokens_by_row<Model>(st.digits);
     for (std::size_t p = 0; p < st.rows; ++p) {
         for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].clear(st.regs.size[r]);
-        auto add_token = [&](std::size_t tok) {
+        std::uint32_t const tokens = p <= st.first ? mask[p] : (std::uint32_t{1} << digit_tokens) - 1;
+        for (std::size_t tok = 0; tok < vocab_size; ++tok) {
+            if (!(tokens >> tok & 1)) continue;
             auto const x = Model::dense.embedding(tok, p);
             for (std::size_t r = 0; r < st.regs.count; ++r) st.state[p][r].add(st.block_of(x, r).data());
-        };
-        if (p == bounds_state<Model>::shape::operation_row(st.digits))
-            add_token(token::operation);
-        else if (p == st.first)
-            add_token(token::equals);
-        else
-            for (std::size_t d = 0; d < digit_tokens; ++d) add_token(d);
+        }
     }
 }
 
