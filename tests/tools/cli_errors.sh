@@ -44,8 +44,11 @@ expect "--digits"                               "$ctformer" bounds --digits 17
 expect "not expected: 0999\+0111="              "$ctformer" bounds 0999+0111=
 expect "character '/' at position 4"            "$ctformer" plot 0999/0111= -o /tmp/ctformer-never-written
 expect "expected a digit at position 8"         "$ctformer" plot 0999-011= -o /tmp/ctformer-never-written
-expect "character '-' at position 4"            "$ctformer" explain 0999-0111= -o /tmp/ctformer-never-written.html
+expect "character '/' at position 4"            "$ctformer" explain 0999/0111= -o /tmp/ctformer-never-written.html
+expect "expected '=' at position 6"             "$ctformer" explain 0999*77= -o /tmp/ctformer-never-written.html
 expect "--program"                              "$ctformer" export --json --program div
+expect "--program"                              "$ctformer" bounds --program div
+expect "--program"                              "$ctformer" prove --program div
 expect "--output"                               "$ctformer" explain 0999+0111=
 expect "give a prompt, --presets, or both"      "$ctformer" explain -o /tmp/ctformer-never-written.html
 expect "the first operand has 3 digits"         "$ctformer" explain 099+0111= -o /tmp/ctformer-never-written.html

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The walkthrough's per-step narration says what each step did with that prompt's values: the
-# carry chain of 0999+0111= (steps 9 and 17), and the carry-out of 9999+0001=.
+# carry chain of 0999+0111= (steps 9 and 17), the carry-out of 9999+0001=, and a subtraction and a
+# multiplication.
 #   narration.sh CTFORMER WORK_DIR
 set -uo pipefail
 ctformer=$1
@@ -33,5 +34,22 @@ expect "$work/carry_out.html" "row 13: final ← 1 (out, copied: the flag is 1 h
 expect "$work/chain.html" '"fired": {"winner": "(9, 1, no carry)", "winner_pre": 128, "runner": "(9, 1, carry in)", "runner_pre": -205'
 expect "$work/chain.html" '"fired": {"winner": "(9, 1, carry in)", "winner_pre": 128, "runner": "(0, 1, carry in)", "runner_pre": -205'
 expect "$work/chain.html" '"fired": {"winner": "copy of 0", "winner_pre": 16, "runner": "copy of 1", "runner_pre": -84'
+# every program is narrated by what its instructions say of themselves (layer_about), not by layer
+# names: subtraction's borrow and multiplication's one-hot carry, with their units and grids
+"$ctformer" explain 0999-0111= -o "$work/sub.html" >/dev/null || exit 1
+"$ctformer" explain 0999*7= -o "$work/mul.html" >/dev/null || exit 1
+expect "$work/sub.html" "rows 9–14: 9 (row 3) − 1 (row 8) − borrow 0 = 8 → out 8, borrow stays 0."
+expect "$work/sub.html" "rows 9–14: 0 (row 0) − 0 (row 5) − borrow 0 = 0 → out 0, borrow stays 0."
+expect "$work/sub.html" "rows 9–14: left, right and out emptied; the borrow (0) is not cleared and travels on."
+expect "$work/sub.html" '"fired": {"winner": "(9, 1, no borrow)", "winner_pre": 128'
+expect "$work/sub.html" '"caption": "units (i, j, borrow in): borrow in 1"'
+expect "$work/sub.html" "The subtractor: the adder's 200 hidden units"
+expect "$work/mul.html" "rows 6–11: 9 (row 3) × 7 (row 5) + carry 0 = 63 → out 3, carry becomes 6."
+expect "$work/mul.html" "rows 6–11: 9 (row 2) × 7 (row 5) + carry 6 = 69 → out 9, carry stays 6."
+expect "$work/mul.html" "rows 6–11: carry empty → 0."
+expect "$work/mul.html" '"fired": {"winner": "(9, 7, carry 0)", "winner_pre": 128'
+expect "$work/mul.html" '"caption": "units (i, j, carry 8): carry in 8"'
+expect "$work/mul.html" "The multiplier: 900 hidden units"
+expect "$work/mul.html" "every row runs the whole multiplication itself"
 echo "narration: $fails failures"
 [ "$fails" -eq 0 ]

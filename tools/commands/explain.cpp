@@ -1,6 +1,6 @@
 // tools/commands/explain.cpp — `ctformer explain 0999+0111= -o FILE`: one self-contained HTML page
-// that steps through the layers for a prompt (tools/page/explain.hpp); with --presets, also for the
-// presets, with a chooser.
+// that steps through the layers for a prompt of any program, picked by its operation (0999-0111=,
+// 0999*7=: tools/page/explain.hpp); with --presets, also for the presets, with a chooser.
 #include <stdexcept>
 
 #include <fmt/core.h>
@@ -18,7 +18,7 @@ int run_explain(explain_options const& o) {
     if (o.prompt.empty() && o.digits != 0) throw std::invalid_argument("explain: --digits applies to a prompt given on the command line");
     refuse_special_file(o.file, "--output");  // before the work: a device, a FIFO or a link is not replaced
     std::vector<explained_prompt> prompts;
-    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt), addition::name));
+    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt), program_of_prompt(o.prompt)));
     if (o.presets)
         for (auto const& [label, prompt] : explain_presets()) prompts.emplace_back(label, make_plots(prompt, digits_of_prompt(prompt), addition::name));
     std::string const html = explain_html(prompts);
@@ -33,7 +33,8 @@ command explain_command(CLI::App& ctformer) {
     auto o = std::make_shared<explain_options>();
     auto* app =
         ctformer.add_subcommand("explain", "write one self-contained HTML page that steps through the layers for a prompt");
-    app->add_option("prompt", o->prompt, "the prompt, e.g. 0999+0111= (shown first; optional with --presets)");
+    app->add_option("prompt", o->prompt,
+                    "the prompt of any program, e.g. 0999+0111=, 0999-0111=, 0999*7= (shown first; optional with --presets)");
     app->add_option("--digits,-d", o->digits, "operand digit count D of the prompt (1-16; default: read from the prompt)")
         ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
     app->add_flag("--presets", o->presets,

@@ -25,12 +25,12 @@ inline void require_digits(std::size_t d) {
         throw std::invalid_argument("--digits must be between 1 and " + std::to_string(max_digits) + ", got " + std::to_string(d));
 }
 
-/// The digit count a prompt is written for: D when its length is 2D+2 for some D in [1, 16] (D + 3
-/// for a multiplication by a digit, DDDD*D=), else the seed's 4 (so that the parser reports a
+/// The digit count a prompt is written for: D when its length is 2D+2 for some D in [1, 16] (for a
+/// multiplication by a digit, DDDD*D=, the digits before the '*'), else the seed's 4 (so that the parser reports a
 /// malformed prompt against the usual shape). A prompt shaped like one of more digits than the tools
 /// take is an error that says so.
 inline std::size_t digits_of_prompt(std::string const& prompt) {
-    if (auto const star = prompt.find('*'); star != std::string::npos && star >= 1 && prompt.size() == star + 3) {
+    if (auto const star = prompt.find('*'); star != std::string::npos && star >= 1) {
         if (star <= max_digits) return star;
         throw std::invalid_argument("the prompt's first operand has " + std::to_string(star) + " digits; the tools take 1 to " +
                                     std::to_string(max_digits));

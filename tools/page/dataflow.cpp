@@ -131,7 +131,9 @@ std::string dataflow_svg(plot_input const& in) {
     svg += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"
            "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n";
     svg += text(10, height - 20,
-                "Only token and pos are read across rows (green): every row runs the whole addition itself, and copy_on_match picks its digit.");
+                fmt::format("Only token and pos are read across rows (green): every row runs the whole {} itself, and copy_on_match "
+                            "picks its digit.",
+                            in.noun));
     return svg + "</svg>\n";
 }
 

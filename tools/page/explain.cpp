@@ -88,7 +88,7 @@ constexpr std::string_view page_body = R"(<nav>
 </section>
 <section id="every-input">
 <h3>Why this is right for every input, not just this prompt</h3>
-<p>Positions, cursors, queries and keys never depend on the digits, so every attention picks the same row, with weight exactly 1, whatever the operands are; the digit registers hold exact one-hots; and each layer maps every value they can hold by one rule (clear zeroes, a read copies a token, the add table gives the sum digit and the carry, copy_on_match copies on the matching row only). The all-input proof checks exactly this on the compiled layers, enumerating every value the registers a layer touches can hold, and so proves every D-digit addition right for D up to 16: <code>static_assert(ctformer::proven_for_all_inputs&lt;ctformer::seed_weights, 4&gt;)</code>, or <code>ctformer prove --digits 16</code> at run time. The argument in full: docs/proof.md in the repository.</p>
+<p>Positions, cursors, queries and keys never depend on the digits, so every attention picks the same row, with weight exactly 1, whatever the operands are; the digit registers hold exact one-hots; and each layer maps every value they can hold by one rule (clear zeroes, a read copies a token, the column table gives the answer's digit and the carry, copy_on_match copies on the matching row only). The all-input proof checks exactly this on the compiled layers, enumerating every value the registers a layer touches can hold, and so proves every D-digit prompt of the program right for D up to 16: <code>static_assert(ctformer::proven_for_all_inputs&lt;Build, D&gt;)</code> at compile time for the program's network builder (ctformer::seed_weights for the adder; tests/proofs), or <code id="prove-command">ctformer prove --digits 16</code> at run time. The argument in full: docs/proof.md in the repository.</p>
 </section>
 </main>
 )";
@@ -117,7 +117,8 @@ function choose(i) {
   const t = document.getElementById("title");
   t.replaceChildren("ctformer: how ", cell("code", data.text.slice(0, data.prompt_rows)), " becomes ",
                     cell("code", data.text.slice(data.prompt_rows).replace("\n", "\\n")));
-  document.title = "ctformer: how " + data.text.slice(0, data.prompt_rows) + " is added, layer by layer";
+  document.title = "ctformer: how " + data.text.slice(0, data.prompt_rows) + " is computed, layer by layer";
+  document.getElementById("prove-command").textContent = "ctformer prove --program " + data.program + " --digits 16";
   document.getElementById("dataflow").innerHTML = data.diagrams["dataflow.svg"];
   document.getElementById("timeline").innerHTML = data.diagrams["timeline.svg"];
   show(0);
@@ -138,7 +139,7 @@ function show(step) {
   document.getElementById("layer-name").textContent = s.name;
   document.getElementById("segment").textContent = s.kind === "embedding" ? "before the first layer" : s.segment + " \u00b7 " + s.kind;
   document.getElementById("narration").textContent = s.narration;
-  document.getElementById("explanation").innerHTML = s.explanation;
+  document.getElementById("explanation").textContent = s.explanation;
   showUnits(s.fired);
   const table = document.getElementById("registers");
   table.replaceChildren();
@@ -361,10 +362,10 @@ function showUnits(f) {
     " at " + fmt(f.runner_pre) + ": a margin of " + fmt(f.winner_pre - f.runner_pre) + " (GELU is exactly 0 below −7)";
   const grids = document.getElementById("grids");
   grids.replaceChildren();
-  (f.grids || []).forEach((g, c) => {
+  (f.grids || []).forEach((g) => {
     const t = document.createElement("table");
     t.className = "grid";
-    t.append(cell("caption", c === 0 ? "units (i, j, no carry): carry in 0" : "units (i, j, carry in): carry in 1"));
+    t.append(cell("caption", g.caption));
     const head = document.createElement("tr");
     head.append(cell("th", "i\\j"));
     for (let j = 0; j < 10; ++j) head.append(cell("th", String(j)));
@@ -373,9 +374,9 @@ function showUnits(f) {
       const tr = document.createElement("tr");
       tr.append(cell("th", String(i)));
       for (let j = 0; j < 10; ++j) {
-        const v = g[10 * i + j];
+        const v = g.pre[10 * i + j];
         const td = cell("td", String(Math.round(v)), v >= 0 ? "fires" : "");
-        td.title = "(" + i + ", " + j + ", " + (c === 0 ? "no carry" : "carry in") + "): pre-activation " + fmt(v);
+        td.title = "(" + i + ", " + j + ", " + g.unit + "): pre-activation " + fmt(v);
         tr.append(td);
       }
       t.append(tr);
@@ -409,13 +410,14 @@ if (fragment.get("hover")) {  // #hover=ROW,COL: a real mouseover on that cell o
 </script>)js";
 
 /// Which hidden unit fired in the '=' row (an MLP step): the winner and the runner-up with their
-/// pre-activations; for the add table, every unit's pre-activation on two 10×10 grids (left digit
-/// by right digit; carry in 0 and 1). Null for a step without hidden units.
-json fired_json(program_step const& st) {
+/// pre-activations; for a column table, every unit's pre-activation on a 10×10 grid (left digit by
+/// right digit) per carry in. Null for a step whose units do not each stand for one case.
+json fired_json(program_step const& st, std::string_view carry_name) {
+    using units = layer_about::units;
     std::vector<double> const& pre = st.hidden_pre;
-    // the layers that decide by one unit firing: the add table (one unit per digit pair and carry)
-    // and the copy (one unit per token it may copy)
-    if (pre.size() < 2 || (st.name != "add_with_carry" && st.name != "copy_on_match")) return nullptr;
+    // the layers that decide by one unit firing, as their instruction says: a column table (one unit
+    // per digit pair and carry) and the copy (one unit per token it may copy)
+    if (pre.size() < 2 || st.about.hidden == units::numbered) return nullptr;
     std::size_t best = 0, second = 1;
     if (pre[second] > pre[best]) std::swap(best, second);
     for (std::size_t u = 2; u < pre.size(); ++u) {
@@ -428,12 +430,18 @@ json fired_json(program_step const& st) {
            {"winner_pre", number(pre[best])},
            {"runner", st.hidden_labels[second]},
            {"runner_pre", number(pre[second])}};
-    if (st.name == "add_with_carry" && pre.size() == 200) {
+    std::size_t const carries = st.about.hidden == units::column_pairs ? 2 : st.about.hidden == units::column_carries ? st.about.carries : 0;
+    if (carries > 0 && pre.size() == 100 * carries) {
         json grids = json::array();
-        for (std::size_t c = 0; c < 2; ++c) {
+        for (std::size_t c = 0; c < carries; ++c) {
             json g = json::array();
-            for (std::size_t ij = 0; ij < 100; ++ij) g.push_back(number(pre[2 * ij + c]));
-            grids.push_back(std::move(g));
+            for (std::size_t ij = 0; ij < 100; ++ij) g.push_back(number(pre[carries * ij + c]));
+            // what the units of this grid are called: the labels' third part ("no carry", "carry in", "carry 3")
+            std::string const label = st.hidden_labels[c];
+            std::string const part = label.substr(label.rfind(", ") + 2, label.size() - label.rfind(", ") - 3);
+            grids.push_back(json{{"caption", fmt::format("units (i, j, {}): {} in {}", part, carry_name, c)},
+                                 {"unit", part},
+                                 {"pre", std::move(g)}});
         }
         j["grids"] = std::move(grids);
     }
@@ -454,7 +462,7 @@ json rounded(std::vector<double> const& v) {
     return out;
 }
 
-json step_json(program_step const& st, std::string const& narration) {
+json step_json(program_step const& st, std::string const& narration, std::string_view carry_name) {
     json changed = json::array();
     for (auto const& row : st.changed) {
         json bits = json::array();
@@ -466,8 +474,8 @@ json step_json(program_step const& st, std::string const& narration) {
             {"kind", st.kind},
             {"narration", narration},
             {"raw", raw_json(st.raw)},
-            {"fired", fired_json(st)},
-            {"explanation", explanation(st.name)},
+            {"fired", fired_json(st, carry_name)},
+            {"explanation", std::string(st.about.explanation)},
             {"attention", st.attention},
             {"weights", st.weights},
             {"rows", st.decoded},
@@ -487,12 +495,13 @@ json prompt_data(plot_set const& p, std::string const& label) {
         if (!streams.count(f.path)) images[f.path] = "data:image/png;base64," + picture::base64(picture::render(f.map).png());
     json steps = json::array();
     std::vector<std::string> const narration = narrate(p);
-    for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k]));
+    for (std::size_t k = 0; k < p.steps.size(); ++k) steps.push_back(step_json(p.steps[k], narration[k], p.carry_name));
     json diagrams = json::object();
     for (auto const& [path, svg] : p.diagrams) diagrams[path] = svg;
     json slots = json::array();
     for (auto const& sl : p.slots) slots.push_back({{"name", sl.name}, {"offset", sl.at.offset}, {"width", sl.at.width}});
     return {{"label", label},
+            {"program", p.program},
             {"text", p.text},
             {"width", p.width},
             {"slots", std::move(slots)},
@@ -524,68 +533,6 @@ std::string one_line(std::string const& s) {
 
 }  // namespace
 
-/// Why a layer works, in a few sentences, by instruction (the name's first word).
-std::string explanation(std::string_view name) {
-    auto is = [&](std::string_view prefix) { return name.substr(0, prefix.size()) == prefix; };
-    if (is("embedding"))
-        return "Each row starts as the embedding of its token: a one-hot block over the 14 tokens, and the row's position as "
-               "sin and cos of 2&pi;&middot;p/100 in the <b>pos</b> register. Every other register is empty.";
-    if (is("find_and_store"))
-        return "Attention with a constant query. The key is the token block, and the query asks for one token ('+' or '='), so "
-               "the "
-               "row that holds it scores 57.2 and every other row 0; exp(&minus;57.2) rounds to exactly 0 in fixed point, so the "
-               "softmax puts weight 1 on that row. The value copies that row's <b>pos</b> into a cursor register: every row from that "
-               "token on now knows where the operand (or the answer) starts. Attention is causal, so a row before the token sees "
-               "no row that holds it: it scores 0 on every row it sees and averages their positions (the grey rows' blended "
-               "cursors).";
-    if (is("step_position"))
-        return "An MLP that moves cursors. A cursor is (sin, cos) of an angle; moving it k positions is a rotation, a linear map "
-               "R. "
-               "Each hidden unit computes GELU(1000 + x&middot;(R &minus; I)) &minus; 1000, and GELU is the identity that far "
-               "from 0, "
-               "so the update is exactly x&middot;(R &minus; I) and the cursor becomes x&middot;R.";
-    if (is("clear"))
-        return "An MLP that empties <b>left</b>, <b>right</b> and <b>out</b>: x &minus;= GELU(128&middot;x)/128, which for "
-               "x &isin; {0, 1} is exactly x (GELU(0) = 0, and GELU is the identity above 7). In the rows from '=' on these "
-               "registers hold exact 0s and 1s, so nothing is left behind. It has no unit for <b>carry</b>: the carry the last "
-               "pass's add left there must reach this pass's add.";
-    if (is("read_relative"))
-        return "Attention that reads the token under a cursor. The query is the cursor (rotated by the read's offset), the key "
-               "is each "
-               "row's position; the score is K&middot;cos(angle between them), largest at the row the cursor points at, and the "
-               "gap to "
-               "any other row (57.8) makes its softmax weight exactly 1. The value copies that row's token into a digit "
-               "register.";
-    if (is("add_with_carry"))
-        return "The adder: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only when left = "
-               "i, right = j and carry = 0 (at most &minus;372 otherwise, far below GELU's zero at &minus;7): it writes the digit "
-               "(i + j) mod 10 into <b>out</b> and, when i + j &ge; 10, sets the carry. Unit (i, j, carry in) reaches 128 only when "
-               "the carry is 1 as well (at most &minus;205 otherwise): it writes (i + j + 1) mod 10 and clears the carry when i + j + 1 &lt; 10 (else the carry "
-               "stays 1). Exactly one unit fires; the table is the whole addition, carry included.";
-    if (is("diff_pos"))
-        return "An MLP that measures how far the out cursor is from this row: distance += GELU(a) + GELU(&minus;a) with "
-               "a = 100&middot;&Delta;sin + 1000&middot;&Delta;cos. That is about 0.8&middot;a&sup2; near 0 and large elsewhere.";
-    if (is("is_zero"))
-        return "An MLP that turns the distance into a flag: exactly 1 when the distance is 0 and exactly 0 once it is 0.15 or "
-               "more "
-               "(every other answer row is at least 7.57 away).";
-    if (is("copy_on_match"))
-        return "An MLP that writes the output: final_i += GELU(100&middot;match + 100&middot;out_i &minus; 184)/16 fires only "
-               "when the "
-               "flag and digit i are both 1, so only the row the out cursor points at gets the digit. The unembedding reads "
-               "<b>final</b>: that row predicts this digit.";
-    if (is("carry_out"))
-        return "After the last digit pair the carry register holds the sum's top digit. This MLP clears <b>out</b>, writes the "
-               "carry "
-               "there as a one-hot digit (0 or 1) and steps the out cursor, so the copy that follows writes it one row further "
-               "on.";
-    if (is("end_token"))
-        return "The answer's end: clear <b>out</b>, write the end token there with a unit that has no input (GELU(128)/128 = 1), "
-               "and "
-               "step the out cursor, so the next copy puts the end token on the row after the carry digit and generation stops.";
-    return "";
-}
-
 std::vector<std::pair<std::string, std::string>> const& explain_presets() {
     static std::vector<std::pair<std::string, std::string>> const presets{
         {"a carry chain: 0999+0111=", "0999+0111="},
@@ -603,7 +550,7 @@ std::string explain_html(std::vector<explained_prompt> const& prompts) {
     std::string html =
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    html += "<title>ctformer: how " + prompt + " is added, layer by layer</title>\n";
+    html += "<title>ctformer: how " + prompt + " is computed, layer by layer</title>\n";
     html += page_style;
     html += "\n</head>\n<body>\n<header>\n<h1 id=\"title\">ctformer: how <code>" + prompt + "</code> becomes <code>" +
             one_line(p.text.substr(p.prompt_rows)) + "</code></h1>\n";

@@ -18,9 +18,6 @@
 
 namespace ctformer::tools {
 
-/// Why a layer works, in a few sentences of HTML, by instruction (the name's first word).
-std::string explanation(std::string_view name);
-
 /// A prompt for the page: its label in the page's chooser and its pictures and decoded steps.
 using explained_prompt = std::pair<std::string, plot_set>;
 

@@ -1,5 +1,6 @@
 // tools/page/narrate.cpp — the walkthrough's per-step narration (tools/page/narrate.hpp), from the decoded
-// registers of each step and the rows each attention chose.
+// registers of each step, the rows each attention chose, and how each instruction says it is narrated
+// (layer_about, set by the instruction that built the layer: model/instructions.hpp).
 #include "narrate.hpp"
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 namespace ctformer::tools {
 
 namespace {
+
+using narration = layer_about::narration;
 
 /// A step's decoded registers, looked up by name.
 class step_view {
@@ -24,7 +27,7 @@ public:
         if (a.rfind("row ", 0) != 0) return std::nullopt;
         return static_cast<std::size_t>(std::strtoul(a.c_str() + 4, nullptr, 10));
     }
-    std::string const& name() const { return st_.name; }
+    program_step const& step() const { return st_; }
 
 private:
     std::size_t index(std::string_view reg) const {
@@ -35,8 +38,6 @@ private:
     program_step const& st_;
 };
 
-bool is(std::string const& name, std::string_view prefix) { return name.rfind(prefix, 0) == 0; }
-
 /// The token of row j as the walkthrough prints it.
 std::string token_at(plot_set const& p, std::size_t j) {
     if (j >= p.text.size()) return "?";
@@ -46,59 +47,118 @@ std::string token_at(plot_set const& p, std::size_t j) {
 /// A decoded value in words: "·" is an empty register.
 std::string shown(std::string const& v) { return v == "·" ? std::string("empty") : v; }
 
-/// The most recent step before k whose name starts with `prefix` (k itself if none).
-std::size_t last_step(plot_set const& p, std::size_t k, std::string_view prefix) {
+bool writes(program_step const& st, std::string_view reg) {
+    return std::find(st.writes.begin(), st.writes.end(), reg) != st.writes.end();
+}
+
+/// "a", "a and b", "a, b and c".
+std::string listed(std::vector<std::string> const& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
+
+/// The most recent attention step before k that writes `reg` (k itself if none).
+std::size_t last_read_into(plot_set const& p, std::size_t k, std::string_view reg) {
     for (std::size_t j = k; j-- > 1;)
-        if (is(p.steps[j].name, prefix)) return j;
+        if (p.steps[j].about.narrate == narration::read && writes(p.steps[j], reg)) return j;
     return k;
+}
+
+bool is_digit(std::string const& v) { return v.size() == 1 && v[0] >= '0' && v[0] <= '9'; }
+
+/// A column table's formula ("{x} + {y} + carry {c}") with the placeholders filled, and its value
+/// when all three are digits: the operators + − × (or + - *) between them, left to right.
+std::pair<std::string, std::optional<long>> fill_formula(std::string_view formula, std::string const (&text)[3],
+                                                         std::string const (&value)[3]) {
+    std::string out;
+    std::optional<long> total;
+    char op = '+';
+    bool ok = true;
+    for (std::size_t i = 0; i < formula.size();) {
+        if (formula[i] == '{') {
+            std::size_t const close = formula.find('}', i);
+            std::string_view const key = formula.substr(i + 1, close - i - 1);
+            int const k = key == "x" ? 0 : key == "y" ? 1 : 2;
+            out += text[k];
+            ok = ok && is_digit(value[k]);
+            if (ok) {
+                long const v = value[k][0] - '0';
+                total = !total ? v : op == '+' ? *total + v : op == '-' ? *total - v : *total * v;
+            }
+            i = close + 1;
+            continue;
+        }
+        if (formula.substr(i).starts_with("−")) op = '-';
+        if (formula.substr(i).starts_with("×")) op = '*';
+        if (formula[i] == '+' || formula[i] == '-' || formula[i] == '*') op = formula[i];
+        out += formula[i++];
+    }
+    return {out, ok ? total : std::nullopt};
+}
+
+/// What a column table did to row r: "9 (row 2) + 1 (row 7) + carry 1 = 11 → out 1, carry stays 1".
+std::string column_phrase(plot_set const& p, std::size_t k, std::size_t r) {
+    step_view const now(p, k), before(p, k - 1);
+    step_view const left(p, last_read_into(p, k, "left")), right(p, last_read_into(p, k, "right"));
+    auto source = [&](step_view const& s) {
+        auto const j = s.chosen(r);
+        return j ? fmt::format(" (row {})", *j) : std::string();
+    };
+    std::string const& c_in = before.value(r, "carry");
+    std::string const& c_out = now.value(r, "carry");
+    std::string const text[3] = {now.value(r, "left") + source(left), now.value(r, "right") + source(right), c_in};
+    std::string const value[3] = {now.value(r, "left"), now.value(r, "right"), c_in};
+    auto const [filled, total] = fill_formula(now.step().about.formula, text, value);
+    return fmt::format("{}{} → out {}, {} {} {}", filled, total ? fmt::format(" = {}", *total) : std::string(), now.value(r, "out"),
+                       p.carry_name, c_in == c_out ? "stays" : "becomes", c_out);
 }
 
 /// What step k did to one row, in words.
 std::string row_phrase(plot_set const& p, std::size_t k, std::size_t r) {
     step_view const now(p, k), before(p, k - 1);
-    std::string const& name = now.name();
-    auto moved = [&](std::string_view reg) { return fmt::format("{} {} → {}", reg, before.value(r, reg), now.value(r, reg)); };
-    if (is(name, "find_and_store") || is(name, "read_relative")) {
-        auto const j = now.chosen(r);
-        if (!j) return "attends to no single row";
-        std::string what;
-        for (std::string_view reg : {"left_pos", "right_pos", "out_pos", "left", "right"})
-            if (now.changed(r, reg)) what += fmt::format("{}{} ← {}", what.empty() ? "" : ", ", reg, now.value(r, reg));
-        return fmt::format("reads row {} ('{}'): {}", *j, token_at(p, *j), what.empty() ? "nothing changes" : what);
+    program_step const& st = now.step();
+    auto moved = [&](std::string_view reg) { return fmt::format("{} {} → {}", reg, shown(before.value(r, reg)), shown(now.value(r, reg))); };
+    switch (st.about.narrate) {
+        case narration::read: {
+            auto const j = now.chosen(r);
+            if (!j) return "attends to no single row";
+            std::vector<std::string> what;
+            for (std::string const& reg : p.registers)
+                if (now.changed(r, reg)) what.push_back(fmt::format("{} ← {}", reg, now.value(r, reg)));
+            std::string stored;
+            for (auto const& w : what) stored += (stored.empty() ? "" : ", ") + w;
+            return fmt::format("reads row {} ('{}'): {}", *j, token_at(p, *j), stored.empty() ? "nothing changes" : stored);
+        }
+        case narration::column:
+            return column_phrase(p, k, r);
+        case narration::clear: {
+            std::string const kept = writes(st, "carry") ? std::string()
+                                                         : fmt::format("; the {} ({}) is not cleared and travels on", p.carry_name,
+                                                                       now.value(r, "carry"));
+            return fmt::format("{} emptied{}", listed(st.writes), kept);
+        }
+        case narration::distance: {
+            std::string const& had = before.value(r, "distance");
+            if (had == "0") return fmt::format("distance to the out cursor ({}): {}", now.value(r, "out_pos"), now.value(r, "distance"));
+            return fmt::format("distance ← {} (the last pass's flag) + the distance to the out cursor ({}) = {}", had,
+                               now.value(r, "out_pos"), now.value(r, "distance"));
+        }
+        case narration::flag:
+            return now.value(r, "distance") == "1" ? "match flag 1: the out cursor points at this row"
+                                                   : fmt::format("match flag {}", now.value(r, "distance"));
+        case narration::copy:
+            return now.changed(r, "final") ? fmt::format("final ← {} (out, copied: the flag is 1 here)", now.value(r, "final"))
+                                           : fmt::format("final stays {} (the flag is 0 here)", shown(now.value(r, "final")));
+        case narration::digit_out:
+            return fmt::format("out ← the {} as a digit, {}; {}", p.carry_name, now.value(r, "out"), moved("out_pos"));
+        case narration::end:
+            return fmt::format("out ← the end token \\n; {}", moved("out_pos"));
+        case narration::changes:
+            break;
     }
-    if (is(name, "add_with_carry")) {
-        step_view const left(p, last_step(p, k, "read_relative(left")), right(p, last_step(p, k, "read_relative(right"));
-        auto source = [&](step_view const& s) {
-            auto const j = s.chosen(r);
-            return j ? fmt::format(" (row {})", *j) : std::string();
-        };
-        std::string const& l = now.value(r, "left");
-        std::string const& rt = now.value(r, "right");
-        std::string const& c_in = before.value(r, "carry");
-        std::string const& c_out = now.value(r, "carry");
-        std::string sum;
-        auto digit = [](std::string const& v) { return v.size() == 1 && v[0] >= '0' && v[0] <= '9'; };
-        if (digit(l) && digit(rt) && digit(c_in))
-            sum = fmt::format(" = {}", (l[0] - '0') + (rt[0] - '0') + (c_in[0] - '0'));
-        return fmt::format("{}{} + {}{} + carry {}{} → out {}, carry {} {}", l, source(left), rt, source(right), c_in, sum,
-                           now.value(r, "out"), c_in == c_out ? "stays" : "becomes", c_out);
-    }
-    if (is(name, "clear"))
-        return fmt::format("left, right and out emptied; the carry ({}) is not cleared and travels on", now.value(r, "carry"));
-    if (is(name, "diff_pos")) {
-        std::string const& had = before.value(r, "distance");
-        if (had == "0") return fmt::format("distance to the out cursor ({}): {}", now.value(r, "out_pos"), now.value(r, "distance"));
-        return fmt::format("distance ← {} (the last pass's flag) + the distance to the out cursor ({}) = {}", had, now.value(r, "out_pos"),
-                           now.value(r, "distance"));
-    }
-    if (is(name, "is_zero"))
-        return now.value(r, "distance") == "1" ? "match flag 1: the out cursor points at this row" : fmt::format("match flag {}", now.value(r, "distance"));
-    if (is(name, "copy_on_match"))
-        return now.changed(r, "final") ? fmt::format("final ← {} (out, copied: the flag is 1 here)", now.value(r, "final"))
-                                       : fmt::format("final stays {} (the flag is 0 here)", shown(now.value(r, "final")));
-    if (is(name, "carry_out")) return fmt::format("out ← the carry as a digit, {}; {}", now.value(r, "out"), moved("out_pos"));
-    if (is(name, "end_token")) return fmt::format("out ← the end token \\n; {}", moved("out_pos"));
-    std::string what;  // step_position and anything else: every register that changed
+    std::string what;  // every register that changed
     for (std::string const& reg : p.registers)
         if (now.changed(r, reg)) what += (what.empty() ? "" : ", ") + moved(reg);
     return what.empty() ? "nothing changes" : what;

@@ -83,19 +83,23 @@ picture::heatmap weight_map(std::string title, std::size_t rows, std::size_t col
     return h;
 }
 
-/// What hidden unit u of an MLP means: for the add table, the digit pair and carry it fires for
-/// (units 2·(10 i + j) and 2·(10 i + j) + 1: no carry, carry in; model/instructions.hpp).
-std::string unit_label(std::string_view layer, std::size_t u, std::string_view vocabulary) {
-    if (layer == "add_with_carry" && u < 200)
-        return fmt::format("({}, {}, {})", u / 20, u / 2 % 10, u % 2 == 0 ? "no carry" : "carry in");
-    if (layer == "copy_on_match" && u < vocab_size) return fmt::format("copy of {}", token_label(vocabulary[u]));
+/// What hidden unit u of an MLP means, as its instruction says (layer_about::units): for a column
+/// table the digit pair and the carry it fires for, for the copy the token it copies.
+std::string unit_label(layer_about const& about, std::size_t u, std::string_view vocabulary, std::string_view carry_name) {
+    using units = layer_about::units;
+    if (about.hidden == units::column_pairs && u < 200)
+        return u % 2 == 0 ? fmt::format("({}, {}, no {})", u / 20, u / 2 % 10, carry_name)
+                          : fmt::format("({}, {}, {} in)", u / 20, u / 2 % 10, carry_name);
+    if (about.hidden == units::column_carries && about.carries > 0 && u < 100 * about.carries)
+        return fmt::format("({}, {}, {} {})", u / about.carries / 10, u / about.carries % 10, carry_name, u % about.carries);
+    if (about.hidden == units::tokens && u < vocab_size) return fmt::format("copy of {}", token_label(vocabulary[u]));
     return fmt::format("unit {}", u);
 }
 
 /// The hidden units of an MLP, each labelled by what it means (unit_label), then the bias row.
-picture::axis hidden_axis(std::string_view layer, std::size_t H, std::string_view vocabulary) {
+picture::axis hidden_axis(plot_input const& in, layer_weights const& w) {
     picture::axis a{"hidden unit", {}, {}};
-    for (std::size_t u = 0; u < H; ++u) a.ticks.push_back(unit_label(layer, u, vocabulary));
+    for (std::size_t u = 0; u < w.hidden; ++u) a.ticks.push_back(unit_label(w.about, u, in.vocabulary, in.carry_name));
     return a;
 }
 
@@ -127,8 +131,8 @@ std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, 
     for (std::size_t c = 0; c <= W; ++c)
         for (std::size_t u = 0; u < H; ++u) w1t[u * (W + 1) + c] = w.w1[c * H + u];
     out.push_back({base + "_w1.png", weight_map(name + ": W1 and b1, a row per hidden unit (hidden = GELU(x W1 + b1))", H, W + 1,
-                                                std::move(w1t), hidden_axis(w.name, H, in.vocabulary), with_bias)});
-    auto hidden = hidden_axis(w.name, H, in.vocabulary);
+                                                std::move(w1t), hidden_axis(in, w), with_bias)});
+    auto hidden = hidden_axis(in, w);
     hidden.ticks.push_back("b2");
     hidden.bands.push_back({H, 1, "bias"});
     out.push_back({base + "_w2.png", weight_map(name + ": W2 and b2 (update = hidden W2 + b2)", H + 1, W, w.w2, hidden, d_out)});
@@ -228,6 +232,21 @@ void decode_rows(plot_input const& in, std::size_t s, program_step& step) {
     }
 }
 
+/// The registers a layer writes (a column of Wv, or of W2 or b2, not all zero), in layout order.
+std::vector<std::string> written_registers(plot_input const& in, layer_weights const& w) {
+    std::size_t const W = in.width;
+    std::vector<double> const& m = w.attention ? w.wv : w.w2;
+    std::size_t const rows = m.size() / W;
+    std::vector<std::string> out;
+    for (auto const& r : in.registers) {
+        bool written = false;
+        for (std::size_t c = r.at.offset; c < r.at.offset + r.at.width && !written; ++c)
+            for (std::size_t i = 0; i < rows && !written; ++i) written = m[i * W + c] != 0;
+        if (written) out.push_back(r.name);
+    }
+    return out;
+}
+
 /// The pre-activations of step s's hidden units in the '=' row, from the stream before the step.
 void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
     auto const& st = in.steps[s];
@@ -239,7 +258,7 @@ void hidden_units(plot_input const& in, std::size_t s, program_step& step) {
         double pre = w.w1[W * H + u];  // b1, the last row
         for (std::size_t c = 0; c < W; ++c) pre += x[c].to_double() * w.w1[c * H + u];
         step.hidden_pre.push_back(pre);
-        step.hidden_labels.push_back(unit_label(st.name, u, in.vocabulary));
+        step.hidden_labels.push_back(unit_label(w.about, u, in.vocabulary, in.carry_name));
     }
 }
 
@@ -276,13 +295,20 @@ plot_set make_plots(plot_input const& in) {
     for (auto t : in.tokens) out.text += in.vocabulary[t];
     out.text += '\n';
     out.prompt_rows = in.prompt_rows;
+    out.program = in.program, out.carry_name = in.carry_name, out.noun = in.noun;
     auto const weight_paths = weight_figures(in, out);
     out.diagrams = {{"dataflow.svg", dataflow_svg(in)}, {"timeline.svg", timeline_svg(in)}};
     auto const colours = stream_scales(in);
     for (std::size_t s = 0; s < in.steps.size(); ++s) {
         auto const& st = in.steps[s];
-        program_step step{st.name, st.segment, s == 0 ? "embedding" : st.attention ? "attention" : "mlp", {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
-        if (s > 0) step.weights = weight_paths[st.distinct];
+        program_step step{};
+        step.name = st.name, step.segment = st.segment, step.kind = s == 0 ? "embedding" : st.attention ? "attention" : "mlp";
+        if (s == 0) step.about.explanation = embedding_explanation;
+        if (s > 0) {
+            step.about = in.weights[st.distinct].about;
+            step.writes = written_registers(in, in.weights[st.distinct]);
+            step.weights = weight_paths[st.distinct];
+        }
         std::string const tag = fmt::format("{:02}_{}", s, slug(st.name));
         step.stream = "stream/" + tag + ".png";
         out.figures.push_back({step.stream, stream_map(in, s, colours)});

@@ -33,6 +33,8 @@ struct figure {
 /// decoded into words.
 struct program_step {
     std::string name;  ///< the layer's name ("embedding" for step 0)
+    layer_about about;  ///< what its instruction says of it (for step 0, the embedding's explanation)
+    std::vector<std::string> writes;  ///< the registers the layer writes, in layout order
     std::string segment;  ///< prologue, body pass k, epilogue
     std::string kind;  ///< attention, mlp, embedding
     std::vector<std::string> weights;  ///< paths of this layer's weight pictures
@@ -55,6 +57,9 @@ struct program_step {
 struct plot_set {
     std::string text;  ///< the sequence's tokens (prompt and generated answer)
     std::size_t prompt_rows = 0;
+    std::string program;  ///< the program's name ("add")
+    std::string carry_name;  ///< what the program calls its carry ("carry", "borrow")
+    std::string noun;  ///< what one of its prompts is called ("addition")
     std::vector<std::string> registers;  ///< "token" and the register names
     std::vector<named_slot> slots;  ///< their columns: the token block, then the registers
     std::size_t width = 0;  ///< W, the stream's width
@@ -66,6 +71,7 @@ struct plot_set {
 /// One distinct layer's weights as numbers, row-major.
 struct layer_weights {
     std::string name;
+    layer_about about;
     bool attention = false;
     std::size_t head = 0;  ///< attention: the width of a query and a key
     std::size_t hidden = 0;  ///< mlp: hidden units
@@ -88,6 +94,7 @@ struct stream_step {
 /// Every number the pictures show.
 struct plot_input {
     std::string vocabulary;  ///< the program's: each token id's character
+    std::string program, carry_name, noun;  ///< as in plot_set
     std::size_t width = 0;  ///< W, the stream's width
     std::vector<named_slot> registers;
     std::vector<std::uint8_t> tokens;  ///< the prompt and the generated answer, as fed back
@@ -115,7 +122,7 @@ void append_row(std::vector<double>& v, row_vector<N> const& r) {
 
 template <class Layer>
 layer_weights weights_of(Layer const& layer) {
-    layer_weights w{std::string(layer.name), Layer::is_attention, 0, 0, 0, {}, {}, {}, {}, {}};
+    layer_weights w{std::string(layer.name), layer.about, Layer::is_attention, 0, 0, 0, {}, {}, {}, {}, {}};
     if constexpr (Layer::is_attention) {
         w.head = decltype(layer.wq)::cols;
         w.score_scale = layer.score_scale.to_double();
@@ -186,6 +193,9 @@ plot_input plot_input_of(std::size_t digits, std::span<std::uint8_t const> promp
     auto const& net = Model::dense;
     plot_input in;
     in.vocabulary = std::string(program_of_model<Model>::vocabulary);
+    in.program = std::string(program_of_model<Model>::name);
+    in.carry_name = std::string(program_of_model<Model>::carry_name);
+    in.noun = std::string(program_of_model<Model>::noun);
     in.width = std::remove_cvref_t<decltype(net.layout)>::width;
     in.registers = registers_of(net.layout);
     in.tokens = detail::sequence_of<Model>(digits, prompt);

@@ -21,10 +21,43 @@
 
 namespace ctformer {
 
+/// What a layer is, for a reader: set by the instruction that builds it (model/instructions.hpp)
+/// and read by the tools that show it (the walkthrough's narration, the pictures' unit labels, the
+/// page's "why it works"), which never look at the layer's name.
+struct layer_about {
+    /// How the walkthrough narrates what the layer did to one row (tools/page/narrate.cpp).
+    enum class narration : std::uint8_t {
+        changes,  ///< every register that changed, before → after
+        read,  ///< attention: the row it chose, and what it stored from there
+        column,  ///< a column table: its formula on the digits read and the carry, the digit and carry written
+        clear,  ///< the registers it empties (and a carry it leaves, which travels on)
+        distance,  ///< the distance to the out cursor
+        flag,  ///< the match flag
+        copy,  ///< out copied into final where the flag is 1
+        digit_out,  ///< out ← the carry as a digit, and the out cursor's step
+        end,  ///< out ← the end token, and the out cursor's step
+    };
+    /// What each hidden unit stands for (the pictures' labels, the page's "which unit fired").
+    enum class units : std::uint8_t {
+        numbered,  ///< "unit 5"
+        column_pairs,  ///< column_table: unit 2·(10 i + j) + c for the digits i, j and a carry in c of 0 or 1
+        column_carries,  ///< one_hot_carry_table: unit (10 i + j)·carries + c for a carry c of 0 .. carries − 1
+        tokens,  ///< unit t for token t (copy_on_match)
+    };
+    narration narrate = narration::changes;
+    units hidden = units::numbered;
+    std::size_t carries = 0;  ///< column_carries: how many carry values (max_carry + 1)
+    /// A column table's arithmetic on the digits x, y and the carry c, in the narration:
+    /// "{x} + {y} + carry {c}"; the operators + − × between the placeholders are evaluated left to right.
+    std::string_view formula;
+    std::string_view explanation;  ///< why it works, a few sentences of plain text
+};
+
 template <std::size_t Dm, std::size_t Dh>
 struct attention_weights {
     static constexpr bool is_attention = true;
     std::string_view name;
+    layer_about about{};
     matrix<Dm, Dh> wq{}, wk{};
     matrix<Dm, Dm> wv{};
     fixed score_scale{};  ///< 1/√d_model, as the seed's norm
@@ -35,6 +68,7 @@ struct mlp_weights {
     static constexpr bool is_attention = false;
     static constexpr std::size_t hidden = H;
     std::string_view name;
+    layer_about about{};
     matrix<Dm, H> w1{};
     row_vector<H> b1{};
     matrix<H, Dm> w2{};

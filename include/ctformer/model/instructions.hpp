@@ -90,11 +90,23 @@ constexpr additive_embedding<L::width> seed_embedding(L const& layout) {
     return e;
 }
 
+/// The seed's embedding, for a reader (the walkthrough's step 0).
+inline constexpr std::string_view embedding_explanation =
+    "Each row starts as the embedding of its token: a one-hot block over the 14 tokens, and the row's position as sin "
+    "and cos of 2π·p/100 in the pos register. Every other register is empty.";
+
 /// FindAndStore: every row attends to the row holding `tok` and stores that row's position.
 template <class L>
 constexpr attention_for<L> find_and_store(L const& layout, std::size_t tok, slot dst, std::string_view name) {
     attention_for<L> w{};
     w.name = name;
+    w.about = {layer_about::narration::read, layer_about::units::numbered, 0, {},
+               "Attention with a constant query. The key is the token block, and the query asks for one token (the operation or "
+    "'='), so the row that holds it scores 57.2 and every other row 0; exp(−57.2) rounds to exactly 0 in fixed point, "
+    "so the softmax puts weight 1 on that row. The value copies that row's pos into a cursor register: every row from "
+    "that token on now knows where the operand (or the answer) starts. Attention is causal, so a row before the token "
+    "sees no row that holds it: it scores 0 on every row it sees and averages their positions (the grey rows' blended "
+    "cursors)."};
     for (std::size_t t = 0; t < vocab_size; ++t) {
         w.wq.set(t, tok, fixed::from_int(find_score));
         w.wk.set(t, t, fixed::from_int(1));
@@ -112,6 +124,11 @@ template <class L>
 constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int64_t steps, slot dst, std::string_view name) {
     attention_for<L> w{};
     w.name = name;
+    w.about = {layer_about::narration::read, layer_about::units::numbered, 0, {},
+               "Attention that reads the token under a cursor. The query is the cursor (rotated by the read's offset), the key is "
+    "each row's position; the score is K·cos(angle between them), largest at the row the cursor points at, and the "
+    "gap to any other row (57.8) makes its softmax weight exactly 1. The value copies that row's token into a digit "
+    "register."};
     slot const pos = layout[reg::pos];
     auto const r = position_angle(-steps, position_period);
     w.wq.set(cursor[0], pos[0], r.cos);
@@ -124,6 +141,15 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
     w.score_scale = score_scale_for<L>();
     return w;
 }
+
+/// Why a column table works, said of any column rule (a program passes its own words: add_with_carry).
+inline constexpr std::string_view column_table_explanation =
+    "A column table: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only when left "
+    "= i, right = j and the carry is 0 (at most −372 otherwise, far below GELU's zero at −7): it writes the "
+    "column's digit for i, j and no carry into out, and sets the carry when that column passes one on. Unit (i, j, "
+    "carry in) reaches 128 only when the carry is 1 as well (at most −205 otherwise): it writes the column's digit "
+    "for i, j and a carry in, and clears the carry when that column passes none on. Exactly one unit fires; the table "
+    "is the whole column rule, carry included.";
 
 /// A column table (the seed's "Multiply", generalised): 200 hidden units, two per digit pair, that
 /// write one column of schoolbook arithmetic. `rule(i, j, c)` gives the column's digit and carry
@@ -140,10 +166,15 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
 /// carry registers hold exact 0s and 1s, and so does every digit register after Clear. The
 /// margins to GELU's flat zero (pre ≤ −7) are 365 and 198 instead of the seed's 393 and 227 (its bias −900
 /// leaves −400 and −234).
+/// `formula` and `explanation` are what a reader is told of it (layer_about): the column's arithmetic
+/// as the walkthrough narrates it ("{x} + {y} + carry {c}") and why the table works.
 template <class L, class Rule>
-constexpr mlp_for<L, 200> column_table(slot left, slot right, slot carry, slot out, Rule rule, std::string_view name) {
+constexpr mlp_for<L, 200> column_table(slot left, slot right, slot carry, slot out, Rule rule, std::string_view name,
+                                       std::string_view formula = "{x}, {y}, carry {c}",
+                                       std::string_view explanation = column_table_explanation) {
     mlp_for<L, 200> w{};
     w.name = name;
+    w.about = {layer_about::narration::column, layer_about::units::column_pairs, 2, formula, explanation};
     std::size_t u = 0;
     fixed const back = fixed::from_ratio(1, 128);  // 128 → 1, exactly
     for (int i = 0; i < 10; ++i) {
@@ -173,8 +204,22 @@ constexpr mlp_for<L, 200> column_table(slot left, slot right, slot carry, slot o
 template <class L>
 constexpr mlp_for<L, 200> add_with_carry(L const&, slot left, slot right, slot carry, slot out) {
     auto const sum = [](int i, int j, int c) { return column_result{(i + j + c) % 10, (i + j + c) / 10}; };
-    return column_table<L>(left, right, carry, out, sum, "add_with_carry");
+    return column_table<L>(left, right, carry, out, sum, "add_with_carry", "{x} + {y} + carry {c}",
+                           "The adder: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only "
+                           "when left = i, right = j and carry = 0 (at most −372 otherwise, far below GELU's zero at "
+                           "−7): it writes the digit (i + j) mod 10 into out and, when i + j ≥ 10, sets the carry. "
+                           "Unit (i, j, carry in) reaches 128 only when the carry is 1 as well (at most −205 otherwise): "
+                           "it writes (i + j + 1) mod 10 and clears the carry when i + j + 1 < 10 (else the carry stays 1). "
+                           "Exactly one unit fires; the table is the whole addition, carry included.");
 }
+
+/// Why a column table with a one-hot carry works, said of any column rule.
+inline constexpr std::string_view one_hot_carry_table_explanation =
+    "A column table with a one-hot carry: one hidden unit per digit i, digit j and carry c. Unit (i, j, c) reaches 128 "
+    "only when left = i, right = j and the carry's column c is 1 (333 from each, less 871; at most −205 with one "
+    "of them missing, far below GELU's zero at −7). It writes the column's digit into out and moves the carry's "
+    "one-hot from c to the carry the column passes on. Exactly one unit fires; the table is the whole column rule, "
+    "carry included.";
 
 /// A column table with a one-hot carry (multiplication by a digit, whose carry runs 0..8): 10 · 10 ·
 /// (MaxCarry + 1) hidden units, one per digit pair (i, j) and carry c. Unit (i, j, c):
@@ -182,12 +227,15 @@ constexpr mlp_for<L, 200> add_with_carry(L const&, slot left, slot right, slot c
 /// writes rule(i, j, c)'s digit into out and moves the carry's one-hot from c to rule(i, j, c)'s
 /// carry. The carry register must hold an exact one-hot (set_digit starts it at 0), so exactly one
 /// unit fires. Exact for the reason column_table is: 128 and 1/128.
+/// `formula` and `explanation` as for column_table.
 template <class L, std::size_t MaxCarry, class Rule>
 constexpr mlp_for<L, 100 * (MaxCarry + 1)> one_hot_carry_table(slot left, slot right, slot carry, slot out, Rule rule,
-                                                                std::string_view name) {
+                                                                std::string_view name, std::string_view formula = "{x}, {y}, carry {c}",
+                                                                std::string_view explanation = one_hot_carry_table_explanation) {
     static_assert(MaxCarry >= 1 && MaxCarry <= 9, "a one-hot carry runs 0..MaxCarry, at most 9");
     mlp_for<L, 100 * (MaxCarry + 1)> w{};
     w.name = name;
+    w.about = {layer_about::narration::column, layer_about::units::column_carries, MaxCarry + 1, formula, explanation};
     fixed const back = fixed::from_ratio(1, 128);
     std::size_t u = 0;
     for (int i = 0; i < 10; ++i)
@@ -240,6 +288,11 @@ template <class L, class... Slots>
 constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
     mlp_for<L, L::width> w{};
     w.name = "clear";
+    w.about = {layer_about::narration::clear, layer_about::units::numbered, 0, {},
+               "An MLP that empties digit registers: x −= GELU(128·x)/128, which for x ∈ {0, 1} is exactly x (GELU(0) = "
+    "0, and GELU is the identity above 7). In the rows from '=' on these registers hold exact 0s and 1s, so nothing is "
+    "left behind. It has no unit for the carry: the carry the last pass's column table left there must reach this "
+    "pass's."};
     (detail::clear_units(w, regs.offset, regs), ...);  // unit c clears column c
     return w;
 }
@@ -253,6 +306,10 @@ constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot
                                              std::string_view name) {
     mlp_for<L, L::width> w{};
     w.name = name;
+    w.about = {layer_about::narration::changes, layer_about::units::numbered, 0, {},
+               "An MLP that moves cursors. A cursor is (sin, cos) of an angle; moving it k positions is a rotation, a linear "
+    "map R. Each hidden unit computes GELU(1000 + x·(R − I)) − 1000, and GELU is the identity that far "
+    "from 0, so the update is exactly x·(R − I) and the cursor becomes x·R."};
     for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset);  // units s[0], s[1] move the cursor
     for (std::size_t c = 0; c < L::width; ++c) {  // every other unit: GELU(1000) − 1000 = 0, folded at compile time
         w.b1[c] = fixed::from_int(1000);
@@ -270,6 +327,9 @@ template <class L>
 constexpr mlp_for<L, 2> diff_pos(L const&, slot a, slot b, slot distance) {
     mlp_for<L, 2> w{};
     w.name = "diff_pos";
+    w.about = {layer_about::narration::distance, layer_about::units::numbered, 0, {},
+               "An MLP that measures how far the out cursor is from this row: distance += GELU(a) + GELU(−a) with a = "
+    "100·Δsin + 1000·Δcos. That is about 0.8·a² near 0 and large elsewhere."};
     for (std::size_t u = 0; u < 2; ++u) {
         fixed const sign = fixed::from_int(u == 0 ? 1 : -1);
         w.w1.set(a[0], u, sign * fixed::from_int(100));
@@ -290,6 +350,9 @@ template <class L>
 constexpr mlp_for<L, 2> is_zero(L const&, slot z) {
     mlp_for<L, 2> w{};
     w.name = "is_zero";
+    w.about = {layer_about::narration::flag, layer_about::units::numbered, 0, {},
+               "An MLP that turns the distance into a flag: exactly 1 when the distance is 0 and exactly 0 once it is 0.15 or "
+    "more (every other answer row is at least 7.57 away)."};
     w.w1.set(z[0], 0, fixed::from_int(-100));
     w.w1.set(z[0], 1, fixed::from_int(1));
     w.b1[0] = fixed::from_int(8);
@@ -308,6 +371,10 @@ template <class L>
 constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, slot dst) {
     mlp_for<L, vocab_size> w{};
     w.name = "copy_on_match";
+    w.about = {layer_about::narration::copy, layer_about::units::tokens, 0, {},
+               "An MLP that writes the output: final_i += GELU(100·match + 100·out_i − 184)/16 fires only when the "
+    "flag and digit i are both 1, so only the row the out cursor points at gets the digit. The unembedding reads "
+    "final: that row predicts this digit."};
     w.reports_decision = true;
     for (std::size_t i = 0; i < src.width; ++i) {
         w.w1.set(match[0], i, fixed::from_int(100));
@@ -327,6 +394,10 @@ template <class L>
 constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, slot out_pos) {
     mlp_for<L, vocab_size + 4> w{};
     w.name = "carry_out(out ← carry digit, out +1)";
+    w.about = {layer_about::narration::digit_out, layer_about::units::numbered, 0, {},
+               "After the last digit pair the carry register holds the answer's top digit. This MLP clears out, writes the "
+    "carry there as a one-hot digit (0 or 1) and steps the out cursor, so the copy that follows writes it one row "
+    "further on."};
     detail::clear_units(w, 0, out);
     w.w1.set(carry[0], vocab_size, fixed::from_int(128));
     w.w2.set(vocab_size, out[1], fixed::from_ratio(1, 128));
@@ -344,6 +415,10 @@ template <class L>
 constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot out, slot out_pos) {
     mlp_for<L, vocab_size + 3> w{};
     w.name = "end_token(out ← '\\n', out +1)";
+    w.about = {layer_about::narration::end, layer_about::units::numbered, 0, {},
+               "The answer's end: clear out, write the end token there with a unit that has no input (GELU(128)/128 = 1), "
+    "and step the out cursor, so the next copy puts the end token on the row after the carry digit and generation "
+    "stops."};
     detail::clear_units(w, 0, out);
     w.b1[vocab_size] = fixed::from_int(128);
     w.w2.set(vocab_size, out[tok], fixed::from_ratio(1, 128));
@@ -358,6 +433,9 @@ template <class L>
 constexpr mlp_for<L, vocab_size + 1> set_digit(L const&, slot dst, std::size_t value, std::string_view name) {
     mlp_for<L, vocab_size + 1> w{};
     w.name = name;
+    w.about = {layer_about::narration::changes, layer_about::units::numbered, 0, {},
+               "An MLP that sets a one-hot register to a digit: it clears the register's columns (as clear does), and a unit "
+    "with no input (GELU(128)/128 = 1) writes the digit's column. It starts a one-hot carry at 0."};
     detail::clear_units(w, 0, dst);
     w.b1[vocab_size] = fixed::from_int(128);
     w.w2.set(vocab_size, dst[value], fixed::from_ratio(1, 128));
@@ -370,6 +448,10 @@ template <class L, std::size_t CarryWidth>
 constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos) {
     mlp_for<L, vocab_size + CarryWidth + 2> w{};
     w.name = "carry_digit_out(out ← carry digit, out +1)";
+    w.about = {layer_about::narration::digit_out, layer_about::units::numbered, 0, {},
+               "After the last column the one-hot carry register holds the answer's top digit. This MLP clears out, copies "
+    "the carry's digit there (out_d += GELU(128·carry_d)/128, exact for a one-hot carry) and steps the out "
+    "cursor, so the copy that follows writes it one row further on."};
     detail::clear_units(w, 0, out);
     for (std::size_t d = 0; d < CarryWidth; ++d) {
         w.w1.set(carry[d], vocab_size + d, fixed::from_int(128));

@@ -58,8 +58,13 @@ using multiplication_layout_t = std::remove_const_t<decltype(multiplication_layo
 /// The column table of multiplication::column, carry one-hot 0..8.
 template <class L>
 constexpr auto multiply_with_carry(L const&, slot left, slot right, slot carry, slot out) {
-    return one_hot_carry_table<L, multiplication::max_carry>(left, right, carry, out, &multiplication::column,
-                                                             "multiply_with_carry");
+    return one_hot_carry_table<L, multiplication::max_carry>(
+        left, right, carry, out, &multiplication::column, "multiply_with_carry", "{x} × {y} + carry {c}",
+        "The multiplier: 900 hidden units, one per digit i of the first operand, digit k of the second and carry c (0 to "
+        "8). The carry register is one-hot, so unit (i, k, c) reaches 128 only when left = i, right = k and the carry is "
+        "c (333 from each, less 871; at most −205 with one of them missing, far below GELU's zero at −7). It "
+        "writes (i·k + c) mod 10 into out and moves the carry's one-hot from c to (i·k + c) div 10. Exactly one "
+        "unit fires; the table is the whole column, carry included.");
 }
 
 /// Builds the multiplication network.

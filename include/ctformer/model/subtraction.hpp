@@ -48,7 +48,14 @@ struct subtraction {
 /// The column table of subtraction::column: digit (x − y − b) mod 10, borrow out 1 where x − y − b < 0.
 template <class L>
 constexpr mlp_for<L, 200> subtract_with_borrow(L const&, slot left, slot right, slot borrow, slot out) {
-    return column_table<L>(left, right, borrow, out, &subtraction::column, "subtract_with_borrow");
+    return column_table<L>(left, right, borrow, out, &subtraction::column, "subtract_with_borrow", "{x} − {y} − borrow {c}",
+                           "The subtractor: the adder's 200 hidden units with other entries, two per pair of digits (i, j). "
+                           "Unit (i, j, no borrow) reaches 128 only when left = i, right = j and the borrow is 0 (at most "
+                           "−372 otherwise, far below GELU's zero at −7): it writes (i − j) mod 10 into out and, "
+                           "when i < j, sets the borrow. Unit (i, j, borrow in) reaches 128 only when the borrow is 1 as well "
+                           "(at most −205 otherwise): it writes (i − j − 1) mod 10 and clears the borrow when i > j "
+                           "(else the borrow stays 1). Exactly one unit fires; the table is the whole subtraction, borrow "
+                           "included. The borrow lives in the adder's carry register.");
 }
 
 /// Builds the subtraction network: the seed's with the subtract_with_borrow table.
