@@ -8,8 +8,8 @@
 // ctformer/core.hpp — what proofs and generation need, and nothing more: the seed's adder, its
 // compiled network, ctformer::add and generate, adds_correctly, the proofs by enumeration
 // (proven<>, check_range) and the all-input proof (proven_for_all_inputs). It leaves out the
-// checker's run-time machinery (runtime/check.hpp, exact_memo.hpp, exact_tables.hpp: its heap and
-// page tables), the reference path and the bounds analysis; ctformer/ctformer.hpp has everything.
+// checker's run-time machinery (ctformer/check/: its memo, heap and page tables), the reference
+// path and the bounds analysis; ctformer/ctformer.hpp adds the last two.
 
 // ---- ctformer/model/addition.hpp
 // ctformer/model/addition.hpp — the seed's program: addition with carry. "0999+0111=" → "01110\n":
@@ -634,7 +634,9 @@ struct margins {
 
     friend constexpr bool operator==(margins const&, margins const&) = default;
 
-    constexpr void merge(margins const& o) {
+    // always inlined: the checker merges per layer on its hot path, where g++ 12 otherwise calls it
+    // (5% of ctformer-check's time, perf)
+    [[gnu::always_inline]] constexpr void merge(margins const& o) {
         if (o.attention_weight < attention_weight) attention_weight = o.attention_weight;
         if (o.attention_gap < attention_gap) attention_gap = o.attention_gap;
         if (o.copy_input < copy_input) copy_input = o.copy_input;
@@ -1046,7 +1048,7 @@ struct compiled_attention {
     /// The update of a row whose softmax gave rows[0..n_used) the weights weights[0..n_used): the
     /// sum of weight · value (value_of(j) points to row j's value, per written column), rounded
     /// once per written column and added to `row`. apply ends here, forming each value from the
-    /// row's input; a memo of the decision (runtime/exact_memo.hpp) enters here with values it
+    /// row's input; a memo of the decision (check/exact_memo.hpp) enters here with values it
     /// formed the same way before.
     template <class ValueOf>
     constexpr void mix(std::uint8_t const* rows, std::int64_t const* weights, std::size_t n_used, ValueOf const& value_of,
@@ -3103,7 +3105,7 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 //  * no_reuse: every layer runs (trace, the tests' yardstick beside the dense reference);
 //  * memo_reuse: a per-row memo of earlier passes; a layer whose update provably equals a
 //    recorded one is not run, the recorded update is added instead (generation, the proofs);
-//  * exact_reuse (runtime/exact_memo.hpp): memos keyed by the exact inputs of a layer or a
+//  * exact_reuse (check/exact_memo.hpp): memos keyed by the exact inputs of a layer or a
 //    segment, kept across prompts (the run-time checker).
 // Every policy gives the same bits (tests/test_paths.cpp compares them with the reference).
 
@@ -3119,7 +3121,7 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 // cached keys; push, set, pop.
 //
 // Attention reads earlier rows only through their keys and values, and
-// attention_reads_only_the_embedding() (proof/premises.hpp) proves at compile time that no layer
+// attention_reads_only_the_embedding() (model/premises.hpp) proves at compile time that no layer
 // writes a column that a key or value reads. So an earlier row's keys and values at every layer
 // are those of its embedding: push(token) embeds the row and fills every attention layer's cache
 // from the embedding — nothing more. The layers run for a row only when its output is asked for
@@ -3133,8 +3135,8 @@ constexpr std::array<char, Digits + 2> expected_answer(std::uint64_t a, std::uin
 #include <type_traits>
 
 
-// ---- ctformer/proof/premises.hpp
-// ctformer/proof/premises.hpp — the premise the sequence's shortcut rests on, checked by the compiler
+// ---- ctformer/model/premises.hpp
+// ctformer/model/premises.hpp — the premise the sequence's shortcut rests on, checked by the compiler
 // on the real network: attention reads only the embedding of earlier rows (the cached-embedding
 // shortcut). The position premise is proof/positions.hpp.
 
@@ -3589,24 +3591,45 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 }
 }  // namespace detail
 
-/// The one generation loop: greedy decoding on a sequence. The prompt's rows are placed (set where
-/// the sequence has the row, pushed where not), then the network predicts a token after the last
-/// row, which is placed as the next row, until it predicts the end token '\n' (included in the
-/// text) or `count` tokens have been predicted. `reuse_for(i)` gives the reuse policy of the i-th
-/// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
-/// records every final row's bits.
-template <class Model, class ReuseFor, class Observe = no_observer>
-constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
-                                             bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
-    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
+/// The one generation loop: greedy decoding. The prompt's tokens are written (to the text and the
+/// token rows), then `predict(tokens, n, g)` gives the token after row n − 1 of tokens[0 .. n) (and
+/// may add to g's margins and digest), which is written as the next row, until it is the end token
+/// '\n' (included in the text) or `count` tokens have been predicted. Every generation runs it: the
+/// users' (generate, on the plain forward pass), the reference path's (reference_generate) and the
+/// checker's walk (ctformer/check/check.hpp, exact_walker); each is a predictor of its own.
+template <class Predict>
+[[gnu::always_inline]] constexpr generation<max_rows> generation_loop(std::string_view vocabulary, std::span<std::uint8_t const> prompt, std::size_t count,
+                                               Predict&& predict) {
+    std::array<std::uint8_t, max_rows> tokens{};
     generation<max_rows> g{};
+    if (prompt.size() > max_rows) throw std::invalid_argument("ctformer::generate: a prompt longer than a forward pass");
     std::size_t n = 0;
     for (auto id : prompt) {
-        s.place(n++, id);
+        tokens[n++] = id;
         g.text[g.length++] = vocabulary[id];
     }
     for (std::size_t i = 0; i < count; ++i) {
-        auto reuse = reuse_for(i);
+        std::size_t const t = predict(static_cast<std::uint8_t const*>(tokens.data()), n, g);
+        g.text[g.length++] = vocabulary[t];
+        ++g.generated;
+        if (t == token::newline || i + 1 == count) break;  // the last prediction needs no row of its own
+        if (n >= max_rows) throw domain_error("ctformer::generate: the sequence is longer than a forward pass holds");
+        tokens[n++] = static_cast<std::uint8_t>(t);
+    }
+    return g;
+}
+
+/// The predictor of the forward pass on a sequence: the rows not yet placed are placed (set where
+/// the sequence has the row, pushed where not), then the network predicts after the last row.
+/// `reuse_for(i)` gives the reuse policy of the i-th prediction's pass; `observe` sees every layer
+/// of every pass (forward's observer); `digest` records every final row's bits.
+template <class Model, class ReuseFor, class Observe = no_observer>
+constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
+                                             bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
+    std::size_t placed = 0, passes = 0;
+    auto predict = [&](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) {
+        for (; placed < n; ++placed) s.place(placed, tokens[placed]);
+        auto reuse = reuse_for(passes++);
         auto const last = forward(s, n - 1, &g.margin, reuse, observe);
         std::size_t t;
         if constexpr (requires { reuse.choose(last, &g.margin); })
@@ -3614,12 +3637,9 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::
         else
             t = choose<Model>(last, &g.margin);
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
-        g.text[g.length++] = vocabulary[t];
-        ++g.generated;
-        if (t == token::newline || i + 1 == count) break;  // the last prediction needs no row of its own
-        s.place(n++, t);
-    }
-    return g;
+        return t;
+    };
+    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, predict);
 }
 
 /// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward

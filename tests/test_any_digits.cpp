@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 using namespace ctformer;

@@ -1,4 +1,4 @@
-// exact_reuse, the checker's memo keyed by exact inputs (runtime/exact_memo.hpp), against generation
+// exact_reuse, the checker's memo keyed by exact inputs (check/exact_memo.hpp), against generation
 // as users run it (the plain forward pass the all-input proof walks beside), bit for bit: the generated text, every final row (digest) and the
 // margins, on the checker's walk order and on random pairs, for networks that add wrongly, and with a
 // memo so small that it starts afresh again and again. (Other digit counts, on the walkers of a run-time
@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 #include "twins/all_inputs_twins.hpp"

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 using namespace ctformer;

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 #include "run_time.hpp"

@@ -3,8 +3,8 @@
 #   <prefix>json      tools/common/json.cpp, tools/common/io.cpp, tools/check/report.cpp: the tools' JSON (nlohmann-json), files,
 #                     exit status, and ctformer-check's report as JSON
 #   <prefix>ctformer  ctformer_main() (tools/main/mains.hpp): the dispatcher, tools/commands/, pictures,
-#                     and per program what the commands run (tools/adders/run_*.cpp) and its
-#                     proofs at run time (tools/adders/proofs_*.cpp)
+#                     and per program what the commands run (tools/programs/run_*.cpp) and its
+#                     proofs at run time (tools/programs/proofs_*.cpp)
 #   <prefix>check     ctformer_check_main(): tools/check/ctformer_check.cpp, tools/check/, the report,
 #                     and per program the checker's walk (tools/check/walk_*.cpp)
 # ctformer_tool_libraries(PREFIX p [OPTIONS compile options...] [NETWORK_OPTIONS options...]) defines
@@ -22,10 +22,10 @@ function(ctformer_tool_libraries)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
     # What `ctformer` runs takes the digit count at run time (tools/common/digits.hpp checks it): one
-    # unit per program (tools/adders/run_*.cpp), and one per program for its bounds analysis and
-    # all-input proof (tools/adders/proofs_*.cpp).
-    set(ctformer_adder_units ${dir}/adders/run_add.cpp ${dir}/adders/run_sub.cpp ${dir}/adders/run_mul.cpp
-                             ${dir}/adders/proofs_add.cpp ${dir}/adders/proofs_sub.cpp ${dir}/adders/proofs_mul.cpp)
+    # unit per program (tools/programs/run_*.cpp), and one per program for its bounds analysis and
+    # all-input proof (tools/programs/proofs_*.cpp).
+    set(ctformer_program_units ${dir}/programs/run_add.cpp ${dir}/programs/run_sub.cpp ${dir}/programs/run_mul.cpp
+                             ${dir}/programs/proofs_add.cpp ${dir}/programs/proofs_sub.cpp ${dir}/programs/proofs_mul.cpp)
     # The checker's walk, one unit per program, each for every digit count (the count is given at
     # run time: tools/check/pairs.hpp).
     set(check_walk_units ${dir}/check/walk_add.cpp ${dir}/check/walk_sub.cpp ${dir}/check/walk_mul.cpp)
@@ -49,8 +49,8 @@ function(ctformer_tool_libraries)
         ${dir}/page/narrate.cpp
         ${dir}/page/dataflow.cpp
         ${dir}/page/picture.cpp
-        ${dir}/adders/adders.cpp
-        ${ctformer_adder_units})
+        ${dir}/programs/programs.cpp
+        ${ctformer_program_units})
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,
     # and instantiates the network for every digit count: in a Release build, -O1 builds it in about
@@ -75,7 +75,7 @@ function(ctformer_tool_libraries)
     # takes more than clang's default 2^20 constant-evaluation steps
     target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads PRIVATE ctformer_proof_budget)
     if(arg_NETWORK_OPTIONS)
-        set_source_files_properties(${ctformer_adder_units} ${check_walk_units} PROPERTIES COMPILE_OPTIONS "${arg_NETWORK_OPTIONS}")
+        set_source_files_properties(${ctformer_program_units} ${check_walk_units} PROPERTIES COMPILE_OPTIONS "${arg_NETWORK_OPTIONS}")
     endif()
     foreach(lib ${json} ${tool} ${check})
         target_include_directories(${lib} PUBLIC ${dir})

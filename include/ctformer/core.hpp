@@ -1,8 +1,8 @@
 // ctformer/core.hpp — what proofs and generation need, and nothing more: the seed's adder, its
 // compiled network, ctformer::add and generate, adds_correctly, the proofs by enumeration
 // (proven<>, check_range) and the all-input proof (proven_for_all_inputs). It leaves out the
-// checker's run-time machinery (runtime/check.hpp, exact_memo.hpp, exact_tables.hpp: its heap and
-// page tables), the reference path and the bounds analysis; ctformer/ctformer.hpp has everything.
+// checker's run-time machinery (ctformer/check/: its memo, heap and page tables), the reference
+// path and the bounds analysis; ctformer/ctformer.hpp adds the last two.
 #pragma once
 
 #include "ctformer/model/addition.hpp"

@@ -1,6 +1,7 @@
-// ctformer/ctformer.hpp — everything: the seed's adder as a constexpr fixed-point transformer, with
-// the checker's run-time walk, the reference path and the bounds analysis (ctformer/core.hpp is the
-// light part: proofs and generation).
+// ctformer/ctformer.hpp — the library: every program as a constexpr fixed-point transformer, the
+// proofs, the reference path and the bounds analysis (ctformer/core.hpp is the light part: proofs and
+// generation). The checker's run-time walk — its memo, heap and page tables — is a room of its own,
+// which neither this header nor the proofs include: <ctformer/check/check.hpp>.
 #pragma once
 
 #include "ctformer/core.hpp"
@@ -23,10 +24,7 @@
 #include "ctformer/proof/bounds.hpp"
 #include "ctformer/proof/exhaustive.hpp"
 #include "ctformer/proof/positions.hpp"
-#include "ctformer/proof/premises.hpp"
-#include "ctformer/runtime/check.hpp"
-#include "ctformer/runtime/exact_memo.hpp"
-#include "ctformer/runtime/exact_tables.hpp"
+#include "ctformer/model/premises.hpp"
 #include "ctformer/runtime/generate.hpp"
 #include "ctformer/runtime/reference.hpp"
 #include "ctformer/runtime/sequence.hpp"

@@ -13,7 +13,7 @@
 #include <string>
 
 #include <ctformer/model/addition.hpp>
-#include <ctformer/runtime/check.hpp>
+#include <ctformer/check/check.hpp>
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 namespace {

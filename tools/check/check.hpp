@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 #include "common/io.hpp"

@@ -26,7 +26,7 @@ std::string sum_of(std::string_view answer) {
 }  // namespace
 
 int run_add(add_options const& o) {
-    adder_ops const& adder = adder_for(digits_for(o.digits, o.prompt));
+    program_ops const& adder = adder_for(digits_for(o.digits, o.prompt));
     auto const g = adder.generate(o.prompt, o.tokens == 0 ? adder.answer_length : o.tokens);
     // The text ends with the end token '\n' when the network produced it.
     fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");

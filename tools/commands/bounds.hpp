@@ -1,5 +1,5 @@
 // tools/commands/bounds.hpp — the table of `ctformer bounds`, for one program: instantiated once,
-// on its model of run-time digit count (tools/adders/proofs_*.cpp), called through
+// on its model of run-time digit count (tools/programs/proofs_*.cpp), called through
 // program_proofs::bounds (tools/common/digits.hpp).
 #pragma once
 

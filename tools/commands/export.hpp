@@ -1,5 +1,5 @@
 // tools/commands/export.hpp — the document of `ctformer export --json`, for one program: instantiated
-// once per program (tools/adders/run_*.cpp), called through adder_ops::export_json. The vocabulary, the
+// once per program (tools/programs/run_*.cpp), called through program_ops::export_json. The vocabulary, the
 // register layout, every layer's dense weights (the truth the compiled layers derive from), the
 // program order for D digits, and the unembedding. A value is the double nearest its Q31.32
 // number, which is that number exactly (32 fractional bits fit a double's 53 for every weight here).

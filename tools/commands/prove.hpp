@@ -1,6 +1,6 @@
 // tools/commands/prove.hpp — what `ctformer prove` runs for one program: the all-input proof
 // (proof/all_inputs.hpp) at run time, the same constexpr functions the static_asserts of
-// tests/proofs evaluate, instantiated once per program (tools/adders/proofs_*.cpp) and called
+// tests/proofs evaluate, instantiated once per program (tools/programs/proofs_*.cpp) and called
 // through program_proofs::prove (tools/common/digits.hpp).
 #pragma once
 

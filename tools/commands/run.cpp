@@ -30,7 +30,7 @@ std::string meaning_of(std::string_view answer, std::size_t digits, std::string_
 
 int run_run(run_options const& o) {
     std::string_view const program = program_of_prompt(o.prompt);
-    adder_ops const& ops = program_for(program, digits_for(o.digits, o.prompt));
+    program_ops const& ops = program_for(program, digits_for(o.digits, o.prompt));
     auto const g = ops.generate(o.prompt, o.tokens == 0 ? ops.answer_length : o.tokens);
     // The text ends with the end token '\n' when the network produced it.
     fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");

@@ -14,7 +14,7 @@
 namespace ctformer::tools {
 
 int run_trace(trace_options const& o) {
-    adder_ops const& ops = program_for(program_of_prompt(o.prompt), digits_for(o.digits, o.prompt));
+    program_ops const& ops = program_for(program_of_prompt(o.prompt), digits_for(o.digits, o.prompt));
     auto const t = ops.trace(o.prompt, o.tokens == 0 ? ops.answer_length : o.tokens);
     if (o.json)
         fmt::print("{}", trace_json(t));

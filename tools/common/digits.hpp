@@ -1,7 +1,7 @@
 // tools/common/digits.hpp — the digit counts the tools take (1 to ctformer::max_digits, 16) and, for a
 // run-time count D, what the tools do with a program of D digits.
 //
-// Each program's code is compiled once, in a unit of its own (tools/adders/run_*.cpp), on its model
+// Each program's code is compiled once, in a unit of its own (tools/programs/run_*.cpp), on its model
 // with the digit count given at run time (ctformer::any_digits), and reached through a table of
 // function pointers: the commands never instantiate a model themselves.
 #pragma once
@@ -50,8 +50,8 @@ struct plot_set;
 
 /// What the `ctformer` command does with a D-digit program. Generation, the trace, the pictures and
 /// the export run the program's model with the digit count given at run time (one instantiation per
-/// program: tools/adders/run_*.cpp); its proofs are in program_proofs, below.
-struct adder_ops {
+/// program: tools/programs/run_*.cpp); its proofs are in program_proofs, below.
+struct program_ops {
     std::string_view program = "add";  ///< the program's name (model/program.hpp)
     std::string_view carry_name = "carry";  ///< what its top answer digit is called
     std::size_t digits = 0;
@@ -65,7 +65,7 @@ struct adder_ops {
     };
     entries const* run = nullptr;
 
-    // (tools/adders/adders.cpp)
+    // (tools/programs/programs.cpp)
     /// Greedy generation of at most `count` tokens after the prompt (ctformer::generate).
     generation<max_rows> generate(std::string_view prompt, std::size_t count) const;
     /// The last row's registers after every layer, for each generated token (tools/page/trace.hpp).
@@ -77,7 +77,7 @@ struct adder_ops {
 };
 
 /// The operations for d digits; throws std::invalid_argument outside [1, 16].
-adder_ops const& adder_for(std::size_t d);
+program_ops const& adder_for(std::size_t d);
 
 /// The programs the tools run, by name: "add", "sub", "mul".
 inline constexpr std::string_view program_names[] = {"add", "sub", "mul"};
@@ -89,11 +89,11 @@ std::string_view program_of_prompt(std::string const& prompt);
 
 /// The operations of program `name` for d digits; throws std::invalid_argument for an unknown
 /// program (naming the known ones) or a digit count outside [1, 16].
-adder_ops const& program_for(std::string_view name, std::size_t d);
+program_ops const& program_for(std::string_view name, std::size_t d);
 
 /// A program's proofs at run time, each for a digit count given at run time, each printing its
 /// result and returning whether it holds: the bounds analysis's table (tools/commands/bounds.hpp)
-/// and the all-input proof (tools/commands/prove.hpp). One unit per program (tools/adders/proofs_*.cpp).
+/// and the all-input proof (tools/commands/prove.hpp). One unit per program (tools/programs/proofs_*.cpp).
 struct program_proofs {
     bool (*bounds)(std::size_t digits) = nullptr;
     bool (*prove)(std::size_t digits, bool json) = nullptr;

@@ -5,7 +5,7 @@
 //            functions the static_asserts of tests/proofs evaluate, here run on the mutated network;
 //   truth:   the mutated network's answers: for D = 1 every pair by generation (ctformer::add's
 //            plain forward pass); for D = 2 the edge cases by generation and by the checker's walk
-//            (runtime/check.hpp; a pair on which the two differ is a defect of the walk, reported),
+//            (check/check.hpp; a pair on which the two differ is a defect of the walk, reported),
 //            then every pair by the walk; for D = 4 and 16 the edge cases (carry chains, all nines,
 //            zeros, one-digit differences) both ways and random pairs by generation; and for some
 //            mutants the proof accepts at D = 4, every 4-digit pair by the walk.
@@ -27,6 +27,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <ctformer/check/check.hpp>
 #include <ctformer/ctformer.hpp>
 
 #include "common/io.hpp"
@@ -122,7 +123,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> truth_pairs(std::size_t D, 
 using pair_list = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
 
 /// Generation as ctformer::add runs it (the plain forward pass), or the checker's walk (its memo
-/// replays whole-key-equal passes, runtime/exact_memo.hpp), on the mutated network.
+/// replays whole-key-equal passes, check/exact_memo.hpp), on the mutated network.
 template <std::size_t D>
 struct truth {
     using model = adder<D, build>;
@@ -171,7 +172,7 @@ std::uint64_t scan(pair_list const* pairs, bool use_walker, unsigned threads, st
     return found;
 }
 
-/// Every 4-digit pair through the checker's walk (runtime/check.hpp), on `threads` threads: the
+/// Every 4-digit pair through the checker's walk (check/check.hpp), on `threads` threads: the
 /// count added wrong.
 std::uint64_t wrong_of_every_4_digit_pair(unsigned threads) {
     using model = adder<4, build>;

@@ -119,7 +119,7 @@ struct compiled_attention {
     /// The update of a row whose softmax gave rows[0..n_used) the weights weights[0..n_used): the
     /// sum of weight · value (value_of(j) points to row j's value, per written column), rounded
     /// once per written column and added to `row`. apply ends here, forming each value from the
-    /// row's input; a memo of the decision (runtime/exact_memo.hpp) enters here with values it
+    /// row's input; a memo of the decision (check/exact_memo.hpp) enters here with values it
     /// formed the same way before.
     template <class ValueOf>
     constexpr void mix(std::uint8_t const* rows, std::int64_t const* weights, std::size_t n_used, ValueOf const& value_of,

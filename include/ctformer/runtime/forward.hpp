@@ -3,7 +3,7 @@
 //  * no_reuse: every layer runs (trace, the tests' yardstick beside the dense reference);
 //  * memo_reuse: a per-row memo of earlier passes; a layer whose update provably equals a
 //    recorded one is not run, the recorded update is added instead (generation, the proofs);
-//  * exact_reuse (runtime/exact_memo.hpp): memos keyed by the exact inputs of a layer or a
+//  * exact_reuse (check/exact_memo.hpp): memos keyed by the exact inputs of a layer or a
 //    segment, kept across prompts (the run-time checker).
 // Every policy gives the same bits (tests/test_paths.cpp compares them with the reference).
 #pragma once

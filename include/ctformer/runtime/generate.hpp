@@ -80,24 +80,45 @@ constexpr std::uint64_t fnv_rows(std::uint64_t h, row_vector<W> const& x) {
 }
 }  // namespace detail
 
-/// The one generation loop: greedy decoding on a sequence. The prompt's rows are placed (set where
-/// the sequence has the row, pushed where not), then the network predicts a token after the last
-/// row, which is placed as the next row, until it predicts the end token '\n' (included in the
-/// text) or `count` tokens have been predicted. `reuse_for(i)` gives the reuse policy of the i-th
-/// prediction's pass; `observe` sees every layer of every pass (forward's observer). `digest`
-/// records every final row's bits.
-template <class Model, class ReuseFor, class Observe = no_observer>
-constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
-                                             bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
-    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
+/// The one generation loop: greedy decoding. The prompt's tokens are written (to the text and the
+/// token rows), then `predict(tokens, n, g)` gives the token after row n − 1 of tokens[0 .. n) (and
+/// may add to g's margins and digest), which is written as the next row, until it is the end token
+/// '\n' (included in the text) or `count` tokens have been predicted. Every generation runs it: the
+/// users' (generate, on the plain forward pass), the reference path's (reference_generate) and the
+/// checker's walk (ctformer/check/check.hpp, exact_walker); each is a predictor of its own.
+template <class Predict>
+[[gnu::always_inline]] constexpr generation<max_rows> generation_loop(std::string_view vocabulary, std::span<std::uint8_t const> prompt, std::size_t count,
+                                               Predict&& predict) {
+    std::array<std::uint8_t, max_rows> tokens{};
     generation<max_rows> g{};
+    if (prompt.size() > max_rows) throw std::invalid_argument("ctformer::generate: a prompt longer than a forward pass");
     std::size_t n = 0;
     for (auto id : prompt) {
-        s.place(n++, id);
+        tokens[n++] = id;
         g.text[g.length++] = vocabulary[id];
     }
     for (std::size_t i = 0; i < count; ++i) {
-        auto reuse = reuse_for(i);
+        std::size_t const t = predict(static_cast<std::uint8_t const*>(tokens.data()), n, g);
+        g.text[g.length++] = vocabulary[t];
+        ++g.generated;
+        if (t == token::newline || i + 1 == count) break;  // the last prediction needs no row of its own
+        if (n >= max_rows) throw domain_error("ctformer::generate: the sequence is longer than a forward pass holds");
+        tokens[n++] = static_cast<std::uint8_t>(t);
+    }
+    return g;
+}
+
+/// The predictor of the forward pass on a sequence: the rows not yet placed are placed (set where
+/// the sequence has the row, pushed where not), then the network predicts after the last row.
+/// `reuse_for(i)` gives the reuse policy of the i-th prediction's pass; `observe` sees every layer
+/// of every pass (forward's observer); `digest` records every final row's bits.
+template <class Model, class ReuseFor, class Observe = no_observer>
+constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
+                                             bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
+    std::size_t placed = 0, passes = 0;
+    auto predict = [&](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) {
+        for (; placed < n; ++placed) s.place(placed, tokens[placed]);
+        auto reuse = reuse_for(passes++);
         auto const last = forward(s, n - 1, &g.margin, reuse, observe);
         std::size_t t;
         if constexpr (requires { reuse.choose(last, &g.margin); })
@@ -105,12 +126,9 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::
         else
             t = choose<Model>(last, &g.margin);
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
-        g.text[g.length++] = vocabulary[t];
-        ++g.generated;
-        if (t == token::newline || i + 1 == count) break;  // the last prediction needs no row of its own
-        s.place(n++, t);
-    }
-    return g;
+        return t;
+    };
+    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, predict);
 }
 
 /// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward

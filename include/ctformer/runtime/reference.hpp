@@ -76,26 +76,13 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
 /// tokens, or until '\n').
 template <class Model>
 constexpr generation<max_rows> reference_generate(model_prompt<Model> const& prompt, std::size_t count) {
-    constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
-    std::array<std::uint8_t, max_rows> tokens{};
-    generation<max_rows> g{};
-    std::size_t n = 0;
-    for (auto id : prompt.ids) {
-        tokens[n++] = id;
-        g.text[g.length++] = vocabulary[id];
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-        auto const r = reference_forward<Model>(tokens.data(), n);
+    auto predict = [](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) -> std::size_t {
+        auto const r = reference_forward<Model>(tokens, n);
         auto const& last = r.rows[n - 1];
         g.digest = detail::fnv_rows(g.digest, last);
-        std::size_t const t = argmax(multiply(last, Model::dense.unembed));
-        g.text[g.length++] = vocabulary[t];
-        ++g.generated;
-        if (t == token::newline) break;
-        if (n >= max_rows) throw domain_error("ctformer::reference_generate: sequence longer than max_rows");
-        tokens[n++] = static_cast<std::uint8_t>(t);
-    }
-    return g;
+        return argmax(multiply(last, Model::dense.unembed));
+    };
+    return generation_loop(program_of_model<Model>::vocabulary, std::span<std::uint8_t const>(prompt.ids), count, predict);
 }
 
 }  // namespace ctformer

@@ -2,7 +2,7 @@
 // cached keys; push, set, pop.
 //
 // Attention reads earlier rows only through their keys and values, and
-// attention_reads_only_the_embedding() (proof/premises.hpp) proves at compile time that no layer
+// attention_reads_only_the_embedding() (model/premises.hpp) proves at compile time that no layer
 // writes a column that a key or value reads. So an earlier row's keys and values at every layer
 // are those of its embedding: push(token) embeds the row and fills every attention layer's cache
 // from the embedding — nothing more. The layers run for a row only when its output is asked for
@@ -20,7 +20,7 @@
 
 #include "ctformer/model/model.hpp"
 #include "ctformer/model/network.hpp"
-#include "ctformer/proof/premises.hpp"
+#include "ctformer/model/premises.hpp"
 
 namespace ctformer {
 

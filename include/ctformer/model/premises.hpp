@@ -1,4 +1,4 @@
-// ctformer/proof/premises.hpp — the premise the sequence's shortcut rests on, checked by the compiler
+// ctformer/model/premises.hpp — the premise the sequence's shortcut rests on, checked by the compiler
 // on the real network: attention reads only the embedding of earlier rows (the cached-embedding
 // shortcut). The position premise is proof/positions.hpp.
 #pragma once

@@ -1,4 +1,4 @@
-// tools/adders/proofs_add.cpp — `ctformer bounds` and `ctformer prove` for addition: the bounds analysis
+// tools/programs/proofs_add.cpp — `ctformer bounds` and `ctformer prove` for addition: the bounds analysis
 // (proof/bounds.hpp) and the all-input proof (proof/all_inputs.hpp) at run time, on the program's
 // model of run-time digit count, one instantiation for every D; a unit of its own, so that the
 // programs build in parallel.

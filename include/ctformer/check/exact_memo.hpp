@@ -1,4 +1,4 @@
-// ctformer/runtime/exact_memo.hpp — exact_reuse, the run-time checker's reuse policy: memos keyed
+// ctformer/check/exact_memo.hpp — exact_reuse, the run-time checker's reuse policy: memos keyed
 // by exact inputs, kept across every prompt a thread checks.
 //
 // A row's residual is named by an id: the memo keeps every distinct row it has seen once
@@ -27,7 +27,7 @@
 // took earlier, by entry state (an answer row whose own token changes, such as the one after the
 // digit read last, finds its segments there). The token chosen from a final state is memoized
 // too, and each answer row keeps its last choice.
-// The walker (exact_walker, runtime/check.hpp) first tries each answer row by replays alone
+// The walker (exact_walker, check/check.hpp) first tries each answer row by replays alone
 // (exact_memo::replay_row), without the forward driver: per segment the row's record, else its
 // earlier chains, else the chain cache, else the tables. Beside a cached chain of the last body
 // pass sits its "tail": the epilogue's output and the token chosen, functions of the chain's
@@ -85,9 +85,9 @@
 #include "ctformer/detail/hana.hpp"
 
 #include "ctformer/layers/update.hpp"
-#include "ctformer/runtime/exact_tables.hpp"
+#include "ctformer/check/exact_tables.hpp"
 #include "ctformer/runtime/forward.hpp"
-#include "ctformer/runtime/program_io.hpp"
+#include "ctformer/check/program_io.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
 namespace ctformer {

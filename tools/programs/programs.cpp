@@ -1,6 +1,6 @@
-// tools/adders/adders.cpp — the programs the `ctformer` command runs, by name and digit count
-// (tools/common/digits.hpp): each program's entries come from its unit (tools/adders/run_*.cpp), its
-// proofs from another (tools/adders/proofs_*.cpp); every unit takes the digit count at run time.
+// tools/programs/programs.cpp — the programs the `ctformer` command runs, by name and digit count
+// (tools/common/digits.hpp): each program's entries come from its unit (tools/programs/run_*.cpp), its
+// proofs from another (tools/programs/proofs_*.cpp); every unit takes the digit count at run time.
 #include <array>
 #include <string>
 
@@ -12,27 +12,27 @@
 
 namespace ctformer::tools {
 
-adder_ops::entries const& addition_entries();
-adder_ops::entries const& subtraction_entries();
-adder_ops::entries const& multiplication_entries();
+program_ops::entries const& addition_entries();
+program_ops::entries const& subtraction_entries();
+program_ops::entries const& multiplication_entries();
 
 program_proofs const& addition_proofs();
 program_proofs const& subtraction_proofs();
 program_proofs const& multiplication_proofs();
 
-generation<max_rows> adder_ops::generate(std::string_view prompt, std::size_t count) const { return run->generate(digits, prompt, count); }
-trace_result adder_ops::trace(std::string_view prompt, std::size_t count) const { return run->trace(digits, prompt, count); }
-plot_set adder_ops::plots(std::string_view prompt) const { return run->plots(digits, prompt); }
-std::string adder_ops::export_json() const { return run->export_json(digits); }
+generation<max_rows> program_ops::generate(std::string_view prompt, std::size_t count) const { return run->generate(digits, prompt, count); }
+trace_result program_ops::trace(std::string_view prompt, std::size_t count) const { return run->trace(digits, prompt, count); }
+plot_set program_ops::plots(std::string_view prompt) const { return run->plots(digits, prompt); }
+std::string program_ops::export_json() const { return run->export_json(digits); }
 
 namespace {
 
 /// Program P's operations for every digit count.
 template <program P>
-std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entries) {
-    std::array<adder_ops, max_digits> table{};
+std::array<program_ops, max_digits> program_table(program_ops::entries const& entries) {
+    std::array<program_ops, max_digits> table{};
     for (std::size_t d = 1; d <= max_digits; ++d) {
-        adder_ops& ops = table[d - 1];
+        program_ops& ops = table[d - 1];
         ops.program = P::name;
         ops.carry_name = P::carry_name;
         ops.digits = d;
@@ -44,7 +44,7 @@ std::array<adder_ops, max_digits> program_table(adder_ops::entries const& entrie
 
 }  // namespace
 
-adder_ops const& adder_for(std::size_t d) { return program_for(addition::name, d); }
+program_ops const& adder_for(std::size_t d) { return program_for(addition::name, d); }
 
 std::string_view program_of_prompt(std::string const& prompt) {
     for (char c : prompt) {
@@ -64,11 +64,11 @@ namespace {
 }
 }  // namespace
 
-adder_ops const& program_for(std::string_view name, std::size_t d) {
+program_ops const& program_for(std::string_view name, std::size_t d) {
     static auto const add = program_table<addition>(addition_entries());
     static auto const sub = program_table<subtraction>(subtraction_entries());
     static auto const mul = program_table<multiplication>(multiplication_entries());
-    std::array<adder_ops, max_digits> const* table = name == addition::name      ? &add
+    std::array<program_ops, max_digits> const* table = name == addition::name      ? &add
                                                      : name == subtraction::name ? &sub
                                                      : name == multiplication::name ? &mul
                                                                                     : nullptr;

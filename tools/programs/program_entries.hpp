@@ -1,6 +1,6 @@
-// tools/adders/ctformer_adder.hpp — what the `ctformer` command runs for one program (adder_ops'
+// tools/programs/program_entries.hpp — what the `ctformer` command runs for one program (program_ops'
 // entries, tools/common/digits.hpp), on its model with the digit count given at run time: one
-// instantiation per program, in the units tools/adders/run_add.cpp, run_sub.cpp and run_mul.cpp.
+// instantiation per program, in the units tools/programs/run_add.cpp, run_sub.cpp and run_mul.cpp.
 #pragma once
 
 #include <array>
@@ -17,9 +17,9 @@ namespace ctformer::tools {
 
 /// Program P's entries.
 template <program P>
-adder_ops::entries const& program_entries() {
+program_ops::entries const& program_entries() {
     using M = any_digits<P>;
-    static constexpr adder_ops::entries entries{
+    static constexpr program_ops::entries entries{
         [](std::size_t digits, std::string_view prompt, std::size_t count) {
             return generate<M>(digits, prompt_ids<P>(digits, prompt).view(), count);
         },

@@ -1,4 +1,4 @@
-// ctformer/runtime/exact_tables.hpp — what exact_reuse's memos (runtime/exact_memo.hpp) are made of:
+// ctformer/check/exact_tables.hpp — what exact_reuse's memos (check/exact_memo.hpp) are made of:
 // hash tables whose keys are compared whole, and the key and value classes of every token at every
 // row for each attention layer.
 #pragma once

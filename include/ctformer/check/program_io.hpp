@@ -1,5 +1,5 @@
-// ctformer/runtime/program_io.hpp — the shape of a program's steps that exact_reuse
-// (runtime/exact_memo.hpp) sizes its records by: which distinct layers
+// ctformer/check/program_io.hpp — the shape of a program's steps that exact_reuse
+// (check/exact_memo.hpp) sizes its records by: which distinct layers
 // are attention, and the most columns one layer writes.
 #pragma once
 

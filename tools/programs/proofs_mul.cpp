@@ -1,4 +1,4 @@
-// tools/adders/proofs_sub.cpp — `ctformer bounds` and `ctformer prove` for subtraction: the bounds analysis
+// tools/programs/proofs_mul.cpp — `ctformer bounds` and `ctformer prove` for multiplication: the bounds analysis
 // (proof/bounds.hpp) and the all-input proof (proof/all_inputs.hpp) at run time, on the program's
 // model of run-time digit count, one instantiation for every D; a unit of its own, so that the
 // programs build in parallel.
@@ -12,9 +12,9 @@
 
 namespace ctformer::tools {
 
-program_proofs const& subtraction_proofs() {
-    static constexpr program_proofs proofs{[](std::size_t digits) { return print_bounds<any_digits<subtraction>>(digits); },
-                                           [](std::size_t digits, bool json) { return prove_program<subtraction>(digits, json); }};
+program_proofs const& multiplication_proofs() {
+    static constexpr program_proofs proofs{[](std::size_t digits) { return print_bounds<any_digits<multiplication>>(digits); },
+                                           [](std::size_t digits, bool json) { return prove_program<multiplication>(digits, json); }};
     return proofs;
 }
 

@@ -1,4 +1,4 @@
-// ctformer/runtime/check.hpp — the checker's walk over many prompts on one sequence (the
+// ctformer/check/check.hpp — the checker's walk over many prompts on one sequence (the
 // predicate it shares with proofs and tests, adds_correctly, is in runtime/generate.hpp).
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ctformer/model/prompt.hpp"
-#include "ctformer/runtime/exact_memo.hpp"
+#include "ctformer/check/exact_memo.hpp"
 #include "ctformer/runtime/generate.hpp"
 #include "ctformer/runtime/sequence.hpp"
 
@@ -51,7 +51,7 @@ constexpr addition_result result_of(std::size_t digits, std::uint64_t a, std::ui
 }
 }  // namespace detail
 
-/// The run-time checker's walker: the same forward pass with exact_reuse (runtime/exact_memo.hpp),
+/// The run-time checker's walker: the same forward pass with exact_reuse (check/exact_memo.hpp),
 /// whose memos, keyed by exact inputs, last as long as the walker (one per checker thread). Each
 /// answer row first tries exact_memo::replay_row: every segment taking a chain whose whole key
 /// holds (the same entry state and context, and the same value classes of the rows its attention
@@ -82,40 +82,37 @@ public:
 
     std::size_t digits() const { return digits_; }
 
-    /// The generation for a + b (generate_with's loop: the prompt, then one prediction per answer
-    /// row until '\n'); `digest` records every final row's bits (tests).
+    /// The generation for a + b (generation_loop, with a predictor that replays an answer row the
+    /// memo holds whole, and otherwise runs the forward pass with exact_reuse); `digest` records
+    /// every final row's bits (tests).
     generation<max_rows> generate(std::uint64_t a, std::uint64_t b, bool digest = false) {
         using P = program_of_model<Model>;
-        constexpr std::string_view vocabulary = P::vocabulary;
         memo_.begin_prompt();
-        generation<max_rows> g{};
-        write_prompt<P>(digits_, a, b, tokens_.data());
-        std::size_t n = prompt_shape<P>::prompt_length(digits_);
-        for (std::size_t j = 0; j < n; ++j) g.text[g.length++] = vocabulary[tokens_[j]];
-        memo_.prefetch_rows(tokens_.data());
-        for (std::size_t i = 0; i < answer_; ++i) {
+        write_prompt<P>(digits_, a, b, prompt_.data());
+        std::size_t const length = prompt_shape<P>::prompt_length(digits_);
+        memo_.prefetch_rows(prompt_.data());
+        // inlined, as the loop is: the checker's speed is the main job's
+        auto predict = [&](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) __attribute__((always_inline)) {
             std::uint32_t state = 0;
             std::size_t t;
-            if (memo_.replay_row(tokens_.data(), n - 1, state, t, &g.margin)) {
+            if (memo_.replay_row(tokens, n - 1, state, t, &g.margin)) {
                 if (digest) {
                     typename sequence<Model>::row last;
-                    memo_.load_row(state, last, tokens_.data(), n - 1, memo_.segments() - 1);
+                    memo_.load_row(state, last, tokens, n - 1, memo_.segments() - 1);
                     g.digest = detail::fnv_rows(g.digest, last);
                 }
-            } else {
-                ++memo_.rows_forward_;
-                for (std::size_t j = 0; j < n; ++j) s_.place(j, tokens_[j]);
-                exact_reuse<Model, Words> reuse{memo_, digest};
-                auto const last = forward(s_, n - 1, &g.margin, reuse, no_observer{});
-                t = reuse.choose(last, &g.margin);
-                if (digest) g.digest = detail::fnv_rows(g.digest, last);
+                return t;
             }
-            g.text[g.length++] = vocabulary[t];
-            ++g.generated;
-            if (t == token::newline || i + 1 == answer_) break;
-            tokens_[n++] = static_cast<std::uint8_t>(t);
-        }
-        memo_.end_prompt(tokens_.data());
+            ++memo_.rows_forward_;
+            for (std::size_t j = 0; j < n; ++j) s_.place(j, tokens[j]);
+            exact_reuse<Model, Words> reuse{memo_, digest};
+            auto const last = forward(s_, n - 1, &g.margin, reuse, no_observer{});
+            t = reuse.choose(last, &g.margin);
+            if (digest) g.digest = detail::fnv_rows(g.digest, last);
+            return t;
+        };
+        auto g = generation_loop(P::vocabulary, std::span<std::uint8_t const>(prompt_.data(), length), answer_, predict);
+        memo_.end_prompt(prompt_.data());
         return g;
     }
     /// Generates the answer for a and b and compares it with the program's answer.
@@ -129,7 +126,7 @@ public:
 private:
     std::size_t digits_;
     std::size_t answer_;  ///< answer rows: D + 1 digits and '\n'
-    std::array<std::uint8_t, max_rows> tokens_{};  ///< this prompt's rows (the sequence holds them where a row runs)
+    std::array<std::uint8_t, max_rows> prompt_{};  ///< this prompt's tokens
     sequence<Model> s_;
     memo_t memo_;
 };
