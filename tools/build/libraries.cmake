@@ -17,7 +17,7 @@ find_package(Threads REQUIRED)
 
 function(ctformer_tool_libraries)
     cmake_parse_arguments(PARSE_ARGV 0 arg "" "PREFIX" "OPTIONS;NETWORK_OPTIONS")
-    set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
+    get_filename_component(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR} DIRECTORY)  # tools/
     set(json ${arg_PREFIX}json)
     set(tool ${arg_PREFIX}ctformer)
     set(check ${arg_PREFIX}check)
