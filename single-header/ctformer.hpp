@@ -1540,6 +1540,7 @@ inline constexpr auto compiled_layer = compile_layer<Src>();
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <string_view>
 
 // ---- ctformer/model/program.hpp
 // ctformer/model/program.hpp — what a program is: the concept every program satisfies.
@@ -1954,6 +1955,22 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
     return w;
 }
 
+namespace detail {
+/// A column formula's placeholders are {x}, {y} and {c}, each closed (layer_about::formula).
+constexpr bool column_formula_ok(std::string_view formula) {
+    for (std::size_t i = 0; i < formula.size(); ++i) {
+        if (formula[i] == '}') return false;
+        if (formula[i] != '{') continue;
+        std::size_t const close = formula.find('}', i);
+        if (close == std::string_view::npos) return false;
+        std::string_view const key = formula.substr(i + 1, close - i - 1);
+        if (key != "x" && key != "y" && key != "c") return false;
+        i = close;
+    }
+    return true;
+}
+}  // namespace detail
+
 /// Why a column table works, said of any column rule (a program passes its own words: add_with_carry).
 inline constexpr std::string_view column_table_explanation =
     "A column table: 200 hidden units, two per pair of digits (i, j). Unit (i, j, no carry) reaches 128 only when left "
@@ -1984,6 +2001,8 @@ template <class L, class Rule>
 constexpr mlp_for<L, 200> column_table(slot left, slot right, slot carry, slot out, Rule rule, std::string_view name,
                                        std::string_view formula = "{x}, {y}, carry {c}",
                                        std::string_view explanation = column_table_explanation) {
+    if (!detail::column_formula_ok(formula))
+        throw std::invalid_argument("ctformer::column_table: a formula's placeholders are {x}, {y} and {c}");
     mlp_for<L, 200> w{};
     w.name = name;
     w.about = {layer_about::narration::column, layer_about::units::column_pairs, 2, formula, explanation};
@@ -2045,6 +2064,8 @@ constexpr mlp_for<L, 100 * (MaxCarry + 1)> one_hot_carry_table(slot left, slot r
                                                                 std::string_view name, std::string_view formula = "{x}, {y}, carry {c}",
                                                                 std::string_view explanation = one_hot_carry_table_explanation) {
     static_assert(MaxCarry >= 1 && MaxCarry <= 9, "a one-hot carry runs 0..MaxCarry, at most 9");
+    if (!detail::column_formula_ok(formula))
+        throw std::invalid_argument("ctformer::one_hot_carry_table: a formula's placeholders are {x}, {y} and {c}");
     mlp_for<L, 100 * (MaxCarry + 1)> w{};
     w.name = name;
     w.about = {layer_about::narration::column, layer_about::units::column_carries, MaxCarry + 1, formula, explanation};

@@ -126,3 +126,19 @@ TEST_CASE("the expected answers come from integer arithmetic", "[programs]") {
     STATIC_REQUIRE(operation_symbol<subtraction> == '-');
     STATIC_REQUIRE(operation_symbol<addition> == '+');
 }
+
+TEST_CASE("a column table's formula names only x, y and c, closed", "[programs]") {
+    STATIC_REQUIRE(detail::column_formula_ok("{x} + {y} + carry {c}"));
+    STATIC_REQUIRE(detail::column_formula_ok("{x} × {y} + carry {c}"));
+    STATIC_REQUIRE_FALSE(detail::column_formula_ok("{x} + {z}"));
+    STATIC_REQUIRE_FALSE(detail::column_formula_ok("{x} + {y"));
+    STATIC_REQUIRE_FALSE(detail::column_formula_ok("x} + {y}"));
+    auto const& L = seed_layout;
+    using layout_t = std::remove_cvref_t<decltype(L)>;
+    auto const table = [&](std::string_view formula) {
+        return std::make_unique<mlp_for<layout_t, 200>>(
+            column_table<layout_t>(L[reg::left], L[reg::right], L[reg::carry], L[reg::out], &subtraction::column, "t", formula));
+    };
+    REQUIRE(table("{x} − {y} − borrow {c}")->about.formula == "{x} − {y} − borrow {c}");
+    REQUIRE_THROWS_AS(table("{x} − {w}"), std::invalid_argument);
+}

@@ -69,24 +69,27 @@ std::size_t last_read_into(plot_set const& p, std::size_t k, std::string_view re
 bool is_digit(std::string const& v) { return v.size() == 1 && v[0] >= '0' && v[0] <= '9'; }
 
 /// A column table's formula ("{x} + {y} + carry {c}") with the placeholders filled, and its value
-/// when all three are digits: the operators + − × (or + - *) between them, left to right.
+/// when all three are digits and an operator (+ − ×, or + - *) stands between each two: evaluated
+/// left to right. (The library checks a formula's placeholders when it builds the layer:
+/// model/instructions.hpp, column_formula_ok.)
 std::pair<std::string, std::optional<long>> fill_formula(std::string_view formula, std::string const (&text)[3],
                                                          std::string const (&value)[3]) {
     std::string out;
     std::optional<long> total;
-    char op = '+';
+    char op = 0;  // the operator since the last placeholder, if any
     bool ok = true;
     for (std::size_t i = 0; i < formula.size();) {
-        if (formula[i] == '{') {
-            std::size_t const close = formula.find('}', i);
+        std::size_t const close = formula[i] == '{' ? formula.find('}', i) : std::string_view::npos;
+        if (close != std::string_view::npos) {
             std::string_view const key = formula.substr(i + 1, close - i - 1);
             int const k = key == "x" ? 0 : key == "y" ? 1 : 2;
             out += text[k];
-            ok = ok && is_digit(value[k]);
+            ok = ok && is_digit(value[k]) && (!total || op != 0);
             if (ok) {
                 long const v = value[k][0] - '0';
                 total = !total ? v : op == '+' ? *total + v : op == '-' ? *total - v : *total * v;
             }
+            op = 0;
             i = close + 1;
             continue;
         }
