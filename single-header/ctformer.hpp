@@ -3469,18 +3469,25 @@ constexpr std::size_t choose(Row const& x, margins* m) {
 }
 
 }  // namespace ctformer
-// ---- ctformer/proof/positions.hpp
-// ctformer/proof/positions.hpp — the position premise, read off the compiled network: in generation
-// as users run it, every attention of every answer row gives one row all the weight, and each answer
-// row's token register is written by exactly one copy decision, a later one for a later row. The
-// cursors are the network's own (find_and_store, step_position rotate them), the decisions its own
-// compiled diff_pos, is_zero and copy_on_match: nothing here copies a constant from a layer's
-// definition. adder<D> static_asserts it for its D; tests/proofs/positions.cpp shows it holds for
-// every D up to max_digits and fails beyond.
+// ---- ctformer/proof/feedback.hpp
+// ctformer/proof/feedback.hpp — the all-input proof's feedback premise: generation feeds each
+// predicted token back as the next row, whatever the token and the row.
+//
+// The walk takes every answer row to hold the digit predicted for it, and the path premise runs
+// ctformer::generate on one prompt only (0…0+0…0=), so a loop or a sequence that treated some token
+// values differently would not be seen there. This premise runs the code generation runs around the
+// forward pass — generation_loop, placing_predictor and the sequence it fills (runtime/generate.hpp,
+// runtime/sequence.hpp) — with a predictor that names the tokens itself: every token of the
+// vocabulary in every row (prompt rows and fed-back rows alike), and '\n' after every number of
+// predictions. Before each prediction it checks that the rows forward will read are the tokens'
+// own: the sequence's count, each row's token, its embedding (as forward's pass starts from it and
+// as attention's value reader forms it) and every attention layer's cached key; after the loop, the
+// text it wrote and where it stopped.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <type_traits>
 
@@ -3640,18 +3647,28 @@ template <class Predict>
     return g;
 }
 
-/// The predictor of the forward pass on a sequence: the rows not yet placed are placed (set where
-/// the sequence has the row, pushed where not), then the network predicts after the last row.
-/// `reuse_for(i)` gives the reuse policy of the i-th prediction's pass; `observe` sees every layer
-/// of every pass (forward's observer); `digest` records every final row's bits.
+/// The predictor that keeps sequence `s` in step with the loop's tokens: the rows not yet placed
+/// are placed (set where `s` has the row, pushed where not), then `next(s, n, g)` gives the token
+/// after row n − 1. generate_with's, and the probe of the all-input proof's feedback premise
+/// (proof/feedback.hpp), which runs it with a `next` that checks the rows and names each token.
+template <class Model, class Next>
+constexpr auto placing_predictor(sequence<Model>& s, Next next) {
+    return [&s, next, placed = std::size_t{0}](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) mutable -> std::size_t {
+        for (; placed < n; ++placed) s.place(placed, tokens[placed]);
+        return next(s, n, g);
+    };
+}
+
+/// The predictor of the forward pass on a sequence (placing_predictor): the network predicts after
+/// the last row. `reuse_for(i)` gives the reuse policy of the i-th prediction's pass; `observe`
+/// sees every layer of every pass (forward's observer); `digest` records every final row's bits.
 template <class Model, class ReuseFor, class Observe = no_observer>
 constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
-    std::size_t placed = 0, passes = 0;
-    auto predict = [&](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) {
-        for (; placed < n; ++placed) s.place(placed, tokens[placed]);
+    std::size_t passes = 0;
+    auto predict = [&](sequence<Model>& seq, std::size_t n, generation<max_rows>& g) {
         auto reuse = reuse_for(passes++);
-        auto const last = forward(s, n - 1, &g.margin, reuse, observe);
+        auto const last = forward(seq, n - 1, &g.margin, reuse, observe);
         std::size_t t;
         if constexpr (requires { reuse.choose(last, &g.margin); })
             t = reuse.choose(last, &g.margin);  // the same choose, memoized by the policy
@@ -3660,7 +3677,7 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
         return t;
     };
-    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, predict);
+    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, placing_predictor(s, predict));
 }
 
 /// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward
@@ -3724,6 +3741,144 @@ constexpr bool adds_correctly(std::uint64_t a, std::uint64_t b, margins* m = nul
 }
 
 }  // namespace ctformer
+
+namespace ctformer::detail {
+
+/// The feedback premise's verdict for one digit count.
+struct feedback_verdict {
+    bool holds = true;
+    std::uint64_t cases = 0;  ///< rows checked before a prediction, and loops checked at their end
+    std::size_t row = 0;  ///< the row found wrong
+    std::size_t call = 0;  ///< the prediction before which it was found (the loop's end: the count made)
+    char layer[48]{};  ///< what was wrong: "generation_loop" or "sequence"
+    char what[160]{};
+};
+
+/// Runs the premise for `digits`-digit prompts of Model's program (a model whose digit count is
+/// given at run time: the walk's). Every token of the vocabulary but '\n' fills a prompt of the
+/// program's length and is predicted at every step, up to the answer's length; and for each k below
+/// it, a prompt of zeros whose k-th prediction is '\n' must end the loop there.
+template <class Model>
+constexpr feedback_verdict feedback_of(std::size_t digits) {
+    using P = program_of_model<Model>;
+    using shape = prompt_shape<P>;
+    // Through a pointer: in constant evaluation g++ copies a static constexpr aggregate on each access.
+    auto const* const net = &Model::net;
+    constexpr std::size_t layers = network_shape<std::remove_cvref_t<decltype(Model::net)>>::distinct;
+    std::size_t const length = shape::prompt_length(digits), count = shape::answer_length(digits);
+    feedback_verdict v{};
+    auto fail = [&](std::string_view where, std::size_t row, std::size_t call) {
+        v.holds = false;
+        v.row = row;
+        v.call = call;
+        text_writer<48>{v.layer} << where;
+        return text_writer<160>{v.what};
+    };
+    // Rows seq holds before prediction `call`: as many as given and predicted, each with its token;
+    // the rows new since the last prediction with the token's embedding and cached keys (a row is
+    // placed once; its token is checked before every prediction).
+    auto rows_right = [&](sequence<Model>& seq, std::size_t n, std::size_t call, std::size_t first_new,
+                          std::array<std::uint8_t, max_rows> const& expect) {
+        if (n != length + call || seq.size() != n) {
+            fail("generation_loop", n, call) << "before prediction " << static_cast<long long>(call) << " the sequence holds "
+                                             << static_cast<long long>(seq.size()) << " rows and the loop passes "
+                                             << static_cast<long long>(n) << ", not " << static_cast<long long>(length + call);
+            return false;
+        }
+        auto const read = seq.embedding_of();
+        for (std::size_t j = 0; j < n; ++j) {
+            ++v.cases;
+            if (seq.token(j) != expect[j]) {
+                fail("generation_loop", j, call) << "row " << static_cast<long long>(j) << " holds token "
+                                                 << static_cast<long long>(seq.token(j)) << " where token "
+                                                 << static_cast<long long>(expect[j]) << " was given or predicted";
+                return false;
+            }
+            if (j < first_new) continue;
+            // forward starts a pass from the embedding of row n − 1 only: the rows from the prompt's last on
+            auto const e = net->embedding(expect[j], j), from_reader = read(j);
+            auto const from_seq = j + 1 >= length ? seq.embedding(j) : e;
+            fixed const* const ep = e.data();
+            fixed const* const rp = from_reader.data();
+            fixed const* const sp = from_seq.data();
+            bool embeds = true;
+            for (std::size_t c = 0; c < e.size() && embeds; ++c) embeds = rp[c].raw == ep[c].raw && sp[c].raw == ep[c].raw;
+            bool caches = true;
+            hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layers>), [&](auto slot) {
+                auto const& layer = sequence<Model>::distinct_layer(slot);
+                if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+                    typename std::remove_cvref_t<decltype(layer)>::cache_entry want{};
+                    layer.fill_cache(want, e);
+                    if (seq.cache(slot)[j].k != want.k) caches = false;
+                }
+            });
+            if (!embeds || !caches) {
+                fail("sequence", j, call) << "row " << static_cast<long long>(j) << " holds token " << static_cast<long long>(expect[j])
+                                          << " but its " << (embeds ? "cached attention keys are" : "embedding is") << " not that token's";
+                return false;
+            }
+        }
+        return true;
+    };
+    // The loop's text and count: `made` predictions, the text the given and predicted tokens.
+    auto end_right = [&](generation<max_rows> const& g, std::size_t calls, std::size_t fill, std::size_t stop) {
+        ++v.cases;
+        std::size_t const made = stop < count ? stop + 1 : count;
+        bool text_right = g.length == length + made && g.generated == made;
+        for (std::size_t j = 0; text_right && j < g.length; ++j)
+            text_right = g.text[j] == (j + 1 < length + made || stop >= count ? P::vocabulary[fill] : '\n');
+        if (calls != made || !text_right)
+            fail("generation_loop", length + made - 1, calls)
+                << "with token " << static_cast<long long>(fill) << " given and predicted" << (stop < count ? ", then '\\n'," : "")
+                << " the loop made " << static_cast<long long>(calls) << " predictions and wrote "
+                << static_cast<long long>(g.generated) << " tokens, not " << static_cast<long long>(made)
+                << (calls == made ? " (or not those tokens)" : "");
+    };
+    // Every token but '\n' in every row: given in the prompt, predicted at every step; the sequence
+    // generate_with's predictor keeps is checked before each prediction.
+    for (std::size_t fill = 0; fill < 10 && v.holds; ++fill) {
+        std::array<std::uint8_t, max_rows> expect{};
+        for (std::size_t j = 0; j < length + count && j < max_rows; ++j) expect[j] = static_cast<std::uint8_t>(fill);
+        std::size_t calls = 0, checked = 0;
+        sequence<Model> s(digits);
+        auto next = [&](sequence<Model>& seq, std::size_t n, generation<max_rows>&) -> std::size_t {
+            if (!v.holds || !rows_right(seq, n, calls, checked, expect)) return token::newline;
+            checked = n;
+            ++calls;
+            return fill;
+        };
+        auto const g = generation_loop(P::vocabulary, std::span<std::uint8_t const>(expect.data(), length), count, placing_predictor(s, next));
+        if (v.holds) end_right(g, calls, fill, count);
+    }
+    // '\n' ends the loop after any number of predictions (the rows are the loop's alone here).
+    for (std::size_t stop = 0; stop < count && v.holds; ++stop) {
+        std::array<std::uint8_t, max_rows> zeros{};
+        std::size_t calls = 0;
+        auto next = [&](std::uint8_t const*, std::size_t, generation<max_rows>&) -> std::size_t {
+            return calls++ == stop ? std::size_t{token::newline} : 0;
+        };
+        auto const g = generation_loop(P::vocabulary, std::span<std::uint8_t const>(zeros.data(), length), count, next);
+        end_right(g, calls, 0, stop);  // after the loop: `calls` is what it made
+    }
+    return v;
+}
+
+}  // namespace ctformer::detail
+// ---- ctformer/proof/positions.hpp
+// ctformer/proof/positions.hpp — the position premise, read off the compiled network: in generation
+// as users run it, every attention of every answer row gives one row all the weight, and each answer
+// row's token register is written by exactly one copy decision, a later one for a later row. The
+// cursors are the network's own (find_and_store, step_position rotate them), the decisions its own
+// compiled diff_pos, is_zero and copy_on_match: nothing here copies a constant from a layer's
+// definition. adder<D> static_asserts it for its D; tests/proofs/positions.cpp shows it holds for
+// every D up to max_digits and fails beyond.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
 
 namespace ctformer {
 
@@ -3883,11 +4038,12 @@ enum class premise : std::uint8_t {
     answer,  ///< the final register holds the k-th digit of the program's answer, for every input
     start,  ///< (s) every row's embedding, for every token it may hold, is what the walk starts from
     path,  ///< (p) generation as users run it goes through the walk's states, layer by layer
+    feedback,  ///< (f) generation feeds each predicted token back as the next row, for every digit and row
 };
-inline constexpr std::size_t premise_count = 8;
+inline constexpr std::size_t premise_count = 9;
 
 constexpr std::string_view premise_name(premise p) {
-    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer", "start", "path"};
+    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer", "start", "path", "feedback"};
     return names[static_cast<std::size_t>(p)];
 }
 
@@ -3902,6 +4058,7 @@ constexpr std::string_view premise_claim(premise p) {
         "the final register holds the answer's digit of its row, for every input",
         "each row's embedding: its token one-hot, digit registers empty, position part token-free",
         "ctformer::generate's own forward pass matches the walk after every layer",
+        "generation feeds each token given or predicted back as the row forward reads, every digit in every row",
     };
     return claims[static_cast<std::size_t>(p)];
 }
@@ -3912,7 +4069,7 @@ struct proof_failure {
     premise which = premise::dependency;
     std::uint16_t digits = 0;
     std::uint16_t row = 0;  ///< the answer row whose walk failed (0 for the structural analysis)
-    std::uint16_t pass = 0;  ///< 0 the prologue, 1..D the body passes, D + 1 the epilogue
+    std::uint16_t pass = 0;  ///< 0 the prologue, 1..D the body passes, D + 1 the epilogue (feedback: the prediction)
     std::uint16_t column = 0;  ///< the column concerned, where there is one
     char layer[48]{};
     char what[160]{};
@@ -4046,6 +4203,7 @@ public:
         std::array<std::uint8_t, max_rows> tokens{};  ///< prompt and generated tokens
         std::array<std::uint64_t, (max_walk_digits + 2) * max_steps> digest{};  ///< [answer row][step]
         all_inputs_report start{};  ///< premise (s) over the rows generation placed, once per trace
+        all_inputs_report feedback{};  ///< premise (f), once per trace (proof/feedback.hpp)
     };
 
     /// The digest premise (p) compares after a layer: the columns the layer writes, or the whole row
@@ -4092,6 +4250,16 @@ public:
         walker w{digits, shape_of::first_answer_row(digits) + tr.passes - 1, &tr};
         w.check_start();
         tr.start = w.report;
+        // premise (f): the loop and the sequence around the forward pass, every token in every row
+        auto const f = detail::feedback_of<M>(digits);
+        tr.feedback[premise::feedback].cases = f.cases;
+        if (!f.holds) {
+            tr.feedback.holds = false;
+            tr.feedback.failure = proof_failure{premise::feedback, static_cast<std::uint16_t>(digits), static_cast<std::uint16_t>(f.row),
+                                                static_cast<std::uint16_t>(f.call), 0, {}, {}};
+            for (std::size_t i = 0; i < sizeof f.layer; ++i) tr.feedback.failure.layer[i] = f.layer[i];
+            for (std::size_t i = 0; i < sizeof f.what; ++i) tr.feedback.failure.what[i] = f.what[i];
+        }
         return tr;
     }
     /// trace_for(digits, rows) for every answer row.
@@ -4320,6 +4488,13 @@ private:
             }
             for (std::size_t i = 0; i < n_symbols; ++i)
                 if (pool[i] == s) return static_cast<std::uint16_t>(i);
+            // A column whose result is one value for every value its arguments can take is that
+            // constant (a program whose carry is never set: its column carry is 0): one symbol for
+            // both, so that the walk's "unchanged 0" and the answer's "carry of column 1" agree.
+            if (s.kind == symbol_kind::column_digit || s.kind == symbol_kind::column_carry) {
+                int const only = constant_column(s);
+                if (only != detail::bad_value) return intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(only)});
+            }
             if (n_symbols == pool.size()) throw std::length_error("ctformer::all_inputs: too many symbols");
             pool[n_symbols] = s;
             int const a = at_representative[s.a], b = at_representative[s.b], c = at_representative[s.c];
@@ -4331,6 +4506,22 @@ private:
                 case symbol_kind::constant: at_representative[n_symbols] = s.a; break;
             }
             return static_cast<std::uint16_t>(n_symbols++);
+        }
+        /// The one value column symbol s takes over every value of its arguments, or bad_value.
+        constexpr int constant_column(symbol const& s) const {
+            auto const values = [&](std::uint16_t id) {  // as a column's argument, an empty register is the number 0
+                return pool[id].kind == symbol_kind::zero ? detail::value_bit(0) : values_of(id, 0);
+            };
+            int only = detail::bad_value;
+            for (value_set x = values(s.a); x; x &= x - 1)
+                for (value_set y = values(s.b); y; y &= y - 1)
+                    for (value_set c = values(s.c); c; c &= c - 1) {
+                        column_result const r = program_type::column(lowest(x), lowest(y), lowest(c));
+                        int const v = s.kind == symbol_kind::column_digit ? r.digit : r.carry;
+                        if (only == detail::bad_value) only = v;
+                        if (v != only) return detail::bad_value;
+                    }
+            return only;
         }
         /// The token row j holds: fixed for the operation and '=', any digit for an operand or answer digit.
         constexpr value_set token_values(std::size_t j) const {
@@ -4716,7 +4907,15 @@ private:
                 learnt const& l = result[g];
                 switch (l.kind) {
                     case rule::unchanged: break;
-                    case rule::copy: sym[g] = cs.var[l.var].symbol; break;
+                    case rule::copy: {
+                        // `zero` is an empty register: the number 0 in a one-column register, no digit in
+                        // a one-hot one. A copy of a one-column register's 0 (a carry that no column has
+                        // set yet) into a one-hot register is the digit 0: a constant, not `zero`.
+                        variable const& v = cs.var[l.var];
+                        bool const widens = pool[v.symbol].kind == symbol_kind::zero && zero_value(v.reg) != zero_value(g);
+                        sym[g] = widens ? intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(zero_value(v.reg))}) : v.symbol;
+                        break;
+                    }
                     case rule::column_digit:
                     case rule::column_carry:
                         sym[g] = intern(symbol{l.kind == rule::column_digit ? symbol_kind::column_digit : symbol_kind::column_carry,
@@ -5012,6 +5211,12 @@ private:
             if (!trace->start.holds) {  // its failure names the row whose embedding is wrong
                 report.holds = false;
                 report.failure = trace->start.failure;
+                return;
+            }
+            if (r == shape_of::first_answer_row(digits)) report[premise::feedback].cases = trace->feedback[premise::feedback].cases;
+            if (!trace->feedback.holds) {  // its failure names the row and the prediction
+                report.holds = false;
+                report.failure = trace->feedback.failure;
                 return;
             }
             base = representative_embedding(r);

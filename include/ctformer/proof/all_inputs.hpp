@@ -44,6 +44,7 @@
 #include "ctformer/model/network.hpp"
 #include "ctformer/model/prompt.hpp"
 #include "ctformer/runtime/forward.hpp"
+#include "ctformer/proof/feedback.hpp"
 #include "ctformer/proof/positions.hpp"
 #include "ctformer/proof/text.hpp"
 #include "ctformer/runtime/generate.hpp"
@@ -61,11 +62,12 @@ enum class premise : std::uint8_t {
     answer,  ///< the final register holds the k-th digit of the program's answer, for every input
     start,  ///< (s) every row's embedding, for every token it may hold, is what the walk starts from
     path,  ///< (p) generation as users run it goes through the walk's states, layer by layer
+    feedback,  ///< (f) generation feeds each predicted token back as the next row, for every digit and row
 };
-inline constexpr std::size_t premise_count = 8;
+inline constexpr std::size_t premise_count = 9;
 
 constexpr std::string_view premise_name(premise p) {
-    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer", "start", "path"};
+    constexpr std::string_view names[] = {"dependency", "selection", "pass", "copy", "epilogue", "answer", "start", "path", "feedback"};
     return names[static_cast<std::size_t>(p)];
 }
 
@@ -80,6 +82,7 @@ constexpr std::string_view premise_claim(premise p) {
         "the final register holds the answer's digit of its row, for every input",
         "each row's embedding: its token one-hot, digit registers empty, position part token-free",
         "ctformer::generate's own forward pass matches the walk after every layer",
+        "generation feeds each token given or predicted back as the row forward reads, every digit in every row",
     };
     return claims[static_cast<std::size_t>(p)];
 }
@@ -90,7 +93,7 @@ struct proof_failure {
     premise which = premise::dependency;
     std::uint16_t digits = 0;
     std::uint16_t row = 0;  ///< the answer row whose walk failed (0 for the structural analysis)
-    std::uint16_t pass = 0;  ///< 0 the prologue, 1..D the body passes, D + 1 the epilogue
+    std::uint16_t pass = 0;  ///< 0 the prologue, 1..D the body passes, D + 1 the epilogue (feedback: the prediction)
     std::uint16_t column = 0;  ///< the column concerned, where there is one
     char layer[48]{};
     char what[160]{};
@@ -224,6 +227,7 @@ public:
         std::array<std::uint8_t, max_rows> tokens{};  ///< prompt and generated tokens
         std::array<std::uint64_t, (max_walk_digits + 2) * max_steps> digest{};  ///< [answer row][step]
         all_inputs_report start{};  ///< premise (s) over the rows generation placed, once per trace
+        all_inputs_report feedback{};  ///< premise (f), once per trace (proof/feedback.hpp)
     };
 
     /// The digest premise (p) compares after a layer: the columns the layer writes, or the whole row
@@ -270,6 +274,16 @@ public:
         walker w{digits, shape_of::first_answer_row(digits) + tr.passes - 1, &tr};
         w.check_start();
         tr.start = w.report;
+        // premise (f): the loop and the sequence around the forward pass, every token in every row
+        auto const f = detail::feedback_of<M>(digits);
+        tr.feedback[premise::feedback].cases = f.cases;
+        if (!f.holds) {
+            tr.feedback.holds = false;
+            tr.feedback.failure = proof_failure{premise::feedback, static_cast<std::uint16_t>(digits), static_cast<std::uint16_t>(f.row),
+                                                static_cast<std::uint16_t>(f.call), 0, {}, {}};
+            for (std::size_t i = 0; i < sizeof f.layer; ++i) tr.feedback.failure.layer[i] = f.layer[i];
+            for (std::size_t i = 0; i < sizeof f.what; ++i) tr.feedback.failure.what[i] = f.what[i];
+        }
         return tr;
     }
     /// trace_for(digits, rows) for every answer row.
@@ -498,6 +512,13 @@ private:
             }
             for (std::size_t i = 0; i < n_symbols; ++i)
                 if (pool[i] == s) return static_cast<std::uint16_t>(i);
+            // A column whose result is one value for every value its arguments can take is that
+            // constant (a program whose carry is never set: its column carry is 0): one symbol for
+            // both, so that the walk's "unchanged 0" and the answer's "carry of column 1" agree.
+            if (s.kind == symbol_kind::column_digit || s.kind == symbol_kind::column_carry) {
+                int const only = constant_column(s);
+                if (only != detail::bad_value) return intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(only)});
+            }
             if (n_symbols == pool.size()) throw std::length_error("ctformer::all_inputs: too many symbols");
             pool[n_symbols] = s;
             int const a = at_representative[s.a], b = at_representative[s.b], c = at_representative[s.c];
@@ -509,6 +530,22 @@ private:
                 case symbol_kind::constant: at_representative[n_symbols] = s.a; break;
             }
             return static_cast<std::uint16_t>(n_symbols++);
+        }
+        /// The one value column symbol s takes over every value of its arguments, or bad_value.
+        constexpr int constant_column(symbol const& s) const {
+            auto const values = [&](std::uint16_t id) {  // as a column's argument, an empty register is the number 0
+                return pool[id].kind == symbol_kind::zero ? detail::value_bit(0) : values_of(id, 0);
+            };
+            int only = detail::bad_value;
+            for (value_set x = values(s.a); x; x &= x - 1)
+                for (value_set y = values(s.b); y; y &= y - 1)
+                    for (value_set c = values(s.c); c; c &= c - 1) {
+                        column_result const r = program_type::column(lowest(x), lowest(y), lowest(c));
+                        int const v = s.kind == symbol_kind::column_digit ? r.digit : r.carry;
+                        if (only == detail::bad_value) only = v;
+                        if (v != only) return detail::bad_value;
+                    }
+            return only;
         }
         /// The token row j holds: fixed for the operation and '=', any digit for an operand or answer digit.
         constexpr value_set token_values(std::size_t j) const {
@@ -894,7 +931,15 @@ private:
                 learnt const& l = result[g];
                 switch (l.kind) {
                     case rule::unchanged: break;
-                    case rule::copy: sym[g] = cs.var[l.var].symbol; break;
+                    case rule::copy: {
+                        // `zero` is an empty register: the number 0 in a one-column register, no digit in
+                        // a one-hot one. A copy of a one-column register's 0 (a carry that no column has
+                        // set yet) into a one-hot register is the digit 0: a constant, not `zero`.
+                        variable const& v = cs.var[l.var];
+                        bool const widens = pool[v.symbol].kind == symbol_kind::zero && zero_value(v.reg) != zero_value(g);
+                        sym[g] = widens ? intern(symbol{symbol_kind::constant, static_cast<std::uint16_t>(zero_value(v.reg))}) : v.symbol;
+                        break;
+                    }
                     case rule::column_digit:
                     case rule::column_carry:
                         sym[g] = intern(symbol{l.kind == rule::column_digit ? symbol_kind::column_digit : symbol_kind::column_carry,
@@ -1190,6 +1235,12 @@ private:
             if (!trace->start.holds) {  // its failure names the row whose embedding is wrong
                 report.holds = false;
                 report.failure = trace->start.failure;
+                return;
+            }
+            if (r == shape_of::first_answer_row(digits)) report[premise::feedback].cases = trace->feedback[premise::feedback].cases;
+            if (!trace->feedback.holds) {  // its failure names the row and the prediction
+                report.holds = false;
+                report.failure = trace->feedback.failure;
                 return;
             }
             base = representative_embedding(r);

@@ -108,18 +108,28 @@ template <class Predict>
     return g;
 }
 
-/// The predictor of the forward pass on a sequence: the rows not yet placed are placed (set where
-/// the sequence has the row, pushed where not), then the network predicts after the last row.
-/// `reuse_for(i)` gives the reuse policy of the i-th prediction's pass; `observe` sees every layer
-/// of every pass (forward's observer); `digest` records every final row's bits.
+/// The predictor that keeps sequence `s` in step with the loop's tokens: the rows not yet placed
+/// are placed (set where `s` has the row, pushed where not), then `next(s, n, g)` gives the token
+/// after row n − 1. generate_with's, and the probe of the all-input proof's feedback premise
+/// (proof/feedback.hpp), which runs it with a `next` that checks the rows and names each token.
+template <class Model, class Next>
+constexpr auto placing_predictor(sequence<Model>& s, Next next) {
+    return [&s, next, placed = std::size_t{0}](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) mutable -> std::size_t {
+        for (; placed < n; ++placed) s.place(placed, tokens[placed]);
+        return next(s, n, g);
+    };
+}
+
+/// The predictor of the forward pass on a sequence (placing_predictor): the network predicts after
+/// the last row. `reuse_for(i)` gives the reuse policy of the i-th prediction's pass; `observe`
+/// sees every layer of every pass (forward's observer); `digest` records every final row's bits.
 template <class Model, class ReuseFor, class Observe = no_observer>
 constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::uint8_t const> prompt, std::size_t count,
                                              bool digest, ReuseFor&& reuse_for, Observe&& observe = {}) {
-    std::size_t placed = 0, passes = 0;
-    auto predict = [&](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) {
-        for (; placed < n; ++placed) s.place(placed, tokens[placed]);
+    std::size_t passes = 0;
+    auto predict = [&](sequence<Model>& seq, std::size_t n, generation<max_rows>& g) {
         auto reuse = reuse_for(passes++);
-        auto const last = forward(s, n - 1, &g.margin, reuse, observe);
+        auto const last = forward(seq, n - 1, &g.margin, reuse, observe);
         std::size_t t;
         if constexpr (requires { reuse.choose(last, &g.margin); })
             t = reuse.choose(last, &g.margin);  // the same choose, memoized by the policy
@@ -128,7 +138,7 @@ constexpr generation<max_rows> generate_with(sequence<Model>& s, std::span<std::
         if (digest) g.digest = detail::fnv_rows(g.digest, last);
         return t;
     };
-    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, predict);
+    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, placing_predictor(s, predict));
 }
 
 /// Generation as users run it (add, adds_correctly, the tools): every pass is the plain forward
