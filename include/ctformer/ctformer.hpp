@@ -26,6 +26,7 @@
 #include "ctformer/proof/positions.hpp"
 #include "ctformer/model/premises.hpp"
 #include "ctformer/runtime/generate.hpp"
+#include "ctformer/runtime/inspect.hpp"
 #include "ctformer/runtime/reference.hpp"
 #include "ctformer/runtime/sequence.hpp"
 #include "ctformer/tensor/matrix.hpp"

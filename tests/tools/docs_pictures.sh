@@ -5,7 +5,7 @@
 set -euo pipefail
 ctformer=$1 source=$2 work=$3
 rm -rf "$work"
-"$ctformer" plot 0999+0111= -o "$work" >/dev/null
+"$ctformer" plot 0457+0168= -o "$work" >/dev/null
 fails=0
 if ! diff -r -q "$source/docs/pictures" "$work"; then
   echo "FAIL: docs/pictures is out of date: run  cmake --build build --target docs-pictures  and commit it"

@@ -33,8 +33,20 @@ grep -q 'data-row="9" data-col="[0-9]*" fill="[^"]*" stroke="#e0a800"' <<< "$dom
 grep -q '<caption>units (i, j, no carry): carry in 0</caption>' <<< "$dom" || { echo "FAIL: step 9 shows no grid of the add table"; fails=$((fails + 1)); }
 grep -q '<td class="fires" title="(9, 1, no carry): pre-activation 128.000">128</td>' <<< "$dom" \
   || { echo "FAIL: step 9's grid does not show unit (9, 1, no carry) firing at 128"; fails=$((fails + 1)); }
-grep -q '<p id="fired">(9, 1, no carry) at 128.000; the runner-up (9, 1, carry in) at -205.000: a margin of 333.000' <<< "$dom" \
-  || { echo "FAIL: step 9 does not name the unit that fired and the runner-up"; fails=$((fails + 1)); }
+grep -q '<p id="fired">(9, 1, no carry) fired, at 128.000; the next (9, 1, carry in) at -205.000: a margin of 333.000' <<< "$dom" \
+  || { echo "FAIL: step 9 does not name the unit that fired and the next one"; fails=$((fails + 1)); }
+# Ties are named as ties (step 17: with the carry set, 18 units share -205), and a row where no unit
+# fired says so (step 44, the last copy: every copy unit of the row of '=' at or below -84).
+grep -q '<p id="fired">(9, 1, carry in) fired, at 128.000; the next 18 units tied, (0, 1, carry in), (1, 1, carry in), (2, 1, carry in), (3, 1, carry in) and 14 more, at -205.000' \
+  <<< "$(browser --dump-dom "$url#step=17")" || { echo "FAIL: step 17 does not name the 18 tied units"; fails=$((fails + 1)); }
+grep -q '<p id="fired">no unit fired in this row: the highest pre-activation is -84.000, copy of \\n' <<< "$(browser --dump-dom "$url#step=44")" \
+  || { echo "FAIL: step 44 names a unit as fired where none did"; fails=$((fails + 1)); }
+# Attention as its weights: at step 2 (find '='), row 4 cannot see '=' and attends evenly to rows 0-4.
+grep -q '<td>evenly over rows 0–4 (0.200 each)</td>' <<< "$(browser --dump-dom "$url#step=2")" \
+  || { echo "FAIL: step 2 does not show row 4 attending evenly over rows 0-4"; fails=$((fails + 1)); }
+# The stream's register labels never overlap (carry and distance are one column each, side by side).
+grep -q '<p id="inspected">11 labels, 0 overlapping' <<< "$(browser --dump-dom "$url#step=9&overlaps=1")" \
+  || { echo "FAIL: the stream's register labels overlap"; fails=$((fails + 1)); }
 # Hovering a cell: the page's hook (#inspect=ROW,REGISTER writes what the cell's tooltip says into
 # #inspected) gives row 9's right_pos after step 17; its values must be those ctformer trace --json
 # prints for that row after that layer (layer 16, the 17th right_pos of the trace's first token).

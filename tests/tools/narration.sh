@@ -30,10 +30,12 @@ expect "$work/carry_out.html" "rows 9–14: 9 (row 1) + 0 (row 6) + carry 1 = 10
 expect "$work/carry_out.html" "rows 9–14: 9 (row 0) + 0 (row 5) + carry 1 = 10 → out 0, carry stays 1."
 expect "$work/carry_out.html" "rows 9–14: out ← the carry as a digit, 1; out_pos @12 → @13."
 expect "$work/carry_out.html" "row 13: final ← 1 (out, copied: the flag is 1 here)"
-# which unit fired, in the row of '=': the add table's unit for the digits and the carry, against the runner-up
-expect "$work/chain.html" '"fired": {"winner": "(9, 1, no carry)", "winner_pre": 128, "runner": "(9, 1, carry in)", "runner_pre": -205'
-expect "$work/chain.html" '"fired": {"winner": "(9, 1, carry in)", "winner_pre": 128, "runner": "(0, 1, carry in)", "runner_pre": -205'
-expect "$work/chain.html" '"fired": {"winner": "copy of 0", "winner_pre": 16, "runner": "copy of 1", "runner_pre": -84'
+# which unit fired, in the row of '=': the add table's unit for the digits and the carry, against
+# the units next below it — every one of them, where they tie — and no unit where none fired
+expect "$work/chain.html" '"fired": {"fired": true, "top": ["(9, 1, no carry)"], "top_pre": 128, "next": ["(9, 1, carry in)"], "next_pre": -205'
+expect "$work/chain.html" '"fired": {"fired": true, "top": ["(9, 1, carry in)"], "top_pre": 128, "next": ["(0, 1, carry in)", "(1, 1, carry in)", "(2, 1, carry in)", "(3, 1, carry in)", "(4, 1, carry in)", "(5, 1, carry in)", "(6, 1, carry in)", "(7, 1, carry in)", "(8, 1, carry in)", "(9, 0, carry in)",'
+expect "$work/chain.html" '"fired": {"fired": true, "top": ["copy of 0"], "top_pre": 16, "next": ["copy of 1", "copy of 2",'
+expect "$work/chain.html" '"fired": {"fired": false, "top": ["copy of \\n"], "top_pre": -84'
 # every program is narrated by what its instructions say of themselves (layer_about), not by layer
 # names: subtraction's borrow and multiplication's one-hot carry, with their units and grids
 "$ctformer" explain 0999-0111= -o "$work/sub.html" >/dev/null || exit 1
@@ -41,13 +43,13 @@ expect "$work/chain.html" '"fired": {"winner": "copy of 0", "winner_pre": 16, "r
 expect "$work/sub.html" "rows 9–14: 9 (row 3) − 1 (row 8) − borrow 0 = 8 → out 8, borrow stays 0."
 expect "$work/sub.html" "rows 9–14: 0 (row 0) − 0 (row 5) − borrow 0 = 0 → out 0, borrow stays 0."
 expect "$work/sub.html" "rows 9–14: left, right and out emptied; the borrow (0) is not cleared and travels on."
-expect "$work/sub.html" '"fired": {"winner": "(9, 1, no borrow)", "winner_pre": 128'
+expect "$work/sub.html" '"fired": {"fired": true, "top": ["(9, 1, no borrow)"], "top_pre": 128'
 expect "$work/sub.html" '"caption": "units (i, j, borrow in): borrow in 1"'
 expect "$work/sub.html" "The subtractor: the adder's 200 hidden units"
 expect "$work/mul.html" "rows 6–11: 9 (row 3) × 7 (row 5) + carry 0 = 63 → out 3, carry becomes 6."
 expect "$work/mul.html" "rows 6–11: 9 (row 2) × 7 (row 5) + carry 6 = 69 → out 9, carry stays 6."
 expect "$work/mul.html" "rows 6–11: carry empty → 0."
-expect "$work/mul.html" '"fired": {"winner": "(9, 7, carry 0)", "winner_pre": 128'
+expect "$work/mul.html" '"fired": {"fired": true, "top": ["(9, 7, carry 0)"], "top_pre": 128'
 expect "$work/mul.html" '"caption": "units (i, j, carry 8): carry in 8"'
 expect "$work/mul.html" "The multiplier: 900 hidden units"
 expect "$work/mul.html" "every row runs the whole multiplication itself"

@@ -23,9 +23,11 @@ function(ctformer_tool_libraries)
     set(check ${arg_PREFIX}check)
     # What `ctformer` runs takes the digit count at run time (tools/common/digits.hpp checks it): one
     # unit per program (tools/programs/run_*.cpp), and one per program for its bounds analysis and
-    # all-input proof (tools/programs/proofs_*.cpp).
+    # all-input proof (tools/programs/proofs_*.cpp), and one per program for a network read from a
+    # file, --weights (tools/programs/file_*.cpp).
     set(ctformer_program_units ${dir}/programs/run_add.cpp ${dir}/programs/run_sub.cpp ${dir}/programs/run_mul.cpp
-                             ${dir}/programs/proofs_add.cpp ${dir}/programs/proofs_sub.cpp ${dir}/programs/proofs_mul.cpp)
+                             ${dir}/programs/proofs_add.cpp ${dir}/programs/proofs_sub.cpp ${dir}/programs/proofs_mul.cpp
+                             ${dir}/programs/file_add.cpp ${dir}/programs/file_sub.cpp ${dir}/programs/file_mul.cpp)
     # The checker's walk, one unit per program, each for every digit count (the count is given at
     # run time: tools/check/pairs.hpp).
     set(check_walk_units ${dir}/check/walk_add.cpp ${dir}/check/walk_sub.cpp ${dir}/check/walk_mul.cpp)

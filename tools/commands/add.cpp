@@ -26,13 +26,14 @@ std::string sum_of(std::string_view answer) {
 }  // namespace
 
 int run_add(add_options const& o) {
-    program_ops const& adder = adder_for(digits_for(o.digits, o.prompt));
+    program_ops const& adder = program_for(addition::name, digits_for(o.digits, o.prompt), o.weights);
     auto const g = adder.generate(o.prompt, o.tokens == 0 ? adder.answer_length : o.tokens);
     // The text ends with the end token '\n' when the network produced it.
     fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");
     fmt::print("sum (the answer's digits read back to front): {}\n", sum_of(g.answer()));
     if (o.margins)
         fmt::print("{}", margins_line(g.margin));
+    if (!o.weights.empty()) fmt::print("{}", not_proven_line(o.weights));
     return 0;
 }
 
@@ -40,6 +41,7 @@ command add_command(CLI::App& ctformer) {
     auto o = std::make_shared<add_options>();
     auto* app = ctformer.add_subcommand("add", "generate the sum of a prompt DDDD+DDDD= (reversed, as the seed does)");
     add_prompt_options(*app, o->prompt, o->digits);
+    add_weights_option(*app, o->weights);
     app->add_option("--tokens,-n", o->tokens,
                     "stop after this many tokens (default: D + 2, the whole answer; generation always stops at the end token)")
         ->check(whole_number)->check(CLI::Range(1, 40));

@@ -32,6 +32,11 @@ void write_file(std::filesystem::path const& path, std::string const& text);
 
 /// The prompt argument and --digits, which every command that runs a prompt takes.
 void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits);
+/// `--weights FILE`: run the network read from FILE (the JSON export --json writes, edited), on
+/// the reference forward pass, not proven (tools/common/weights_file.hpp).
+void add_weights_option(CLI::App& app, std::string& weights);
+/// The line the tools print under the output of a network read from a file.
+std::string not_proven_line(std::string const& weights);
 
 /// --digits as given, or the digit count the prompt is written for when it was not given (0).
 std::size_t digits_for(std::size_t digits, std::string const& prompt);
@@ -41,7 +46,7 @@ std::string margins_line(margins const& m);
 
 // ctformer add PROMPT: the generated answer and the sum it means
 struct add_options {
-    std::string prompt;
+    std::string prompt, weights;
     std::size_t digits = 0, tokens = 0;
     bool margins = false;
 };
@@ -50,7 +55,7 @@ command add_command(CLI::App& ctformer);
 
 // ctformer run PROMPT: any program's answer (the prompt's operation picks it) and what it means
 struct run_options {
-    std::string prompt;
+    std::string prompt, weights;
     std::size_t digits = 0, tokens = 0;
     bool margins = false;
 };
@@ -59,7 +64,7 @@ command run_command(CLI::App& ctformer);
 
 // ctformer trace PROMPT: the last row's registers after every layer
 struct trace_options {
-    std::string prompt;
+    std::string prompt, weights;
     std::size_t digits = 0, tokens = 0;
     bool json = false;
 };
@@ -85,7 +90,7 @@ command plot_command(CLI::App& ctformer);
 
 // ctformer explain [PROMPT] [--presets] -o FILE: the walkthrough page
 struct explain_options {
-    std::string prompt, file;
+    std::string prompt, file, weights;
     std::size_t digits = 0;
     bool presets = false;
 };

@@ -24,6 +24,17 @@ void add_prompt_options(CLI::App& app, std::string& prompt, std::size_t& digits)
         ->check(whole_number)->check(CLI::Range(min_digits, max_digits));
 }
 
+void add_weights_option(CLI::App& app, std::string& weights) {
+    app.add_option("--weights", weights,
+                   "run the network in FILE, the JSON `ctformer export --json` writes, edited by hand: every value may change, "
+                   "the structure may not; it runs on the reference forward pass and is not proven")
+        ->type_name("FILE");
+}
+
+std::string not_proven_line(std::string const& weights) {
+    return fmt::format("not proven: the network of {} (--weights), run on the reference forward pass\n", weights);
+}
+
 std::size_t digits_for(std::size_t digits, std::string const& prompt) { return digits == 0 ? digits_of_prompt(prompt) : digits; }
 
 std::string margins_line(margins const& m) {

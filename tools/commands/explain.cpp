@@ -18,14 +18,18 @@ int run_explain(explain_options const& o) {
     if (o.prompt.empty() && o.digits != 0) throw std::invalid_argument("explain: --digits applies to a prompt given on the command line");
     refuse_special_file(o.file, "--output");  // before the work: a device, a FIFO or a link is not replaced
     std::vector<explained_prompt> prompts;
-    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, make_plots(o.prompt, digits_for(o.digits, o.prompt), program_of_prompt(o.prompt)));
+    auto plots = [&](std::string const& prompt, std::size_t digits, std::string_view program) {
+        return program_for(program, digits, o.weights).plots(prompt);
+    };
+    if (!o.prompt.empty()) prompts.emplace_back(o.prompt, plots(o.prompt, digits_for(o.digits, o.prompt), program_of_prompt(o.prompt)));
     if (o.presets)
-        for (auto const& [label, prompt] : explain_presets()) prompts.emplace_back(label, make_plots(prompt, digits_of_prompt(prompt), addition::name));
+        for (auto const& [label, prompt] : explain_presets()) prompts.emplace_back(label, plots(prompt, digits_of_prompt(prompt), addition::name));
     std::string const html = explain_html(prompts);
     write_file(o.file, html);
     std::size_t steps = 0;
     for (auto const& [label, p] : prompts) steps += p.steps.size();
     fmt::print("{}: {} prompt{}, {} steps, {} KiB\n", o.file, prompts.size(), prompts.size() == 1 ? "" : "s", steps, html.size() / 1024);
+    if (!o.weights.empty()) fmt::print("{}", not_proven_line(o.weights));
     return 0;
 }
 
@@ -40,6 +44,7 @@ command explain_command(CLI::App& ctformer) {
     app->add_flag("--presets", o->presets,
                   "also the presets, a chooser switching between them: a carry chain, a carry-out, no carry, 8 digits");
     app->add_option("--output,-o", o->file, "the HTML file to write, e.g. walkthrough.html")->check(non_empty)->required();
+    add_weights_option(*app, o->weights);
     return {app, [o] { return run_explain(*o); }};
 }
 

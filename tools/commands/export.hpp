@@ -30,6 +30,17 @@ json matrix_json(matrix<R, C> const& m) {
 }
 
 template <std::size_t N>
+json vector_json(row_vector<N> const& v);
+
+/// An array of rows (a table of the embedding), a row per line.
+template <std::size_t R, std::size_t N>
+json matrix_rows_json(std::array<row_vector<N>, R> const& rows) {
+    json out = json::array();
+    for (auto const& r : rows) out.push_back(vector_json(r));
+    return out;
+}
+
+template <std::size_t N>
 json vector_json(row_vector<N> const& v) {
     json out = json::array();
     for (std::size_t i = 0; i < N; ++i) out.push_back(number(v[i].to_double()));
@@ -94,6 +105,8 @@ std::string export_json(std::size_t digits) {
                             {"mlp", "x += GELU(x W1 + b1) W2 + b2, GELU(x) = x * Phi(x)"},
                             {"unembed", "logits = x unembed, the next token is the argmax"}};
     j["registers"] = registers_json(registers_of(net.layout));
+    // the embedding as its two tables, e(t, p) = token[t] + position[p] (what --weights reads back)
+    j["embedding"] = {{"token", matrix_rows_json(net.embedding.token)}, {"position", matrix_rows_json(net.embedding.position)}};
     j["layers"] = std::move(layers);
     j["program"] = std::move(program);
     j["unembed"] = matrix_json(net.unembed);

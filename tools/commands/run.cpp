@@ -30,13 +30,14 @@ std::string meaning_of(std::string_view answer, std::size_t digits, std::string_
 
 int run_run(run_options const& o) {
     std::string_view const program = program_of_prompt(o.prompt);
-    program_ops const& ops = program_for(program, digits_for(o.digits, o.prompt));
+    program_ops const& ops = program_for(program, digits_for(o.digits, o.prompt), o.weights);
     auto const g = ops.generate(o.prompt, o.tokens == 0 ? ops.answer_length : o.tokens);
     // The text ends with the end token '\n' when the network produced it.
     fmt::print("{}{}", g.view(), g.view().ends_with('\n') ? "" : "\n");
     fmt::print("{} (the answer's digits read back to front): {}\n", program, meaning_of(g.answer(), ops.digits, ops.carry_name));
     if (o.margins)
         fmt::print("{}", margins_line(g.margin));
+    if (!o.weights.empty()) fmt::print("{}", not_proven_line(o.weights));
     return 0;
 }
 
@@ -46,6 +47,7 @@ command run_command(CLI::App& ctformer) {
         "run", "run the program a prompt is written for: DDDD+DDDD= adds, DDDD-DDDD= subtracts, DDDD*D= multiplies by a digit "
                "(the answer reversed, then the carry or borrow out)");
     add_prompt_options(*app, o->prompt, o->digits);
+    add_weights_option(*app, o->weights);
     app->add_option("--tokens,-n", o->tokens,
                     "stop after this many tokens (default: D + 2, the whole answer; generation always stops at the end token)")
         ->check(whole_number)->check(CLI::Range(1, 40));

@@ -91,6 +91,11 @@ std::string_view program_of_prompt(std::string const& prompt);
 /// program (naming the known ones) or a digit count outside [1, 16].
 program_ops const& program_for(std::string_view name, std::size_t d);
 
+/// program_for, on the network read from `weights` (`--weights FILE`, tools/common/weights_file.hpp:
+/// run on the reference forward pass, not proven) where it is not empty; throws input_error for a
+/// file that cannot be read or is not a network of that program.
+program_ops const& program_for(std::string_view name, std::size_t d, std::string const& weights);
+
 /// A program's proofs at run time, each for a digit count given at run time, each printing its
 /// result and returning whether it holds: the bounds analysis's table (tools/commands/bounds.hpp)
 /// and the all-input proof (tools/commands/prove.hpp). One unit per program (tools/programs/proofs_*.cpp).

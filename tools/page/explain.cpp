@@ -2,6 +2,8 @@
 // picture as a data: URL, every step decoded) as JSON inside the page, and the page around it.
 #include "explain.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <set>
 #include <stdexcept>
@@ -45,6 +47,7 @@ figcaption { color: #555; font-size: 0.9em; max-width: 60em; }
 table.grid td { min-width: 2.6em; color: #888; }
 table.grid td.fires { background: #b8e6b0; color: #000; font-weight: bold; }
 table.grid caption { font-size: 0.9em; color: #555; }
+p.warning { background: #fde2e1; border: 1px solid #b3261e; padding: 0.4em 0.6em; max-width: 60em; }
 </style>)";
 
 /// The page's body from the navigation to the pictures, filled in by the script.
@@ -64,7 +67,7 @@ constexpr std::string_view page_body = R"(<nav>
 <p id="explanation"></p>
 </section>
 <section id="units" hidden>
-<h3>Which hidden unit fired (in the row of '=')</h3>
+<h3>Which hidden unit fired (in the row of '='), if one did</h3>
 <p id="fired"></p>
 <div id="grids"></div>
 </section>
@@ -220,7 +223,7 @@ window.ctformerStreamCell = describeCell;
 /// each on its own colour scale; cells this step changed outlined; rows before '=' greyed.
 function drawStream() {
   const box = document.getElementById("stream"), s = data.steps[current], prev = data.steps[Math.max(0, current - 1)];
-  const scales = registerScales(), ns = "http://www.w3.org/2000/svg", cw = 16, ch = 24, left = 64, top = 132;
+  const scales = registerScales(), ns = "http://www.w3.org/2000/svg", cw = 16, ch = 24, left = 64, top = 170;
   const rows = s.raw.length / data.width, svg = document.createElementNS(ns, "svg");
   const el = (tag, attrs, text) => {
     const e = document.createElementNS(ns, tag);
@@ -233,8 +236,10 @@ function drawStream() {
   svg.setAttribute("font-family", "monospace");
   svg.setAttribute("font-size", "12");
   data.slots.forEach((sl, g) => {  // the band's name and scale, and each entry's name (a token; sin, cos)
+    // upright text would not fit a one-column band: vertical, 16 px apart, so neighbours never touch
     const x0 = left + cw * sl.offset, label = sl.name + " max " + Number(scales[g].toPrecision(3)), ly = top - 22;
-    svg.append(el("text", {x: x0 + cw * sl.width / 2, y: ly, transform: "rotate(-55 " + (x0 + cw * sl.width / 2) + " " + ly + ")"}, label));
+    const lx = x0 + cw * sl.width / 2 + 4;
+    svg.append(el("text", {x: lx, y: ly, class: "band-label", transform: "rotate(-90 " + lx + " " + ly + ")"}, label));
     svg.append(el("line", {x1: x0, y1: top - 18, x2: x0, y2: top + ch * rows, stroke: "#444", "stroke-width": 1}));
     for (let k = 0; k < sl.width; ++k) {
       const name = entryName(sl, k).replace(/'/g, "");
@@ -358,8 +363,14 @@ function showUnits(f) {
   section.hidden = !f;
   if (!f) return;
   const fmt = (v) => v.toFixed(3);
-  document.getElementById("fired").textContent = f.winner + " at " + fmt(f.winner_pre) + "; the runner-up " + f.runner +
-    " at " + fmt(f.runner_pre) + ": a margin of " + fmt(f.winner_pre - f.runner_pre) + " (GELU is exactly 0 below −7)";
+  // a set of tied units: the one unit, or "3 units tied: a, b and c" (at most 4 named)
+  const units = (names) => names.length === 1 ? names[0] : names.length + " units tied, " + names.slice(0, 4).join(", ") +
+    (names.length > 4 ? " and " + (names.length - 4) + " more," : ",");
+  const below = f.next.length ? "; the next " + units(f.next) + " at " + fmt(f.next_pre) + ": a margin of " + fmt(f.top_pre - f.next_pre) : "";
+  document.getElementById("fired").textContent = (f.fired
+      ? units(f.top) + " fired, at " + fmt(f.top_pre) + below
+      : "no unit fired in this row: the highest pre-activation is " + fmt(f.top_pre) + ", " + units(f.top) +
+        ", and GELU is exactly 0 at or below \u22127") + (f.fired ? " (GELU is exactly 0 at or below \u22127)" : "");
   const grids = document.getElementById("grids");
   grids.replaceChildren();
   (f.grids || []).forEach((g) => {
@@ -401,6 +412,16 @@ if (fragment.get("inspect")) {  // #inspect=ROW,REGISTER: what hovering that cel
   document.getElementById("inspected").textContent = window.ctformerCell(Number(row), name);
 }
 for (let i = 0; i < Number(fragment.get("next") || 0); ++i) document.getElementById("next").click();
+/// Pairs of the stream's register labels whose boxes overlap (the browser test asks for 0 by #overlaps).
+window.ctformerOverlaps = () => {
+  const boxes = [...document.querySelectorAll("#stream text.band-label")].map((t) => t.getBoundingClientRect());
+  let n = 0;
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) ++n;
+  }));
+  return boxes.length + " labels, " + n + " overlapping";
+};
+if (fragment.get("overlaps")) document.getElementById("inspected").textContent = window.ctformerOverlaps();
 if (fragment.get("hover")) {  // #hover=ROW,COL: a real mouseover on that cell of the stream, as the pointer gives
   const [row, col] = fragment.get("hover").split(",");
   const target = document.querySelector('#stream rect[data-row="' + Number(row) + '"][data-col="' + Number(col) + '"]');
@@ -418,18 +439,23 @@ json fired_json(program_step const& st, std::string_view carry_name) {
     // the layers that decide by one unit firing, as their instruction says: a column table (one unit
     // per digit pair and carry) and the copy (one unit per token it may copy)
     if (pre.size() < 2 || st.about.hidden == units::numbered) return nullptr;
-    std::size_t best = 0, second = 1;
-    if (pre[second] > pre[best]) std::swap(best, second);
-    for (std::size_t u = 2; u < pre.size(); ++u) {
-        if (pre[u] > pre[best])
-            second = best, best = u;
-        else if (pre[u] > pre[second])
-            second = u;
-    }
-    json j{{"winner", st.hidden_labels[best]},
-           {"winner_pre", number(pre[best])},
-           {"runner", st.hidden_labels[second]},
-           {"runner_pre", number(pre[second])}};
+    // the highest pre-activation and the next one below it, each with every unit that has it (a tie)
+    double const top = *std::max_element(pre.begin(), pre.end());
+    double next = -std::numeric_limits<double>::infinity();
+    for (double v : pre)
+        if (v < top && v > next) next = v;
+    auto units_at = [&](double v) {
+        json names = json::array();
+        for (std::size_t u = 0; u < pre.size(); ++u)
+            if (pre[u] == v) names.push_back(st.hidden_labels[u]);
+        return names;
+    };
+    // GELU is exactly 0 at or below −7 (numeric/functions.hpp): a unit there contributes nothing
+    json j{{"fired", top > -7},
+           {"top", units_at(top)},
+           {"top_pre", number(top)},
+           {"next", std::isfinite(next) ? units_at(next) : json::array()},
+           {"next_pre", std::isfinite(next) ? number(next) : json(nullptr)}};
     std::size_t const carries = st.about.hidden == units::column_pairs ? 2 : st.about.hidden == units::column_carries ? st.about.carries : 0;
     if (carries > 0 && pre.size() == 100 * carries) {
         json grids = json::array();
@@ -525,6 +551,14 @@ std::string page_data(std::vector<explained_prompt> const& prompts) {
     return safe;
 }
 
+/// Text for HTML: the five characters with a meaning there as entities.
+std::string escaped(std::string const& s) {
+    std::string out;
+    for (char c : s)
+        out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : c == '\'' ? "&#39;" : std::string(1, c);
+    return out;
+}
+
 std::string one_line(std::string const& s) {
     std::string out;
     for (char c : s) out += c == '\n' ? std::string("\\n") : std::string(1, c);
@@ -554,6 +588,11 @@ std::string explain_html(std::vector<explained_prompt> const& prompts) {
     html += page_style;
     html += "\n</head>\n<body>\n<header>\n<h1 id=\"title\">ctformer: how <code>" + prompt + "</code> becomes <code>" +
             one_line(p.text.substr(p.prompt_rows)) + "</code></h1>\n";
+    if (!p.weights_file.empty())
+        html += "<p id=\"not-proven\" class=\"warning\">Not proven: this network was read from <code>" + escaped(p.weights_file) +
+                "</code> (<code>--weights</code>), and nothing about it is proven. ctformer ran it on the reference forward pass "
+                "(every row through every dense layer), the fixed-point arithmetic of the built-in networks, whose proofs "
+                "say nothing about this one.</p>\n";
     html += page_body;
     html += "<script type=\"application/json\" id=\"data\">" + page_data(prompts) + "</script>\n";
     html += page_script;

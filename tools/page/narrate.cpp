@@ -21,10 +21,11 @@ public:
     step_view(plot_set const& p, std::size_t k) : p_(p), st_(p.steps[k]) {}
     std::string const& value(std::size_t row, std::string_view reg) const { return st_.decoded[row][index(reg)]; }
     bool changed(std::size_t row, std::string_view reg) const { return st_.changed[row][index(reg)]; }
-    /// The row attention gave weight 1 ("row 3" in the decoded step), if it chose one.
+    /// The row attention gave weight exactly 1 ("row 3" in the decoded step, nothing after the
+    /// number), if it chose one.
     std::optional<std::size_t> chosen(std::size_t row) const {
         std::string const& a = st_.attends[row];
-        if (a.rfind("row ", 0) != 0) return std::nullopt;
+        if (a.size() <= 4 || a.rfind("row ", 0) != 0 || a.find_first_not_of("0123456789", 4) != std::string::npos) return std::nullopt;
         return static_cast<std::size_t>(std::strtoul(a.c_str() + 4, nullptr, 10));
     }
     program_step const& step() const { return st_; }

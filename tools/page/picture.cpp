@@ -257,7 +257,12 @@ void draw_grid(canvas& c, heatmap const& h, frame const& f) {
         for (std::size_t k = 0; k < h.cols; ++k) {
             std::size_t const i = r * h.cols + k;
             int const x = f.gx + static_cast<int>(k) * f.cw, y = f.gy + static_cast<int>(r) * f.ch;
-            c.fill(x, y, x + f.cw, y + f.ch, !h.mask.empty() && h.mask[i] ? masked : column_scale[k]->colour(h.values[i]));
+            rgb colour = !h.mask.empty() && h.mask[i] ? masked : column_scale[k]->colour(h.values[i]);
+            if (r < h.faded_rows.size() && h.faded_rows[r]) {  // the page's veil: #bbb at 55 % over the cell
+                auto veil = [](unsigned char v) { return static_cast<unsigned char>((45 * v + 55 * 187 + 50) / 100); };
+                colour = rgb{veil(colour.r), veil(colour.g), veil(colour.b)};
+            }
+            c.fill(x, y, x + f.cw, y + f.ch, colour);
         }
     if (f.cw >= 4) {
         for (auto const& b : h.col_axis.bands)

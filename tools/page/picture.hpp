@@ -166,6 +166,7 @@ struct heatmap {
     std::vector<double> values;  ///< row-major, rows × cols
     std::vector<bool> mask;  ///< optional: true = not a value (e.g. a causal mask), drawn grey
     std::vector<bool> marked;  ///< optional: cells outlined (e.g. changed by this layer)
+    std::vector<bool> faded_rows;  ///< optional, one per row: drawn under a grey veil (rows nothing reads)
     axis row_axis, col_axis;
     scale colours;
     /// Optional, one per column band (col_axis.bands): each band on a scale of its own (a

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "common/digits.hpp"
@@ -80,7 +82,27 @@ picture::heatmap weight_map(std::string title, std::size_t rows, std::size_t col
     h.colours = picture::scale::covering(values);
     h.values = std::move(values);
     h.row_axis = std::move(ra), h.col_axis = std::move(ca);
+    // the constants themselves, where there are few: a colour cannot tell 500 from 333
+    std::set<double> distinct;
+    for (double v : h.values)
+        if (v != 0) distinct.insert(std::stod(fmt::format("{:.6g}", v)));
+    if (!distinct.empty() && distinct.size() <= 12) {
+        std::string list;
+        for (double v : distinct) list += (list.empty() ? "" : ", ") + fmt::format("{:g}", v);
+        h.note = fmt::format("the nonzero values: {}", list);
+    } else if (!distinct.empty()) {
+        h.note = fmt::format("{} distinct nonzero values, from {:g} to {:g}", distinct.size(), *distinct.begin(), *distinct.rbegin());
+    }
     return h;
+}
+
+/// A weight picture on a linear scale, beside the log one: `_linear` before the extension.
+figure linear_view(figure const& f) {
+    figure g = f;
+    g.path.insert(g.path.size() - 4, "_linear");
+    g.map.title += " - linear scale";
+    g.map.colours.kind = picture::scale::signed_linear;
+    return g;
 }
 
 /// What hidden unit u of an MLP means, as its instruction says (layer_about::units): for a column
@@ -119,7 +141,7 @@ std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, 
         out.push_back({base + "_wk.png", weight_map(name + ": Wk (key = x Wk)", W, w.head, w.wk, d_in, head)});
         out.push_back(
             {base + "_wv.png", weight_map(name + ": Wv (value = x Wv, added where attention looks)", W, W, w.wv, d_in, d_out)});
-        out.back().map.note = fmt::format("score = (q . k) x {:.6g}, then a causal softmax", w.score_scale);
+        out.back().map.note += fmt::format("; score = (q . k) x {:.6g}, then a causal softmax", w.score_scale);
         return out;
     }
     // Both pictures have a row per hidden unit, labelled by meaning: W1 is drawn transposed.
@@ -139,14 +161,22 @@ std::vector<figure> layer_figures(plot_input const& in, layer_weights const& w, 
     return out;
 }
 
-/// Every weight picture into `out`; returns each distinct layer's paths.
+/// Every weight picture into `out` — each on the signed log scale and, beside it, on a linear one —
+/// named by the step that first runs the layer (weights/09_add_with_carry_w1.png belongs with
+/// stream/09_add_with_carry.png: one numbering for steps and pictures); returns each distinct
+/// layer's paths.
 std::vector<std::vector<std::string>> weight_figures(plot_input const& in, plot_set& out) {
     std::vector<std::vector<std::string>> paths;
     for (std::size_t d = 0; d < in.weights.size(); ++d) {
         paths.emplace_back();
-        for (auto& f : layer_figures(in, in.weights[d], fmt::format("weights/{:02}_{}", d, slug(in.weights[d].name)))) {
+        std::size_t first = 1;
+        while (first < in.steps.size() && in.steps[first].distinct != d) ++first;
+        for (auto& f : layer_figures(in, in.weights[d], fmt::format("weights/{:02}_{}", first, slug(in.weights[d].name)))) {
+            figure linear = linear_view(f);
             paths.back().push_back(f.path);
+            paths.back().push_back(linear.path);
             out.figures.push_back(std::move(f));
+            out.figures.push_back(std::move(linear));
         }
     }
     picture::axis vocab{"next token", {}, {}};
@@ -179,6 +209,8 @@ picture::heatmap stream_map(plot_input const& in, std::size_t s, std::vector<pic
     h.col_axis = model_axis(in, "column of the residual stream");
     h.band_scales = colours;
     h.note = s == 0 ? "the embedding: a one-hot token and sin/cos of the position" : "outlined: entries this layer changed";
+    h.note += "; greyed: the rows before '=', whose results nothing reads (attention reads only other rows' token and position)";
+    for (std::size_t i = 0; i < in.tokens.size(); ++i) h.faded_rows.push_back(i + 1 < in.prompt_rows);
     h.max_height = 700;
     return h;
 }
@@ -203,16 +235,25 @@ picture::heatmap attention_map(plot_input const& in, std::size_t s) {
     return a;
 }
 
-/// The row attention chose for row i at step s: "row 4", or "row 4 (0.870)" for a blend.
+/// Where row i's attention went at step s, as its weights: "row 4" (weight exactly 1 there, 0
+/// elsewhere), "evenly over rows 0–4 (0.200 each)" (the same weight on a run of rows, 0 elsewhere),
+/// else every row with a weight above 0: "row 3 (0.700), row 4 (0.300)".
 std::string attended(plot_input const& in, std::size_t s, std::size_t i) {
     auto const& p = in.steps[s].pattern;
     if (p.empty()) return "";
     std::size_t const n = in.tokens.size();
-    std::size_t best = 0;
-    for (std::size_t j = 1; j <= i; ++j)
-        if (p[i * n + j] > p[i * n + best]) best = j;
-    double const w = fixed::from_raw(p[i * n + best]).to_double();
-    return w == 1 ? fmt::format("row {}", best) : fmt::format("row {} ({:.3f})", best, w);
+    std::vector<std::size_t> rows;
+    for (std::size_t j = 0; j <= i; ++j)
+        if (p[i * n + j] > 0) rows.push_back(j);
+    if (rows.empty()) return "no row";
+    auto const weight = [&](std::size_t j) { return fixed::from_raw(p[i * n + j]).to_double(); };
+    if (rows.size() == 1 && p[i * n + rows[0]] == fixed::one_raw) return fmt::format("row {}", rows[0]);
+    bool even = rows.back() - rows.front() + 1 == rows.size();
+    for (std::size_t j : rows) even = even && p[i * n + j] == p[i * n + rows[0]];
+    if (even) return fmt::format("evenly over rows {}–{} ({:.3f} each)", rows.front(), rows.back(), weight(rows[0]));
+    std::string out;
+    for (std::size_t j : rows) out += fmt::format("{}row {} ({:.3f})", out.empty() ? "" : ", ", j, weight(j));
+    return out;
 }
 
 /// Every row's registers after step s in words, what the step changed, where attention looked.
@@ -295,6 +336,7 @@ plot_set make_plots(plot_input const& in) {
     for (auto t : in.tokens) out.text += in.vocabulary[t];
     out.text += '\n';
     out.prompt_rows = in.prompt_rows;
+    out.weights_file = in.weights_file;
     out.program = in.program, out.carry_name = in.carry_name, out.noun = in.noun;
     auto const weight_paths = weight_figures(in, out);
     out.diagrams = {{"dataflow.svg", dataflow_svg(in)}, {"timeline.svg", timeline_svg(in)}};

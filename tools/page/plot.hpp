@@ -18,6 +18,7 @@
 
 #include <ctformer/ctformer.hpp>
 
+#include "common/weights_file.hpp"
 #include "picture.hpp"
 #include "registers.hpp"
 
@@ -66,6 +67,7 @@ struct plot_set {
     std::vector<figure> figures;
     std::vector<std::pair<std::string, std::string>> diagrams;  ///< (path, SVG text): dataflow.svg, timeline.svg
     std::vector<program_step> steps;
+    std::string weights_file;  ///< as in plot_input: a network read from a file, not proven
 };
 
 /// One distinct layer's weights as numbers, row-major.
@@ -102,6 +104,7 @@ struct plot_input {
     std::vector<layer_weights> weights;  ///< per distinct layer
     std::vector<double> unembed;  ///< W × vocab_size
     std::vector<stream_step> steps;  ///< the embedding, then every layer in program order
+    std::string weights_file;  ///< where the network was read from (--weights), or empty: the built-in one
 };
 
 /// Every picture of `in` and each step decoded (tools/page/plot.cpp).
@@ -140,7 +143,12 @@ layer_weights weights_of(Layer const& layer) {
 template <class Model>
 std::vector<std::uint8_t> sequence_of(std::size_t digits, std::span<std::uint8_t const> prompt) {
     using P = program_of_model<Model>;
-    auto const g = generate<Model>(digits, prompt, prompt_shape<P>::answer_length(digits));
+    auto const g = [&] {
+        if constexpr (weights_from_file<Model>)  // a network read from a file: the reference pass
+            return generate_from_file<Model>(digits, prompt, prompt_shape<P>::answer_length(digits));
+        else
+            return generate<Model>(digits, prompt, prompt_shape<P>::answer_length(digits));
+    }();
     std::vector<std::uint8_t> tokens(prompt.begin(), prompt.end());
     for (char c : g.answer())
         if (c != '\n') tokens.push_back(static_cast<std::uint8_t>(P::vocabulary.find(c)));
@@ -198,6 +206,7 @@ plot_input plot_input_of(std::size_t digits, std::span<std::uint8_t const> promp
     in.noun = std::string(program_of_model<Model>::noun);
     in.width = std::remove_cvref_t<decltype(net.layout)>::width;
     in.registers = registers_of(net.layout);
+    if constexpr (weights_from_file<Model>) in.weights_file = Model::path;
     in.tokens = detail::sequence_of<Model>(digits, prompt);
     in.prompt_rows = prompt.size();
     for_each_distinct_layer(net, [&](auto const& layer) { in.weights.push_back(detail::weights_of(layer)); });

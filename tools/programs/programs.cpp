@@ -16,6 +16,13 @@ program_ops::entries const& addition_entries();
 program_ops::entries const& subtraction_entries();
 program_ops::entries const& multiplication_entries();
 
+program_ops::entries const& addition_file_entries();
+program_ops::entries const& subtraction_file_entries();
+program_ops::entries const& multiplication_file_entries();
+void load_addition_weights(std::string const& path);
+void load_subtraction_weights(std::string const& path);
+void load_multiplication_weights(std::string const& path);
+
 program_proofs const& addition_proofs();
 program_proofs const& subtraction_proofs();
 program_proofs const& multiplication_proofs();
@@ -64,17 +71,40 @@ namespace {
 }
 }  // namespace
 
+namespace {
+/// The index of program `name` in program_names (add, sub, mul); unknown_program otherwise.
+std::size_t program_index(std::string_view name) {
+    for (std::size_t k = 0; k < std::size(program_names); ++k)
+        if (program_names[k] == name) return k;
+    unknown_program(name);
+}
+}  // namespace
+
+static_assert(program_names[0] == addition::name && program_names[1] == subtraction::name && program_names[2] == multiplication::name);
+
 program_ops const& program_for(std::string_view name, std::size_t d) {
-    static auto const add = program_table<addition>(addition_entries());
-    static auto const sub = program_table<subtraction>(subtraction_entries());
-    static auto const mul = program_table<multiplication>(multiplication_entries());
-    std::array<program_ops, max_digits> const* table = name == addition::name      ? &add
-                                                     : name == subtraction::name ? &sub
-                                                     : name == multiplication::name ? &mul
-                                                                                    : nullptr;
-    if (!table) unknown_program(name);
+    static std::array<std::array<program_ops, max_digits>, 3> const tables{
+        program_table<addition>(addition_entries()), program_table<subtraction>(subtraction_entries()),
+        program_table<multiplication>(multiplication_entries())};
+    std::size_t const k = program_index(name);
     require_digits(d);
-    return (*table)[d - 1];
+    return tables[k][d - 1];
+}
+
+program_ops const& program_for(std::string_view name, std::size_t d, std::string const& weights) {
+    if (weights.empty()) return program_for(name, d);
+    static std::array<std::array<program_ops, max_digits>, 3> const tables{
+        program_table<addition>(addition_file_entries()), program_table<subtraction>(subtraction_file_entries()),
+        program_table<multiplication>(multiplication_file_entries())};
+    static void (*const load[])(std::string const&) = {load_addition_weights, load_subtraction_weights, load_multiplication_weights};
+    static std::array<std::string, 3> loaded;  // one network per program and process: the file's, read once
+    std::size_t const k = program_index(name);
+    require_digits(d);
+    if (loaded[k] != weights) {
+        load[k](weights);
+        loaded[k] = weights;
+    }
+    return tables[k][d - 1];
 }
 
 program_proofs const& proofs_for(std::string_view name) {
