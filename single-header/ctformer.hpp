@@ -1831,8 +1831,19 @@ constexpr std::size_t token_in(char c) {
 
 namespace ctformer {
 
-/// The seed's position encoding: sin and cos of 2π·p/100 in the pos register.
+/// The seed's position encoding: sin and cos of 2π·p/100 in the pos register. A program may choose
+/// another period (`static constexpr std::int64_t position_period` in the program, period_of):
+/// the embedding and every instruction that moves a cursor take it (docs/exercises.md, exercise 4).
 inline constexpr std::int64_t position_period = 100;
+
+/// The position period of program P: its own `position_period`, or the seed's 100.
+template <class P>
+constexpr std::int64_t period_of() {
+    if constexpr (requires { P::position_period; })
+        return P::position_period;
+    else
+        return position_period;
+}
 
 /// DIVERGENCE (find_and_store): the seed's query is −1e10 everywhere except +1e10 in the token's
 /// column, and its key is the whole row, so a score is ±1e10 times the sum of the whole row —
@@ -1893,12 +1904,13 @@ struct additive_embedding {
 
 /// The seed's embedding: the one-hot token, and sin/cos of 2π·p/100 in the pos register.
 template <class L>
-constexpr additive_embedding<L::width> seed_embedding(L const& layout) {
+constexpr additive_embedding<L::width> seed_embedding(L const& layout, std::int64_t period = position_period) {
     additive_embedding<L::width> e{};
     for (std::size_t t = 0; t < vocab_size; ++t) e.token[t][t] = fixed::from_int(1);
     for (std::size_t p = 0; p < max_rows; ++p) {
-        e.position[p][layout[reg::pos][0]] = position_table[p].sin;
-        e.position[p][layout[reg::pos][1]] = position_table[p].cos;
+        sin_cos const a = period == position_period ? position_table[p] : position_angle(static_cast<std::int64_t>(p), period);
+        e.position[p][layout[reg::pos][0]] = a.sin;
+        e.position[p][layout[reg::pos][1]] = a.cos;
     }
     return e;
 }
@@ -1934,7 +1946,8 @@ constexpr attention_for<L> find_and_store(L const& layout, std::size_t tok, slot
 /// GetRelativeToken: read the token `steps` after the position held in `cursor` into `dst`.
 /// The query rotates the cursor by −steps; the score is K·cos(angle between cursor and row).
 template <class L>
-constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int64_t steps, slot dst, std::string_view name) {
+constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int64_t steps, slot dst, std::string_view name,
+                                         std::int64_t period = position_period) {
     attention_for<L> w{};
     w.name = name;
     w.about = {layer_about::narration::read, layer_about::units::numbered, 0, {},
@@ -1943,7 +1956,7 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
     "gap to any other row (57.8) makes its softmax weight exactly 1. The value copies that row's token into a digit "
     "register."};
     slot const pos = layout[reg::pos];
-    auto const r = position_angle(-steps, position_period);
+    auto const r = position_angle(-steps, period);
     w.wq.set(cursor[0], pos[0], r.cos);
     w.wq.set(cursor[1], pos[0], -r.sin);
     w.wq.set(cursor[0], pos[1], r.sin);
@@ -2099,8 +2112,8 @@ constexpr void clear_units(W& w, std::size_t u, slot out) {
 }
 /// Units u, u + 1: rotate a cursor by `offset` positions, as step_position does.
 template <class W>
-constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset) {
-    auto const r = position_angle(-offset, position_period);
+constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset, std::int64_t period) {
+    auto const r = position_angle(-offset, period);
     fixed const one = fixed::from_int(1);
     w.w1.set(cursor[0], u, r.cos - one);
     w.w1.set(cursor[1], u, -r.sin);
@@ -2136,14 +2149,14 @@ constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
 /// time (see compile_mlp).
 template <class L, std::size_t N>
 constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot, std::int64_t>, N> const& moves,
-                                             std::string_view name) {
+                                             std::string_view name, std::int64_t period = position_period) {
     mlp_for<L, L::width> w{};
     w.name = name;
     w.about = {layer_about::narration::changes, layer_about::units::numbered, 0, {},
                "An MLP that moves cursors. A cursor is (sin, cos) of an angle; moving it k positions is a rotation, a linear "
     "map R. Each hidden unit computes GELU(1000 + x·(R − I)) − 1000, and GELU is the identity that far "
     "from 0, so the update is exactly x·(R − I) and the cursor becomes x·R."};
-    for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset);  // units s[0], s[1] move the cursor
+    for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset, period);  // units s[0], s[1] move the cursor
     for (std::size_t c = 0; c < L::width; ++c) {  // every other unit: GELU(1000) − 1000 = 0, folded at compile time
         w.b1[c] = fixed::from_int(1000);
         w.w2.set(c, c, fixed::from_int(1));
@@ -2224,7 +2237,7 @@ constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, s
 /// for carry ∈ {0, 1} — and steps out_pos one position on, so the copy step that follows writes
 /// the digit at the row after the last sum digit.
 template <class L>
-constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, slot out_pos) {
+constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, slot out_pos, std::int64_t period = position_period) {
     mlp_for<L, vocab_size + 4> w{};
     w.name = "carry_out(out ← carry digit, out +1)";
     w.about = {layer_about::narration::digit_out, layer_about::units::numbered, 0, {},
@@ -2237,7 +2250,7 @@ constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, s
     w.w1.set(carry[0], vocab_size + 1, fixed::from_int(-128));
     w.b1[vocab_size + 1] = fixed::from_int(128);
     w.w2.set(vocab_size + 1, out[0], fixed::from_ratio(1, 128));
-    detail::step_units(w, vocab_size + 2, out_pos, 1);
+    detail::step_units(w, vocab_size + 2, out_pos, 1, period);
     return w;
 }
 
@@ -2245,7 +2258,7 @@ constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, s
 /// GELU(128)/128 = 1, which compile_mlp folds into the output bias) and steps out_pos on, so the
 /// copy step that follows writes `tok` at the row after the carry digit: the end of the answer.
 template <class L>
-constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot out, slot out_pos) {
+constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot out, slot out_pos, std::int64_t period = position_period) {
     mlp_for<L, vocab_size + 3> w{};
     w.name = "end_token(out ← '\\n', out +1)";
     w.about = {layer_about::narration::end, layer_about::units::numbered, 0, {},
@@ -2255,7 +2268,7 @@ constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot o
     detail::clear_units(w, 0, out);
     w.b1[vocab_size] = fixed::from_int(128);
     w.w2.set(vocab_size, out[tok], fixed::from_ratio(1, 128));
-    detail::step_units(w, vocab_size + 1, out_pos, 1);
+    detail::step_units(w, vocab_size + 1, out_pos, 1, period);
     return w;
 }
 
@@ -2278,7 +2291,8 @@ constexpr mlp_for<L, vocab_size + 1> set_digit(L const&, slot dst, std::size_t v
 /// CarryDigitOut: carry_out for a one-hot carry. Clears `out`, copies the carry's digit into it —
 /// out_d += GELU(128·carry_d)/128, exact for a one-hot carry — and steps out_pos one position on.
 template <class L, std::size_t CarryWidth>
-constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos) {
+constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos,
+                                                                  std::int64_t period = position_period) {
     mlp_for<L, vocab_size + CarryWidth + 2> w{};
     w.name = "carry_digit_out(out ← carry digit, out +1)";
     w.about = {layer_about::narration::digit_out, layer_about::units::numbered, 0, {},
@@ -2290,7 +2304,7 @@ constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot
         w.w1.set(carry[d], vocab_size + d, fixed::from_int(128));
         w.w2.set(vocab_size + d, out[d], fixed::from_ratio(1, 128));
     }
-    detail::step_units(w, vocab_size + CarryWidth, out_pos, 1);
+    detail::step_units(w, vocab_size + CarryWidth, out_pos, 1, period);
     return w;
 }
 
@@ -2337,29 +2351,30 @@ struct network_weights {
 template <class Program, class Table>
 constexpr auto column_network(Table const& table, std::string_view find_operation) {
     auto const& L = seed_layout;
+    constexpr std::int64_t T = period_of<Program>();  // the positions' period: the seed's 100 unless the program says
     auto prologue =
         hana::make_tuple(find_and_store(L, token::operation, L[reg::left_pos], find_operation),
                          find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
                          find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
-                         step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
+                         step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)", T));
     auto body = hana::make_tuple(
         clear(L, L[reg::left], L[reg::right], L[reg::out]),
         step_position(L,
                       std::array{std::pair{L[reg::left_pos], std::int64_t{-1}}, std::pair{L[reg::right_pos], std::int64_t{-1}},
                                  std::pair{L[reg::out_pos], std::int64_t{1}}},
-                      "step_position(left −1, right −1, out +1)"),
-        read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
-        read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"), table,
+                      "step_position(left −1, right −1, out +1)", T),
+        read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)", T),
+        read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)", T), table,
         diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
         copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-    auto epilogue = hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+    auto epilogue = hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos], T),
                                      diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
                                      copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
-                                     end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+                                     end_token(L, token::newline, L[reg::out], L[reg::out_pos], T),
                                      diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
                                      copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
     return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t, Program>{
-        L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+        L, seed_embedding(L, T), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
 }
 
 /// The same network with another embedding (a type of its own: the twins' embeddings that depend on
@@ -3477,12 +3492,12 @@ constexpr std::size_t choose(Row const& x, margins* m) {
 // ctformer::generate on one prompt only (0…0+0…0=), so a loop or a sequence that treated some token
 // values differently would not be seen there. This premise runs the code generation runs around the
 // forward pass — generation_loop, placing_predictor and the sequence it fills (runtime/generate.hpp,
-// runtime/sequence.hpp) — with a predictor that names the tokens itself: every token of the
-// vocabulary in every row (prompt rows and fed-back rows alike), and '\n' after every number of
-// predictions. Before each prediction it checks that the rows forward will read are the tokens'
-// own: the sequence's count, each row's token, its embedding (as forward's pass starts from it and
-// as attention's value reader forms it) and every attention layer's cached key; after the loop, the
-// text it wrote and where it stopped.
+// runtime/sequence.hpp) — with a predictor that names the tokens itself: every digit in every row
+// (prompt rows and fed-back rows alike; the operation and '=' rows are the representative prompt's,
+// premise (p)), and '\n' after every number of predictions. Before each prediction it checks that
+// the rows forward will read are the tokens' own: the sequence's count, each row's token, its
+// embedding (as forward's pass starts from it and as attention's value reader forms it) and every
+// attention layer's cached key; after the loop, the text it wrote and where it stopped.
 
 #include <array>
 #include <cstddef>
@@ -3754,38 +3769,60 @@ struct feedback_verdict {
     char what[160]{};
 };
 
-/// Runs the premise for `digits`-digit prompts of Model's program (a model whose digit count is
-/// given at run time: the walk's). Every token of the vocabulary but '\n' fills a prompt of the
-/// program's length and is predicted at every step, up to the answer's length; and for each k below
-/// it, a prompt of zeros whose k-th prediction is '\n' must end the loop there.
+/// The premise's probe for `digits`-digit prompts of Model's program (a model whose digit count is
+/// given at run time: the walk's).
 template <class Model>
-constexpr feedback_verdict feedback_of(std::size_t digits) {
+struct feedback_probe {
     using P = program_of_model<Model>;
     using shape = prompt_shape<P>;
-    // Through a pointer: in constant evaluation g++ copies a static constexpr aggregate on each access.
-    auto const* const net = &Model::net;
-    constexpr std::size_t layers = network_shape<std::remove_cvref_t<decltype(Model::net)>>::distinct;
-    std::size_t const length = shape::prompt_length(digits), count = shape::answer_length(digits);
+    using tokens = std::array<std::uint8_t, max_rows>;
+    static constexpr std::size_t layers = network_shape<std::remove_cvref_t<decltype(Model::net)>>::distinct;
+    std::size_t digits, length = shape::prompt_length(digits), count = shape::answer_length(digits);
     feedback_verdict v{};
-    auto fail = [&](std::string_view where, std::size_t row, std::size_t call) {
+
+    explicit constexpr feedback_probe(std::size_t d) : digits(d) {}
+
+    constexpr text_writer<160> fail(std::string_view where, std::size_t row, std::size_t call) {
         v.holds = false;
         v.row = row;
         v.call = call;
         text_writer<48>{v.layer} << where;
         return text_writer<160>{v.what};
-    };
-    // Rows seq holds before prediction `call`: as many as given and predicted, each with its token;
-    // the rows new since the last prediction with the token's embedding and cached keys (a row is
-    // placed once; its token is checked before every prediction).
-    auto rows_right = [&](sequence<Model>& seq, std::size_t n, std::size_t call, std::size_t first_new,
-                          std::array<std::uint8_t, max_rows> const& expect) {
+    }
+
+    /// Row j of seq, new since the last prediction, holds token t's embedding — as a pass starts from
+    /// it (forward does so for row n − 1 only: from the prompt's last row on) and as attention's value
+    /// reader forms it — and every attention layer's key of it.
+    constexpr bool row_is_its_token(sequence<Model>& seq, std::size_t j, std::size_t t, std::size_t call) {
+        auto const* const net = &Model::net;  // through a pointer: g++ copies a static constexpr aggregate on each access
+        auto const e = net->embedding(t, j), from_reader = seq.embedding_of()(j);
+        auto const from_seq = j + 1 >= length ? seq.embedding(j) : e;
+        bool embeds = true;
+        for (std::size_t c = 0; c < e.size() && embeds; ++c) embeds = from_reader[c].raw == e[c].raw && from_seq[c].raw == e[c].raw;
+        bool caches = true;
+        hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layers>), [&](auto slot) {
+            auto const& layer = sequence<Model>::distinct_layer(slot);
+            if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
+                typename std::remove_cvref_t<decltype(layer)>::cache_entry want{};
+                layer.fill_cache(want, e);
+                if (seq.cache(slot)[j].k != want.k) caches = false;
+            }
+        });
+        if (embeds && caches) return true;
+        fail("sequence", j, call) << "row " << static_cast<long long>(j) << " holds token " << static_cast<long long>(t) << " but its "
+                                  << (embeds ? "cached attention keys are" : "embedding is") << " not that token's";
+        return false;
+    }
+
+    /// Before prediction `call`: as many rows as given and predicted, each with its token; the rows
+    /// from `first_new` on (placed since the last prediction) also with its embedding and keys.
+    constexpr bool rows_right(sequence<Model>& seq, std::size_t n, std::size_t call, std::size_t first_new, tokens const& expect) {
         if (n != length + call || seq.size() != n) {
             fail("generation_loop", n, call) << "before prediction " << static_cast<long long>(call) << " the sequence holds "
                                              << static_cast<long long>(seq.size()) << " rows and the loop passes "
                                              << static_cast<long long>(n) << ", not " << static_cast<long long>(length + call);
             return false;
         }
-        auto const read = seq.embedding_of();
         for (std::size_t j = 0; j < n; ++j) {
             ++v.cases;
             if (seq.token(j) != expect[j]) {
@@ -3794,50 +3831,30 @@ constexpr feedback_verdict feedback_of(std::size_t digits) {
                                                  << static_cast<long long>(expect[j]) << " was given or predicted";
                 return false;
             }
-            if (j < first_new) continue;
-            // forward starts a pass from the embedding of row n − 1 only: the rows from the prompt's last on
-            auto const e = net->embedding(expect[j], j), from_reader = read(j);
-            auto const from_seq = j + 1 >= length ? seq.embedding(j) : e;
-            fixed const* const ep = e.data();
-            fixed const* const rp = from_reader.data();
-            fixed const* const sp = from_seq.data();
-            bool embeds = true;
-            for (std::size_t c = 0; c < e.size() && embeds; ++c) embeds = rp[c].raw == ep[c].raw && sp[c].raw == ep[c].raw;
-            bool caches = true;
-            hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<layers>), [&](auto slot) {
-                auto const& layer = sequence<Model>::distinct_layer(slot);
-                if constexpr (std::remove_cvref_t<decltype(layer)>::is_attention) {
-                    typename std::remove_cvref_t<decltype(layer)>::cache_entry want{};
-                    layer.fill_cache(want, e);
-                    if (seq.cache(slot)[j].k != want.k) caches = false;
-                }
-            });
-            if (!embeds || !caches) {
-                fail("sequence", j, call) << "row " << static_cast<long long>(j) << " holds token " << static_cast<long long>(expect[j])
-                                          << " but its " << (embeds ? "cached attention keys are" : "embedding is") << " not that token's";
-                return false;
-            }
+            if (j >= first_new && !row_is_its_token(seq, j, expect[j], call)) return false;
         }
         return true;
-    };
-    // The loop's text and count: `made` predictions, the text the given and predicted tokens.
-    auto end_right = [&](generation<max_rows> const& g, std::size_t calls, std::size_t fill, std::size_t stop) {
+    }
+
+    /// After the loop: `made` predictions (all `count`, or up to the `stop`-th, '\n'), and the text
+    /// the tokens given and predicted.
+    constexpr void end_right(generation<max_rows> const& g, std::size_t calls, std::size_t fill, std::size_t stop) {
         ++v.cases;
         std::size_t const made = stop < count ? stop + 1 : count;
         bool text_right = g.length == length + made && g.generated == made;
         for (std::size_t j = 0; text_right && j < g.length; ++j)
             text_right = g.text[j] == (j + 1 < length + made || stop >= count ? P::vocabulary[fill] : '\n');
-        if (calls != made || !text_right)
-            fail("generation_loop", length + made - 1, calls)
-                << "with token " << static_cast<long long>(fill) << " given and predicted" << (stop < count ? ", then '\\n'," : "")
-                << " the loop made " << static_cast<long long>(calls) << " predictions and wrote "
-                << static_cast<long long>(g.generated) << " tokens, not " << static_cast<long long>(made)
-                << (calls == made ? " (or not those tokens)" : "");
-    };
-    // Every token but '\n' in every row: given in the prompt, predicted at every step; the sequence
-    // generate_with's predictor keeps is checked before each prediction.
-    for (std::size_t fill = 0; fill < 10 && v.holds; ++fill) {
-        std::array<std::uint8_t, max_rows> expect{};
+        if (calls == made && text_right) return;
+        fail("generation_loop", length + made - 1, calls)
+            << "with token " << static_cast<long long>(fill) << " given and predicted" << (stop < count ? ", then '\\n'," : "")
+            << " the loop made " << static_cast<long long>(calls) << " predictions and wrote " << static_cast<long long>(g.generated)
+            << " tokens, not " << static_cast<long long>(made) << (calls == made ? " (or not those tokens)" : "");
+    }
+
+    /// Digit `fill` in every row: given in every prompt row, predicted at every step, through the
+    /// sequence generate_with's predictor keeps.
+    constexpr void fill_every_row(std::size_t fill) {
+        tokens expect{};
         for (std::size_t j = 0; j < length + count && j < max_rows; ++j) expect[j] = static_cast<std::uint8_t>(fill);
         std::size_t calls = 0, checked = 0;
         sequence<Model> s(digits);
@@ -3850,9 +3867,10 @@ constexpr feedback_verdict feedback_of(std::size_t digits) {
         auto const g = generation_loop(P::vocabulary, std::span<std::uint8_t const>(expect.data(), length), count, placing_predictor(s, next));
         if (v.holds) end_right(g, calls, fill, count);
     }
-    // '\n' ends the loop after any number of predictions (the rows are the loop's alone here).
-    for (std::size_t stop = 0; stop < count && v.holds; ++stop) {
-        std::array<std::uint8_t, max_rows> zeros{};
+
+    /// '\n' as the `stop`-th prediction ends the loop there (the rows are the loop's alone here).
+    constexpr void stop_at(std::size_t stop) {
+        tokens zeros{};
         std::size_t calls = 0;
         auto next = [&](std::uint8_t const*, std::size_t, generation<max_rows>&) -> std::size_t {
             return calls++ == stop ? std::size_t{token::newline} : 0;
@@ -3860,7 +3878,17 @@ constexpr feedback_verdict feedback_of(std::size_t digits) {
         auto const g = generation_loop(P::vocabulary, std::span<std::uint8_t const>(zeros.data(), length), count, next);
         end_right(g, calls, 0, stop);  // after the loop: `calls` is what it made
     }
-    return v;
+};
+
+/// Runs the premise for `digits`-digit prompts of Model's program: every digit fills a prompt of
+/// the program's length and is predicted at every step, up to the answer's length; and for each k
+/// below that, '\n' as the k-th prediction ends the loop.
+template <class Model>
+constexpr feedback_verdict feedback_of(std::size_t digits) {
+    feedback_probe<Model> probe(digits);
+    for (std::size_t fill = 0; fill < 10 && probe.v.holds; ++fill) probe.fill_every_row(fill);
+    for (std::size_t stop = 0; stop < probe.count && probe.v.holds; ++stop) probe.stop_at(stop);
+    return probe.v;
 }
 
 }  // namespace ctformer::detail

@@ -3,7 +3,8 @@
 # reference forward pass it runs on gives the compiled pass's bits). With one add-table entry
 # edited, add gives the broken answer and says the network is not proven; the page says it too.
 # A file that is not such a network is refused, exit status 2, naming the field.
-#   -DCTFORMER= -DWORK=
+# ctformer-check --weights runs every pair of a small digit count through it (exercise 3).
+#   -DCTFORMER= -DCHECK= -DWORK=
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 function(run out_var rc_var)
@@ -39,6 +40,15 @@ run(out rc add 0457+0168= --weights "${WORK}/broken.json")
 expect_match("add --weights (7 + 8 writes 4)" "${out}" "^0457[+]0168=42600\n.*not proven")
 run(out rc add 0466+0168= --weights "${WORK}/broken.json")
 expect_match("add --weights (6 + 8 is untouched)" "${out}" "^0466[+]0168=43600\n")
+execute_process(COMMAND ${CHECK} --digits 1 --weights "${WORK}/broken.json" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+expect_match("ctformer-check --digits 1 --weights (exit ${rc})" "${rc}:${out}"
+             "^1:ctformer-check: 1-digit additions, 0..9 [+] 0..9, on the network of .*checked 100 of 100: 99 right, 1 wrong\n  FAIL 7[+]8=  expected 51.n  got 41.n\n.*not proven")
+execute_process(COMMAND ${CHECK} --digits 1 --weights "${WORK}/net.json" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+expect_match("ctformer-check --digits 1 --weights (unedited)" "${rc}:${out}" "^0:.*checked 100 of 100: 100 right, 0 wrong")
+execute_process(COMMAND ${CHECK} --digits 3 --weights "${WORK}/net.json" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+expect_match("ctformer-check --digits 3 --weights" "${rc}:${err}" "^2:.*--weights checks at most 10000 pairs")
+execute_process(COMMAND ${CHECK} --digits 1 --left 1..2 --weights "${WORK}/net.json" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+expect_match("ctformer-check --left --weights" "${rc}:${err}" "^2:.*it takes no --left")
 run(out rc explain 0457+0168= --weights "${WORK}/broken.json" -o "${WORK}/page.html")
 file(READ "${WORK}/page.html" page)
 expect_match("the page of a network from a file" "${page}" "<p id=\"not-proven\" class=\"warning\">Not proven: this network was read from")

@@ -52,6 +52,7 @@ function(ctformer_tool_libraries)
         ${dir}/page/dataflow.cpp
         ${dir}/page/picture.cpp
         ${dir}/programs/programs.cpp
+        ${dir}/programs/file_check.cpp
         ${ctformer_program_units})
     target_include_directories(${tool} SYSTEM PRIVATE ${CTFORMER_STB_INCLUDE_DIR})
     # `ctformer` runs one prompt (or one proof) per call, in milliseconds at any optimisation level,
@@ -75,7 +76,8 @@ function(ctformer_tool_libraries)
         ${check_walk_units})
     # the budget: with clang++, compiling multiplication's 900-unit table (model/multiplication.hpp)
     # takes more than clang's default 2^20 constant-evaluation steps
-    target_link_libraries(${check} PUBLIC ${json} CLI11::CLI11 fmt::fmt Threads::Threads PRIVATE ctformer_proof_budget)
+    # ctformer-check --weights runs `ctformer`'s programs on a network read from a file (programs/file_check.cpp)
+    target_link_libraries(${check} PUBLIC ${json} ${tool} CLI11::CLI11 fmt::fmt Threads::Threads PRIVATE ctformer_proof_budget)
     if(arg_NETWORK_OPTIONS)
         set_source_files_properties(${ctformer_program_units} ${check_walk_units} PROPERTIES COMPILE_OPTIONS "${arg_NETWORK_OPTIONS}")
     endif()

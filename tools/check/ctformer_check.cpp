@@ -20,6 +20,7 @@
 
 #include "check/check.hpp"
 #include "check/cli.hpp"
+#include "programs/file_check.hpp"
 #include "common/digits.hpp"
 #include "main/mains.hpp"
 
@@ -58,6 +59,15 @@ int run_and_report(CLI::App const& app, check_options const& o) {
     }
 }
 
+/// --weights: the check of a network read from a file (tools/programs/file_check.hpp).
+int run_weights(CLI::App const& app, check_options const& o, std::string const& weights) {
+    try {
+        return ctformer::tools::check_weights(app, o, weights);
+    } catch (...) {
+        return ctformer::tools::exit_status_of_error("ctformer-check");
+    }
+}
+
 }  // namespace
 
 int ctformer_check_main(int argc, char** argv) {
@@ -72,10 +82,15 @@ int ctformer_check_main(int argc, char** argv) {
     check_options o;
     o.threads = std::max(1u, std::thread::hardware_concurrency());
     add_options(app, o, "all cores");
+    std::string weights;
+    app.add_option("--weights", weights,
+                   "check the network in FILE (the JSON `ctformer export --json` writes, edited by hand) on the reference forward "
+                   "pass, every pair of --digits (at most 10^4 pairs); not proven")
+        ->type_name("FILE");
     int status = exit_ok;
     try {
         app.parse(argc, argv);
-        status = run_and_report(app, o);
+        status = weights.empty() ? run_and_report(app, o) : run_weights(app, o, weights);
     } catch (CLI::ParseError const& e) {
         status = app.exit(e) == 0 ? exit_ok : exit_usage;
     } catch (std::exception const&) {  // while reporting an error

@@ -32,18 +32,19 @@ bool print_bounds(std::size_t digits) {
         program_of_model<Model>::name, digits, r.first_row, r.rows - 1, r.layers, capacity);
     std::size_t name_w = 5;
     for (std::size_t l = 0; l < r.layers; ++l) name_w = std::max(name_w, r.layer[l].name.size());
-    fmt::print("{:>5}  {:<{}}  {:<9}  {:>12}  {:>12}  {:>8}  {}\n", "layer", "name", name_w, "kind", "stream", "inner",
+    // numbered by step, as the page, the trace and the pictures are: step k runs the k-th layer
+    fmt::print("{:>5}  {:<{}}  {:<9}  {:>12}  {:>12}  {:>8}  {}\n", "step", "name", name_w, "kind", "stream", "inner",
                "headroom", "rows bounded by intervals");
     for (std::size_t l = 0; l < r.layers; ++l) {
         auto const& b = r.layer[l];
         double const top = std::max(as_real_bounds(b.stream), as_real_bounds(b.inner));
-        fmt::print("{:>5}  {:<{}}  {:<9}  {:>12.4f}  {:>12.4f}  {:>8.1f}  {}\n", l, b.name,
+        fmt::print("{:>5}  {:<{}}  {:<9}  {:>12.4f}  {:>12.4f}  {:>8.1f}  {}\n", l + 1, b.name,
                    name_w + (b.name.size() - std::string_view(b.name).size()), b.attention ? "attention" : "mlp",
                    as_real_bounds(b.stream), as_real_bounds(b.inner), top > 0 ? std::log2(capacity / top) : 63.0,
                    b.fallback_rows == 0 ? std::string("none (value sets)") : fmt::format("{}", b.fallback_rows));
     }
     bool const ok = r.fits(31);
-    fmt::print("\nlargest value: {:.4f} (layer {}, {}); capacity / largest = 2^{:.1f}: {}\n", as_real_bounds(r.largest()), r.worst_layer,
+    fmt::print("\nlargest value: {:.4f} (step {}, {}); capacity / largest = 2^{:.1f}: {}\n", as_real_bounds(r.largest()), r.worst_layer + 1,
                r.layer[r.worst_layer].name, std::log2(capacity / as_real_bounds(r.largest())),
                ok ? "every value fits Q31.32" : "DOES NOT FIT");
     fmt::print("answer rows: {}\n",

@@ -99,8 +99,8 @@ std::string export_json(std::size_t digits) {
     j["fixed_point"] = {{"format", "Q31.32"},
                         {"note", "every value is an integer multiple of 2^-32, given here as the nearest double (exact)"}};
     j["position_encoding"] = {{"registers", "pos"},
-                              {"value", fmt::format("[sin(2*pi*p/{0}), cos(2*pi*p/{0})]", position_period)},
-                              {"period", position_period}};
+                              {"value", fmt::format("[sin(2*pi*p/{0}), cos(2*pi*p/{0})]", period_of<program_of_model<Model>>())},
+                              {"period", period_of<program_of_model<Model>>()}};
     j["layer_semantics"] = {{"attention", "x += softmax(causal((x Wq)(x Wk)^T * score_scale)) (x Wv)"},
                             {"mlp", "x += GELU(x W1 + b1) W2 + b2, GELU(x) = x * Phi(x)"},
                             {"unembed", "logits = x unembed, the next token is the argmax"}};

@@ -54,14 +54,18 @@ struct plot_set;
 struct program_ops {
     std::string_view program = "add";  ///< the program's name (model/program.hpp)
     std::string_view carry_name = "carry";  ///< what its top answer digit is called
+    std::string_view noun = "addition";  ///< what one of its prompts is called
     std::size_t digits = 0;
     std::size_t answer_length = 0;  ///< D + 1 digits and '\n'
+    std::size_t second_digits = 0;  ///< the second operand's digits: D, or 1 (prompt_shape)
     /// The program's entries, each taking the digit count.
     struct entries {
         generation<max_rows> (*generate)(std::size_t digits, std::string_view prompt, std::size_t count) = nullptr;
         trace_result (*trace)(std::size_t digits, std::string_view prompt, std::size_t count) = nullptr;
         plot_set (*plots)(std::size_t digits, std::string_view prompt) = nullptr;
         std::string (*export_json)(std::size_t digits) = nullptr;
+        std::string (*prompt)(std::size_t digits, std::uint64_t a, std::uint64_t b) = nullptr;  ///< a's and b's prompt, as text
+        std::string (*expected)(std::size_t digits, std::uint64_t a, std::uint64_t b) = nullptr;  ///< the answer P::answer gives
     };
     entries const* run = nullptr;
 

@@ -85,7 +85,7 @@ std::vector<lane> lanes_of(plot_input const& in) {
 
 std::string dataflow_svg(plot_input const& in) {
     std::size_t const W = in.width;
-    double const left = 300, cell = 14, top = 90, lane_h = 24;
+    double const left = 300, cell = 14, top = 110, lane_h = 24;
     auto const lanes = lanes_of(in);
     double const width = left + cell * static_cast<double>(W) + 20, height = top + lane_h * static_cast<double>(lanes.size() + 1) + 50;
     auto x_of = [&](std::size_t c) { return left + cell * static_cast<double>(c) + cell / 2; };
@@ -94,6 +94,7 @@ std::string dataflow_svg(plot_input const& in) {
         "font-family=\"DejaVu Sans, sans-serif\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
         width, height, width, height);
     svg += text(10, 20, "What each instruction reads and writes: blue = its own row, green = other rows (attention's keys and values), red = written");
+    svg += text(10, 38, "Each layer is numbered by the step that first runs it (a body layer runs again in every pass)");
     // the registers: the token block, then the layout's
     std::vector<named_slot> regs{{"token", slot{0, 14}}};
     regs.insert(regs.end(), in.registers.begin(), in.registers.end());
@@ -109,7 +110,7 @@ std::string dataflow_svg(plot_input const& in) {
     for (std::size_t k = 0; k < lanes.size(); ++k) {
         lane const& l = lanes[k];
         double const y = top + lane_h * static_cast<double>(k) + lane_h / 2;
-        svg += text(10, y + font / 3.0, fmt::format("{:>2} {}", k, l.name));
+        svg += text(10, y + font / 3.0, fmt::format("{:>2} {}", first_step(in, k), l.name));  // numbered as the steps
         double rx = 0, wx = 0;
         int nr = 0, nw = 0;
         for (std::size_t c = 0; c < W; ++c) {

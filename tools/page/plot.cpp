@@ -169,9 +169,7 @@ std::vector<std::vector<std::string>> weight_figures(plot_input const& in, plot_
     std::vector<std::vector<std::string>> paths;
     for (std::size_t d = 0; d < in.weights.size(); ++d) {
         paths.emplace_back();
-        std::size_t first = 1;
-        while (first < in.steps.size() && in.steps[first].distinct != d) ++first;
-        for (auto& f : layer_figures(in, in.weights[d], fmt::format("weights/{:02}_{}", first, slug(in.weights[d].name)))) {
+        for (auto& f : layer_figures(in, in.weights[d], fmt::format("weights/{:02}_{}", first_step(in, d), slug(in.weights[d].name)))) {
             figure linear = linear_view(f);
             paths.back().push_back(f.path);
             paths.back().push_back(linear.path);
@@ -365,6 +363,12 @@ plot_set make_plots(plot_input const& in) {
         out.steps.push_back(std::move(step));
     }
     return out;
+}
+
+std::size_t first_step(plot_input const& in, std::size_t distinct) {
+    std::size_t s = 1;
+    while (s < in.steps.size() && in.steps[s].distinct != distinct) ++s;
+    return s;
 }
 
 plot_set make_plots(std::string const& prompt, std::size_t digits, std::string_view program) {

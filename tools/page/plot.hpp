@@ -110,6 +110,10 @@ struct plot_input {
 /// Every picture of `in` and each step decoded (tools/page/plot.cpp).
 plot_set make_plots(plot_input const& in);
 
+/// The step that first runs distinct layer `distinct` (1 = the first layer): what the pictures and
+/// the diagrams number a layer by, as the page numbers its steps.
+std::size_t first_step(plot_input const& in, std::size_t distinct);
+
 namespace detail {
 
 template <std::size_t R, std::size_t C>

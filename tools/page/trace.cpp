@@ -9,8 +9,8 @@ namespace ctformer::tools {
 
 namespace {
 
-void print_layer(traced_layer const& l, std::size_t name_w) {
-    fmt::print("  {:<{}}", l.name, name_w);
+void print_layer(std::size_t step, traced_layer const& l, std::size_t name_w) {
+    fmt::print("  {:>4}  {:<{}}", step, l.name, name_w);
     for (auto const& v : l.values) fmt::print(" {:>9}", v);
     std::string tail;
     for (auto const& c : l.changed) tail += (tail.empty() ? "" : ",") + c;
@@ -40,10 +40,10 @@ void print_trace(trace_result const& t) {
         for (auto const& l : tok.layers) name_w = std::max(name_w, l.name.size());
     for (auto const& tok : t.tokens) {
         fmt::print("row {} — the token it produces: '{}'\n", tok.row, token_text(tok.produced));
-        fmt::print("  {:<{}}", "layer", name_w);
+        fmt::print("  {:>4}  {:<{}}", "step", "layer", name_w);
         for (auto const& r : t.registers) fmt::print(" {:>9}", r.name);
         fmt::print("  changed / attended\n");
-        for (auto const& l : tok.layers) print_layer(l, name_w);
+        for (std::size_t k = 0; k < tok.layers.size(); ++k) print_layer(k + 1, tok.layers[k], name_w);  // step k + 1 runs layer k
         fmt::print("\n");
     }
     fmt::print(

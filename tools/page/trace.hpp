@@ -61,29 +61,34 @@ traced_layer trace_layer(std::string_view name, std::vector<named_slot> const& r
 }
 }  // namespace detail
 
-/// The trace of a `digits`-digit prompt (token ids) for at most `count` generated tokens.
+/// The trace of a `digits`-digit prompt (token ids) for at most `count` generated tokens: generation
+/// as users run it (ctformer::generate, the one generation loop), observed layer by layer.
 template <class Model>
 trace_result trace(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count) {
     constexpr std::string_view vocabulary = program_of_model<Model>::vocabulary;
-    auto const& layout = Model::net.layout;
-    trace_result out{registers_of(layout), {}};
-    sequence<Model> s(digits);
-    for (auto id : prompt) s.push(id);
-    for (std::size_t t = 0; t < count; ++t) {
+    using row = typename sequence<Model>::row;
+    struct seen {
+        std::string_view name;
+        row x;
+        std::uint64_t used;
+    };
+    std::vector<seen> layers;  // every layer of every pass, in order
+    auto const g = generate<Model>(digits, prompt, count,
+                                   [&](std::string_view name, row const& x, std::uint64_t used) { layers.push_back({name, x, used}); });
+    trace_result out{registers_of(Model::net.layout), {}};
+    std::string const text(g.view());
+    std::size_t const steps = layers.size() / (g.generated == 0 ? 1 : g.generated);
+    for (std::size_t t = 0; t < g.generated; ++t) {
         traced_token tok;
-        tok.row = s.size() - 1;
-        auto previous = Model::net.embedding(s.token(tok.row), tok.row);
-        no_reuse reuse;
-        auto const x = forward(s, tok.row, nullptr, reuse, [&](std::string_view name, auto const& row, std::uint64_t used) {
-            tok.layers.push_back(
-                detail::trace_layer(name, out.registers, row, previous, used, [&](std::size_t j) { return vocabulary[s.token(j)]; }, vocabulary));
-            previous = row;
-        });
-        std::size_t const next = argmax(logits<Model>(x));
-        tok.produced = vocabulary[next];
+        tok.row = prompt.size() - 1 + t;
+        tok.produced = g.answer()[t];
+        row previous = Model::net.embedding(vocabulary.find(text[tok.row]), tok.row);
+        for (std::size_t k = t * steps; k < (t + 1) * steps; ++k) {
+            tok.layers.push_back(detail::trace_layer(layers[k].name, out.registers, layers[k].x, previous, layers[k].used,
+                                                     [&](std::size_t j) { return text[j]; }, vocabulary));
+            previous = layers[k].x;
+        }
         out.tokens.push_back(std::move(tok));
-        if (next == token::newline) break;  // the end of the answer
-        s.push(next);
     }
     return out;
 }

@@ -27,7 +27,13 @@ program_ops::entries const& program_entries() {
             return trace<M>(digits, prompt_ids<P>(digits, prompt).view(), count);
         },
         [](std::size_t digits, std::string_view prompt) { return make_plots<M>(digits, prompt_ids<P>(digits, prompt).view()); },
-        [](std::size_t digits) { return export_json<M>(digits); }};
+        [](std::size_t digits) { return export_json<M>(digits); },
+        [](std::size_t digits, std::uint64_t a, std::uint64_t b) { return prompt_ids<P>(digits, a, b).text(); },
+        [](std::size_t digits, std::uint64_t a, std::uint64_t b) {
+            std::string out(digits + 2, ' ');
+            write_expected_answer<P>(digits, a, b, out.data());
+            return out;
+        }};
     return entries;
 }
 

@@ -42,8 +42,10 @@ std::array<program_ops, max_digits> program_table(program_ops::entries const& en
         program_ops& ops = table[d - 1];
         ops.program = P::name;
         ops.carry_name = P::carry_name;
+        ops.noun = P::noun;
         ops.digits = d;
         ops.answer_length = prompt_shape<P>::answer_length(d);
+        ops.second_digits = prompt_shape<P>::second_digits(d);
         ops.run = &entries;
     }
     return table;

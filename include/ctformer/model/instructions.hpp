@@ -19,8 +19,19 @@
 
 namespace ctformer {
 
-/// The seed's position encoding: sin and cos of 2π·p/100 in the pos register.
+/// The seed's position encoding: sin and cos of 2π·p/100 in the pos register. A program may choose
+/// another period (`static constexpr std::int64_t position_period` in the program, period_of):
+/// the embedding and every instruction that moves a cursor take it (docs/exercises.md, exercise 4).
 inline constexpr std::int64_t position_period = 100;
+
+/// The position period of program P: its own `position_period`, or the seed's 100.
+template <class P>
+constexpr std::int64_t period_of() {
+    if constexpr (requires { P::position_period; })
+        return P::position_period;
+    else
+        return position_period;
+}
 
 /// DIVERGENCE (find_and_store): the seed's query is −1e10 everywhere except +1e10 in the token's
 /// column, and its key is the whole row, so a score is ±1e10 times the sum of the whole row —
@@ -81,12 +92,13 @@ struct additive_embedding {
 
 /// The seed's embedding: the one-hot token, and sin/cos of 2π·p/100 in the pos register.
 template <class L>
-constexpr additive_embedding<L::width> seed_embedding(L const& layout) {
+constexpr additive_embedding<L::width> seed_embedding(L const& layout, std::int64_t period = position_period) {
     additive_embedding<L::width> e{};
     for (std::size_t t = 0; t < vocab_size; ++t) e.token[t][t] = fixed::from_int(1);
     for (std::size_t p = 0; p < max_rows; ++p) {
-        e.position[p][layout[reg::pos][0]] = position_table[p].sin;
-        e.position[p][layout[reg::pos][1]] = position_table[p].cos;
+        sin_cos const a = period == position_period ? position_table[p] : position_angle(static_cast<std::int64_t>(p), period);
+        e.position[p][layout[reg::pos][0]] = a.sin;
+        e.position[p][layout[reg::pos][1]] = a.cos;
     }
     return e;
 }
@@ -122,7 +134,8 @@ constexpr attention_for<L> find_and_store(L const& layout, std::size_t tok, slot
 /// GetRelativeToken: read the token `steps` after the position held in `cursor` into `dst`.
 /// The query rotates the cursor by −steps; the score is K·cos(angle between cursor and row).
 template <class L>
-constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int64_t steps, slot dst, std::string_view name) {
+constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int64_t steps, slot dst, std::string_view name,
+                                         std::int64_t period = position_period) {
     attention_for<L> w{};
     w.name = name;
     w.about = {layer_about::narration::read, layer_about::units::numbered, 0, {},
@@ -131,7 +144,7 @@ constexpr attention_for<L> read_relative(L const& layout, slot cursor, std::int6
     "gap to any other row (57.8) makes its softmax weight exactly 1. The value copies that row's token into a digit "
     "register."};
     slot const pos = layout[reg::pos];
-    auto const r = position_angle(-steps, position_period);
+    auto const r = position_angle(-steps, period);
     w.wq.set(cursor[0], pos[0], r.cos);
     w.wq.set(cursor[1], pos[0], -r.sin);
     w.wq.set(cursor[0], pos[1], r.sin);
@@ -287,8 +300,8 @@ constexpr void clear_units(W& w, std::size_t u, slot out) {
 }
 /// Units u, u + 1: rotate a cursor by `offset` positions, as step_position does.
 template <class W>
-constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset) {
-    auto const r = position_angle(-offset, position_period);
+constexpr void step_units(W& w, std::size_t u, slot cursor, std::int64_t offset, std::int64_t period) {
+    auto const r = position_angle(-offset, period);
     fixed const one = fixed::from_int(1);
     w.w1.set(cursor[0], u, r.cos - one);
     w.w1.set(cursor[1], u, -r.sin);
@@ -324,14 +337,14 @@ constexpr mlp_for<L, L::width> clear(L const&, Slots... regs) {
 /// time (see compile_mlp).
 template <class L, std::size_t N>
 constexpr mlp_for<L, L::width> step_position(L const&, std::array<std::pair<slot, std::int64_t>, N> const& moves,
-                                             std::string_view name) {
+                                             std::string_view name, std::int64_t period = position_period) {
     mlp_for<L, L::width> w{};
     w.name = name;
     w.about = {layer_about::narration::changes, layer_about::units::numbered, 0, {},
                "An MLP that moves cursors. A cursor is (sin, cos) of an angle; moving it k positions is a rotation, a linear "
     "map R. Each hidden unit computes GELU(1000 + x·(R − I)) − 1000, and GELU is the identity that far "
     "from 0, so the update is exactly x·(R − I) and the cursor becomes x·R."};
-    for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset);  // units s[0], s[1] move the cursor
+    for (auto const& [s, offset] : moves) detail::step_units(w, s[0], s, offset, period);  // units s[0], s[1] move the cursor
     for (std::size_t c = 0; c < L::width; ++c) {  // every other unit: GELU(1000) − 1000 = 0, folded at compile time
         w.b1[c] = fixed::from_int(1000);
         w.w2.set(c, c, fixed::from_int(1));
@@ -412,7 +425,7 @@ constexpr mlp_for<L, vocab_size> copy_on_match(L const&, slot match, slot src, s
 /// for carry ∈ {0, 1} — and steps out_pos one position on, so the copy step that follows writes
 /// the digit at the row after the last sum digit.
 template <class L>
-constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, slot out_pos) {
+constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, slot out_pos, std::int64_t period = position_period) {
     mlp_for<L, vocab_size + 4> w{};
     w.name = "carry_out(out ← carry digit, out +1)";
     w.about = {layer_about::narration::digit_out, layer_about::units::numbered, 0, {},
@@ -425,7 +438,7 @@ constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, s
     w.w1.set(carry[0], vocab_size + 1, fixed::from_int(-128));
     w.b1[vocab_size + 1] = fixed::from_int(128);
     w.w2.set(vocab_size + 1, out[0], fixed::from_ratio(1, 128));
-    detail::step_units(w, vocab_size + 2, out_pos, 1);
+    detail::step_units(w, vocab_size + 2, out_pos, 1, period);
     return w;
 }
 
@@ -433,7 +446,7 @@ constexpr mlp_for<L, vocab_size + 4> carry_out(L const&, slot carry, slot out, s
 /// GELU(128)/128 = 1, which compile_mlp folds into the output bias) and steps out_pos on, so the
 /// copy step that follows writes `tok` at the row after the carry digit: the end of the answer.
 template <class L>
-constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot out, slot out_pos) {
+constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot out, slot out_pos, std::int64_t period = position_period) {
     mlp_for<L, vocab_size + 3> w{};
     w.name = "end_token(out ← '\\n', out +1)";
     w.about = {layer_about::narration::end, layer_about::units::numbered, 0, {},
@@ -443,7 +456,7 @@ constexpr mlp_for<L, vocab_size + 3> end_token(L const&, std::size_t tok, slot o
     detail::clear_units(w, 0, out);
     w.b1[vocab_size] = fixed::from_int(128);
     w.w2.set(vocab_size, out[tok], fixed::from_ratio(1, 128));
-    detail::step_units(w, vocab_size + 1, out_pos, 1);
+    detail::step_units(w, vocab_size + 1, out_pos, 1, period);
     return w;
 }
 
@@ -466,7 +479,8 @@ constexpr mlp_for<L, vocab_size + 1> set_digit(L const&, slot dst, std::size_t v
 /// CarryDigitOut: carry_out for a one-hot carry. Clears `out`, copies the carry's digit into it —
 /// out_d += GELU(128·carry_d)/128, exact for a one-hot carry — and steps out_pos one position on.
 template <class L, std::size_t CarryWidth>
-constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos) {
+constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot carry, slot out, slot out_pos,
+                                                                  std::int64_t period = position_period) {
     mlp_for<L, vocab_size + CarryWidth + 2> w{};
     w.name = "carry_digit_out(out ← carry digit, out +1)";
     w.about = {layer_about::narration::digit_out, layer_about::units::numbered, 0, {},
@@ -478,7 +492,7 @@ constexpr mlp_for<L, vocab_size + CarryWidth + 2> carry_digit_out(L const&, slot
         w.w1.set(carry[d], vocab_size + d, fixed::from_int(128));
         w.w2.set(vocab_size + d, out[d], fixed::from_ratio(1, 128));
     }
-    detail::step_units(w, vocab_size + CarryWidth, out_pos, 1);
+    detail::step_units(w, vocab_size + CarryWidth, out_pos, 1, period);
     return w;
 }
 

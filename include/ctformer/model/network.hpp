@@ -60,29 +60,30 @@ struct network_weights {
 template <class Program, class Table>
 constexpr auto column_network(Table const& table, std::string_view find_operation) {
     auto const& L = seed_layout;
+    constexpr std::int64_t T = period_of<Program>();  // the positions' period: the seed's 100 unless the program says
     auto prologue =
         hana::make_tuple(find_and_store(L, token::operation, L[reg::left_pos], find_operation),
                          find_and_store(L, token::equals, L[reg::right_pos], "find_and_store('=' → right_pos)"),
                          find_and_store(L, token::equals, L[reg::out_pos], "find_and_store('=' → out_pos)"),
-                         step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)"));
+                         step_position(L, std::array{std::pair{L[reg::out_pos], std::int64_t{-1}}}, "step_position(out −1)", T));
     auto body = hana::make_tuple(
         clear(L, L[reg::left], L[reg::right], L[reg::out]),
         step_position(L,
                       std::array{std::pair{L[reg::left_pos], std::int64_t{-1}}, std::pair{L[reg::right_pos], std::int64_t{-1}},
                                  std::pair{L[reg::out_pos], std::int64_t{1}}},
-                      "step_position(left −1, right −1, out +1)"),
-        read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)"),
-        read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)"), table,
+                      "step_position(left −1, right −1, out +1)", T),
+        read_relative(L, L[reg::left_pos], 0, L[reg::left], "read_relative(left_pos → left)", T),
+        read_relative(L, L[reg::right_pos], 0, L[reg::right], "read_relative(right_pos → right)", T), table,
         diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
         copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
-    auto epilogue = hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos]),
+    auto epilogue = hana::make_tuple(carry_out(L, L[reg::carry], L[reg::out], L[reg::out_pos], T),
                                      diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
                                      copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]),
-                                     end_token(L, token::newline, L[reg::out], L[reg::out_pos]),
+                                     end_token(L, token::newline, L[reg::out], L[reg::out_pos], T),
                                      diff_pos(L, L[reg::pos], L[reg::out_pos], L[reg::distance]), is_zero(L, L[reg::distance]),
                                      copy_on_match(L, L[reg::distance], L[reg::out], L[reg::final]));
     return network_weights<decltype(prologue), decltype(body), decltype(epilogue), seed_layout_t, Program>{
-        L, seed_embedding(L), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
+        L, seed_embedding(L, T), prologue, body, epilogue, ctformer::unembed(L, L[reg::final])};
 }
 
 /// The same network with another embedding (a type of its own: the twins' embeddings that depend on
