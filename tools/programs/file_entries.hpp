@@ -10,11 +10,10 @@
 
 #include <ctformer/ctformer.hpp>
 
-#include "../commands/export.hpp"
 #include "common/digits.hpp"
 #include "common/weights_file.hpp"
-#include "page/plot.hpp"
 #include "page/trace.hpp"
+#include "programs/program_entries.hpp"
 
 namespace ctformer::tools {
 
@@ -54,21 +53,9 @@ trace_result trace_from_file(std::size_t digits, std::span<std::uint8_t const> p
 template <program P>
 program_ops::entries const& file_entries() {
     using M = file_model<P>;
-    static constexpr program_ops::entries entries{
-        [](std::size_t digits, std::string_view prompt, std::size_t count) {
-            return generate_from_file<M>(digits, prompt_ids<P>(digits, prompt).view(), count);
-        },
-        [](std::size_t digits, std::string_view prompt, std::size_t count) {
-            return trace_from_file<M>(digits, prompt_ids<P>(digits, prompt).view(), count);
-        },
-        [](std::size_t digits, std::string_view prompt) { return make_plots<M>(digits, prompt_ids<P>(digits, prompt).view()); },
-        [](std::size_t digits) { return export_json<M>(digits); },
-        [](std::size_t digits, std::uint64_t a, std::uint64_t b) { return prompt_ids<P>(digits, a, b).text(); },
-        [](std::size_t digits, std::uint64_t a, std::uint64_t b) {
-            std::string out(digits + 2, ' ');
-            write_expected_answer<P>(digits, a, b, out.data());
-            return out;
-        }};
+    static constexpr program_ops::entries entries =
+        entries_of<P, M, [](std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count) { return generate_from_file<M>(digits, prompt, count); },
+                   [](std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count) { return trace_from_file<M>(digits, prompt, count); }>();
     return entries;
 }
 
