@@ -170,15 +170,8 @@ void load_weights(std::string const& path) {
 /// network has no compiled layers). An overflow of its arithmetic is the file's: an input_error.
 template <weights_from_file Model>
 generation<max_rows> generate_from_file(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count) {
-    using P = program_of_model<Model>;
-    auto predict = [digits](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) -> std::size_t {
-        auto const r = reference_forward<Model>(digits, tokens, n, &g.margin, [](auto const&, auto const*, std::size_t, std::int64_t const*) {});
-        auto const& last = r.rows[n - 1];
-        g.digest = ctformer::detail::fnv_rows(g.digest, last);
-        return argmax(multiply(last, Model::dense.unembed));
-    };
     try {
-        return generation_loop(P::vocabulary, prompt, count, predict);
+        return reference_generate<Model>(digits, prompt, count);
     } catch (overflow_error const& e) {
         throw input_error(fmt::format("--weights {}: the network's arithmetic leaves Q31.32 on this prompt ({})", Model::path, e.what()));
     }

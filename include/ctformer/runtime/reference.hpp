@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <type_traits>
 
 #include "ctformer/detail/hana.hpp"
@@ -73,16 +74,23 @@ constexpr reference_rows<Model> reference_forward(std::uint8_t const* tokens, st
 }
 
 /// The seed's generate loop: recompute the whole sequence for every new token (up to `count`
-/// tokens, or until '\n').
+/// tokens, or until '\n'), for a `digits`-digit prompt (token ids); the decisions' margins into the
+/// generation's. (The tools run a network read from a file this way: tools/common/weights_file.hpp.)
 template <class Model>
-constexpr generation<max_rows> reference_generate(model_prompt<Model> const& prompt, std::size_t count) {
-    auto predict = [](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) -> std::size_t {
-        auto const r = reference_forward<Model>(tokens, n);
+constexpr generation<max_rows> reference_generate(std::size_t digits, std::span<std::uint8_t const> prompt, std::size_t count) {
+    auto predict = [digits](std::uint8_t const* tokens, std::size_t n, generation<max_rows>& g) -> std::size_t {
+        auto const r = reference_forward<Model>(digits, tokens, n, &g.margin, [](auto const&, auto const*, std::size_t, std::int64_t const*) {});
         auto const& last = r.rows[n - 1];
         g.digest = detail::fnv_rows(g.digest, last);
         return argmax(multiply(last, Model::dense.unembed));
     };
-    return generation_loop(program_of_model<Model>::vocabulary, std::span<std::uint8_t const>(prompt.ids), count, predict);
+    return generation_loop(program_of_model<Model>::vocabulary, prompt, count, predict);
+}
+
+/// reference_generate of the model's own digit count.
+template <class Model>
+constexpr generation<max_rows> reference_generate(model_prompt<Model> const& prompt, std::size_t count) {
+    return reference_generate<Model>(Model::digits, std::span<std::uint8_t const>(prompt.ids), count);
 }
 
 }  // namespace ctformer
